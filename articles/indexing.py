@@ -1,0 +1,42 @@
+"""Search vectors of an article, kept in step with its text.
+
+Every write path (ingest, admin corrections, the reindex command) goes through here, inside the
+same transaction as the change, so search never disagrees with what the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from articles.models import Article, Caption
+from ingest.tokens import grams_vector, weighted_fields, words_vector
+
+
+def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str]:
+    """(grams, words) tsvector text for an article's current fields."""
+    fields = weighted_fields(
+        headline=article.headline,
+        kicker=article.kicker,
+        subheadline=article.subheadline,
+        body=article.body,
+        captions="\n".join(caption_texts),
+        byline=" ".join(article.byline),
+    )
+    return grams_vector(fields), words_vector(fields)
+
+
+def reindex(articles: Iterable[Article]) -> int:
+    """Recompute and store the vectors of saved articles (captions read in one query)."""
+    articles = list(articles)
+    captions: dict[int, list[str]] = {a.pk: [] for a in articles}
+    for article_id, text in Caption.objects.filter(article__in=articles).order_by("position").values_list(
+        "article_id", "text"
+    ):
+        captions[article_id].append(text)
+    with transaction.atomic():
+        for article in articles:
+            article.search_grams, article.search_words = vectors(article, captions[article.pk])
+        Article.objects.bulk_update(articles, ["search_grams", "search_words"], batch_size=500)
+    return len(articles)

@@ -1,0 +1,118 @@
+"""Reading and validating search parameters; the HTML page and the JSON API share this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Mapping
+
+from articles.models import County
+from articles.query import ParsedQuery, QueryError, parse
+from articles.search import ArticleQuerySet
+from ingest.tokens import strip_controls
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE = 10_000
+SORTS = ("relevance", "date")
+
+
+class ParamError(ValueError):
+    """A parameter the reader must fix; the message names it."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    query: ParsedQuery | None = None
+    county: County | None = None
+    prefecture: str = ""
+    paper: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    sort: str = "relevance"
+
+    def filter(self, qs: ArticleQuerySet) -> ArticleQuerySet:
+        """Apply the query and filters; order by relevance with a query, else newest first."""
+        if self.county:
+            qs = qs.in_county(self.county.code)
+        if self.prefecture:
+            qs = qs.in_prefecture(self.prefecture)
+        if self.paper:
+            qs = qs.in_paper(self.paper)
+        qs = qs.between(self.date_from, self.date_to)
+        if self.query:
+            return qs.search(self.query, sort=self.sort)
+        return qs.newest()
+
+
+def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParamError(f"{name} 须为整数（收到 {raw[:20]!r}）") from None
+    if not lo <= value <= hi:
+        raise ParamError(f"{name} 须在 {lo} 到 {hi} 之间")
+    return value
+
+
+def _date(params: Mapping[str, str], name: str) -> dt.date | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ParamError(f"{name} 须为 YYYY-MM-DD 格式的日期") from None
+
+
+def resolve_county(value: str) -> County:
+    """A county by six-digit code, full name (介休市) or unambiguous short name (介休)."""
+    value = value.strip()
+    if value.isdigit():
+        county = County.objects.filter(code=value).first()
+    else:
+        matches = list(County.objects.filter(name=value)[:2]) or list(County.objects.filter(short_name=value)[:2])
+        if len(matches) > 1:
+            names = "、".join(f"{c.province}{c.prefecture}{c.name}（{c.code}）" for c in matches)
+            raise ParamError(f"县区 {value!r} 不唯一：{names}，请用代码")
+        county = matches[0] if matches else None
+    if county is None:
+        raise ParamError(f"没有名为 {value!r} 的县区")
+    return county
+
+
+def read_params(params: Mapping[str, str]) -> SearchParams:
+    """Validate request parameters; raise ParamError with a reader-facing message."""
+    # NUL and other control characters cannot reach PostgreSQL text.
+    params = {key: strip_controls(params.get(key, "")) for key in params}
+    q = params.get("q", "")
+    try:
+        query = parse(q) if q.strip() else None
+    except QueryError as exc:
+        raise ParamError(str(exc)) from None
+    sort = params.get("sort", "").strip() or "relevance"
+    if sort not in SORTS:
+        raise ParamError(f"sort 只能是 {' 或 '.join(SORTS)}")
+    county_value = params.get("county", "").strip()
+    date_from = _date(params, "date_from")
+    date_to = _date(params, "date_to")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("date_from 晚于 date_to")
+    return SearchParams(
+        q=q.strip(),
+        query=query or None,
+        county=resolve_county(county_value) if county_value else None,
+        prefecture=params.get("prefecture", "").strip(),
+        paper=params.get("paper", "").strip(),
+        date_from=date_from,
+        date_to=date_to,
+        page=_int(params, "page", 1, 1, MAX_PAGE),
+        page_size=_int(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        sort=sort,
+    )

@@ -1,0 +1,96 @@
+"""The reader's query language, parsed into terms (plain Python, shared by the page and the API).
+
+- Terms are separated by whitespace and ANDed: ``介休 党建``.
+- ``"quoted phrase"`` matches exactly as written (spaces inside are kept as a gap).
+- ``-term`` (or ``-"phrase"``) excludes articles containing it.
+- Everything else is literal text: tsquery operators, backslashes and quotes mean nothing special.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.tokens import fold, phrase_query, strip_controls, units, words_query
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+class QueryError(ValueError):
+    """A query the archive cannot run; the message is shown to the reader."""
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as typed (without quotes or the leading minus)
+    quoted: bool = False
+    negated: bool = False
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    def phrase(self, weights: str = "") -> str:
+        query = phrase_query(self.text, weights)
+        assert query is not None  # parse() keeps only searchable terms
+        return query
+
+    def words(self, weights: str = "") -> str | None:
+        """The term's jieba tokens, ANDed; None for quoted terms, which must match exactly."""
+        if self.quoted:
+            return None
+        return words_query(self.text, weights)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[Term, ...]
+
+    @property
+    def positive(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if not t.negated)
+
+    @property
+    def negative(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.negated)
+
+    def __bool__(self) -> bool:
+        return bool(self.positive)
+
+    def highlight_needles(self) -> list[str]:
+        return [t.folded for t in self.positive]
+
+
+def _searchable(text: str) -> bool:
+    seq, _ = units(fold(text))
+    return bool(seq)
+
+
+def parse(q: str) -> ParsedQuery:
+    """Parse the reader's query; raise QueryError with a message a reader understands."""
+    q = strip_controls(q).strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"检索词过长：最多 {MAX_QUERY_CHARS} 个字符。")
+    terms: list[Term] = []
+    for match in _TOKEN.finditer(q):
+        if match.group(3) is not None:
+            raw = match.group(3)
+            negated = raw.startswith("-") and len(raw) > 1
+            text = raw[1:] if negated else raw
+            quoted = False
+        else:
+            negated = match.group(1) == "-"
+            text = match.group(2).strip()
+            quoted = True
+        if not text or not _searchable(text):
+            continue  # punctuation alone cannot be searched for
+        terms.append(Term(text=text, quoted=quoted, negated=negated))
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"检索词过多：最多 {MAX_TERMS} 个。")
+    parsed = ParsedQuery(tuple(terms))
+    if terms and not parsed.positive:
+        raise QueryError("请至少给出一个要查找的词（只有排除词无法检索）。")
+    return parsed

@@ -1,0 +1,1 @@
+"""Turning page text into articles. Plain Python: nothing here imports Django."""

@@ -1,0 +1,237 @@
+"""Recognise bylines, sources and photo credits wherever they stand in a story.
+
+Chinese papers print the author in many places and shapes:
+
+* a lead that opens the first paragraph: `本报讯(记者 韩笑)当前正值…`, bare `本报讯 近年来…`,
+  national datelines `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`;
+* a line of its own under the title: `□ 梁桂连`, `□记者 刘凯华`, `本报特约通讯员 杨建义`;
+* a closing line: `(李晨昊)`, `(刘燕 乔润霞)`, `记者 刘凯华`, or the same inline after the last
+  sentence: `…美好的明天。 (张莉)`;
+* a source instead of an author: `据《山西日报》`, `(据新华社)`, `来源：人民网`;
+* photo credits: `… 王海旋 摄`, `本报记者 常 奇 摄`, `资料图片`, `制图：…`.
+
+Every function here is pure and returns None when the text is not of its shape, so the caller can
+try them in order. Regexes are anchored and free of nested quantifiers: they run on 1 MB lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.chars import CJK_CHARS, TERMINAL
+from ingest.names import ROLE_RE, clean_names, strict_name_list
+
+_C = CJK_CHARS
+_OPEN = r"[(（〔\[【]"
+_CLOSE = r"[)）〕\]】]"
+_PAREN_BODY = r"[^()（）〔〕\[\]【】\n]{1,60}"
+
+# `本报讯`, `本报讯(记者 韩笑)`, `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`.
+_LEAD_RE = re.compile(
+    r"\s*(?P<head>"
+    rf"(?:[【\[]\s*)?本[报刊台网]讯(?:\s*[】\]])?"
+    rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
+    rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?电"
+    r")"
+    rf"(?P<paren>\s*{_OPEN}{_PAREN_BODY}{_CLOSE})?"
+)
+# A byline on a line of its own: optional box marker, role words, names.
+_MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
+_STANDALONE_RE = re.compile(
+    rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜]{{2,40}})\s*"
+)
+# A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
+_PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
+# Inline group after the last sentence: `…美好的明天。 (张莉)`.
+_TRAILING_PAREN_RE = re.compile(rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<group>{_OPEN}{_PAREN_BODY}{_CLOSE})\s*$")
+# Sources: `据《山西日报》`, `据新华社`, `来源：人民网`, `(据新华社)`, `（本报综合）`.
+_SOURCE_CORE = (
+    r"(?:据(?!悉|了解|介绍|统计|报道|称|说)|来源[:：]\s*|稿件来源[:：]\s*|转自|摘自|选自)\s*"
+    rf"(?:《[^《》\n]{{1,30}}》|[{_C}A-Za-z]{{2,16}})"
+    r"(?:\s*(?:[0-9０-９]{1,4}\s*年)?\s*(?:[0-9０-９]{1,2}\s*月)?\s*(?:[0-9０-９]{1,2}\s*日)?)?"
+    r"(?:\s*(?:报道|消息|电|讯|文|微信公众号|客户端))?"
+    rf"|(?:本报|本刊)?综合(?:[{_C}]{{0,12}})?(?:报道|消息)?"
+)
+_SOURCE_LINE_RE = re.compile(rf"\s*(?:{_OPEN}\s*)?(?P<src>{_SOURCE_CORE})(?:\s*{_CLOSE})?\s*")
+_TRAILING_SOURCE_RE = re.compile(
+    rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<src>(?:{_OPEN}\s*)?据\s*(?:《[^《》\n]{{1,30}}》|[{_C}]{{2,12}}?)"
+    rf"(?:\s*(?:报道|消息|电))?(?:\s*{_CLOSE})?)\s*$"
+)
+# Photo credits.
+_CREDIT_TAIL_RE = re.compile(
+    rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)\s*(?:摄影?|供图|/摄)\s*$"
+)
+_CREDIT_HEAD_RE = re.compile(r"\s*(?:摄影|图片|供图|制图|图)\s*[:：/／]\s*(?P<names>[^\n]{1,40}?)\s*$")
+_STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
+_CAPTION_MARKS = "▲△▼▽↑↓←→◀▶"
+_CAPTION_MARK_RE = re.compile(rf"\s*[{_CAPTION_MARKS}]+\s*")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An opening byline at the start of a paragraph and the body text that follows it."""
+
+    text: str  # the byline as printed, e.g. `本报讯(记者 韩笑)`
+    names: list[str]
+    rest: str  # the paragraph after the byline
+
+
+@dataclass(frozen=True)
+class CaptionParts:
+    text: str  # caption words without the credit
+    credit: str  # clean names joined by a space, `资料图片`, or ""
+    names: list[str]
+
+
+def parse_lead(text: str) -> Lead | None:
+    """The `本报讯…` / dateline lead opening ``text``, if any."""
+    m = _LEAD_RE.match(text)
+    if m is None:
+        return None
+    paren = m.group("paren") or ""
+    names = clean_names(paren[1:-1].strip()) if paren else []
+    printed = text[m.start("head") : m.end()].strip()
+    return Lead(text=printed, names=names, rest=text[m.end() :].strip())
+
+
+def parse_standalone_byline(text: str) -> list[str] | None:
+    """Names when ``text`` is a byline line of its own (`□ 梁桂连`, `本报记者 张三`).
+
+    Without a box marker the line must carry a role word (`记者`, `通讯员`…), otherwise any short
+    line of two names would pass; with a marker, names alone suffice.
+    """
+    if len(text) > 60 or text.rstrip().endswith(("摄", "摄影")):
+        return None
+    m = _STANDALONE_RE.fullmatch(text)
+    if m is None:
+        return None
+    body = m.group("body")
+    has_role = ROLE_RE.search(body) is not None
+    if not m.group("marker") and not has_role:
+        return None
+    names = strict_name_list(body, max_names=8) if not has_role else _role_names(body)
+    return names or None
+
+
+def _role_names(body: str) -> list[str] | None:
+    """Names of a byline that has role words: all remaining tokens must be names."""
+    if ROLE_RE.match(body.strip()) is None:
+        return None
+    names = clean_names(body)
+    leftover = ROLE_RE.sub("", body)
+    for name in names:
+        leftover = leftover.replace(name, "", 1)
+    # layout spaces inside names (`常 奇`) leave single characters behind when replaced one by one
+    leftover = re.sub(r"[\s、，,·/／|｜]", "", leftover)
+    if leftover and not all(any(ch in n for n in names) for ch in leftover):
+        return None
+    return names
+
+
+def parse_paren_byline(text: str) -> list[str] | None:
+    """Names when the whole line is a parenthesised name group: `(刘燕 乔润霞)`."""
+    m = _PAREN_LINE_RE.fullmatch(text)
+    if m is None:
+        return None
+    return strict_name_list(m.group("body"))
+
+
+def split_trailing_byline(paragraph: str) -> tuple[str, str, list[str]] | None:
+    """Cut `…明天。 (张莉)` into (`…明天。`, `(张莉)`, [`张莉`]); None when no name group ends it."""
+    if not paragraph or paragraph[-1] not in ")）〕]】":
+        return None
+    m = _TRAILING_PAREN_RE.search(paragraph, max(0, len(paragraph) - 80))
+    if m is None:
+        return None
+    group = m.group("group")
+    names = strict_name_list(group[1:-1])
+    if not names:
+        return None
+    return paragraph[: m.start()].rstrip(), group, names
+
+
+def parse_source_line(text: str) -> str | None:
+    """The source when the whole line is one: `据《山西日报》`, `(据新华社)`."""
+    if len(text) > 50:
+        return None
+    m = _SOURCE_LINE_RE.fullmatch(text)
+    return text.strip() if m else None
+
+
+def split_trailing_source(paragraph: str) -> tuple[str, str] | None:
+    """Cut `…参加会议。 据《山西日报》` into (`…参加会议。`, `据《山西日报》`)."""
+    if not paragraph or "据" not in paragraph[-40:]:
+        return None
+    m = _TRAILING_SOURCE_RE.search(paragraph, max(0, len(paragraph) - 50))
+    if m is None:
+        return None
+    return paragraph[: m.start()].rstrip(), m.group("src").strip()
+
+
+def parse_credit_line(text: str) -> list[str] | None:
+    """Names when the line is only a photo credit: `记者 张文慧 摄`, `本报记者 常 奇 摄`."""
+    if len(text) > 40:
+        return None
+    m = _CREDIT_TAIL_RE.fullmatch(text.strip())
+    if m is None:
+        m = _CREDIT_HEAD_RE.fullmatch(text)
+        if m is None:
+            return None
+        names = clean_names(m.group("names"))
+        return names or None
+    credit = m.group("credit")
+    if re.search(rf"[{TERMINAL}]", credit):
+        return None
+    names = clean_names(credit)
+    if not names:
+        return None
+    leftover = ROLE_RE.sub("", credit)
+    leftover = re.sub(r"[\s、，,·/／]", "", leftover)
+    if len(leftover) > sum(len(n) for n in names):
+        return None
+    return names
+
+
+def split_caption(text: str) -> CaptionParts | None:
+    """A caption line: words plus credit (`…爱心餐。王海旋 摄`), `资料图片`, or a `▲` caption."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    # cheap tests first: almost every line is prose and none of these apply
+    tail = stripped[-16:]
+    if "图" in tail or "照片" in tail:
+        m = _STOCK_PHOTO_RE.search(stripped, max(0, len(stripped) - 40))
+        if m is not None and (m.start() == 0 or stripped[m.start() - 1] in TERMINAL + "）) "):
+            words = _CAPTION_MARK_RE.sub("", stripped[: m.start()]).strip()
+            return CaptionParts(text=words, credit=m.group("stock"), names=[])
+    if stripped.endswith(("摄", "摄影", "供图", "摄)", "摄）")):
+        cut = _credit_cut(stripped)
+        if cut is not None:
+            words, names = cut
+            words = _CAPTION_MARK_RE.sub("", words, count=1).strip()
+            return CaptionParts(text=words, credit=" ".join(names), names=names)
+    if stripped[0] in _CAPTION_MARKS:
+        mark = _CAPTION_MARK_RE.match(stripped)
+        if mark is not None and mark.end() < len(stripped):
+            return CaptionParts(text=stripped[mark.end() :].strip(), credit="", names=[])
+    if stripped.startswith(("制图", "摄影", "供图")):
+        m = _CREDIT_HEAD_RE.fullmatch(stripped)
+        if m is not None:
+            names = clean_names(m.group("names"))
+            return CaptionParts(text="", credit=" ".join(names) or m.group("names"), names=names)
+    return None
+
+
+def _credit_cut(text: str) -> tuple[str, list[str]] | None:
+    """Split caption words from a trailing credit; the credit starts after the last sentence end."""
+    tail_start = max(text.rfind(ch) for ch in TERMINAL + "，,")
+    words, tail = (text[: tail_start + 1], text[tail_start + 1 :]) if tail_start >= 0 else ("", text)
+    names = parse_credit_line(tail)
+    if names is None:
+        # `……活动。 （新华社记者 张三 摄）`
+        inner = tail.strip().lstrip("(（").rstrip(")）")
+        names = parse_credit_line(inner)
+        if names is None:
+            return None
+    return words.strip(), names

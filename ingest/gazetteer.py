@@ -1,0 +1,652 @@
+"""County gazetteer and county tagger for newspaper stories (pure Python, no Django).
+
+The gazetteer is China's division tree -- 31 provinces, 342 prefectures, 2,978 county-level
+divisions and 41,352 townships/streets -- read from ``ingest/data/divisions.tsv`` (built by
+``scripts/build_gazetteer.py``).  All names go into one Aho-Corasick automaton, so a story is
+scanned in one pass whatever the gazetteer's size.
+
+What is matched
+---------------
+* ``county`` -- a full county-level name: 介休市, 兴县, 新绛县, 五家渠市, 阿荣旗.
+* ``short`` -- a county name without its 县/市/区/旗 (or ethnic 自治县) suffix: 介休, 新绛, 侯马.
+  Only shorts of two characters or more, and never those that are everyday words (长子, 和顺,
+  惠民, 新建 ...), too generic (城区 -> 城, 新城, 市中), a development zone's, or shared with a
+  prefecture or province name (恩施, 承德 -> the prefecture).  A short must also sit on a word
+  boundary of a jieba segmentation of its surroundings, so 高平 is not read out of 提高平台 nor
+  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check.
+* ``street`` -- a township or street (楚侯乡, 北坛街道, 潞城镇): names ending in 镇, 乡, 街道 or
+  苏木 of three characters or more, which must start on a word boundary (对于城镇 is no 于城镇).
+* prefectures (晋中市, 运城, 恩施州) and provinces (山西省, 山西) are matched too, as evidence
+  for disambiguation only: a story that names only its city gets no county.
+
+Overlaps are settled longest-first, so 新绛县 hides 绛县 and 新绛, 新绛县委 is 新绛县, 潞城镇 is
+a township rather than the short of 潞城区, and 介休市北坛街道 is two hits.  Spaces and tabs
+inside a field (PDF line breaks: "引 领") are ignored when matching.
+
+Ambiguity
+---------
+A name shared by several divisions (城关镇 in 88 counties, 朝阳区, 鼓楼区 ...) is kept only when
+one candidate survives, trying in turn: the hit right before it (介休市|北坛街道, 晋城市|城区,
+北京市|朝阳区), counties named unambiguously elsewhere in the story, prefectures named in the
+story, the ``hint_prefectures`` of the paper's home area, prefectures of the counties named, and
+provinces named.  Each step narrows the candidates only if it keeps at least one.  Names made of
+generic characters only (城区, 郊区, 东城区, 新县, 市中区) must be prefixed by their prefecture or
+province ("晋城市城区") -- elsewhere they are ordinary words.
+
+Short names and townships must also lie in the story's *home provinces* when it has any: those
+of the hint prefectures and of the provinces, prefectures and counties it names in full.  In a
+Shanxi paper, 莲池社区 is not 保定's 莲池区 and 翟建平 is not 辽宁's 建平县.  A full county name
+(五家渠市) counts wherever it lies.  Without hints or context nothing is gated, so callers should
+pass the paper's ``hint_prefectures``.
+
+Primary and secondary counties (``Gazetteer.tag``)
+--------------------------------------------------
+Every resolved hit adds ``field weight x kind weight`` to its county:
+
+=======================  ======  ==================================================
+field                    weight  notes
+=======================  ======  ==================================================
+kicker, headline, sub    20      one title hit outweighs a body full of others
+lead (first paragraph)   3       first non-blank line of ``body``
+rest of body             1
+captions                 0.5     but counted as body (1) for the threshold below
+=======================  ======  ==================================================
+
+Kind weights: full name and township 1, short name 0.5.  A county is tagged when its evidence
+reaches 1: any hit in a title or the lead, a full name or township anywhere, a short name twice
+in the body.  So a city-wide story (我市..., 市交通运输局) that passes through 柳林东互通 once
+is not about 柳林县, and one that names only its prefecture gets no county at all.  Tags come
+primary first: highest weight, ties to the earliest hit (kicker, headline, subheadline, body,
+captions, in text order).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
+
+import ahocorasick
+
+from ingest.model import County
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "divisions.tsv"
+
+COUNTY, SHORT, STREET, PREFECTURE, PROVINCE = "county", "short", "street", "prefecture", "province"
+_COUNTY_KINDS = frozenset({COUNTY, SHORT, STREET})
+
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, CAPTION_WEIGHT = 20.0, 3.0, 1.0, 0.5
+KIND_WEIGHT = {COUNTY: 1.0, STREET: 1.0, SHORT: 0.5}
+TAG_THRESHOLD = 1.0
+
+# The 55 minority nationalities, as they appear inside autonomous names (长阳土家族自治县).
+_ETHNIC = sorted(
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+    "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+    "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺".split(),
+    key=len,
+    reverse=True,
+)
+
+# Characters that only say where something lies in a town: a name made of these alone
+# (城区, 郊区, 东城区, 市中区, 新县) is an ordinary word unless its prefecture comes right before it.
+_GENERIC_CHARS = frozenset("东南西北中上下前后内外城郊矿新老市区关")
+
+# Shorts that cannot simply drop the last character.
+_SHORT_OVERRIDES = {
+    "浦东新区": "浦东",
+    "沈北新区": "沈北",
+    "滨海新区": "",  # 滨海 is "coastal", and also 滨海县
+    "清新区": "",  # 清新 is "fresh"
+    "神农架林区": "神农架",
+    "六枝特区": "六枝",
+}
+
+# County shorts that are everyday words or better-known as something else; their full names
+# (长子县, 和顺县, 盐湖区 ...) are still matched.  Picked from the shorts that jieba's dictionary
+# lists as common non-place words, plus the landmarks and phrases newspapers use all the time.
+COMMON_WORD_SHORTS = frozenset(
+    """
+    资源 合作 武功 比如 南部 解放 东方 前进 港口 公安 友好 通道 共和 友谊 平安 中方 凤凰 安定 延长
+    光明 运河 东风 红旗 光泽 南岸 会同 工农 大名 富裕 清水 高明 前锋 复兴 长子 宏伟 芙蓉 洞口 温泉
+    石门 振兴 三元 大方 互助 金台 莲花 平和 名山 黄龙 石林 六合 石柱 龙泉 全州 桃源 三门 大观 建安
+    永和 二七 台前 金山 石棉 丰满 双桥 月湖 高台 九龙 二道 无为 同心 民权 小店 宝塔 元宝 平房 太白
+    白玉 灯塔 大兴 木兰 天涯 七星 海棠 博爱 同仁 回民 钟楼 盘龙 马尾 安居 黑水 龙凤 麒麟 新民 富民
+    清流 紫金 爱民 惠民 新星 和顺 天台 阳明 开化 天心 白沙 天元 玉泉 天柱 民乐 阳春 延寿
+    仁寿 兴业 大厂 个旧 金牛 白塔 万全 石鼓 三水 康乐 双塔 鸡冠 天长 永福 永新 万安 凤山 建华
+    文峰 梁山 威信 石狮 古田 文昌 玄武 弥勒 方正 湖里 白杨 海盐 水城 云霄 金沙 铜鼓 盐池
+    海伦 石台 玉环 古塔 磐石 樟树 嘉禾 小金 白水 大田 凌云 石龙 泰来 东至 武陵 故城 庐山
+    平原 江南 中原 南海 东湖 古城 南湖 商城 江山 太平 甘泉 西夏 新建 东海 兴国 龙门 恒山 泰山
+    天山 天河 天桥 太湖 西山 河西 牡丹 衡山 东坡 海港 沙河 大城 长寿 花山 江海 北湖 上街 兴隆
+    松山 长乐 银海 路桥 盐湖 朝阳 和平 长安 新华 新城 青山 向阳 南山 宝山 东山 西湖 白云 龙华
+    城中 城关 市中 太和 安宁 华容 新兴 大安 平山 清河 东港 连山 龙山 兴安 云龙 象山 大通 台江 永定
+    河口 钟山 江城 东兴 五华 沙湾 金平 梨树 中山 北戴河 西陵 新河 南华 大化 通城 龙港 华亭
+    山城 莲池 龙湖 新安 金凤 建平 永康 志丹
+    """.split()
+)
+
+# Prefecture stems that are everyday words (与会来宾, 幸福安康, 朝阳产业); full names still count.
+COMMON_WORD_PREFECTURE_STEMS = frozenset({"来宾", "安康", "朝阳", "普洱", "北海"})
+
+# Townships whose names are everyday phrases (小城镇 "small towns").
+COMMON_WORD_STREETS = frozenset({"小城镇", "小村镇", "于城镇"})
+# A township hit directly followed by one of these is a word straddling its end (幸福乡|村).
+_STREET_TAIL_WORDS = frozenset({"乡村", "乡亲", "乡土", "乡愁", "乡情", "乡音", "乡贤", "镇化"})
+_STREET_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_BOUNDARY_WINDOW = 6  # characters of context segmented around a hit
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place in a text that names a county: directly, by its short name, or by a township."""
+
+    county: County
+    start: int  # offsets into the text given to ``find``
+    end: int
+    matched: str  # the text as printed, e.g. "北坛街道"
+    kind: str  # "county", "short" or "street"
+
+
+class _Pattern(NamedTuple):
+    kind: str
+    codes: tuple[str, ...]  # county codes (county/short/street), else prefecture or province codes
+    length: int  # of the name matched
+    needs_prefix: bool = False  # generic name: only right after its prefecture or province
+    check_boundary: bool = False  # must be a whole word in a jieba segmentation
+
+
+class _Hit(NamedTuple):
+    start: int
+    end: int
+    pattern: _Pattern
+    matched: str
+
+
+@functools.cache
+def _segmenter() -> ModuleType:
+    # Imported lazily: loading its dictionary costs ~0.15 s, which callers that only need
+    # counties() or lookup() (e.g. filling the county table) should not pay.
+    import rjieba
+
+    return rjieba
+
+
+def _autonomous_stem(name: str) -> str | None:
+    """长阳土家族自治县 -> 长阳, 鄂伦春自治旗 -> ''; None when ``name`` is not autonomous."""
+    m = re.fullmatch(r"(.+?)自治[县旗州]", name)
+    if m is None:
+        return None
+    stem = m.group(1)
+    while True:
+        had_zu = stem.endswith("族")
+        if had_zu:
+            stem = stem[:-1]
+        for ethnic in _ETHNIC:
+            # One-character nationalities (回, 土, 水) only count before 族: 巴里坤哈萨克 vs 北川羌族.
+            if stem.endswith(ethnic) and (had_zu or len(ethnic) > 1):
+                stem = stem[: -len(ethnic)]
+                break
+        else:
+            return stem
+
+
+def county_stem(name: str, code: str = "") -> str:
+    """The short form of a county name without any usability filtering ('' when none).
+
+    >>> county_stem("介休市"), county_stem("长阳土家族自治县"), county_stem("兴县")
+    ('介休', '长阳', '')
+    """
+    if name in _SHORT_OVERRIDES:
+        return _SHORT_OVERRIDES[name]
+    if code[4:5] == "7":  # x7x codes are development zones (石家庄高新技术产业开发区)
+        return ""
+    stem = _autonomous_stem(name)
+    if stem is None:
+        stem = name[:-1] if name[-1:] in ("县", "市", "区", "旗") else ""
+    return stem if len(stem) >= 2 else ""
+
+
+def _is_generic(name: str) -> bool:
+    """True for county names made only of positional characters (城区, 东城区, 新县)."""
+    stem = name[:-1] if name[-1:] in ("区", "县") else name
+    return bool(stem) and all(c in _GENERIC_CHARS for c in stem)
+
+
+def _prefecture_stems(name: str) -> list[str]:
+    """Short forms of a prefecture name: 晋中市 -> [晋中], 恩施土家族苗族自治州 -> [恩施, 恩施州]."""
+    stem = _autonomous_stem(name)
+    if stem is not None:
+        return [stem, stem + "州"] if len(stem) >= 2 else []
+    for suffix in ("地区", "市", "盟"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return [stem] if len(stem) >= 2 else []
+    return []
+
+
+def _province_stem(name: str) -> str:
+    """山西省 -> 山西, 广西壮族自治区 -> 广西, 北京市 -> 北京."""
+    if name.endswith("自治区"):
+        stem = name[:-3]
+        for ethnic in _ETHNIC:
+            # 内蒙古 keeps its 蒙古: only strip what leaves a name of two characters or more.
+            for tail in (ethnic + "族", ethnic if len(ethnic) > 1 else None):
+                if tail and stem.endswith(tail) and len(stem) - len(tail) >= 2:
+                    return stem[: -len(tail)]
+        return stem
+    return name[:-1] if name[-1:] in ("省", "市") else name
+
+
+def _split_lead(body: str) -> tuple[str, str]:
+    """The first non-blank paragraph of ``body`` and the rest."""
+    stripped = body.lstrip()
+    lead, _, rest = stripped.partition("\n")
+    return lead, rest
+
+
+class Gazetteer:
+    """China's divisions down to townships, with a fast county matcher; see the module docs."""
+
+    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
+        """Build from (code, name, parent) rows as in ``divisions.tsv``."""
+        provinces: dict[str, str] = {}
+        prefectures: dict[str, tuple[str, str]] = {}  # code -> (name, province code)
+        counties: list[Sequence[str]] = []
+        street_names: dict[str, set[str]] = defaultdict(set)  # name -> county codes
+        self._street_county: dict[str, str] = {}
+        for code, name, parent in rows:
+            level = len(code)
+            if level == 9:
+                self._street_county[code] = parent
+                street_names[name].add(parent)
+            elif level == 6:
+                counties.append((code, name, parent))
+            elif level == 4:
+                prefectures[code] = (name, parent)
+            elif level == 2:
+                provinces[code] = name
+            else:
+                raise ValueError(f"bad division code {code!r}")
+
+        self._province_names = provinces
+        self._prefecture_names = {code: name for code, (name, _) in prefectures.items()}
+        self._prefecture_province = {code: prov for code, (_, prov) in prefectures.items()}
+        self._county_prefecture = {code: parent for code, _, parent in counties}
+
+        county_names: dict[str, list[str]] = defaultdict(list)
+        by_prefecture: dict[str, list[str]] = defaultdict(list)
+        for code, name, parent in counties:
+            county_names[name].append(code)
+            by_prefecture[parent].append(code)
+        self._prefecture_counties = {p: frozenset(c) for p, c in by_prefecture.items()}
+
+        prefecture_names: dict[str, set[str]] = defaultdict(set)
+        for code, (name, province) in prefectures.items():
+            members = by_prefecture[code]
+            if name == provinces[province]:
+                continue  # pseudo-prefecture (北京市's 市辖区): the province name covers it
+            if len(members) == 1 and county_names.get(name) == members:
+                continue  # 东莞市, 中山市: the prefecture is its own single county-level unit
+            prefecture_names[name].add(code)
+            for stem in _prefecture_stems(name):
+                if stem not in COMMON_WORD_PREFECTURE_STEMS:
+                    prefecture_names[stem].add(code)
+        province_names: dict[str, set[str]] = defaultdict(set)
+        for code, name in provinces.items():
+            province_names[name].add(code)
+            province_names[_province_stem(name)].add(code)
+
+        stems = {code: county_stem(name, code) for code, name, _ in counties}
+        short_names: dict[str, list[str]] = defaultdict(list)
+        for code, stem in stems.items():
+            if stem:
+                short_names[stem].append(code)
+
+        # What each string means in running text, bigger and more specific units first.
+        patterns: dict[str, _Pattern] = {}
+        for name, codes in county_names.items():
+            patterns[name] = _Pattern(
+                COUNTY, tuple(sorted(codes)), len(name), _is_generic(name), len(name) <= 2
+            )
+        for name, codes in street_names.items():
+            if (
+                len(name) >= 3
+                and name not in patterns
+                and name not in COMMON_WORD_STREETS
+                and _STREET_SUFFIX.search(name)
+            ):
+                patterns[name] = _Pattern(STREET, tuple(sorted(codes)), len(name))
+        for kind, table in ((PREFECTURE, prefecture_names), (PROVINCE, province_names)):
+            for name, codes in table.items():
+                if name not in patterns or patterns[name].kind == PREFECTURE:
+                    # Full names end in 市/省/州/盟/区; a stem (晋中, 山西) needs a word boundary.
+                    full = len(name) >= 3 and name[-1] in "市省州盟区"
+                    patterns[name] = _Pattern(kind, tuple(sorted(codes)), len(name), False, not full)
+        self._lookup_shorts: dict[str, str] = {}
+        for stem, codes in short_names.items():
+            if stem in patterns:
+                continue  # 恩施, 承德, 海南: the bigger unit wins
+            if len(codes) == 1:
+                self._lookup_shorts[stem] = codes[0]
+            if stem in COMMON_WORD_SHORTS or all(c in _GENERIC_CHARS for c in stem):
+                continue
+            patterns[stem] = _Pattern(SHORT, tuple(sorted(codes)), len(stem), False, True)
+        # Defensive: a single character is never a name on its own.
+        patterns = {name: pattern for name, pattern in patterns.items() if len(name) >= 2}
+        self._patterns = patterns
+
+        # The automaton runs over UTF-8 bytes (spelled as latin-1 text): pyahocorasick finds a
+        # node's children by linear search, and CJK text as str gives the root thousands of
+        # children, while bytes give it a handful -- about six times faster.  UTF-8 matches can
+        # only start on character boundaries, so nothing spurious comes of it.
+        automaton = ahocorasick.Automaton()
+        for name, pattern in patterns.items():
+            automaton.add_word(name.encode("utf-8").decode("latin-1"), pattern)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+        self._counties: dict[str, County] = {}
+        for code, name, parent in counties:
+            stem = stems[code]
+            short = patterns.get(stem)
+            usable = short is not None and short.kind == SHORT and short.codes == (code,)
+            self._counties[code] = County(
+                code=code,
+                name=name,
+                short=stem if usable else "",
+                prefecture=self._prefecture_names[parent],
+                province=provinces[self._prefecture_province[parent]],
+            )
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path = DATA_FILE) -> Gazetteer:
+        """Read a gazetteer from a ``divisions.tsv`` file."""
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return cls(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Gazetteer:
+        """The gazetteer of the committed data file, loaded once per process."""
+        return cls.load(DATA_FILE)
+
+    @property
+    def street_count(self) -> int:
+        """How many townships/streets the gazetteer holds."""
+        return len(self._street_county)
+
+    # -- look-ups --------------------------------------------------------------------------
+
+    def counties(self) -> list[County]:
+        """Every county-level division, in code order."""
+        return [self._counties[code] for code in sorted(self._counties)]
+
+    def county(self, code: str) -> County | None:
+        """The county with six-digit ``code``."""
+        return self._counties.get(code)
+
+    def prefecture_code(self, name: str) -> str | None:
+        """The 4-digit code of a prefecture given by full or short name (晋中市, 运城), if unique."""
+        pattern = self._patterns.get(name.strip())
+        if pattern is not None and pattern.kind == PREFECTURE and len(pattern.codes) == 1:
+            return pattern.codes[0]
+        return None
+
+    def prefecture_of(self, county_code: str) -> str | None:
+        """The 4-digit prefecture code a county belongs to."""
+        return self._county_prefecture.get(county_code)
+
+    def lookup(self, name_or_code: str) -> County | None:
+        """A county by 6-digit code (or a township's 9-digit code), by full name (介休市), by
+        unambiguous short name (介休), by unambiguous township (楚侯乡), or by a qualified name
+        (晋城市城区, 介休市北坛街道).  Ambiguous names (城关镇, 朝阳区) give None."""
+        key = name_or_code.strip()
+        if key.isdigit():
+            if len(key) == 9:
+                key = self._street_county.get(key, "")
+            return self._counties.get(key)
+        if key in self._lookup_shorts:
+            return self._counties[self._lookup_shorts[key]]
+        pattern = self._patterns.get(key)
+        if pattern is not None and pattern.kind in _COUNTY_KINDS and len(pattern.codes) == 1:
+            return self._counties[pattern.codes[0]]
+        # A qualified name: hits that join up to cover all of it, the last one naming a county.
+        hits = self._scan(key)
+        if not hits or hits[0].start != 0 or hits[-1].end != len(key):
+            return None
+        if any(a.end != b.start for a, b in zip(hits, hits[1:])):
+            return None
+        resolved = self._resolve([hits], frozenset())[0]
+        if resolved and resolved[-1][0] is hits[-1]:
+            return self._counties[resolved[-1][1]]
+        return None
+
+    # -- matching --------------------------------------------------------------------------
+
+    def find(self, text: str, hint_prefectures: Sequence[str] = ()) -> list[Mention]:
+        """Every resolved county mention in ``text``, in text order."""
+        hits = self._scan(text)
+        resolved = self._resolve([hits], frozenset(hint_prefectures))[0]
+        return [
+            Mention(self._counties[code], hit.start, hit.end, hit.matched, hit.pattern.kind)
+            for hit, code in resolved
+        ]
+
+    def tag(
+        self,
+        *,
+        kicker: str = "",
+        headline: str = "",
+        subheadline: str = "",
+        body: str = "",
+        captions: Sequence[str] = (),
+        hint_prefectures: Sequence[str] = (),
+    ) -> list[County]:
+        """The counties a story is about, primary first, without repeats (see the module docs)."""
+        lead, rest = _split_lead(body)
+        fields = [
+            (kicker, TITLE_WEIGHT, TITLE_WEIGHT),
+            (headline, TITLE_WEIGHT, TITLE_WEIGHT),
+            (subheadline, TITLE_WEIGHT, TITLE_WEIGHT),
+            (lead, LEAD_WEIGHT, LEAD_WEIGHT),
+            (rest, BODY_WEIGHT, BODY_WEIGHT),
+        ]
+        fields += [(caption, CAPTION_WEIGHT, BODY_WEIGHT) for caption in captions]
+        fields = [f for f in fields if f[0]]
+        # One scan over all fields joined by newlines (no name contains one, so no hit spans
+        # two fields): per-call overhead, not text length, dominates on short fields.
+        starts, offset = [], 0
+        for text, _, _ in fields:
+            starts.append(offset)
+            offset += len(text) + 1
+        per_field: list[list[_Hit]] = [[] for _ in fields]
+        for hit in self._scan("\n".join(text for text, _, _ in fields)):
+            per_field[bisect.bisect_right(starts, hit.start) - 1].append(hit)
+        resolved = self._resolve(per_field, frozenset(hint_prefectures))
+
+        rank: dict[str, float] = defaultdict(float)
+        evidence: dict[str, float] = defaultdict(float)
+        first: dict[str, int] = {}
+        order = 0
+        for (_, rank_weight, evidence_weight), hits in zip(fields, resolved):
+            for hit, code in hits:
+                kind_weight = KIND_WEIGHT[hit.pattern.kind]
+                rank[code] += rank_weight * kind_weight
+                evidence[code] += evidence_weight * kind_weight
+                first.setdefault(code, order)
+                order += 1
+        tagged = [code for code in rank if evidence[code] >= TAG_THRESHOLD]
+        tagged.sort(key=lambda code: (-rank[code], first[code]))
+        return [self._counties[code] for code in tagged]
+
+    def _scan(self, text: str) -> list[_Hit]:
+        """Non-overlapping gazetteer hits in ``text``: longest first, then leftmost."""
+        if not text:
+            return []
+        compact, shifts = _squeeze(text)
+        data = compact.encode("utf-8")
+        candidates: list[tuple[int, int, _Pattern]] = []
+        byte_pos = char_pos = 0
+        for last, pattern in self._automaton.iter(data.decode("latin-1")):
+            # Hits come in order of their end, so byte offsets convert to characters in one pass.
+            char_pos += len(data[byte_pos : last + 1].decode("utf-8"))
+            byte_pos = last + 1
+            candidates.append((char_pos - pattern.length, char_pos, pattern))
+        if not candidates:
+            return []
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        taken = bytearray(len(compact))
+        chosen = []
+        for candidate in candidates:
+            start, end, pattern = candidate
+            if any(taken[start:end]):
+                continue
+            # Checked only now, for hits that would otherwise be kept: segmenting is the
+            # expensive part of a scan.  A failed hit leaves its characters to shorter ones.
+            if pattern.check_boundary and not _on_word_boundaries(compact, start, end):
+                continue
+            if pattern.kind == STREET and not _street_ok(compact, start, end):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append(candidate)
+        chosen.sort()
+        if shifts is None:
+            return [_Hit(start, end, pattern, text[start:end]) for start, end, pattern in chosen]
+        hits = []
+        for start, end, pattern in chosen:
+            start, end = _unsqueeze(shifts, start), _unsqueeze(shifts, end - 1) + 1
+            hits.append(_Hit(start, end, pattern, text[start:end]))
+        return hits
+
+    def _resolve(
+        self, fields: list[list[_Hit]], hints: frozenset[str]
+    ) -> list[list[tuple[_Hit, str]]]:
+        """Give each county hit one county code or drop it; prefecture/province hits go too."""
+        named_counties: set[str] = set()  # by unambiguous full name, short or township
+        full_counties: set[str] = set()  # by unambiguous full name only
+        named_prefectures: set[str] = set()
+        named_provinces: set[str] = set()
+        for hits in fields:
+            for hit in hits:
+                p = hit.pattern
+                if len(p.codes) != 1 or p.needs_prefix:
+                    continue
+                if p.kind in _COUNTY_KINDS:
+                    named_counties.add(p.codes[0])
+                    if p.kind == COUNTY:
+                        full_counties.add(p.codes[0])
+                elif p.kind == PREFECTURE:
+                    named_prefectures.add(p.codes[0])
+                else:
+                    named_provinces.add(p.codes[0])
+        pref_of = self._county_prefecture
+        prov_of = self._prefecture_province
+        county_prefectures = {pref_of[c] for c in named_counties}
+        # The provinces a story is set in, from what it names in full and the paper's home: a
+        # short name or township from elsewhere (莲池 in 莲池社区, 金凤 in 张金凤) is then a
+        # coincidence rather than a trip across the country.
+        home = {prov_of[p] for p in named_prefectures | hints if p in prov_of}
+        home |= named_provinces | {prov_of[pref_of[c]] for c in full_counties}
+        cascade = (
+            lambda c: c in named_counties,
+            lambda c: pref_of[c] in named_prefectures,
+            lambda c: pref_of[c] in hints,
+            lambda c: pref_of[c] in county_prefectures,
+            lambda c: prov_of[pref_of[c]] in named_provinces,
+        )
+
+        out: list[list[tuple[_Hit, str]]] = []
+        for hits in fields:
+            resolved: list[tuple[_Hit, str]] = []
+            previous: _Hit | None = None
+            for hit in hits:
+                p = hit.pattern
+                adjacent = previous if previous is not None and previous.end == hit.start else None
+                previous = hit
+                if p.kind not in _COUNTY_KINDS:
+                    continue
+                candidates = list(p.codes)
+                prefixed = False
+                if adjacent is not None and len(adjacent.pattern.codes) == 1:
+                    narrowed = self._narrow_by(adjacent.pattern, candidates)
+                    if narrowed:
+                        candidates, prefixed = narrowed, True
+                if p.needs_prefix and not prefixed:
+                    continue
+                for keep in cascade:
+                    if len(candidates) == 1:
+                        break
+                    narrowed = [c for c in candidates if keep(c)]
+                    if narrowed:
+                        candidates = narrowed
+                if len(candidates) != 1:
+                    continue
+                code = candidates[0]
+                if p.kind != COUNTY and home and not prefixed and prov_of[pref_of[code]] not in home:
+                    continue
+                resolved.append((hit, code))
+            out.append(resolved)
+        return out
+
+    def _narrow_by(self, prefix: _Pattern, candidates: list[str]) -> list[str]:
+        """The candidates that the division named right before them contains (or is)."""
+        code = prefix.codes[0]
+        if prefix.kind in _COUNTY_KINDS:
+            return [c for c in candidates if c == code]
+        if prefix.kind == PREFECTURE:
+            return [c for c in candidates if self._county_prefecture[c] == code]
+        return [c for c in candidates if self._prefecture_province[self._county_prefecture[c]] == code]
+
+
+def _squeeze(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    """``text`` without spaces and tabs, and how to map its offsets back (None: unchanged)."""
+    if _SPACES.search(text) is None:
+        return text, None
+    positions: list[int] = []  # compact offsets at which removed runs were
+    totals: list[int] = []  # characters removed up to and including that run
+    removed = 0
+    for m in _SPACES.finditer(text):
+        removed += m.end() - m.start()
+        positions.append(m.start() - (removed - (m.end() - m.start())))
+        totals.append(removed)
+    return _SPACES.sub("", text), (positions, totals)
+
+
+def _unsqueeze(shifts: tuple[list[int], list[int]], index: int) -> int:
+    """The offset in the original text of compact offset ``index``."""
+    positions, totals = shifts
+    k = bisect.bisect_right(positions, index)
+    return index + (totals[k - 1] if k else 0)
+
+
+def _token_bounds(text: str, start: int, end: int) -> set[int]:
+    lo = max(0, start - _BOUNDARY_WINDOW)
+    hi = min(len(text), end + _BOUNDARY_WINDOW)
+    bounds = {lo}
+    pos = lo
+    for token in _segmenter().cut(text[lo:hi], False):
+        pos += len(token)
+        bounds.add(pos)
+    return bounds
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """True when no dictionary word straddles either end of ``text[start:end]``."""
+    bounds = _token_bounds(text, start, end)
+    return start in bounds and end in bounds
+
+
+def _street_ok(text: str, start: int, end: int) -> bool:
+    """A township must start a word (对于城镇 is no 于城镇) and not end inside 乡村/城镇化."""
+    if text[end - 1 : end + 1] in _STREET_TAIL_WORDS:
+        return False
+    return start in _token_bounds(text, start, start)

@@ -1,0 +1,212 @@
+"""Read a page into numbered lines and classify each line on its own, without context.
+
+The splitter decides what a line *does* (headline or intertitle, opening or closing byline) from
+its neighbours; this module only says what a line *looks like*:
+
+* ``LEAD``      a paragraph opened by a byline lead (`本报讯(记者 韩笑)…`, datelines);
+* ``BYLINE``    a byline line of its own (`□ 梁桂连`, `本报特约通讯员 杨建义`, `记者 刘凯华`);
+* ``PAREN``     a parenthesised name group alone on its line (`(刘燕 乔润霞)`);
+* ``SOURCE``    a source line (`据《山西日报》`);
+* ``CREDIT``    a photo credit alone (`记者 张文慧 摄`);
+* ``CAPTION``   a caption (`…发放爱心餐。王海旋 摄`, `资料图片`, `▲…`);
+* ``COLUMN``    a column label (`政务动态`, `经济 资讯`, `贯彻全会精神 一线见闻`);
+* ``FURNITURE`` page furniture (dates, page numbers, editor lines);
+* ``TITLE``     a short line without sentence punctuation: headline, kicker, intertitle, banner…;
+* ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`);
+* ``BODY``      anything else: prose.
+
+Blank lines are not kept as lines; the number of blank lines before each line is (``gap``): a
+run of several blank lines marks where the extractor skipped an image.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ingest import bylines
+from ingest.chars import CLAUSE_PUNCT_RE, CJK_CHARS, SENTENCE_END_INSIDE_RE
+
+
+class LineKind(StrEnum):
+    LEAD = "lead"
+    BYLINE = "byline"
+    PAREN = "paren"
+    SOURCE = "source"
+    CREDIT = "credit"
+    CAPTION = "caption"
+    COLUMN = "column"
+    FURNITURE = "furniture"
+    TITLE = "title"
+    BODY = "body"
+    JUMP = "jump"  # `（下转第2版）` / `（上接第1版）`: the story continues on another page
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the source text
+    text: str  # stripped text
+    gap: int  # blank lines between this line and the previous non-blank line (or page start)
+    kind: LineKind = LineKind.BODY
+    names: tuple[str, ...] = ()  # byline / credit names when the kind carries them
+
+
+# Longest title we accept: long official headlines reach ~40 characters
+# (`吕梁市与新疆生产建设兵团第六师五家渠市党政代表团举行对口支援工作座谈会` is 37).
+MAX_TITLE_CHARS = 48
+_SPACE_RE = re.compile(r"\s+")
+
+# Column labels: words that name a recurring page section rather than a story.
+_COLUMN_SUFFIX_RE = re.compile(
+    r"(?:动态|资讯|论坛|见闻|快讯|要闻|简讯|播报|速递|短波|时评|视点|纵横|广角|扫描|集锦|传真|杂谈|走笔|"
+    r"新语|视窗|之窗|万象|短评|漫谈|笔谈|众议|连线|观察|图片新闻|图片故事|图说|一线|专栏|特稿)$"
+)
+_COLUMN_EXACT = frozenset(
+    "新闻 聚焦 关注 评论 热点 专题 综合 社会 经济 文化 体育 民生 副刊 言论 人物 现场 国内 国际 "
+    "本地 地方 时政 法治 教育 健康 科技 农业 乡村振兴 党建 理论 读书 文艺 旅游 生活 财经 公告 广告".split()
+)
+# Kickers are very often a place or an organisation: the line ends with an administrative suffix.
+_PLACE_RE = re.compile(
+    rf"[{CJK_CHARS}]{{1,24}}(?:省|市|县|区|镇|乡|村|街道|社区|局|委|办|厅|院|所|站|队|部|中心|公司|集团|"
+    r"学校|中学|小学|大学|医院|银行|党委|党支部|党总支|政府|旗|州|盟|园区|开发区|管委会|示范区)"
+)
+# Jump lines: the story is continued on (下转) or from (上接) another page.
+JUMP_RE = re.compile(
+    r"[(（【\[]?\s*(?:下转|上接|转|接|续)(?:第)?\s*[0-9０-９一二三四五六七八九十A-Za-z]{1,3}\s*(?:版|页)"
+    r"(?:\s*[)）】\]])?"
+)
+_JUMP_FROM_RE = re.compile(r"[(（【\[]?\s*(?:上接|接|续)")
+MAX_PLACE_CHARS = 16
+_SLOGAN_START_RE = re.compile(
+    r"(?:创建|建设|打造|推进|推动|争创|争当|争做|深化|加快|坚持|全力|聚焦|助力|奋力|喜迎|庆祝|学习|贯彻|弘扬|践行|"
+    r"共建|共创|实施|构建|服务|扎实|持续|全面|强化|提升|做好|建好|办好|走好|守护|美丽|和谐|文明|平安|幸福|抓)"
+)
+# Page furniture: dates, page numbers, editorial staff and contact lines.
+_FURNITURE_RE = re.compile(
+    r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,12}(?:星期|周)[一二三四五六日天]"
+    r"|(?:星期|周)[一二三四五六日天].{0,4}$"
+    r"|^第?\s*[0-9０-９一二三四五六七八九十]{1,3}\s*版(?:\s|$|[:：])"
+    r"|^[A-Z]?\d{1,2}$"
+    r"|责任编辑|责编|^(?:本版)?编辑\s*[:：/]|美编|校对\s*[:：/]|版式\s*[:：/]|组版|排版\s*[:：/]|审[读校稿]\s*[:：/]"
+    r"|^(?:新闻)?热线|^电话\s*[:：]|^投稿|邮箱\s*[:：]|^E-?mail|^网址\s*[:：]|^邮编|^地址\s*[:：])",
+    re.IGNORECASE,
+)
+
+
+def read_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text`` with their 1-based numbers and the blank gap before them."""
+    out: list[Line] = []
+    gap = 0
+    for no, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            gap += 1
+            continue
+        out.append(Line(no=no, text=stripped, gap=gap))
+        gap = 0
+    return out
+
+
+def compact(text: str) -> str:
+    """The text without whitespace, for length and lexicon tests."""
+    return _SPACE_RE.sub("", text)
+
+
+def is_jump_from(text: str) -> bool:
+    """A jump line saying the story comes from another page (`（上接第1版）`)."""
+    return _JUMP_FROM_RE.match(text) is not None
+
+
+def is_column_label(text: str) -> bool:
+    """`政务动态`, `经济 资讯`, `贯彻全会精神 一线见闻`: a short section name."""
+    if len(text) > 24:
+        return False
+    core = compact(text)
+    if not 2 <= len(core) <= 12 or CLAUSE_PUNCT_RE.search(core):
+        return False
+    if core in _COLUMN_EXACT:
+        return True
+    # a letter-spaced label (`经济 资讯`) or a two-part label is still a label when its last part is
+    last_part = text.split()[-1]
+    return bool(_COLUMN_SUFFIX_RE.search(last_part)) and (len(core) <= 6 or " " in text.strip())
+
+
+def is_place(text: str) -> bool:
+    """A kicker naming a place or organisation: `兴县`, `市交通运输局`, `介休市北坛街道安康路社区`.
+
+    A slogan can end like a place (`创建…示范区`, `建设美丽乡村`) but opens with a verb, and a
+    name has no `的`: both are excluded.
+    """
+    if len(text) > MAX_PLACE_CHARS or _PLACE_RE.fullmatch(text) is None:
+        return False
+    return _SLOGAN_START_RE.match(text) is None and "的" not in text
+
+
+def is_title_like(text: str) -> bool:
+    """A short line without sentence punctuation: a candidate headline, kicker or intertitle."""
+    if len(text) > MAX_TITLE_CHARS * 2:
+        return False
+    # prose has clause punctuation before its last character: reject it before any copying
+    if CLAUSE_PUNCT_RE.search(text, 0, len(text) - 1):
+        return False
+    core = compact(text)
+    if not 2 <= len(core) <= MAX_TITLE_CHARS:
+        return False
+    # a dash opens a subheadline (`——来自兴县的调查报告`); dash lead-ins of prose carry
+    # punctuation and are rejected below
+    if core.startswith("…") or core[0] in "，,。、；;：:”’」』）)】》":
+        return False
+    # titles may end with ！ or ？ but have no clause punctuation inside
+    body = core[:-1] if core[-1] in "！？!?" else core
+    if CLAUSE_PUNCT_RE.search(body) or SENTENCE_END_INSIDE_RE.search(body):
+        return False
+    if core[-1] in "！？!?" and len(core) > 24:
+        return False
+    # a title is mostly Chinese: pure numbers or Latin words are furniture or fragments
+    return sum(1 for ch in core if "\u4e00" <= ch <= "\u9fff") * 2 >= len(core)
+
+
+def classify(line: Line) -> Line:
+    """Set ``line.kind`` (and ``line.names``) from the line's own text."""
+    text = line.text
+    if len(text) <= 20 and JUMP_RE.fullmatch(text):
+        line.kind = LineKind.JUMP
+        return line
+    if bylines.parse_lead(text) is not None:
+        line.kind = LineKind.LEAD
+        return line
+    credit = bylines.parse_credit_line(text)
+    if credit is not None:
+        line.kind, line.names = LineKind.CREDIT, tuple(credit)
+        return line
+    paren = bylines.parse_paren_byline(text)
+    if paren is not None:
+        line.kind, line.names = LineKind.PAREN, tuple(paren)
+        return line
+    if bylines.parse_source_line(text) is not None:
+        line.kind = LineKind.SOURCE
+        return line
+    standalone = bylines.parse_standalone_byline(text)
+    if standalone is not None:
+        line.kind, line.names = LineKind.BYLINE, tuple(standalone)
+        return line
+    if bylines.split_caption(text) is not None:
+        line.kind = LineKind.CAPTION
+        return line
+    if len(text) <= 60 and _FURNITURE_RE.search(text):
+        line.kind = LineKind.FURNITURE
+        return line
+    if is_column_label(text):
+        line.kind = LineKind.COLUMN
+        return line
+    if is_title_like(text):
+        line.kind = LineKind.TITLE
+        return line
+    line.kind = LineKind.BODY
+    return line
+
+
+def classify_page(text: str) -> list[Line]:
+    """Read and classify every non-blank line of a page."""
+    return [classify(line) for line in read_lines(text)]

@@ -1,0 +1,115 @@
+"""Personal names in bylines and photo credits: cleaning and plausibility.
+
+Names are printed with layout spaces (`付 炎`, `裴 姣`: a two-character name padded to the width
+of a three-character one), several to a byline (`刘燕 乔润霞`, `窦瀚洋、王怡曦`), and mixed with
+role words (`本报特约通讯员`, `记者`). This module turns such a string into clean names, and judges
+whether a parenthesised group at the end of a story is a list of names at all (`(李晨昊)`) or
+something else (`(完)`, `(下转第3版)`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.chars import CJK_CHARS
+
+# Common Chinese surnames (single character). Used only to accept a bare parenthesised group as a
+# byline: the first name of the group must start with one, so `(社区)` or `(上接)` are not names.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲"
+    "房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟"
+    "应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀"
+    "郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴"
+    "丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
+    "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富"
+    "尧闭由化扬郦苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏"
+    "柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东殴殳沃利蔚越夔隆"
+    "师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公仉督岳帅"
+    "缑亢况郈有琴归海晋楚闫法汝鄢涂钦商牟佘佴伯赏墨哈谯笪年爱阳佟第五言福"
+)
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "夏侯",
+    "长孙", "宇文", "司徒", "端木", "轩辕", "独孤", "南宫", "西门", "呼延", "赫连", "澹台",
+)
+
+# Role words that precede names in bylines and credits, longest first so `特约通讯员` wins.
+ROLE_RE = re.compile(
+    r"(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报)?"
+    r"(?:驻[\u4e00-\u9fff]{1,4})?"
+    r"(?:首席|特约|实习|见习|融媒体?|全媒体|资深|主任)?"
+    r"(?:摄影记者|记者|通讯员|实习生|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
+    r"|文\s*[/／|｜]\s*图|图\s*[/／|｜]\s*文|文字|[文图]\s*[/／|｜:：]"
+)
+_SEPARATORS_RE = re.compile(r"[\s、，,；;/／|｜]+")
+_NAME_RE = re.compile(f"[{CJK_CHARS}][{CJK_CHARS}·•]{{0,5}}")
+
+
+def split_name_tokens(text: str) -> list[str]:
+    """Split a run of names on spaces and list punctuation, role words removed."""
+    text = ROLE_RE.sub(" ", text)
+    return [t for t in _SEPARATORS_RE.split(text) if t]
+
+
+def merge_spaced_singles(tokens: list[str]) -> list[str]:
+    """Join single characters that layout spacing pulled apart: `付 炎` -> `付炎`.
+
+    A two-character name is padded with a space to the width of a three-character one, so two
+    consecutive one-character tokens are one name. A lone single character stays as it is.
+    """
+    merged: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if len(tok) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+            merged.append(tok + tokens[i + 1])
+            i += 2
+            continue
+        merged.append(tok)
+        i += 1
+    return merged
+
+
+def is_name(token: str) -> bool:
+    """A plausible personal name: 2–4 CJK characters (up to 6 for `·`-joined minority names)."""
+    if not _NAME_RE.fullmatch(token):
+        return False
+    if "·" in token or "•" in token:
+        return 3 <= len(token) <= 12
+    return 2 <= len(token) <= 4
+
+
+def has_surname(token: str) -> bool:
+    return token[:1] in SURNAMES or token.startswith(COMPOUND_SURNAMES)
+
+
+def clean_names(text: str) -> list[str]:
+    """All plausible names in a byline or credit string, cleaned, in order, without repeats."""
+    names: list[str] = []
+    for tok in merge_spaced_singles(split_name_tokens(text)):
+        if is_name(tok) and tok not in names:
+            names.append(tok)
+    return names
+
+
+def strict_name_list(text: str, max_names: int = 6) -> list[str] | None:
+    """Names when ``text`` consists of names only (roles allowed), else None.
+
+    Used for groups that are bylines only if nothing else is in them: `(刘燕 乔润霞)`,
+    `(杨伟炳 裴 姣)`, `(记者 张三)`. The first name must start with a known surname (later ones
+    may be given names only, `(崔娟 佳敏)`).
+    """
+    tokens = merge_spaced_singles(split_name_tokens(text))
+    if not tokens or len(tokens) > max_names:
+        return None
+    if not all(is_name(t) for t in tokens):
+        return None
+    if not has_surname(tokens[0]):
+        return None
+    names: list[str] = []
+    for tok in tokens:
+        if tok not in names:
+            names.append(tok)
+    return names

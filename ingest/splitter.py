@@ -1,0 +1,540 @@
+"""Split the extracted text of one newspaper page into articles and page furniture.
+
+Entry point: :func:`split_page`. Pure Python, deterministic, never raises on any ``str``.
+
+How a page is read
+------------------
+1. Every non-blank line is classified on its own (:mod:`ingest.lines`): lead, byline, closing
+   name group, source, photo credit, caption, column label, furniture, title-like, body.
+2. Lone photo credits are resolved first (:mod:`ingest.photos`): they make photo stories or
+   multi-line captions.
+3. The lines are then read in order by a small state machine. Runs of title-like lines (*title
+   blocks*) are the hard part: the same short line is a headline, a kicker, an intertitle, a
+   banner or a caption depending on its neighbours. The rules, strongest first:
+
+   * a block followed by a byline (`本报讯…`, `□ 梁桂连`) starts an article;
+   * a block holding a column label (`政务动态`) starts an article, the label is its section;
+   * after a story has closed (`(李晨昊)`, `记者 刘凯华`, `据《山西日报》`), a block starts one;
+   * a block with a place kicker (`兴县` / headline) or three lines starts one;
+   * otherwise, inside an open story and followed by prose, the block is an intertitle.
+
+   Within a starting block, title lines above a place kicker (`打好森林防火人民战争` above
+   `市交通运输局`) belong to no title: they are captions of a photo story above, or furniture.
+   A non-place line on top of a page above a headline is a page banner; a title-like line between
+   a story's byline and its first paragraph is a banner too (`创建新时代党建引领基层治理示范区`).
+4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines and
+   sources are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph that starts
+   inside a quotation (`伙人”。`) is flagged as continued from another page.
+
+Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest import bylines
+from ingest.chars import OPENERS, ends_sentence, unmatched_closer_first
+from ingest.lines import Line, LineKind, classify_page, compact, is_jump_from, is_place
+from ingest.model import (
+    Block,
+    BlockKind,
+    Caption,
+    Furniture,
+    FurnitureKind,
+    Page,
+    ParsedArticle,
+    Warning,
+)
+from ingest.photos import PhotoRun, RunKind, find_photo_runs
+from ingest.repair import continues, join_fragments, normalize_title
+from ingest.titles import Title, assign_roles, looks_like_kicker_form
+
+MIN_BODY_CHARS = 60  # shorter bodies are flagged as unusually short
+MAX_BODY_CHARS = 12000  # longer bodies are flagged: probably two stories glued together
+MIN_BANNER_CHARS = 8  # a page-top banner is a slogan, not a two-character place kicker
+
+# A first paragraph starting with one of these cannot start a sentence: it is the tail of a
+# sentence printed on another page.
+_MID_SENTENCE_START = "，,。、；;：:”’」』）)】》…"
+
+_OPENING_KINDS = (LineKind.LEAD, LineKind.BYLINE)
+_SKIPPABLE_KINDS = (LineKind.CAPTION, LineKind.CREDIT, LineKind.FURNITURE)
+
+
+@dataclass
+class _Unit:
+    """One title line, or several adjacent title lines (no blank between) read as one."""
+
+    texts: list[str]
+    lines: list[int]
+    column: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+
+@dataclass
+class _Para:
+    parts: list[str]
+    lines: list[int]
+
+
+@dataclass
+class _Draft:
+    """An article being assembled."""
+
+    title: Title = field(default_factory=Title)
+    section: str = ""
+    byline_pieces: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    source: str = ""
+    blocks: list[tuple[BlockKind, _Para]] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    lines: set[int] = field(default_factory=set)
+    continued: bool = False
+    photo: bool = False
+    closed: bool = False  # a closing byline or source was seen: the story is over
+    joinable: bool = False  # the last block is a paragraph that the next body line may continue
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.blocks)
+
+    def add_names(self, names: list[str] | tuple[str, ...]) -> None:
+        for name in names:
+            if name not in self.names:
+                self.names.append(name)
+
+
+class _Splitter:
+    """The reading state of one page; :meth:`run` consumes all lines once."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.photo_runs: dict[int, PhotoRun] = find_photo_runs(lines)
+        self.drafts: list[_Draft] = []
+        self.furniture: list[Furniture] = []
+        self.cur: _Draft | None = None
+        self.pending_section: tuple[str, int] | None = None
+
+    # -- driving -----------------------------------------------------------------------------
+
+    def run(self) -> Page:
+        i = 0
+        n = len(self.lines)
+        while i < n:
+            run = self.photo_runs.get(i)
+            if run is not None:
+                i = self._photo_run(run)
+                continue
+            kind = self.lines[i].kind
+            if kind in (LineKind.TITLE, LineKind.COLUMN):
+                i = self._title_block(i)
+                continue
+            self._single(self.lines[i])
+            i += 1
+        self._flush_pending_section()
+        articles = [_finish(d) for d in self.drafts if d.lines]
+        return Page(articles=articles, furniture=sorted(self.furniture, key=lambda f: f.line))
+
+    def _single(self, line: Line) -> None:
+        kind = line.kind
+        if kind == LineKind.LEAD:
+            self._lead(line)
+        elif kind == LineKind.BODY:
+            self._body(line)
+        elif kind == LineKind.BYLINE:
+            self._standalone_byline(line)
+        elif kind == LineKind.PAREN:
+            self._closing(line, line.text, list(line.names))
+        elif kind == LineKind.SOURCE:
+            self._source(line)
+        elif kind == LineKind.CAPTION:
+            self._caption(line)
+        elif kind == LineKind.CREDIT:
+            self._credit(line)
+        elif kind == LineKind.JUMP:
+            self._jump(line)
+        else:  # FURNITURE
+            self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
+
+    # -- article bookkeeping -----------------------------------------------------------------
+
+    def _new(self) -> _Draft:
+        draft = _Draft()
+        if self.pending_section is not None:
+            text, no = self.pending_section
+            draft.section = text
+            draft.lines.add(no)
+            self.pending_section = None
+        self.drafts.append(draft)
+        self.cur = draft
+        return draft
+
+    def _open_for_body(self) -> _Draft:
+        """The article a body line belongs to: the current one unless it is over."""
+        if self.cur is None or self.cur.closed:
+            return self._new()
+        return self.cur
+
+    def _flush_pending_section(self) -> None:
+        if self.pending_section is not None:
+            text, no = self.pending_section
+            self.furniture.append(Furniture(no, FurnitureKind.COLUMN, text))
+            self.pending_section = None
+
+    # -- body, bylines, sources --------------------------------------------------------------
+
+    def _lead(self, line: Line) -> None:
+        lead = bylines.parse_lead(line.text)
+        assert lead is not None  # classify() said so
+        draft = self.cur
+        if draft is None or draft.closed or draft.has_body:
+            draft = self._new()
+        draft.byline_pieces.append(lead.text)
+        draft.add_names(lead.names)
+        draft.lines.add(line.no)
+        draft.joinable = False
+        if lead.rest:
+            self._add_text(draft, lead.rest, line.no)
+
+    def _body(self, line: Line) -> None:
+        draft = self._open_for_body()
+        draft.lines.add(line.no)
+        self._add_text(draft, line.text, line.no)
+
+    def _add_text(self, draft: _Draft, text: str, no: int) -> None:
+        """Append prose to the draft, cutting a trailing byline or source off the sentence."""
+        tail_names: list[str] = []
+        tail_byline = ""
+        trailing = bylines.split_trailing_byline(text)
+        if trailing is not None:
+            text, tail_byline, tail_names = trailing
+        else:
+            source = bylines.split_trailing_source(text)
+            if source is not None:
+                text, draft.source = source
+                draft.closed = True
+        if text:
+            last = draft.blocks[-1][1] if draft.blocks and draft.joinable else None
+            if last is not None and continues(last.parts[-1], text):
+                last.parts.append(text)
+                last.lines.append(no)
+            else:
+                if not draft.has_body and _starts_mid_sentence(text):
+                    draft.continued = True
+                draft.blocks.append((BlockKind.PARAGRAPH, _Para([text], [no])))
+            draft.joinable = True
+        if tail_byline:
+            draft.byline_pieces.append(tail_byline)
+            draft.add_names(tail_names)
+            draft.closed = True
+
+    def _standalone_byline(self, line: Line) -> None:
+        draft = self.cur
+        if draft is not None and not draft.closed and not draft.has_body:
+            draft.byline_pieces.append(line.text)  # opening byline under the title
+            draft.add_names(line.names)
+            draft.lines.add(line.no)
+            return
+        if draft is not None and draft.has_body and not draft.closed:
+            self._closing(line, line.text, list(line.names))
+            return
+        draft = self._new()  # a byline with no title: a headless story starts
+        draft.byline_pieces.append(line.text)
+        draft.add_names(line.names)
+        draft.lines.add(line.no)
+
+    def _jump(self, line: Line) -> None:
+        """`（下转第2版）` ends the story's part on this page; `（上接第1版）` opens a continued one."""
+        if is_jump_from(line.text) or self.cur is None:
+            draft = self._new() if self.cur is None or self.cur.has_body or self.cur.closed else self.cur
+            draft.continued = True
+        else:
+            draft = self.cur
+            draft.closed = True
+        draft.blocks.append((BlockKind.PARAGRAPH, _Para([line.text], [line.no])))
+        draft.lines.add(line.no)
+        draft.joinable = False
+
+    def _closing(self, line: Line, printed: str, names: list[str]) -> None:
+        draft = self.cur
+        if draft is None:
+            self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
+            return
+        draft.byline_pieces.append(printed)
+        draft.add_names(names)
+        draft.lines.add(line.no)
+        draft.closed = True
+        draft.joinable = False
+
+    def _source(self, line: Line) -> None:
+        draft = self.cur
+        if draft is None:
+            self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
+            return
+        draft.source = f"{draft.source} {line.text}".strip() if draft.source else line.text
+        draft.lines.add(line.no)
+        draft.closed = True
+        draft.joinable = False
+
+    # -- pictures ----------------------------------------------------------------------------
+
+    def _caption(self, line: Line) -> None:
+        parts = bylines.split_caption(line.text)
+        assert parts is not None  # classify() said so
+        draft = self.cur if self.cur is not None else self._new()
+        draft.captions.append(Caption(text=parts.text, credit=parts.credit, lines=[line.no]))
+        draft.lines.add(line.no)
+
+    def _credit(self, line: Line) -> None:
+        draft = self.cur if self.cur is not None else self._new()
+        credit = " ".join(line.names)
+        last = draft.captions[-1] if draft.captions else None
+        if last is not None and not last.credit and last.lines and last.lines[-1] < line.no:
+            last.credit = credit
+            last.lines.append(line.no)
+        else:
+            draft.captions.append(Caption(text="", credit=credit, lines=[line.no]))
+        draft.lines.add(line.no)
+
+    def _photo_run(self, run: PhotoRun) -> int:
+        """Consume a photo story or a multi-line caption; return the next line index."""
+        lines = self.lines
+        credit_line = lines[run.credit]
+        if run.kind == RunKind.STORY:
+            draft = self._new()
+            draft.photo = True
+            first = run.start
+            if run.has_headline:
+                draft.title = assign_roles([lines[first].text])
+                draft.lines.add(lines[first].no)
+                first += 1
+        else:
+            draft = self.cur if self.cur is not None else self._new()
+            first = run.start
+        members = lines[first : run.credit]
+        draft.captions.append(
+            Caption(
+                text=_caption_text(members),
+                credit=" ".join(credit_line.names),
+                lines=[m.no for m in members] + [credit_line.no],
+            )
+        )
+        draft.lines.update(m.no for m in members)
+        draft.lines.add(credit_line.no)
+        if run.kind == RunKind.STORY:
+            draft.byline_pieces.append(credit_line.text)
+            draft.add_names(credit_line.names)
+            draft.closed = True
+        return run.credit + 1
+
+    # -- title blocks ------------------------------------------------------------------------
+
+    def _title_block(self, start: int) -> int:
+        """Read the run of title-like lines at ``start``, decide what it is; return next index."""
+        end = start
+        while (
+            end < len(self.lines)
+            and self.lines[end].kind in (LineKind.TITLE, LineKind.COLUMN)
+            and (end == start or end not in self.photo_runs)
+        ):
+            end += 1
+        units = _units(self.lines[start:end])
+        after = self._next_content_kind(end)
+        self._decide_block(units, after, at_page_top=not self.drafts and self.pending_section is None)
+        return end
+
+    def _next_content_kind(self, index: int) -> LineKind | None:
+        for line in self.lines[index:]:
+            if line.kind not in _SKIPPABLE_KINDS:
+                return line.kind
+        return None
+
+    def _decide_block(self, units: list[_Unit], after: LineKind | None, at_page_top: bool) -> None:
+        columns = [u for u in units if u.column]
+        titles = [u for u in units if not u.column]
+        opens = after in _OPENING_KINDS
+        cur = self.cur
+        if not titles:
+            # a column label alone labels whatever comes next
+            self._set_pending_section(columns)
+            if cur is not None:
+                cur.joinable = False
+                if cur.has_body:
+                    cur.closed = True
+            return
+        if cur is None or cur.closed:
+            self._start_article(units, at_page_top)
+            return
+        if not cur.has_body:
+            # a title under a title: a new story only if a byline follows it
+            if opens or columns:
+                self._start_article(units, at_page_top=False)
+            elif cur.byline_pieces or cur.title.headline:
+                self._banners(titles)  # between byline and first paragraph: a banner
+                self._set_pending_section(columns)
+            else:
+                self._start_article(units, at_page_top=False)
+            return
+        if (
+            opens
+            or columns
+            or len(titles) >= 3
+            or (len(titles) >= 2 and any(is_place(u.text) for u in titles[:-1]))
+            or (len(titles) == 1 and looks_like_kicker_form(titles[0].text))
+        ):
+            self._start_article(units, at_page_top=False)
+            return
+        if after is None:
+            self._orphans(titles)  # trailing title lines at the end of the page
+            return
+        if after in (LineKind.PAREN, LineKind.SOURCE):
+            for unit in titles:  # short lines just before a closing byline are prose
+                for text, no in zip(unit.texts, unit.lines):
+                    self._body(Line(no=no, text=text, gap=0, kind=LineKind.BODY))
+            return
+        last = cur.blocks[-1][1] if cur.blocks[-1][0] == BlockKind.PARAGRAPH else None
+        if len(titles) == 1 and last is not None and cur.joinable and not ends_sentence(last.parts[-1]):
+            # the paragraph above is unfinished: this short line is its rest, not a title
+            unit = titles[0]
+            for text, no in zip(unit.texts, unit.lines):
+                self._body(Line(no=no, text=text, gap=0, kind=LineKind.BODY))
+            return
+        for unit in titles:
+            cur.blocks.append((BlockKind.INTERTITLE, _Para([unit.text], list(unit.lines))))
+            cur.lines.update(unit.lines)
+        cur.joinable = False
+
+    def _set_pending_section(self, columns: list[_Unit]) -> None:
+        """The first column label labels the next story; any further label is furniture."""
+        for unit in columns:
+            for no, text in zip(unit.lines, unit.texts):
+                if self.pending_section is None:
+                    self.pending_section = (normalize_title(text), no)
+                else:
+                    self.furniture.append(Furniture(no, FurnitureKind.COLUMN, text))
+
+    def _banners(self, units: list[_Unit]) -> None:
+        for unit in units:
+            for no, text in zip(unit.lines, unit.texts):
+                self.furniture.append(Furniture(no, FurnitureKind.BANNER, text))
+
+    def _orphans(self, units: list[_Unit]) -> None:
+        """Title-like lines that head no story: captions of a photo story above, else furniture."""
+        cur = self.cur
+        for unit in units:
+            if cur is not None and cur.photo:
+                cur.captions.append(Caption(text=normalize_title(unit.text), credit="", lines=list(unit.lines)))
+                cur.lines.update(unit.lines)
+            else:
+                for no, text in zip(unit.lines, unit.texts):
+                    self.furniture.append(Furniture(no, FurnitureKind.OTHER, text))
+
+    def _start_article(self, units: list[_Unit], at_page_top: bool) -> None:
+        columns = [u for u in units if u.column]
+        titles = [u for u in units if not u.column]
+        # lines above a place kicker head no story (`打好森林防火人民战争` / `市交通运输局` / …)
+        for k in range(1, len(titles) - 1):
+            if is_place(titles[k].text):
+                self._orphans(titles[:k])
+                titles = titles[k:]
+                break
+        if len(titles) > 3:
+            self._orphans(titles[:-3])
+            titles = titles[-3:]
+        if (
+            at_page_top
+            and len(titles) >= 2
+            and not is_place(titles[0].text)
+            and len(compact(titles[0].text)) >= MIN_BANNER_CHARS
+        ):
+            self._banners(titles[:1])  # a slogan on top of the page, above the first headline
+            titles = titles[1:]
+        self._set_pending_section(columns)
+        draft = self._new()
+        draft.title = assign_roles([u.text for u in titles])
+        for unit in titles:
+            draft.lines.update(unit.lines)
+
+
+def _units(lines: list[Line]) -> list[_Unit]:
+    """Group title lines: adjacent lines (no blank between) are one unit, e.g. a two-line
+    intertitle `党建统筹定方向` / `群众琐事放心坎`. A dash opens a subheadline: a unit of its own."""
+    units: list[_Unit] = []
+    for line in lines:
+        column = line.kind == LineKind.COLUMN
+        if units and line.gap == 0 and units[-1].column == column and not line.text.startswith(("—", "－", "--")):
+            units[-1].texts.append(line.text)
+            units[-1].lines.append(line.no)
+        else:
+            units.append(_Unit([line.text], [line.no], column))
+    return units
+
+
+def _caption_text(members: list[Line]) -> str:
+    """Caption words of a multi-line caption: its paragraphs repaired, `▲` marks dropped."""
+    paragraphs: list[list[str]] = []
+    for line in members:
+        text = line.text
+        if line.kind == LineKind.CAPTION:
+            parts = bylines.split_caption(text)
+            text = parts.text if parts is not None else text
+        if paragraphs and continues(paragraphs[-1][-1], text):
+            paragraphs[-1].append(text)
+        else:
+            paragraphs.append([text])
+    return "\n".join(join_fragments(p) for p in paragraphs if any(p))
+
+
+def _starts_mid_sentence(text: str) -> bool:
+    """The first paragraph of a story begins inside a sentence printed on another page."""
+    return text[0] in _MID_SENTENCE_START or (text[0] not in OPENERS and unmatched_closer_first(text))
+
+
+def _finish(draft: _Draft) -> ParsedArticle:
+    blocks = [
+        Block(kind, join_fragments(para.parts) if kind == BlockKind.PARAGRAPH else normalize_title(para.parts[0]))
+        for kind, para in draft.blocks
+    ]
+    blocks = [b for b in blocks if b.text]
+    article = ParsedArticle(
+        kicker=draft.title.kicker,
+        headline=draft.title.headline,
+        subheadline=draft.title.subheadline,
+        byline=list(draft.names),
+        byline_text=" ".join(draft.byline_pieces),
+        source=draft.source,
+        section=draft.section,
+        blocks=blocks,
+        captions=draft.captions,
+        lines=sorted(draft.lines),
+        continued=draft.continued,
+    )
+    article.warnings = _warnings(article, draft)
+    return article
+
+
+def _warnings(article: ParsedArticle, draft: _Draft) -> list[Warning]:
+    warnings: list[Warning] = []
+    if not article.headline:
+        warnings.append(Warning.NO_HEADLINE)
+    if not article.byline and not article.byline_text and not article.source:
+        warnings.append(Warning.NO_BYLINE)
+    if article.continued:
+        warnings.append(Warning.CONTINUED_FRAGMENT)
+    body_chars = sum(len(p) for p in article.paragraphs)
+    if draft.photo or (not article.blocks and article.captions):
+        warnings.append(Warning.PHOTO_ONLY)
+    elif body_chars < MIN_BODY_CHARS:
+        warnings.append(Warning.TOO_SHORT)
+    if body_chars > MAX_BODY_CHARS:
+        warnings.append(Warning.TOO_LONG)
+    return warnings
+
+
+def split_page(text: str) -> Page:
+    """Split the extracted text of one page into articles and furniture."""
+    return _Splitter(classify_page(text)).run()

@@ -1,0 +1,64 @@
+"""Give the lines of a title block their roles: kicker (引题), headline, subheadline.
+
+A story's title is one to three short lines: an optional kicker, often a place or organisation
+(`兴县`, `市交通运输局`, `介休市北坛街道安康路社区`), the headline, an optional subheadline (often
+opened by a dash). Some papers print kicker and headline on one line, separated by a space
+(`山西省陵川县潞城镇 持续推进人居环境整治 打造乡村振兴新画卷`) or a colon
+(`山西省沁源县: 市政公用一体化 洁净美丽新家园`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.lines import is_place
+from ingest.repair import normalize_title
+
+_COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S.*)")
+_SUBHEAD_MARK_RE = re.compile(r"^(?:——|—|－－|--)")
+# An administrative place, strong enough to be a kicker before a one-part headline.
+_ADMIN_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:省|市|县|区|镇|乡|街道)")
+
+
+@dataclass
+class Title:
+    kicker: str = ""
+    headline: str = ""
+    subheadline: str = ""
+
+
+def split_one_line(text: str) -> Title:
+    """A single title line, with a leading place split off as the kicker when it is set apart."""
+    text = normalize_title(text)
+    m = _COLON_FORM_RE.fullmatch(text)
+    if m is not None and is_place(m.group("kicker")):
+        return Title(kicker=m.group("kicker"), headline=m.group("rest").strip())
+    parts = text.split(" ")
+    if len(parts) >= 3 and is_place(parts[0]):
+        # `PLACE headline-part headline-part`: the place heads a two-part headline
+        return Title(kicker=parts[0], headline=" ".join(parts[1:]))
+    if len(parts) == 2 and _ADMIN_PLACE_RE.fullmatch(parts[0]) and len(parts[1]) >= 6:
+        return Title(kicker=parts[0], headline=parts[1])
+    return Title(headline=text)
+
+
+def assign_roles(units: list[str]) -> Title:
+    """Roles for one to three title units (each unit may already join adjacent lines)."""
+    units = [normalize_title(u) for u in units if u.strip()]
+    if not units:
+        return Title()
+    if len(units) == 1:
+        return split_one_line(units[0])
+    if len(units) == 2:
+        first, second = units
+        if _SUBHEAD_MARK_RE.match(second):
+            return Title(headline=first, subheadline=second)
+        return Title(kicker=first, headline=second)
+    kicker, headline = units[0], units[1]
+    return Title(kicker=kicker, headline=headline, subheadline=" ".join(units[2:]))
+
+
+def looks_like_kicker_form(text: str) -> bool:
+    """True when a single line carries its own place kicker (`山西省沁源县: …`)."""
+    return bool(split_one_line(text).kicker)

@@ -1,0 +1,28 @@
+"""Shared test setup: the real PostgreSQL (DATABASE_URL's server, else the embedded one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the gazetteer's counties loaded once for the whole run."""
+    from articles.store import ensure_counties
+
+    with django_db_blocker.unblock():
+        ensure_counties()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The hashed manifest exists only after collectstatic; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

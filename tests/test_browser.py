@@ -1,0 +1,92 @@
+"""What a reader does, in a real browser: Playwright driving Debian's Chromium against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from articles.models import Article
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not CHROMIUM:
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        raise RuntimeError("CI needs Debian's chromium for the browser tests (apt-get install chromium)")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by tests here
+# are plain synchronous setup, not code running inside that loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    from tests.factories import ingest_seeds
+
+    ingest_seeds()
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_reader_searches_from_the_home_page_and_opens_a_story(page):
+    page.goto("/")
+    page.get_by_role("searchbox", name="检索词").first.fill("介休")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("ol.results li.result").count() >= 5
+    assert page.locator("ol.results mark").first.inner_text() == "介休"
+    page.get_by_role("link", name="介休市网格化党建激活基层治理“大文章”").click()
+    assert page.locator("h1").inner_text() == "介休市网格化党建激活基层治理“大文章”"
+    assert page.locator(".tags .county.primary").first.inner_text() == "介休市"
+
+
+def test_reader_narrows_results_with_a_county_facet(page):
+    page.goto("/search?q=社区")
+    total = page.locator("ol.results li.result").count()
+    page.locator("aside.facets").get_by_role("link", name="河津市").click()
+    rows = page.locator("ol.results li.result")
+    assert 0 < rows.count() <= total
+    assert "县区：河津市" in page.locator(".count").inner_text()
+
+
+def test_reader_browses_a_county_page(page):
+    page.goto("/")
+    page.locator("dl.counties").get_by_role("link", name="绛县", exact=True).click()
+    headlines = page.locator("ol.results a.headline").all_inner_texts()
+    assert "绛县举办迎“八一”双拥篮球比赛" in headlines
+    assert not any("新绛" in h for h in headlines)
+
+
+def test_bad_input_shows_a_message_not_an_error_page(page):
+    response = page.goto("/search?q=%E4%BB%8B&page=abc")
+    assert response.status == 400
+    assert page.get_by_role("alert").is_visible()
+
+
+def test_article_page_shows_captions_and_intertitles(page):
+    article = Article.objects.exclude(intertitles=[]).first()
+    page.goto(article.get_absolute_url())
+    assert page.locator("h2.intertitle").count() == len(article.intertitles)

@@ -1,0 +1,99 @@
+"""manage.py ingest: seeds in, idempotent, one transaction per file, clear failures."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, ArticleCounty, Caption, Issue
+from tests.conftest import SEEDS, SEED_FILES
+
+pytestmark = pytest.mark.django_db
+
+
+def run_ingest(*args: str, **opts: object) -> str:
+    out = StringIO()
+    call_command("ingest", *args, stdout=out, stderr=StringIO(), no_progress=True, **opts)
+    return out.getvalue()
+
+
+def test_seeds_ingest_into_articles_with_counties():
+    output = run_ingest(str(SEEDS))
+    assert "5 ingested" in output
+    assert Issue.objects.count() == 5
+    assert Article.objects.count() >= 25
+    assert ArticleCounty.objects.filter(primary=True).count() >= 15
+    assert Caption.objects.exists()
+    # Paper names come from the manifest; the seeds' dates are unknown and stay unknown.
+    assert set(Issue.objects.values_list("newspaper__name", flat=True)) == {"晋中日报", "吕梁日报", "临汾日报", "运城日报"}
+    assert not Issue.objects.exclude(date=None).exists()
+
+
+def test_second_ingest_writes_nothing():
+    run_ingest(str(SEEDS))
+    counts = (Issue.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count())
+    output = run_ingest(str(SEEDS))
+    assert "0 ingested" in output and "5 already ingested" in output
+    assert (Issue.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count()) == counts
+
+
+def test_raw_text_is_kept_verbatim():
+    run_ingest(str(SEED_FILES[0]), paper="晋中日报")
+    issue = Issue.objects.get()
+    assert issue.raw_text == SEED_FILES[0].read_text(encoding="utf-8")
+
+
+def test_every_source_line_is_stored_once():
+    run_ingest(str(SEEDS))
+    for issue in Issue.objects.all():
+        lines = [n for a in issue.articles.all() for n in a.lines] + [f["line"] for f in issue.furniture]
+        expected = [n for n, text in enumerate(issue.source_lines(), 1) if text.strip()]
+        assert sorted(lines) == expected, issue.source_name
+
+
+def test_failed_file_leaves_nothing_behind_and_names_the_file(tmp_path: Path):
+    good = tmp_path / "good.txt"
+    shutil.copy(SEED_FILES[1], good)
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    (tmp_path / "empty.txt").write_bytes(b"   \n\n")
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("ingest", str(tmp_path), paper="测试日报", no_progress=True, stdout=StringIO(), stderr=err)
+    message = str(excinfo.value)
+    assert "2 failed" in message and "binary.txt" in message and "empty.txt" in message
+    assert "binary.txt: file holds NUL bytes" in err.getvalue()
+    assert "empty.txt: file is empty" in err.getvalue()
+    # The good file went in; the bad ones left no issue and no articles.
+    assert list(Issue.objects.values_list("source_name", flat=True)) == ["good.txt"]
+
+
+def test_file_without_paper_fails_with_a_message(tmp_path: Path):
+    page = tmp_path / "page.txt"
+    shutil.copy(SEED_FILES[0], page)
+    with pytest.raises(CommandError):
+        call_command("ingest", str(page), no_progress=True, stdout=StringIO(), stderr=StringIO())
+    assert not Issue.objects.exists()
+
+
+def test_gbk_file_is_decoded(tmp_path: Path):
+    page = tmp_path / "gbk.txt"
+    page.write_bytes(SEED_FILES[1].read_text(encoding="utf-8").encode("gb18030"))
+    run_ingest(str(page), paper="吕梁日报", date="2025-04-21", page="第2版")
+    issue = Issue.objects.get()
+    assert issue.raw_text == SEED_FILES[1].read_text(encoding="utf-8")
+    assert issue.date.isoformat() == "2025-04-21" and issue.page == "第2版"
+    assert set(Article.objects.values_list("date", flat=True)) == {issue.date}
+
+
+def test_bad_date_option_is_a_usage_error():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run_ingest(str(SEEDS), date="21/04/2025")
+
+
+def test_missing_path_is_a_usage_error():
+    with pytest.raises(CommandError, match="no such file"):
+        run_ingest("/nonexistent/folder")

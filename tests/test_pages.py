@@ -1,0 +1,89 @@
+"""Every page renders, escapes what it shows, and runs a bounded number of queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles.models import Article, County, Issue
+from tests.factories import ingest_seeds, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeds():
+    ingest_seeds()
+
+
+def test_home_lists_issues_and_counties(client, seeds, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get("/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "晋中日报" in text and "介休市" in text and 'name="q"' in text
+
+
+def test_search_page_lists_jiexiu_stories_with_marks(client, seeds, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = client.get("/search", {"q": "介休"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "介休市网格化党建激活基层治理" in text
+    assert "<mark>介休</mark>" in text
+    assert "县区" in text  # facets
+
+
+def test_search_page_without_query_invites_one(client):
+    response = client.get("/search")
+    assert response.status_code == 200
+
+
+def test_search_page_bad_input_is_400_with_message(client):
+    response = client.get("/search", {"q": "x", "page": "abc"})
+    assert response.status_code == 400
+    assert "page" in response.content.decode()
+
+
+def test_article_page_shows_the_whole_article(client, seeds, django_assert_max_num_queries):
+    article = Article.objects.filter(captions__isnull=False).first()
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/articles/{article.pk}/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert article.headline in text
+    assert article.captions.first().text in text
+
+
+def test_county_page_by_name_and_code(client, seeds, django_assert_max_num_queries):
+    county = County.objects.get(name="介休市")
+    with django_assert_max_num_queries(6):
+        response = client.get("/counties/介休市/")
+    assert response.status_code == 200
+    assert client.get(f"/counties/{county.code}/").status_code == 200
+    assert client.get("/counties/没有这个县/").status_code == 404
+
+
+def test_issue_page_shows_every_line(client, seeds, django_assert_max_num_queries):
+    issue = Issue.objects.first()
+    with django_assert_max_num_queries(4):
+        response = client.get(f"/issues/{issue.pk}/")
+    assert response.status_code == 200
+
+
+def test_everything_rendered_is_escaped(client):
+    article = make_article(headline="<script>alert(1)</script>标题", body="<b>正文</b>里有介休")
+    detail = client.get(f"/articles/{article.pk}/").content.decode()
+    results = client.get("/search", {"q": "介休"}).content.decode()
+    for text in (detail, results):
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;" in text
+    assert "&lt;b&gt;正文&lt;/b&gt;" in results
+
+
+def test_public_urls_are_stable(client, seeds):
+    # Permalinks are cited by readers and libraries: a change must fail loudly.
+    article = Article.objects.first()
+    assert article.get_absolute_url() == f"/articles/{article.pk}/"
+    assert County.objects.get(name="介休市").get_absolute_url() == "/counties/140781/"
+    for url in ("/", "/search?q=%E4%BB%8B%E4%BC%91", "/api/articles", "/healthz"):
+        assert client.get(url).status_code == 200, url
