@@ -30,7 +30,7 @@ _PAREN_BODY = r"[^()（）〔〕\[\]【】\n]{1,60}"
 # `本报讯`, `本报讯(记者 韩笑)`, `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`.
 _LEAD_RE = re.compile(
     r"\s*(?P<head>"
-    rf"(?:[【\[]\s*)?本[报刊台网]讯(?:\s*[】\]])?"
+    rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{2,6}}(?:日报|晚报|报))讯(?:\s*[】\]])?"
     rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
     rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?电"
     r")"
@@ -41,6 +41,7 @@ _MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
 _STANDALONE_RE = re.compile(
     rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜]{{2,40}})\s*"
 )
+_REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写)\s*$")
 # A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
 _PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
 # Inline group after the last sentence: `…美好的明天。 (张莉)`.
@@ -65,6 +66,9 @@ _CREDIT_TAIL_RE = re.compile(
 _CREDIT_HEAD_RE = re.compile(r"\s*(?:摄影|图片|供图|制图|图)\s*[:：/／]\s*(?P<names>[^\n]{1,40}?)\s*$")
 _STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
 _CAPTION_MARKS = "▲△▼▽↑↓←→◀▶"
+# Captions that say which picture they describe: `图为…`, `上图：…`, `图①…`.
+_PICTURE_REFERENCES = ("图为", "上图", "下图", "左图", "右图", "中图", "图①", "图②", "图③", "图④", "图1", "图2", "图3")
+MAX_CAPTION_LINE = 200
 _CAPTION_MARK_RE = re.compile(rf"\s*[{_CAPTION_MARKS}]+\s*")
 
 
@@ -82,6 +86,7 @@ class CaptionParts:
     text: str  # caption words without the credit
     credit: str  # clean names joined by a space, `资料图片`, or ""
     names: list[str]
+    printed: str = ""  # the credit as printed (`本报记者 孙伟 摄`), "" when none
 
 
 def parse_lead(text: str) -> Lead | None:
@@ -116,7 +121,8 @@ def parse_standalone_byline(text: str) -> list[str] | None:
 
 def _role_names(body: str) -> list[str] | None:
     """Names of a byline that has role words: all remaining tokens must be names."""
-    if ROLE_RE.match(body.strip()) is None:
+    body = _REPORTED_RE.sub("", body.strip())  # `记者 张三 报道`
+    if ROLE_RE.match(body) is None:
         return None
     names = clean_names(body)
     leftover = ROLE_RE.sub("", body)
@@ -204,26 +210,28 @@ def split_caption(text: str) -> CaptionParts | None:
         m = _STOCK_PHOTO_RE.search(stripped, max(0, len(stripped) - 40))
         if m is not None and (m.start() == 0 or stripped[m.start() - 1] in TERMINAL + "）) "):
             words = _CAPTION_MARK_RE.sub("", stripped[: m.start()]).strip()
-            return CaptionParts(text=words, credit=m.group("stock"), names=[])
+            return CaptionParts(text=words, credit=m.group("stock"), names=[], printed=stripped[m.start() :])
     if stripped.endswith(("摄", "摄影", "供图", "摄)", "摄）")):
         cut = _credit_cut(stripped)
         if cut is not None:
-            words, names = cut
+            words, names, printed = cut
             words = _CAPTION_MARK_RE.sub("", words, count=1).strip()
-            return CaptionParts(text=words, credit=" ".join(names), names=names)
+            return CaptionParts(text=words, credit=" ".join(names), names=names, printed=printed)
     if stripped[0] in _CAPTION_MARKS:
         mark = _CAPTION_MARK_RE.match(stripped)
         if mark is not None and mark.end() < len(stripped):
             return CaptionParts(text=stripped[mark.end() :].strip(), credit="", names=[])
+    if stripped.startswith(_PICTURE_REFERENCES) and len(stripped) <= MAX_CAPTION_LINE:
+        return CaptionParts(text=stripped, credit="", names=[])
     if stripped.startswith(("制图", "摄影", "供图")):
         m = _CREDIT_HEAD_RE.fullmatch(stripped)
         if m is not None:
             names = clean_names(m.group("names"))
-            return CaptionParts(text="", credit=" ".join(names) or m.group("names"), names=names)
+            return CaptionParts(text="", credit=" ".join(names) or m.group("names"), names=names, printed=stripped)
     return None
 
 
-def _credit_cut(text: str) -> tuple[str, list[str]] | None:
+def _credit_cut(text: str) -> tuple[str, list[str], str] | None:
     """Split caption words from a trailing credit; the credit starts after the last sentence end."""
     tail_start = max(text.rfind(ch) for ch in TERMINAL + "，,")
     words, tail = (text[: tail_start + 1], text[tail_start + 1 :]) if tail_start >= 0 else ("", text)
@@ -234,4 +242,4 @@ def _credit_cut(text: str) -> tuple[str, list[str]] | None:
         names = parse_credit_line(inner)
         if names is None:
             return None
-    return words.strip(), names
+    return words.strip(), names, tail.strip()

@@ -167,6 +167,7 @@ class _Hit(NamedTuple):
     end: int
     pattern: _Pattern
     matched: str
+    follows: bool  # directly after the previous hit, spaces aside (介休市|北坛街道)
 
 
 @functools.cache
@@ -275,7 +276,6 @@ class Gazetteer:
             else:
                 raise ValueError(f"bad division code {code!r}")
 
-        self._province_names = provinces
         self._prefecture_names = {code: name for code, (name, _) in prefectures.items()}
         self._prefecture_province = {code: prov for code, (_, prov) in prefectures.items()}
         self._county_prefecture = {code: parent for code, _, parent in counties}
@@ -285,7 +285,6 @@ class Gazetteer:
         for code, name, parent in counties:
             county_names[name].append(code)
             by_prefecture[parent].append(code)
-        self._prefecture_counties = {p: frozenset(c) for p, c in by_prefecture.items()}
 
         prefecture_names: dict[str, set[str]] = defaultdict(set)
         for code, (name, province) in prefectures.items():
@@ -419,23 +418,29 @@ class Gazetteer:
         pattern = self._patterns.get(key)
         if pattern is not None and pattern.kind in _COUNTY_KINDS and len(pattern.codes) == 1:
             return self._counties[pattern.codes[0]]
-        # A qualified name: hits that join up to cover all of it, the last one naming a county.
+        # A qualified name: hits that join up to cover all of it and agree on one county.
         hits = self._scan(key)
         if not hits or hits[0].start != 0 or hits[-1].end != len(key):
             return None
-        if any(a.end != b.start for a, b in zip(hits, hits[1:])):
+        if not all(hit.follows for hit in hits[1:]):
             return None
         resolved = self._resolve([hits], frozenset())[0]
-        if resolved and resolved[-1][0] is hits[-1]:
-            return self._counties[resolved[-1][1]]
-        return None
+        codes = {code for _, code in resolved}
+        named = sum(1 for hit in hits if hit.pattern.kind in _COUNTY_KINDS)
+        if len(codes) != 1 or len(resolved) != named:
+            return None
+        code = codes.pop()
+        for hit in hits:
+            if hit.pattern.kind not in _COUNTY_KINDS and not self._narrow_by(hit.pattern, [code]):
+                return None  # 运城市介休市: the prefix does not contain the county
+        return self._counties[code]
 
     # -- matching --------------------------------------------------------------------------
 
     def find(self, text: str, hint_prefectures: Sequence[str] = ()) -> list[Mention]:
         """Every resolved county mention in ``text``, in text order."""
         hits = self._scan(text)
-        resolved = self._resolve([hits], frozenset(hint_prefectures))[0]
+        resolved = self._resolve([hits], _hint_set(hint_prefectures))[0]
         return [
             Mention(self._counties[code], hit.start, hit.end, hit.matched, hit.pattern.kind)
             for hit, code in resolved
@@ -471,7 +476,7 @@ class Gazetteer:
         per_field: list[list[_Hit]] = [[] for _ in fields]
         for hit in self._scan("\n".join(text for text, _, _ in fields)):
             per_field[bisect.bisect_right(starts, hit.start) - 1].append(hit)
-        resolved = self._resolve(per_field, frozenset(hint_prefectures))
+        resolved = self._resolve(per_field, _hint_set(hint_prefectures))
 
         rank: dict[str, float] = defaultdict(float)
         evidence: dict[str, float] = defaultdict(float)
@@ -519,20 +524,22 @@ class Gazetteer:
             taken[start:end] = b"\x01" * (end - start)
             chosen.append(candidate)
         chosen.sort()
-        if shifts is None:
-            return [_Hit(start, end, pattern, text[start:end]) for start, end, pattern in chosen]
         hits = []
+        previous_end = -1
         for start, end, pattern in chosen:
-            start, end = _unsqueeze(shifts, start), _unsqueeze(shifts, end - 1) + 1
-            hits.append(_Hit(start, end, pattern, text[start:end]))
+            follows = start == previous_end
+            previous_end = end
+            if shifts is not None:
+                start, end = _unsqueeze(shifts, start), _unsqueeze(shifts, end - 1) + 1
+            hits.append(_Hit(start, end, pattern, text[start:end], follows))
         return hits
 
     def _resolve(
         self, fields: list[list[_Hit]], hints: frozenset[str]
     ) -> list[list[tuple[_Hit, str]]]:
         """Give each county hit one county code or drop it; prefecture/province hits go too."""
-        named_counties: set[str] = set()  # by unambiguous full name, short or township
-        full_counties: set[str] = set()  # by unambiguous full name only
+        full_counties: set[str] = set()  # named by an unambiguous full name
+        other_counties: set[str] = set()  # by an unambiguous short name or township
         named_prefectures: set[str] = set()
         named_provinces: set[str] = set()
         for hits in fields:
@@ -540,22 +547,25 @@ class Gazetteer:
                 p = hit.pattern
                 if len(p.codes) != 1 or p.needs_prefix:
                     continue
-                if p.kind in _COUNTY_KINDS:
-                    named_counties.add(p.codes[0])
-                    if p.kind == COUNTY:
-                        full_counties.add(p.codes[0])
+                if p.kind == COUNTY:
+                    full_counties.add(p.codes[0])
+                elif p.kind in _COUNTY_KINDS:
+                    other_counties.add(p.codes[0])
                 elif p.kind == PREFECTURE:
                     named_prefectures.add(p.codes[0])
                 else:
                     named_provinces.add(p.codes[0])
         pref_of = self._county_prefecture
         prov_of = self._prefecture_province
-        county_prefectures = {pref_of[c] for c in named_counties}
         # The provinces a story is set in, from what it names in full and the paper's home: a
         # short name or township from elsewhere (莲池 in 莲池社区, 金凤 in 张金凤) is then a
         # coincidence rather than a trip across the country.
         home = {prov_of[p] for p in named_prefectures | hints if p in prov_of}
         home |= named_provinces | {prov_of[pref_of[c]] for c in full_counties}
+        named_counties = full_counties | {
+            c for c in other_counties if not home or prov_of[pref_of[c]] in home
+        }
+        county_prefectures = {pref_of[c] for c in named_counties}
         cascade = (
             lambda c: c in named_counties,
             lambda c: pref_of[c] in named_prefectures,
@@ -570,7 +580,7 @@ class Gazetteer:
             previous: _Hit | None = None
             for hit in hits:
                 p = hit.pattern
-                adjacent = previous if previous is not None and previous.end == hit.start else None
+                adjacent = previous if hit.follows else None
                 previous = hit
                 if p.kind not in _COUNTY_KINDS:
                     continue
@@ -599,12 +609,20 @@ class Gazetteer:
 
     def _narrow_by(self, prefix: _Pattern, candidates: list[str]) -> list[str]:
         """The candidates that the division named right before them contains (or is)."""
-        code = prefix.codes[0]
+        codes = prefix.codes
         if prefix.kind in _COUNTY_KINDS:
-            return [c for c in candidates if c == code]
+            return [c for c in candidates if c in codes]
+        prefecture = self._county_prefecture
         if prefix.kind == PREFECTURE:
-            return [c for c in candidates if self._county_prefecture[c] == code]
-        return [c for c in candidates if self._prefecture_province[self._county_prefecture[c]] == code]
+            return [c for c in candidates if prefecture[c] in codes]
+        return [c for c in candidates if self._prefecture_province[prefecture[c]] in codes]
+
+
+def _hint_set(hint_prefectures: Sequence[str] | str) -> frozenset[str]:
+    """The hint prefecture codes as a set; a lone code passed as a string counts as one."""
+    if isinstance(hint_prefectures, str):
+        return frozenset({hint_prefectures})
+    return frozenset(hint_prefectures)
 
 
 def _squeeze(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:

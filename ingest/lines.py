@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ingest import bylines
-from ingest.chars import CLAUSE_PUNCT_RE, CJK_CHARS, SENTENCE_END_INSIDE_RE
+from ingest.chars import CLAUSE_PUNCT_RE, CJK_CHARS, SENTENCE_END_INSIDE_RE, ends_sentence
 
 
 class LineKind(StrEnum):
@@ -157,14 +157,31 @@ def is_title_like(text: str) -> bool:
     # punctuation and are rejected below
     if core.startswith("…") or core[0] in "，,。、；;：:”’」』）)】》":
         return False
+    # a line wrapped in brackets is a note (`（本报综合）`), not a title
+    if core[0] in "(（[【" and core[-1] in ")）]】":
+        return False
     # titles may end with ！ or ？ but have no clause punctuation inside
     body = core[:-1] if core[-1] in "！？!?" else core
     if CLAUSE_PUNCT_RE.search(body) or SENTENCE_END_INSIDE_RE.search(body):
         return False
-    if core[-1] in "！？!?" and len(core) > 24:
-        return False
+    if core[-1] in "！？!?" and (len(core) > 24 or "：" in core or ":" in core):
+        return False  # `记者：下一步有什么打算？` is an interview question, not a title
     # a title is mostly Chinese: pure numbers or Latin words are furniture or fragments
     return sum(1 for ch in core if "\u4e00" <= ch <= "\u9fff") * 2 >= len(core)
+
+
+MAX_PROMOTED_TITLE_CHARS = 30
+
+
+def may_be_title(text: str) -> bool:
+    """A short line that would be a title if its position says so: no sentence inside or at its
+    end, commas allowed (`稳增长，促发展`)."""
+    core = compact(text)
+    if not 2 <= len(core) <= MAX_PROMOTED_TITLE_CHARS or SENTENCE_END_INSIDE_RE.search(core):
+        return False
+    if ends_sentence(core) or core[-1] in "，,、" or core[0] in "，,。、；;：:”’」』）)】》…":
+        return False
+    return True
 
 
 def classify(line: Line) -> Line:

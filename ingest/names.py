@@ -72,9 +72,13 @@ def merge_spaced_singles(tokens: list[str]) -> list[str]:
     return merged
 
 
+# Words that stand where names stand in bylines but are not names.
+NOT_NAMES = frozenset("报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者".split())
+
+
 def is_name(token: str) -> bool:
     """A plausible personal name: 2–4 CJK characters (up to 6 for `·`-joined minority names)."""
-    if not _NAME_RE.fullmatch(token):
+    if token in NOT_NAMES or not _NAME_RE.fullmatch(token):
         return False
     if "·" in token or "•" in token:
         return 3 <= len(token) <= 12

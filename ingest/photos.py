@@ -21,10 +21,11 @@ from enum import StrEnum
 from ingest.chars import ends_sentence
 from ingest.lines import Line, LineKind
 
-IMAGE_GAP = 2  # blank lines that mark where an image was skipped
+IMAGE_GAP = 2  # at least this many blank lines mark where an image was skipped
 MAX_PHOTO_PARAGRAPHS = 4  # a photo story's text is short; longer runs are ordinary stories
 MAX_CAPTION_CHARS = 160
 SHORT_CAPTION_CHARS = 60
+DENSE_PHOTO_PARAGRAPHS = 2  # without image gaps, only a short run under a title is a photo story
 
 
 class RunKind(StrEnum):
@@ -50,8 +51,22 @@ def _paragraph_count(lines: list[Line]) -> int:
     return count
 
 
+def typical_gap(lines: list[Line]) -> int:
+    """The page's usual number of blank lines between two lines (its median gap)."""
+    gaps = sorted(line.gap for line in lines[1:])
+    return gaps[len(gaps) // 2] if gaps else 0
+
+
 def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
-    """Photo runs keyed by their first line index."""
+    """Photo runs keyed by their first line index.
+
+    An image gap is a gap wider than the page's usual one (one blank line in most extractions);
+    on a page without blank lines there is no image gap, and a short title-headed run before a
+    credit is taken as a photo story on its own.
+    """
+    usual = typical_gap(lines)
+    image_gap = max(IMAGE_GAP, usual + 1)
+    dense = usual == 0
     runs: dict[int, PhotoRun] = {}
     taken_until = -1
     for c, line in enumerate(lines):
@@ -64,7 +79,7 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             prev = lines[k]
             if prev.kind in (LineKind.BODY, LineKind.CAPTION):
                 members.append(k)
-                if prev.gap >= IMAGE_GAP:
+                if prev.gap >= image_gap:
                     break
                 k -= 1
                 continue
@@ -77,27 +92,29 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
         text_lines = [lines[m] for m in members]
         paragraphs = _paragraph_count(text_lines)
         if paragraphs > MAX_PHOTO_PARAGRAPHS:
-            run = _last_paragraph_caption(lines, members, c)
-        elif head is not None and _set_apart(lines, head):
+            run = _last_paragraph_caption(lines, members, c, image_gap)
+        elif head is not None and (
+            _set_apart(lines, head, image_gap) or (dense and paragraphs <= DENSE_PHOTO_PARAGRAPHS)
+        ):
             run = PhotoRun(RunKind.STORY, head, c, True)
-        elif lines[members[0]].gap >= IMAGE_GAP and paragraphs >= 2 and head is None:
+        elif lines[members[0]].gap >= image_gap and paragraphs >= 2 and head is None:
             run = PhotoRun(RunKind.STORY, members[0], c, False)
         else:
-            run = _last_paragraph_caption(lines, members, c)
+            run = _last_paragraph_caption(lines, members, c, image_gap)
         if run is not None:
             runs[run.start] = run
             taken_until = c
     return runs
 
 
-def _set_apart(lines: list[Line], head: int) -> bool:
+def _set_apart(lines: list[Line], head: int, image_gap: int) -> bool:
     """A photo headline stands after an image gap or after a story's closing line."""
-    if lines[head].gap >= IMAGE_GAP or head == 0:
+    if lines[head].gap >= image_gap or head == 0:
         return True
     return lines[head - 1].kind in (LineKind.PAREN, LineKind.SOURCE, LineKind.CREDIT, LineKind.CAPTION)
 
 
-def _last_paragraph_caption(lines: list[Line], members: list[int], credit: int) -> PhotoRun | None:
+def _last_paragraph_caption(lines: list[Line], members: list[int], credit: int, image_gap: int) -> PhotoRun | None:
     """The paragraph right above the credit is its caption when it is short."""
     start = len(members) - 1
     while start > 0 and not ends_sentence(lines[members[start - 1]].text):
@@ -107,6 +124,6 @@ def _last_paragraph_caption(lines: list[Line], members: list[int], credit: int) 
         return None
     # without an image gap above it, only a short line is surely a caption and not the story's
     # own last paragraph
-    if lines[members[start]].gap < IMAGE_GAP and chars > SHORT_CAPTION_CHARS:
+    if lines[members[start]].gap < image_gap and chars > SHORT_CAPTION_CHARS:
         return None
     return PhotoRun(RunKind.CAPTION, members[start], credit, False)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from ingest import bylines
 from ingest.chars import OPENERS, ends_sentence, unmatched_closer_first
-from ingest.lines import Line, LineKind, classify_page, compact, is_jump_from, is_place
+from ingest.lines import Line, LineKind, classify_page, compact, is_jump_from, is_place, may_be_title
 from ingest.model import (
     Block,
     BlockKind,
@@ -46,13 +46,14 @@ from ingest.model import (
     ParsedArticle,
     Warning,
 )
-from ingest.photos import PhotoRun, RunKind, find_photo_runs
+from ingest.photos import PhotoRun, RunKind, find_photo_runs, typical_gap
 from ingest.repair import continues, join_fragments, normalize_title
 from ingest.titles import Title, assign_roles, looks_like_kicker_form
 
 MIN_BODY_CHARS = 60  # shorter bodies are flagged as unusually short
 MAX_BODY_CHARS = 12000  # longer bodies are flagged: probably two stories glued together
 MIN_BANNER_CHARS = 8  # a page-top banner is a slogan, not a two-character place kicker
+SHAPE_LENGTH_SLACK = 3  # intertitles of one story differ in length by a few characters at most
 
 # A first paragraph starting with one of these cannot start a sentence: it is the tail of a
 # sentence printed on another page.
@@ -96,6 +97,8 @@ class _Draft:
     continued: bool = False
     photo: bool = False
     closed: bool = False  # a closing byline or source was seen: the story is over
+    opened_by_names: bool = False  # signed at its top: a closing byline would be another story's
+    banner_candidates: list[_Unit] = field(default_factory=list)  # title lines above the body
     joinable: bool = False  # the last block is a paragraph that the next body line may continue
 
     @property
@@ -113,7 +116,11 @@ class _Splitter:
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
+        _promote_titles(lines)
         self.photo_runs: dict[int, PhotoRun] = find_photo_runs(lines)
+        # Where the extractor puts a blank line between lines, two title lines with no blank
+        # between them are one title set on two lines; on a page without blank lines they are not.
+        self.merge_adjacent_titles = typical_gap(lines) >= 1
         self.drafts: list[_Draft] = []
         self.furniture: list[Furniture] = []
         self.cur: _Draft | None = None
@@ -136,6 +143,8 @@ class _Splitter:
             self._single(self.lines[i])
             i += 1
         self._flush_pending_section()
+        for draft in self.drafts:
+            self._settle_banner_candidates(draft)
         articles = [_finish(d) for d in self.drafts if d.lines]
         return Page(articles=articles, furniture=sorted(self.furniture, key=lambda f: f.line))
 
@@ -195,6 +204,7 @@ class _Splitter:
             draft = self._new()
         draft.byline_pieces.append(lead.text)
         draft.add_names(lead.names)
+        draft.opened_by_names = draft.opened_by_names or bool(lead.names)
         draft.lines.add(line.no)
         draft.joinable = False
         if lead.rest:
@@ -228,6 +238,7 @@ class _Splitter:
                 draft.blocks.append((BlockKind.PARAGRAPH, _Para([text], [no])))
             draft.joinable = True
         if tail_byline:
+            draft = self._closing_owner(draft, no)
             draft.byline_pieces.append(tail_byline)
             draft.add_names(tail_names)
             draft.closed = True
@@ -237,6 +248,7 @@ class _Splitter:
         if draft is not None and not draft.closed and not draft.has_body:
             draft.byline_pieces.append(line.text)  # opening byline under the title
             draft.add_names(line.names)
+            draft.opened_by_names = True
             draft.lines.add(line.no)
             return
         if draft is not None and draft.has_body and not draft.closed:
@@ -264,11 +276,40 @@ class _Splitter:
         if draft is None:
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
             return
+        draft = self._closing_owner(draft, line.no)
         draft.byline_pieces.append(printed)
         draft.add_names(names)
         draft.lines.add(line.no)
         draft.closed = True
         draft.joinable = False
+
+    def _closing_owner(self, draft: _Draft, no: int) -> _Draft:
+        """The story a closing byline ends.
+
+        A story signed at its top (`本报讯(记者 韩笑)`, `□ 梁桂连`) is not signed again at its end:
+        a closing byline after it means a second, unsigned-at-the-top story began at the last
+        title-like line, which was taken for an intertitle. Split there, retroactively.
+        """
+        if not draft.opened_by_names:
+            return draft
+        k = max((i for i, (kind, _) in enumerate(draft.blocks) if kind == BlockKind.INTERTITLE), default=-1)
+        if k < 0 or k == len(draft.blocks) - 1:
+            return draft
+        head = draft.blocks[k][1]
+        moved = draft.blocks[k + 1 :]
+        first_line = head.lines[0]
+        new = _Draft(title=assign_roles([head.parts[0]]), blocks=moved, joinable=draft.joinable)
+        new.lines = {n for n in draft.lines if n >= first_line}
+        new.lines.add(no)
+        new.captions = [c for c in draft.captions if c.lines and c.lines[0] > first_line]
+        draft.captions = [c for c in draft.captions if not (c.lines and c.lines[0] > first_line)]
+        draft.blocks = draft.blocks[:k]
+        draft.lines -= new.lines
+        draft.closed = True
+        draft.joinable = False
+        self.drafts.insert(self.drafts.index(draft) + 1, new)
+        self.cur = new
+        return new
 
     def _source(self, line: Line) -> None:
         draft = self.cur
@@ -288,6 +329,11 @@ class _Splitter:
         draft = self.cur if self.cur is not None else self._new()
         draft.captions.append(Caption(text=parts.text, credit=parts.credit, lines=[line.no]))
         draft.lines.add(line.no)
+        if draft.photo and parts.names and not draft.has_body:
+            # a photo story is signed by its photographer
+            draft.byline_pieces.append(parts.printed)
+            draft.add_names(parts.names)
+            draft.closed = True
 
     def _credit(self, line: Line) -> None:
         draft = self.cur if self.cur is not None else self._new()
@@ -299,6 +345,10 @@ class _Splitter:
         else:
             draft.captions.append(Caption(text="", credit=credit, lines=[line.no]))
         draft.lines.add(line.no)
+        if draft.photo and not draft.has_body:
+            draft.byline_pieces.append(line.text)
+            draft.add_names(line.names)
+            draft.closed = True
 
     def _photo_run(self, run: PhotoRun) -> int:
         """Consume a photo story or a multi-line caption; return the next line index."""
@@ -342,9 +392,18 @@ class _Splitter:
             and (end == start or end not in self.photo_runs)
         ):
             end += 1
-        units = _units(self.lines[start:end])
+        units = _units(self.lines[start:end], self.merge_adjacent_titles)
         after = self._next_content_kind(end)
-        self._decide_block(units, after, at_page_top=not self.drafts and self.pending_section is None)
+        immediate = self.lines[end].kind if end < len(self.lines) else None
+        # a title over a picture and nothing else (`春耕备耕正当时` / `… 本报记者 孙伟 摄`)
+        photo = immediate in (LineKind.CAPTION, LineKind.CREDIT) and after in (None, LineKind.TITLE, LineKind.COLUMN)
+        at_page_top = not self.drafts and self.pending_section is None
+        if photo and any(not u.column for u in units):
+            self._start_article(units, at_page_top)
+            assert self.cur is not None
+            self.cur.photo = True
+            return end
+        self._decide_block(units, after, at_page_top)
         return end
 
     def _next_content_kind(self, index: int) -> LineKind | None:
@@ -374,7 +433,9 @@ class _Splitter:
             if opens or columns:
                 self._start_article(units, at_page_top=False)
             elif cur.byline_pieces or cur.title.headline:
-                self._banners(titles)  # between byline and first paragraph: a banner
+                # between title/byline and the first paragraph: a banner, unless the story's
+                # intertitles turn out to look like it (decided when the story is complete)
+                cur.banner_candidates.extend(titles)
                 self._set_pending_section(columns)
             else:
                 self._start_article(units, at_page_top=False)
@@ -403,9 +464,10 @@ class _Splitter:
             for text, no in zip(unit.texts, unit.lines):
                 self._body(Line(no=no, text=text, gap=0, kind=LineKind.BODY))
             return
-        for unit in titles:
-            cur.blocks.append((BlockKind.INTERTITLE, _Para([unit.text], list(unit.lines))))
-            cur.lines.update(unit.lines)
+        # one intertitle, however many lines it is set on (`党建统筹定方向` / `群众琐事放心坎`)
+        lines = [no for unit in titles for no in unit.lines]
+        cur.blocks.append((BlockKind.INTERTITLE, _Para([" ".join(u.text for u in titles)], lines)))
+        cur.lines.update(lines)
         cur.joinable = False
 
     def _set_pending_section(self, columns: list[_Unit]) -> None:
@@ -416,6 +478,26 @@ class _Splitter:
                     self.pending_section = (normalize_title(text), no)
                 else:
                     self.furniture.append(Furniture(no, FurnitureKind.COLUMN, text))
+
+    def _settle_banner_candidates(self, draft: _Draft) -> None:
+        """Title lines between a story's byline and its first paragraph: an opening intertitle
+        when the story's other intertitles share its distinctive shape (`织密矩阵:…`), else a
+        page banner (`创建新时代党建引领基层治理示范区`)."""
+        if not draft.banner_candidates:
+            return
+        shapes = {_shape(p.parts[0]) for kind, p in draft.blocks if kind == BlockKind.INTERTITLE}
+        leading: list[tuple[BlockKind, _Para]] = []
+        for unit in draft.banner_candidates:
+            shape = _shape(unit.text)
+            if (shape[0] or shape[1]) and any(
+                s[:2] == shape[:2] and abs(s[2] - shape[2]) <= SHAPE_LENGTH_SLACK for s in shapes
+            ):
+                leading.append((BlockKind.INTERTITLE, _Para([unit.text], list(unit.lines))))
+                draft.lines.update(unit.lines)
+            else:
+                self._banners([unit])
+        draft.blocks[:0] = leading
+        draft.banner_candidates = []
 
     def _banners(self, units: list[_Unit]) -> None:
         for unit in units:
@@ -460,18 +542,40 @@ class _Splitter:
             draft.lines.update(unit.lines)
 
 
-def _units(lines: list[Line]) -> list[_Unit]:
+def _promote_titles(lines: list[Line]) -> None:
+    """A short unfinished line right above a byline is a title even with a comma in it
+    (`稳增长，促发展` / `本报讯…`): prose never runs straight into a byline."""
+    for i, line in enumerate(lines):
+        if line.kind != LineKind.BODY or not may_be_title(line.text):
+            continue
+        nxt = next((x for x in lines[i + 1 :] if x.kind not in _SKIPPABLE_KINDS), None)
+        if nxt is not None and nxt.kind in _OPENING_KINDS:
+            line.kind = LineKind.TITLE
+
+
+def _units(lines: list[Line], merge_adjacent: bool) -> list[_Unit]:
     """Group title lines: adjacent lines (no blank between) are one unit, e.g. a two-line
     intertitle `党建统筹定方向` / `群众琐事放心坎`. A dash opens a subheadline: a unit of its own."""
     units: list[_Unit] = []
     for line in lines:
         column = line.kind == LineKind.COLUMN
-        if units and line.gap == 0 and units[-1].column == column and not line.text.startswith(("—", "－", "--")):
+        if (
+            merge_adjacent
+            and units
+            and line.gap == 0
+            and units[-1].column == column
+            and not line.text.startswith(("—", "－", "--"))
+        ):
             units[-1].texts.append(line.text)
             units[-1].lines.append(line.no)
         else:
             units.append(_Unit([line.text], [line.no], column))
     return units
+
+
+def _shape(text: str) -> tuple[bool, bool, int]:
+    """What makes intertitles of one story alike: a colon form, a two-part form, the length."""
+    return ("：" in text or ":" in text, " " in text.strip(), len(compact(text)))
 
 
 def _caption_text(members: list[Line]) -> str:

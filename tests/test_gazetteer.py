@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -35,12 +34,17 @@ def gaz() -> Gazetteer:
 
 
 def _build_script():
-    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
+    path = ROOT / "scripts" / "build_gazetteer.py"
+    spec = importlib.util.spec_from_file_location("build_gazetteer", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_gazetteer", module)
     spec.loader.exec_module(module)
     return module
+
+
+def _data_rows() -> list[list[str]]:
+    lines = DATA_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if not line.startswith("#")]
 
 
 def names(counties: list[County]) -> list[str]:
@@ -62,7 +66,7 @@ def test_data_file_is_small_and_says_where_it_comes_from():
 
 
 def test_data_file_counts(gaz: Gazetteer):
-    rows = [line.split("\t") for line in DATA_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    rows = _data_rows()
     by_level = {n: sum(1 for code, _, _ in rows if len(code) == n) for n in (2, 4, 6, 9)}
     assert by_level == {2: 31, 4: 342, 6: 2978, 9: 41352}
     assert len(gaz.counties()) == 2978
@@ -70,7 +74,7 @@ def test_data_file_counts(gaz: Gazetteer):
 
 
 def test_data_file_rows_point_at_existing_parents():
-    rows = [line.split("\t") for line in DATA_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    rows = _data_rows()
     codes = {code for code, _, _ in rows}
     for code, name, parent in rows:
         assert name
@@ -123,7 +127,9 @@ def test_committed_file_is_in_canonical_form():
     assert build.render(rows) == text
 
 
-@pytest.mark.skipif(not os.environ.get("GAZETTEER_SOURCE_DIR"), reason="set GAZETTEER_SOURCE_DIR to an unpacked package/dist")
+@pytest.mark.skipif(
+    not os.environ.get("GAZETTEER_SOURCE_DIR"), reason="set GAZETTEER_SOURCE_DIR to an unpacked package/dist"
+)
 def test_committed_file_matches_the_package():
     build = _build_script()
     assert build.build(Path(os.environ["GAZETTEER_SOURCE_DIR"])) == DATA_FILE.read_text(encoding="utf-8")
@@ -150,6 +156,11 @@ def test_lookup_townships_and_qualified_names(gaz: Gazetteer):
     assert gaz.lookup("山西省介休市").code == "140781"
     assert gaz.lookup("晋城市城区").code == "140502"
     assert gaz.lookup("北京市朝阳区").code == "110105"
+    assert gaz.lookup("介休市 北坛街道").code == "140781"
+    assert gaz.lookup("北坛街道介休市").code == "140781"
+    assert gaz.lookup("介休市楚侯乡") is None  # two different counties
+    assert gaz.lookup("运城市介休市") is None  # 介休市 is in 晋中
+    assert gaz.lookup("晋城市的城区") is None
 
 
 def test_lookup_ambiguous_names_give_none(gaz: Gazetteer):
@@ -230,6 +241,8 @@ def test_generic_district_needs_its_prefecture(gaz: Gazetteer):
         ("140502", "城区", "county"),
         ("140502", "西街街道", "street"),
     ]
+    assert found(gaz, "晋城市 城区") == ["城区"]  # a PDF line break between them
+    assert found(gaz, "晋城市的城区") == []
     assert found(gaz, "城区") == []
     assert found(gaz, "北京市朝阳区") == ["朝阳区"]
     assert found(gaz, "朝阳区") == []
@@ -257,7 +270,8 @@ def test_far_away_short_names_are_coincidences(gaz: Gazetteer):
 
 
 def test_city_wide_story_gets_no_county(gaz: Gazetteer):
-    assert gaz.tag(headline="我市召开优化营商环境推进会", body="本报讯 7月23日,我市召开推进会。", hint_prefectures=[YUNCHENG]) == []
+    story = {"headline": "我市召开优化营商环境推进会", "body": "本报讯 7月23日,我市召开推进会。"}
+    assert gaz.tag(**story, hint_prefectures=[YUNCHENG]) == []
     assert gaz.tag(
         kicker="市交通运输局",
         headline="持续提升综合立体交通网服务水平",

