@@ -67,8 +67,16 @@ class ArticleQuerySet(models.QuerySet):
         """Articles tagged with exactly this county (by code: 绛县 never brings 新绛县)."""
         return self.filter(county_tags__county_id=code)
 
-    def in_prefecture(self, name: str) -> ArticleQuerySet:
-        return self.filter(county_tags__county__prefecture=name).distinct()
+    def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
+        """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
+        from articles.models import ArticleCounty
+
+        if name_or_code.isdigit():
+            tags = ArticleCounty.objects.filter(county__code__startswith=name_or_code)
+        else:
+            tags = ArticleCounty.objects.filter(county__prefecture=name_or_code)
+        # A subquery, not a join: an article with two counties in the prefecture appears once.
+        return self.filter(id__in=tags.values("article_id"))
 
     def in_paper(self, name: str) -> ArticleQuerySet:
         return self.filter(newspaper__name=name)

@@ -170,7 +170,7 @@ def is_title_like(text: str) -> bool:
     return sum(1 for ch in core if "\u4e00" <= ch <= "\u9fff") * 2 >= len(core)
 
 
-MAX_PROMOTED_TITLE_CHARS = 30
+MAX_PROMOTED_TITLE_CHARS = 60
 
 
 def may_be_title(text: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ingest.gazetteer import Gazetteer
 from ingest.model import Page
 from ingest.splitter import split_page
+from ingest.tokens import fold
 
 
 def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Gazetteer | None = None) -> Page:
@@ -14,12 +15,13 @@ def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Ga
     gaz = gazetteer or Gazetteer.default()
     page = split_page(text)
     for article in page.articles:
+        # Folding (traditional → simplified, full-width → ASCII) lets 臨猗縣 find 临猗县.
         article.counties = gaz.tag(
-            kicker=article.kicker,
-            headline=article.headline,
-            subheadline=article.subheadline,
-            body=article.body,
-            captions=[c.text for c in article.captions],
+            kicker=fold(article.kicker),
+            headline=fold(article.headline),
+            subheadline=fold(article.subheadline),
+            body=fold(article.body),
+            captions=[fold(c.text) for c in article.captions],
             hint_prefectures=tuple(hint_prefectures),
         )
     return page

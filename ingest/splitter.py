@@ -211,7 +211,11 @@ class _Splitter:
             self._add_text(draft, lead.rest, line.no)
 
     def _body(self, line: Line) -> None:
+        page_top = self.cur is None and not self.drafts
         draft = self._open_for_body()
+        if page_top:
+            # prose before any title on a page is the rest of a story from an earlier page
+            draft.continued = True
         draft.lines.add(line.no)
         self._add_text(draft, line.text, line.no)
 
@@ -219,14 +223,14 @@ class _Splitter:
         """Append prose to the draft, cutting a trailing byline or source off the sentence."""
         tail_names: list[str] = []
         tail_byline = ""
+        tail_source = ""
         trailing = bylines.split_trailing_byline(text)
         if trailing is not None:
             text, tail_byline, tail_names = trailing
         else:
             source = bylines.split_trailing_source(text)
             if source is not None:
-                text, draft.source = source
-                draft.closed = True
+                text, tail_source = source
         if text:
             last = draft.blocks[-1][1] if draft.blocks and draft.joinable else None
             if last is not None and continues(last.parts[-1], text):
@@ -237,6 +241,10 @@ class _Splitter:
                     draft.continued = True
                 draft.blocks.append((BlockKind.PARAGRAPH, _Para([text], [no])))
             draft.joinable = True
+        if tail_source:
+            draft = self._closing_owner(draft, no, by_source=True)
+            draft.source = tail_source
+            draft.closed = True
         if tail_byline:
             draft = self._closing_owner(draft, no)
             draft.byline_pieces.append(tail_byline)
@@ -283,14 +291,16 @@ class _Splitter:
         draft.closed = True
         draft.joinable = False
 
-    def _closing_owner(self, draft: _Draft, no: int) -> _Draft:
-        """The story a closing byline ends.
+    def _closing_owner(self, draft: _Draft, no: int, by_source: bool = False) -> _Draft:
+        """The story a closing byline or source ends.
 
-        A story signed at its top (`本报讯(记者 韩笑)`, `□ 梁桂连`) is not signed again at its end:
-        a closing byline after it means a second, unsigned-at-the-top story began at the last
-        title-like line, which was taken for an intertitle. Split there, retroactively.
+        A story signed at its top (`本报讯(记者 韩笑)`, `□ 梁桂连`) is not signed again at its end,
+        and a story of the paper's own (`本报讯`) is not credited to another paper
+        (`据《山西日报》`): such a closing line means a second story began at the last title-like
+        line, which was taken for an intertitle. Split there, retroactively.
         """
-        if not draft.opened_by_names:
+        signed_at_top = bool(draft.byline_pieces) if by_source else draft.opened_by_names
+        if not signed_at_top or draft.closed:
             return draft
         k = max((i for i, (kind, _) in enumerate(draft.blocks) if kind == BlockKind.INTERTITLE), default=-1)
         if k < 0 or k == len(draft.blocks) - 1:
@@ -316,6 +326,7 @@ class _Splitter:
         if draft is None:
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
             return
+        draft = self._closing_owner(draft, line.no, by_source=True)
         draft.source = f"{draft.source} {line.text}".strip() if draft.source else line.text
         draft.lines.add(line.no)
         draft.closed = True
@@ -407,9 +418,10 @@ class _Splitter:
         return end
 
     def _next_content_kind(self, index: int) -> LineKind | None:
-        for line in self.lines[index:]:
-            if line.kind not in _SKIPPABLE_KINDS:
-                return line.kind
+        lines = self.lines
+        for k in range(index, len(lines)):  # no slicing: pages may have 100 000 lines
+            if lines[k].kind not in _SKIPPABLE_KINDS:
+                return lines[k].kind
         return None
 
     def _decide_block(self, units: list[_Unit], after: LineKind | None, at_page_top: bool) -> None:
@@ -424,6 +436,11 @@ class _Splitter:
                 cur.joinable = False
                 if cur.has_body:
                     cur.closed = True
+            return
+        if after is None and (cur is None or cur.has_body or cur.closed):
+            # title-like lines with nothing under them head no story: captions or furniture
+            self._orphans(titles)
+            self._set_pending_section(columns)
             return
         if cur is None or cur.closed:
             self._start_article(units, at_page_top)
@@ -529,7 +546,7 @@ class _Splitter:
             titles = titles[-3:]
         if (
             at_page_top
-            and len(titles) >= 2
+            and sum(not _is_subheadline(u.text) for u in titles) >= 2
             and not is_place(titles[0].text)
             and len(compact(titles[0].text)) >= MIN_BANNER_CHARS
         ):
@@ -545,12 +562,12 @@ class _Splitter:
 def _promote_titles(lines: list[Line]) -> None:
     """A short unfinished line right above a byline is a title even with a comma in it
     (`稳增长，促发展` / `本报讯…`): prose never runs straight into a byline."""
-    for i, line in enumerate(lines):
-        if line.kind != LineKind.BODY or not may_be_title(line.text):
-            continue
-        nxt = next((x for x in lines[i + 1 :] if x.kind not in _SKIPPABLE_KINDS), None)
-        if nxt is not None and nxt.kind in _OPENING_KINDS:
+    next_kind: LineKind | None = None  # the next non-skippable kind, scanning backwards
+    for line in reversed(lines):
+        if line.kind == LineKind.BODY and next_kind in _OPENING_KINDS and may_be_title(line.text):
             line.kind = LineKind.TITLE
+        if line.kind not in _SKIPPABLE_KINDS:
+            next_kind = line.kind
 
 
 def _units(lines: list[Line], merge_adjacent: bool) -> list[_Unit]:
@@ -564,13 +581,17 @@ def _units(lines: list[Line], merge_adjacent: bool) -> list[_Unit]:
             and units
             and line.gap == 0
             and units[-1].column == column
-            and not line.text.startswith(("—", "－", "--"))
+            and not _is_subheadline(line.text)
         ):
             units[-1].texts.append(line.text)
             units[-1].lines.append(line.no)
         else:
             units.append(_Unit([line.text], [line.no], column))
     return units
+
+
+def _is_subheadline(text: str) -> bool:
+    return text.startswith(("—", "－", "--"))
 
 
 def _shape(text: str) -> tuple[bool, bool, int]:

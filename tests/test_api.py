@@ -112,3 +112,12 @@ def test_healthz_answers_503_when_the_database_does_not(client, settings):
         connections["default"].close()
         connections["default"].settings_dict = original
     assert response.status_code == 503
+
+
+def test_prefecture_filter_by_name_and_code(client, seeds):
+    by_name = client.get("/api/articles", {"prefecture": "运城市", "page_size": 100}).json()
+    by_code = client.get("/api/articles", {"prefecture": "1408", "page_size": 100}).json()
+    assert by_name == by_code
+    assert by_name["count"] >= 8
+    ids = [r["id"] for r in by_name["results"]]
+    assert len(ids) == len(set(ids))

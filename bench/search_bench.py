@@ -1,0 +1,925 @@
+"""Search benchmark on a SYNTHETIC corpus: ingest rate, storage, and query latency.
+
+Not a test: it prints figures (and writes them to bench/out/). Run against a PostgreSQL server:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/search_bench.py --articles 100000
+
+Only the server of DATABASE_URL is used: the benchmark creates its own database there
+(``bench_<N>`` unless --db-name), migrates it, loads the corpus, measures, and drops it again
+unless --keep. It never touches the database named in the URL.
+
+1. Corpus: seed paragraphs (seeds/*.txt, split by the real parser) recombined into N new
+   articles with real county names (kicker, headline, lead), a dozen papers and dates over ten
+   years. Deterministic (--seed) and streamed one page at a time, so memory stays bounded.
+   The text is SYNTHETIC: term frequencies are those of 157 recombined paragraphs, not of a
+   real archive; re-measure on real pages before trusting absolute numbers.
+2. Load: pages of ~10 articles through ``articles.store.ingest_bytes`` (one transaction per
+   file, the production path), with a per-stage profile (decode, split, county tagging, vector
+   building, SQL). --production-articles K loads only the first K articles that way and the
+   rest through ``store_page`` batched in large transactions: NOT the production path, labelled
+   as such in the output.
+3. Queries: a fixed mix through the search page's own path (``read_params`` →
+   ``params.filter(Article.objects.for_listing())`` → ``.count()`` and ``[0:20]``), facets
+   separately, and a naive ``LIKE '%q%'`` scan over headline||body for comparison. Warm cache,
+   one client. EXPLAIN (ANALYZE, BUFFERS) of the slowest classes goes to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT_DIR = ROOT / "bench" / "out"
+
+from ingest.gazetteer import Gazetteer  # noqa: E402  (plain Python: no Django needed)
+from ingest.model import BlockKind, County  # noqa: E402
+from ingest.pipeline import parse_page  # noqa: E402
+
+# --------------------------------------------------------------------------------------------
+# Synthetic corpus
+# --------------------------------------------------------------------------------------------
+
+# A dozen papers, each with the prefecture it covers (山西日报 covers the whole province).
+PAPERS = {
+    "太原日报": "1401",
+    "大同日报": "1402",
+    "阳泉日报": "1403",
+    "长治日报": "1404",
+    "晋城日报": "1405",
+    "朔州日报": "1406",
+    "晋中日报": "1407",
+    "运城日报": "1408",
+    "忻州日报": "1409",
+    "临汾日报": "1410",
+    "吕梁日报": "1411",
+    "山西日报": "",
+}
+FIRST_DAY = dt.date(2016, 1, 1)
+DAYS = (dt.date(2025, 12, 31) - FIRST_DAY).days + 1
+ARTICLES_PER_PAGE = 10
+
+# Reporter names are drawn from ~1,500 generated names plus the seeds' own: a seed name such as
+# 付炎 lands in ~0.1% of articles, which makes it the "rare term" of the query mix.
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马梁宋郑谢韩唐冯于董程曹袁邓许沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟段雷钱汤尹易常武乔贺赖龚"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞刚桂英玉兰萍鹏飞斌宇浩凯晨欣雪琳婷倩颖佳慧丹亮健波辉瑞嘉振锋蕾"
+GENERATED_NAMES = 1500
+# Query terms a generated name must not contain, so the rare-term counts stay the seeds' own.
+RESERVED_CHARS = set("党塔")
+
+MIN_PARAGRAPH_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The material articles are recombined from: all small, loaded once."""
+
+    paragraphs: list[str]
+    headlines: list[str]
+    kickers: list[str]  # seed kickers that name no county (place kickers come from the gazetteer)
+    names: list[str]
+    seed_names: list[str]
+    counties: list[County]  # every county of the gazetteer
+    shanxi: list[County]
+    by_prefecture: dict[str, list[County]]
+
+
+def load_pool(gazetteer: Gazetteer, rng: random.Random) -> Pool:
+    """Parse the seed pages with the real parser and keep their paragraphs, titles and names."""
+    paragraphs: list[str] = []
+    headlines: list[str] = []
+    kickers: list[str] = []
+    seed_names: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        page = parse_page(path.read_text(encoding="utf-8"))
+        for article in page.articles:
+            if article.headline:
+                headlines.append(article.headline)
+            if article.kicker and not gazetteer.find(article.kicker):
+                kickers.append(article.kicker)
+            seed_names.extend(n for n in article.byline if n not in seed_names)
+            for block in article.blocks:
+                # Whole sentences only: fragments continued from another page would be read as
+                # titles or continuations, and change the split.
+                text = block.text.strip()
+                if (
+                    block.kind == BlockKind.PARAGRAPH
+                    and len(text) >= MIN_PARAGRAPH_CHARS
+                    and text[-1] in "。！？”"
+                    and not text.startswith("本报")
+                ):
+                    paragraphs.append(text)
+    names = set(seed_names)
+    generated: list[str] = []
+    while len(generated) < GENERATED_NAMES:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        if name not in names and not RESERVED_CHARS & set(name) and not gazetteer.find(name):
+            names.add(name)
+            generated.append(name)
+    counties = gazetteer.counties()
+    by_prefecture: dict[str, list[County]] = defaultdict(list)
+    for county in counties:
+        by_prefecture[county.code[:4]].append(county)
+    return Pool(
+        paragraphs=paragraphs,
+        headlines=headlines,
+        kickers=kickers,
+        names=sorted(generated) + seed_names,
+        seed_names=seed_names,
+        counties=counties,
+        shanxi=[c for c in counties if c.code.startswith("14")],
+        by_prefecture=dict(by_prefecture),
+    )
+
+
+@dataclass(frozen=True)
+class SyntheticPage:
+    name: str
+    text: str
+    paper: str
+    prefecture_code: str
+    date: dt.date
+    page: str
+    articles: int  # articles generated (the splitter decides how many are stored)
+
+
+def _pick_county(rng: random.Random, pool: Pool, prefecture: str) -> County:
+    """Mostly the paper's own prefecture, some elsewhere in Shanxi, a few anywhere in China."""
+    roll = rng.random()
+    if roll < 0.55 and prefecture:
+        return rng.choice(pool.by_prefecture[prefecture])
+    if roll < 0.85:
+        return rng.choice(pool.shanxi)
+    return rng.choice(pool.counties)
+
+
+def _article_lines(rng: random.Random, pool: Pool, prefecture: str) -> list[str]:
+    """One article in the shape the splitter reads: [kicker] headline, lead, body, [closing]."""
+    county = _pick_county(rng, pool, prefecture)
+    place = county.short or county.name
+    lines: list[str] = []
+    roll = rng.random()
+    if roll < 0.25:
+        lines.append(county.name)  # a place kicker: `兴县` / headline
+    elif roll < 0.35:
+        lines.append(county.province + county.name)
+    elif roll < 0.45:
+        lines.append(rng.choice(pool.kickers))
+    headline = rng.choice(pool.headlines)
+    lines.append(place + headline if rng.random() < 0.35 else headline)
+    reporter, other = rng.choice(pool.names), rng.choice(pool.names)
+    lead_text = f"近日,{county.name}" + rng.choice(pool.paragraphs)
+    style = rng.random()
+    if style < 0.5:
+        lines.append(f"本报讯(记者 {reporter}){lead_text}")
+        closing = ""
+    elif style < 0.8:
+        lines.append(f"本报讯 {lead_text}")
+        closing = f"({reporter})" if rng.random() < 0.7 else f"({reporter} {other})"
+    else:
+        lines.append(f"本报讯(记者 {reporter}){lead_text}")
+        closing = f"({other})"
+    lines.extend(rng.sample(pool.paragraphs, rng.randint(1, 7)))
+    if closing:
+        lines.append(closing)
+    return lines
+
+
+def synthetic_pages(pool: Pool, n_articles: int, seed: int) -> Iterator[SyntheticPage]:
+    """Yield pages of ~10 articles until n_articles are generated; one page in memory at a time."""
+    rng = random.Random(seed)
+    papers = list(PAPERS)
+    made = 0
+    number = 0
+    while made < n_articles:
+        count = min(ARTICLES_PER_PAGE, n_articles - made)
+        paper = rng.choice(papers)
+        prefecture = PAPERS[paper]
+        blocks = ["\n\n".join(_article_lines(rng, pool, prefecture)) for _ in range(count)]
+        day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+        page_no = rng.randint(1, 8)
+        yield SyntheticPage(
+            name=f"synthetic_{number:07d}.txt",
+            text="\n\n\n".join(blocks) + "\n",
+            paper=paper,
+            prefecture_code=prefecture,
+            date=day,
+            page=f"第{page_no}版",
+            articles=count,
+        )
+        made += count
+        number += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Database lifecycle (before Django is set up: Django must see the bench database's URL)
+# --------------------------------------------------------------------------------------------
+
+
+def _with_dbname(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def _admin_connect(url: str):
+    """Autocommit connection to the server's maintenance database (CREATE/DROP DATABASE)."""
+    import psycopg
+
+    return psycopg.connect(_with_dbname(url, "postgres"), autocommit=True)
+
+
+def create_database(url: str, name: str, replace: bool) -> None:
+    if not name.startswith("bench_"):
+        sys.exit(f"refusing to use database {name!r}: the benchmark's databases are named bench_*")
+    with _admin_connect(url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not replace:
+            sys.exit(f"database {name} exists: pass --replace to drop it, or --db-name for another")
+        if exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str, name: str) -> None:
+    with _admin_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = "search-bench-" + os.urandom(16).hex()
+    import django
+
+    django.setup()
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring helpers
+# --------------------------------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100)."""
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    k = (len(ordered) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+class StageTimer:
+    """Accumulates wall time per ingest stage by wrapping the functions the ingest path calls.
+
+    The wrappers replace module attributes in this process only (the application code is not
+    changed); their overhead is one perf_counter pair per call.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._undo: list[Callable[[], None]] = []
+
+    def wrap(self, owner: object, attr: str, stage: str) -> None:
+        original = getattr(owner, attr)
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.perf_counter() - start
+                self.calls[stage] += 1
+
+        setattr(owner, attr, timed)
+        self._undo.append(lambda: setattr(owner, attr, original))
+
+    def sql_wrapper(self, execute, sql, params, many, context):
+        """Django execute_wrapper: time spent in cursor.execute (round trip + server work)."""
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds["sql execute"] += time.perf_counter() - start
+            self.calls["sql execute"] += 1
+
+    def install(self) -> None:
+        import articles.indexing
+        import articles.store
+        import ingest.pipeline
+
+        self.wrap(articles.store, "decode", "decode")
+        self.wrap(articles.store, "strip_controls", "decode")
+        self.wrap(articles.store, "sha256", "decode")
+        self.wrap(ingest.pipeline, "split_page", "split")
+        self.wrap(Gazetteer, "tag", "county tagging")
+        self.wrap(articles.indexing, "grams_vector", "vectors: grams")
+        self.wrap(articles.indexing, "words_vector", "vectors: jieba words")
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadStats:
+    label: str
+    pages: int = 0
+    generated: int = 0
+    stored: int = 0
+    bytes: int = 0
+    seconds: float = 0.0  # inside the load calls only (generating the text is excluded)
+    duplicates: int = 0
+    failed: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes / self.seconds / 1e6 if self.seconds else 0.0
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.stored / self.seconds if self.seconds else 0.0
+
+
+def _progress(stats: LoadStats, target: int, started: float) -> None:
+    print(
+        f"  {stats.generated:>8,}/{target:,} articles  {stats.mb_per_s:5.2f} MB/s  "
+        f"{stats.articles_per_s:6.0f} art/s  RSS {rss_mb():5.0f} MB  {time.perf_counter() - started:6.0f} s",
+        flush=True,
+    )
+
+
+def load_production(pages: Iterator[SyntheticPage], target: int, stats: LoadStats) -> None:
+    """The production path: ingest_bytes per page file, one transaction each."""
+    from django.db import connection
+
+    from articles.store import IngestResult, IssueMeta, Outcome, ingest_bytes
+
+    timer = StageTimer()
+    timer.install()
+    started = time.perf_counter()
+    next_report = 0
+    try:
+        with connection.execute_wrapper(timer.sql_wrapper):
+            for page in pages:
+                data = page.text.encode("utf-8")
+                meta = IssueMeta(page.paper, page.date, page.page, page.prefecture_code)
+                t0 = time.perf_counter()
+                result: IngestResult = ingest_bytes(page.name, data, meta)
+                stats.seconds += time.perf_counter() - t0
+                stats.pages += 1
+                stats.generated += page.articles
+                stats.bytes += len(data)
+                stats.stored += result.articles
+                stats.duplicates += result.outcome == Outcome.DUPLICATE
+                stats.failed += result.outcome == Outcome.FAILED
+                if stats.generated >= next_report:
+                    _progress(stats, target, started)
+                    next_report += max(target // 10, 1000)
+                if stats.generated >= target:
+                    break
+    finally:
+        timer.uninstall()
+    stats.stages = dict(timer.seconds)
+
+
+def load_bulk(pages: Iterator[SyntheticPage], target: int, stats: LoadStats, pages_per_tx: int) -> None:
+    """NOT the production path: parse_page + store_page (→ create_articles) for many pages in one
+    transaction, to fill a big database inside the time budget. Same rows, fewer commits."""
+    from django.db import transaction
+
+    from articles.store import IssueMeta, store_page
+    from ingest.decode import sha256
+    from ingest.tokens import strip_controls
+
+    started = time.perf_counter()
+    next_report = 0
+    batch: list[SyntheticPage] = []
+
+    def flush() -> None:
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            for page in batch:
+                data = page.text.encode("utf-8")
+                text = strip_controls(data.decode("utf-8"))
+                meta = IssueMeta(page.paper, page.date, page.page, page.prefecture_code)
+                parsed = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
+                store_page(page.name, sha256(data), text, parsed, meta)
+                stats.stored += len(parsed.articles)
+                stats.bytes += len(data)
+        stats.seconds += time.perf_counter() - t0
+        batch.clear()
+
+    for page in pages:
+        batch.append(page)
+        stats.pages += 1
+        stats.generated += page.articles
+        if len(batch) >= pages_per_tx:
+            flush()
+        if stats.generated >= next_report:
+            _progress(stats, target, started)
+            next_report += max(target // 10, 1000)
+        if stats.generated >= target:
+            break
+    if batch:
+        flush()
+
+
+def print_stage_profile(stats: LoadStats) -> dict[str, float]:
+    """Per-stage share of the ingest_bytes time; 'ORM, commit, other' is what the wrappers miss."""
+    stages = dict(stats.stages)
+    python_stages = {k: v for k, v in stages.items() if k != "sql execute"}
+    accounted = sum(python_stages.values()) + stages.get("sql execute", 0.0)
+    stages["ORM objects, commit, other"] = max(stats.seconds - accounted, 0.0)
+    print(f"  per-stage profile of ingest_bytes ({stats.seconds:.1f} s total, {stats.pages:,} pages):")
+    for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        share = 100 * seconds / stats.seconds if stats.seconds else 0
+        per_article = 1e3 * seconds / stats.stored if stats.stored else 0
+        print(f"    {name:<28} {seconds:8.1f} s  {share:5.1f}%  {per_article:6.2f} ms/article")
+    return stages
+
+
+# --------------------------------------------------------------------------------------------
+# Storage
+# --------------------------------------------------------------------------------------------
+
+
+def relation_sizes() -> list[tuple[str, int, int]]:
+    """(relation, own size, total size incl. TOAST and indexes) for the article table and friends."""
+    from django.db import connection
+
+    from articles.models import Article, ArticleCounty, Caption, Issue
+
+    article = Article._meta.db_table
+    rows: list[tuple[str, int, int]] = []
+    with connection.cursor() as cur:
+        for table in (article, Issue._meta.db_table, ArticleCounty._meta.db_table, Caption._meta.db_table):
+            cur.execute(
+                "SELECT pg_relation_size(c.oid), pg_total_relation_size(c.oid), c.reltoastrelid "
+                "FROM pg_class c WHERE c.relname = %s",
+                [table],
+            )
+            own, total, toast = cur.fetchone()
+            rows.append((f"{table} (heap)", own, total))
+            if toast:
+                cur.execute("SELECT pg_relation_size(%s::oid), pg_total_relation_size(%s::oid)", [toast, toast])
+                t_own, t_total = cur.fetchone()
+                rows.append((f"  {table} TOAST", t_own, t_total))
+            cur.execute(
+                "SELECT i.indexrelid::regclass::text, pg_relation_size(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass ORDER BY 2 DESC",
+                [table],
+            )
+            rows.extend((f"  index {name}", size, size) for name, size in cur.fetchall())
+        cur.execute("SELECT pg_database_size(current_database())")
+        rows.append(("database total", cur.fetchone()[0], 0))
+    return rows
+
+
+def column_averages() -> dict[str, float]:
+    from django.db import connection
+
+    from articles.models import Article
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT avg(char_length(body)), avg(pg_column_size(search_grams)), avg(pg_column_size(search_words)), "
+            f"avg(pg_column_size(t.*)) FROM {Article._meta.db_table} t"
+        )
+        body, grams, words, row = cur.fetchone()
+    return {
+        "body characters": float(body or 0),
+        "search_grams bytes (stored)": float(grams or 0),
+        "search_words bytes (stored)": float(words or 0),
+        "whole row bytes (stored)": float(row or 0),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    klass: str
+    params: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        parts = [self.params.get("q", "")]
+        parts += [f"{k}={v}" for k, v in self.params.items() if k != "q"]
+        return " ".join(p for p in parts if p)
+
+
+def query_mix(county_code: str) -> list[Case]:
+    """The fixed mix: one or two queries per class."""
+    return [
+        Case("common (most articles)", {"q": "党建"}),
+        Case("common (most articles)", {"q": "社区"}),
+        Case("mid", {"q": "网格化"}),
+        Case("mid", {"q": "志愿者"}),
+        Case("rare name", {"q": "付炎"}),
+        Case("rare name", {"q": "罗晓庆"}),
+        Case("2-char mid", {"q": "森林"}),
+        Case("2-char county name", {"q": "绛县"}),
+        Case("multi-term", {"q": "介休 党建"}),
+        Case("quoted phrase", {"q": '"基层治理"'}),
+        Case("county filter + term", {"q": "党建", "county": county_code}),
+        Case("county filter only", {"county": county_code}),
+        Case("sort=date common", {"q": "社区", "sort": "date"}),
+        Case("sort=date rare", {"q": "付炎", "sort": "date"}),
+        Case("1-char common", {"q": "党"}),
+        Case("1-char rarer", {"q": "塔"}),
+    ]
+
+
+def run_search(params_in: dict[str, str]) -> int:
+    """What the search page does for page 1: validate, filter+rank, count, first 20 rows."""
+    from articles.models import Article
+    from articles.params import read_params
+
+    params = read_params(params_in)
+    qs = params.filter(Article.objects.for_listing())
+    total = qs.count()  # Paginator.count
+    rows = list(qs[0 : params.page_size])  # Paginator.page(1), with the listing's prefetches
+    assert len(rows) == min(total, params.page_size)
+    return total
+
+
+def run_facets(params_in: dict[str, str]) -> int:
+    from articles.models import Article
+    from articles.params import read_params
+
+    params = read_params(params_in)
+    if not params.query:
+        return 0  # the page shows facets only for a query
+    facets = params.filter(Article.objects.all()).facets()
+    return sum(n for _, _, n in facets["county"][:1]) if facets["county"] else 0
+
+
+def _like_terms(case: Case) -> list[str]:
+    from articles.query import parse
+
+    q = case.params.get("q", "")
+    return [t.text for t in parse(q).positive] if q.strip() else []
+
+
+def run_like(case: Case) -> int:
+    """Naive baseline: LIKE '%term%' over headline||body (every term), count + first 20 by date."""
+    from django.db import connection
+
+    from articles.models import Article, ArticleCounty
+
+    table = Article._meta.db_table
+    joins, where, params = "", [], []
+    if "county" in case.params:
+        joins = f" JOIN {ArticleCounty._meta.db_table} ac ON ac.article_id = a.id AND ac.county_id = %s"
+        params.append(case.params["county"])
+    for term in _like_terms(case):
+        where.append("(a.headline || a.body) LIKE %s")
+        params.append("%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    sql_where = " WHERE " + " AND ".join(where) if where else ""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table} a{joins}{sql_where}", params)
+        total = cur.fetchone()[0]
+        cur.execute(
+            f"SELECT a.id FROM {table} a{joins}{sql_where} ORDER BY a.date DESC NULLS LAST, a.id DESC LIMIT 20",
+            params,
+        )
+        cur.fetchall()
+    return total
+
+
+@dataclass
+class Timing:
+    samples: list[float]
+    matches: int
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "p50": percentile(self.samples, 50),
+            "p95": percentile(self.samples, 95),
+            "p99": percentile(self.samples, 99),
+            "reps": len(self.samples),
+        }
+
+
+def measure(fn: Callable[[], int], reps: int, budget_s: float) -> Timing:
+    """Warm up twice, then time up to `reps` runs; slow queries stop early at the time budget
+    (never fewer than 5 runs) so one-character terms cannot eat the whole session."""
+    matches = fn()
+    fn()
+    samples: list[float] = []
+    spent = 0.0
+    while len(samples) < reps and (len(samples) < 5 or spent < budget_s):
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        samples.append(elapsed)
+        spent += elapsed
+    return Timing(samples, matches)
+
+
+@contextmanager
+def captured_sql() -> Iterator[list[tuple[str, object]]]:
+    from django.db import connection
+
+    seen: list[tuple[str, object]] = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield seen
+
+
+def explain(case: Case) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of every SQL statement the search page runs for this case."""
+    from django.db import connection
+
+    with captured_sql() as statements:
+        run_search(case.params)
+    out = [f"=== {case.klass}: {case.label}"]
+    with connection.cursor() as cur:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            out.append("--- " + sql[:3000])
+            out.extend(row[0] for row in cur.fetchall())
+    return "\n".join(out)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f}" if seconds < 10 else f"{seconds * 1e3:,.0f}"
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="See the module docstring (bench/search_bench.py) for what each phase does.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--articles", type=int, default=20_000, help="synthetic articles to generate")
+    parser.add_argument("--seed", type=int, default=20240601, help="RNG seed (the corpus is deterministic)")
+    parser.add_argument("--reps", type=int, default=30, help="timed repetitions per search query")
+    parser.add_argument("--like-reps", type=int, default=5, help="timed repetitions per LIKE baseline query")
+    parser.add_argument(
+        "--query-budget", type=float, default=30.0, help="seconds of timed runs per query before stopping early"
+    )
+    parser.add_argument(
+        "--production-articles",
+        type=int,
+        default=None,
+        help="load only this many articles through ingest_bytes; the rest by batched store_page "
+        "(NOT the production path)",
+    )
+    parser.add_argument("--pages-per-tx", type=int, default=200, help="pages per transaction in the bulk path")
+    parser.add_argument("--db-name", default=None, help="database to create (default bench_<articles>)")
+    parser.add_argument("--replace", action="store_true", help="drop the bench database first if it exists")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--explain", type=int, default=4, help="EXPLAIN ANALYZE the N slowest query classes")
+    return parser.parse_args()
+
+
+def machine_facts() -> dict[str, str]:
+    from django.db import connection
+
+    facts = {"cpus": str(os.cpu_count())}
+    try:
+        model = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
+        facts["cpu"] = model
+    except (OSError, StopIteration):
+        pass
+    with connection.cursor() as cur:
+        cur.execute("SELECT version()")
+        facts["server"] = cur.fetchone()[0].split(" on ")[0]
+        for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "jit"):
+            cur.execute(f"SHOW {name}")
+            facts[name] = cur.fetchone()[0]
+    return facts
+
+
+def main() -> None:
+    args = parse_args()
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        sys.exit("set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+    db_name = args.db_name or f"bench_{args.articles}"
+    create_database(base_url, db_name, args.replace)
+    url = _with_dbname(base_url, db_name)
+    setup_django(url)
+    try:
+        results = run(args, db_name)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(base_url, db_name)
+            print(f"\ndropped database {db_name}")
+        else:
+            print(f"\nkept database {db_name}")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    out = OUT_DIR / f"search_bench_{args.articles}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    print(f"figures written to {out.relative_to(ROOT)}")
+
+
+def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.store import ensure_counties
+
+    wall = time.perf_counter()
+    results: dict[str, object] = {"command": " ".join(sys.argv), "articles_requested": args.articles}
+    print("=" * 100)
+    print("SEARCH BENCHMARK on a SYNTHETIC corpus: seed paragraphs recombined with real county names.")
+    print("Term frequencies are not those of a real archive; use the figures for orders of magnitude.")
+    print("=" * 100)
+    call_command("migrate", verbosity=0)
+    ensure_counties()
+    facts = machine_facts()
+    results["machine"] = facts
+    print("machine: " + ", ".join(f"{k}={v}" for k, v in facts.items()))
+    print(f"database: {db_name}")
+
+    gazetteer = Gazetteer.default()
+    pool = load_pool(gazetteer, random.Random(args.seed))
+    print(
+        f"pool: {len(pool.paragraphs)} seed paragraphs, {len(pool.headlines)} headlines, "
+        f"{len(pool.names)} reporter names ({len(pool.seed_names)} from the seeds), {len(pool.counties)} counties"
+    )
+
+    # --- load ---------------------------------------------------------------------------------
+    pages = synthetic_pages(pool, args.articles, args.seed)
+    production_target = min(args.production_articles or args.articles, args.articles)
+    print(f"\n[1] loading {production_target:,} articles through ingest_bytes (production path, 1 tx per page)")
+    prod = LoadStats("ingest_bytes (production path)")
+    load_production(pages, production_target, prod)
+    loads = [prod]
+    print(
+        f"  => {prod.stored:,} articles stored from {prod.generated:,} generated in {prod.pages:,} pages, "
+        f"{prod.bytes / 1e6:.1f} MB of page text in {prod.seconds:.1f} s: "
+        f"{prod.mb_per_s:.2f} MB/s, {prod.articles_per_s:.0f} articles/s"
+        + (f"  ({prod.duplicates} duplicate, {prod.failed} failed pages)" if prod.duplicates or prod.failed else "")
+    )
+    stages = print_stage_profile(prod)
+    results["ingest_production"] = {**vars(prod), "stages": stages, "mb_per_s": prod.mb_per_s,
+                                    "articles_per_s": prod.articles_per_s}
+    if production_target < args.articles:
+        rest = args.articles - production_target
+        print(f"\n[1b] loading the other {rest:,} articles by batched store_page, {args.pages_per_tx} pages per "
+              "transaction -- NOT the production path")
+        bulk = LoadStats("batched store_page (NOT production)")
+        load_bulk(pages, rest, bulk, args.pages_per_tx)
+        loads.append(bulk)
+        print(f"  => {bulk.stored:,} articles, {bulk.bytes / 1e6:.1f} MB in {bulk.seconds:.1f} s: "
+              f"{bulk.mb_per_s:.2f} MB/s, {bulk.articles_per_s:.0f} articles/s  (NOT the production path)")
+        results["ingest_bulk_not_production"] = {**vars(bulk), "mb_per_s": bulk.mb_per_s,
+                                                 "articles_per_s": bulk.articles_per_s}
+    load_peak = peak_rss_mb()
+    results["loader_peak_rss_mb"] = load_peak
+    print(f"  loader peak RSS: {load_peak:.0f} MB (whole process so far, Django + gazetteer + jieba included)")
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    vacuum = time.perf_counter() - t0
+    results["vacuum_analyze_s"] = vacuum
+    print(f"  VACUUM ANALYZE: {vacuum:.1f} s")
+
+    # --- storage ------------------------------------------------------------------------------
+    from articles.models import Article
+
+    total_articles = Article.objects.count()
+    results["articles_stored"] = total_articles
+    print(f"\n[2] storage for {total_articles:,} articles")
+    sizes = relation_sizes()
+    results["sizes"] = [{"relation": r, "bytes": own, "total_bytes": total} for r, own, total in sizes]
+    for name, own, total in sizes:
+        extra = f"  (total {total / 2**20:8.1f} MB)" if total and total != own else ""
+        print(f"  {name:<46} {own / 2**20:9.1f} MB{extra}")
+    averages = column_averages()
+    results["averages"] = averages
+    print("  per article: " + ", ".join(f"{k} {v:,.0f}" for k, v in averages.items()))
+
+    # --- queries ------------------------------------------------------------------------------
+    county = gazetteer.lookup("介休市")
+    cases = query_mix(county.code if county else "140781")
+    print(f"\n[3] query latency, warm cache, one client: {args.reps} runs per search query "
+          f"(stopping early past {args.query_budget:.0f} s, min 5), {args.like_reps} per LIKE query")
+    print("    search = read_params + params.filter(for_listing()) + count() + [0:20] (the search page, page 1)")
+    print("    facets = params.filter(all()).facets() (county, paper, year)")
+    print("    LIKE   = count(*) + first 20 by date with (headline || body) LIKE '%term%' per term")
+    rows = []
+    for case in cases:
+        search = measure(lambda: run_search(case.params), args.reps, args.query_budget)
+        facets = measure(lambda: run_facets(case.params), max(5, args.reps // 3), args.query_budget / 2) \
+            if "q" in case.params else None
+        like = measure(lambda: run_like(case), args.like_reps, args.query_budget / 3)
+        row = {
+            "class": case.klass,
+            "query": case.label,
+            "matches": search.matches,
+            "search": search.summary(),
+            "facets": facets.summary() if facets else None,
+            "like_matches": like.matches,
+            "like": like.summary(),
+        }
+        rows.append(row)
+        print(f"  {case.klass:<24} {case.label:<22} matches {search.matches:>7,}  "
+              f"p50 {ms(row['search']['p50']):>8} p95 {ms(row['search']['p95']):>8} ms  "
+              f"facets p50 {ms(row['facets']['p50']) if facets else '-':>8}  "
+              f"LIKE {like.matches:>7,} p50 {ms(row['like']['p50']):>8} ms", flush=True)
+    results["queries"] = rows
+    print()
+    print_table(rows, total_articles)
+
+    # --- EXPLAIN of the slowest classes ---------------------------------------------------------
+    slowest = sorted(zip(cases, rows), key=lambda cr: -cr[1]["search"]["p95"])[: args.explain]
+    plans = [explain(case) for case, _ in slowest]
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    plan_file = OUT_DIR / f"explain_{args.articles}.txt"
+    plan_file.write_text("\n\n".join(plans) + "\n", encoding="utf-8")
+    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the {len(plans)} slowest queries written to {plan_file.relative_to(ROOT)}")
+    for plan in plans:
+        print_plan_summary(plan)
+    results["wall_seconds"] = time.perf_counter() - wall
+    print(f"\ntotal wall time {results['wall_seconds']:.0f} s")
+    return results
+
+
+def print_table(rows: list[dict], total_articles: int) -> None:
+    """The figures as a Markdown table (pasted into docs/PERFORMANCE.md)."""
+    print(f"| class | query | matches (of {total_articles:,}) | search p50 / p95 / p99 ms | runs | "
+          "facets p50 / p95 ms | LIKE matches | LIKE p50 / p95 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        s, f, lk = r["search"], r["facets"], r["like"]
+        facets = f"{ms(f['p50'])} / {ms(f['p95'])}" if f else "–"
+        print(f"| {r['class']} | `{r['query']}` | {r['matches']:,} | {ms(s['p50'])} / {ms(s['p95'])} / "
+              f"{ms(s['p99'])} | {s['reps']} | {facets} | {r['like_matches']:,} | {ms(lk['p50'])} / {ms(lk['p95'])} |")
+
+
+def print_plan_summary(plan: str) -> None:
+    """First line of each plan and its execution time: enough to see which node dominates."""
+    lines = plan.splitlines()
+    print("  " + lines[0])
+    for i, line in enumerate(lines):
+        if line.startswith("--- "):
+            kind = "count" if "COUNT(" in line.upper() else "rows"
+            top = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            exec_time = next((x.strip() for x in lines[i + 1 :] if x.strip().startswith("Execution Time")), "")
+            print(f"    [{kind}] {top[:110]}  {exec_time}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The search columns follow every change to an article."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from articles.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reindex_command_rebuilds_vectors_and_resumes_after_an_id():
+    first = make_article(headline="平遥古城")
+    second = make_article(headline="绵山")
+    Article.objects.update(search_grams=None, search_words=None)
+    out = StringIO()
+    call_command("reindex", "--no-progress", f"--after-id={first.id}", stdout=out)
+    assert "reindexed 1 articles" in out.getvalue()
+    assert list(Article.objects.search("绵山").values_list("id", flat=True)) == [second.id]
+    assert not Article.objects.search("平遥古城").exists()
+    call_command("reindex", "--no-progress", stdout=StringIO())
+    assert list(Article.objects.search("平遥古城").values_list("id", flat=True)) == [first.id]
+
+
+def test_admin_correction_is_searchable_at_once_and_audited(client):
+    article = make_article(headline="旧标题", body="正文。")
+    admin = User.objects.create_superuser("admin", "admin@example.com", "pw")
+    client.force_login(admin)
+    form = {
+        "issue": article.issue_id, "position": article.position, "section": "", "kicker": "",
+        "headline": "新标题文峰塔", "subheadline": "", "byline": "", "byline_text": "", "source": "",
+        "body": "正文。", "intertitles": "", "blocks": "[]", "warnings": "",
+        "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0",
+        "county_tags-TOTAL_FORMS": "0", "county_tags-INITIAL_FORMS": "0",
+    }
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(Article.objects.search("文峰塔").values_list("id", flat=True)) == [article.id]
+    assert not Article.objects.search("旧标题").exists()
+    history = article.history.order_by("history_date")
+    assert history.last().headline == "新标题文峰塔" and history.last().history_user == admin
