@@ -67,11 +67,9 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
     if Issue.objects.filter(sha256=digest).exists():
         return IngestResult(name, Outcome.DUPLICATE, issue=Issue.objects.get(sha256=digest))
     try:
-        text = decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES)
+        text, page = read_page(data, meta)
     except UnreadableFile as exc:
         return IngestResult(name, Outcome.FAILED, error=str(exc))
-    text = strip_controls(text)
-    page = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
     try:
         with transaction.atomic():
             issue = store_page(name, digest, text, page, meta)
@@ -81,6 +79,30 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
             return IngestResult(name, Outcome.DUPLICATE, issue=Issue.objects.get(sha256=digest))
         raise
     return IngestResult(name, Outcome.CREATED, issue=issue, articles=len(page.articles), chars=len(text))
+
+
+def read_page(data: bytes, meta: IssueMeta) -> tuple[str, Page]:
+    """Decode and parse one file without storing it (ingest and the editors' preview)."""
+    text = strip_controls(decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES))
+    page = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
+    return text, page
+
+
+@dataclass
+class Preview:
+    name: str
+    page: Page | None = None
+    lines: list[str] | None = None
+    error: str = ""
+
+
+def preview_bytes(name: str, data: bytes, meta: IssueMeta) -> Preview:
+    """The split an ingest would store, for an editor to check first; writes nothing."""
+    try:
+        text, page = read_page(data, meta)
+    except UnreadableFile as exc:
+        return Preview(name, error=str(exc))
+    return Preview(name, page=page, lines=text.splitlines())
 
 
 def _newspaper(meta: IssueMeta) -> Newspaper:

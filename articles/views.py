@@ -15,7 +15,7 @@ from articles.highlight import needles_for, snippet
 from articles.models import Article, County, Issue
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.shapes import article_detail, article_row
-from articles.store import IngestResult, IssueMeta, ensure_counties, ingest_bytes
+from articles.store import IngestResult, IssueMeta, Outcome, Preview, ensure_counties, ingest_bytes, preview_bytes
 
 
 def _page(qs, params: SearchParams) -> Page:
@@ -114,7 +114,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(Issue.objects.select_related("newspaper"), pk=pk)
-    articles = list(obj.articles.order_by("position").only("id", "issue", "position", "kicker", "headline", "subheadline", "body", "lines"))
+    articles = list(obj.articles.order_by("position").only("id", "issue", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"))
     owner = {line: a for a in articles for line in a.lines}
     furniture = {f["line"]: f for f in obj.furniture}
     rows = [
@@ -128,24 +128,33 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("articles.add_issue", raise_exception=True)
 def upload(request: HttpRequest) -> HttpResponse:
-    """Editors load page files; each file is stored (or refused) on its own, like the command."""
+    """Editors load page files; each file is stored (or refused) on its own, like the command.
+
+    With "preview" the split is shown and nothing is stored.
+    """
     results: list[IngestResult] = []
+    previews: list[Preview] = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            ensure_counties()
             meta = IssueMeta(
                 paper=form.cleaned_data["paper"].strip(),
                 date=form.cleaned_data["date"],
                 page=form.cleaned_data["page"].strip(),
                 prefecture_code=form.cleaned_data["prefecture"],
             )
-            results = [ingest_bytes(f.name, f.read(), meta) for f in form.cleaned_data["files"]]
-            form = UploadForm(initial={"paper": meta.paper, "date": meta.date, "prefecture": meta.prefecture_code})
+            files = form.cleaned_data["files"]
+            if "preview" in request.POST:
+                previews = [preview_bytes(f.name, f.read(), meta) for f in files]
+            else:
+                ensure_counties()
+                results = [ingest_bytes(f.name, f.read(), meta) for f in files]
+                form = UploadForm(initial={"paper": meta.paper, "date": meta.date, "prefecture": meta.prefecture_code})
     else:
         form = UploadForm()
-    status = 400 if any(r.outcome == "failed" for r in results) else 200
-    return render(request, "articles/upload.html", {"form": form, "results": results}, status=status)
+    failed = any(r.outcome == Outcome.FAILED for r in results) or any(p.error for p in previews)
+    context = {"form": form, "results": results, "previews": previews}
+    return render(request, "articles/upload.html", context, status=400 if failed else 200)
 
 
 # --- JSON API -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Print the splitter's figures on the seeds against the hand-made expected splits.
 
-Usage: .venv/bin/python bench/split_score.py [-v]
+Usage: .venv/bin/python bench/split_score.py [-v]          figures (and every miss with -v)
+       .venv/bin/python bench/split_score.py --show FILE   the split of one page, readable
 """
 
 from __future__ import annotations
@@ -18,7 +19,26 @@ BARS = {"boundaries": 0.95, "titles": 0.90, "bylines": 0.95, "captions": 0.95, "
 MAX_SPURIOUS = 0.05
 
 
+def show(path: str) -> None:
+    """Print the split of one page compactly: a debugging aid for new papers."""
+    page = split_page(Path(path).read_text(encoding="utf-8"))
+    for n, a in enumerate(page.articles):
+        print(f"--- #{n} lines {a.lines[0]}-{a.lines[-1]} section={a.section!r}")
+        print(f"  kicker={a.kicker!r} headline={a.headline!r} subheadline={a.subheadline!r}")
+        print(f"  byline={a.byline} text={a.byline_text!r} source={a.source!r} continued={a.continued}")
+        print(f"  warnings={[w.value for w in a.warnings]}")
+        for b in a.blocks:
+            print(f"  [{b.kind.value}] {b.text[:50]}{'…' if len(b.text) > 50 else ''} ({len(b.text)})")
+        for c in a.captions:
+            print(f"  [caption] {c.text[:50]!r} credit={c.credit!r} lines={c.lines}")
+    for f in page.furniture:
+        print(f"  [furniture {f.kind.value}] {f.line}: {f.text}")
+
+
 def main() -> int:
+    if "--show" in sys.argv:
+        show(sys.argv[sys.argv.index("--show") + 1])
+        return 0
     score = score_seeds(ROOT / "seeds", ROOT / "tests" / "expected", split_page)
     ok = True
     for name, value in score.figures().items():

@@ -64,7 +64,7 @@ _CREDIT_TAIL_RE = re.compile(
     rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)\s*(?:摄影?|供图|/摄)\s*$"
 )
 _CREDIT_HEAD_RE = re.compile(r"\s*(?:摄影|图片|供图|制图|图)\s*[:：/／]\s*(?P<names>[^\n]{1,40}?)\s*$")
-_STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
+_STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|新华社发|视觉中国|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
 _CAPTION_MARKS = "▲△▼▽↑↓←→◀▶"
 # Captions that say which picture they describe: `图为…`, `上图：…`, `图①…`.
 _PICTURE_REFERENCES = ("图为", "上图", "下图", "左图", "右图", "中图", "图①", "图②", "图③", "图④", "图1", "图2", "图3")
@@ -206,7 +206,7 @@ def split_caption(text: str) -> CaptionParts | None:
         return None
     # cheap tests first: almost every line is prose and none of these apply
     tail = stripped[-16:]
-    if "图" in tail or "照片" in tail:
+    if "图" in tail or "照片" in tail or "新华社发" in tail or "视觉中国" in tail:
         m = _STOCK_PHOTO_RE.search(stripped, max(0, len(stripped) - 40))
         if m is not None and (m.start() == 0 or stripped[m.start() - 1] in TERMINAL + "）) "):
             words = _CAPTION_MARK_RE.sub("", stripped[: m.start()]).strip()

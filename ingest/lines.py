@@ -113,6 +113,11 @@ def compact(text: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
+def is_slogan(text: str) -> bool:
+    """A campaign slogan opens with a verb of effort: `创建新时代…示范区`, `抓党建促…`."""
+    return _SLOGAN_START_RE.match(text) is not None
+
+
 def is_jump_from(text: str) -> bool:
     """A jump line saying the story comes from another page (`（上接第1版）`)."""
     return _JUMP_FROM_RE.match(text) is not None

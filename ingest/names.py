@@ -43,7 +43,7 @@ ROLE_RE = re.compile(
     r"(?:摄影记者|记者|通讯员|实习生|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
     r"|文\s*[/／|｜]\s*图|图\s*[/／|｜]\s*文|文字|[文图]\s*[/／|｜:：]"
 )
-_SEPARATORS_RE = re.compile(r"[\s、，,；;/／|｜]+")
+_SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜]+")
 _NAME_RE = re.compile(f"[{CJK_CHARS}][{CJK_CHARS}·•]{{0,5}}")
 
 

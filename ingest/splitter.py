@@ -5,9 +5,10 @@ Entry point: :func:`split_page`. Pure Python, deterministic, never raises on any
 How a page is read
 ------------------
 1. Every non-blank line is classified on its own (:mod:`ingest.lines`): lead, byline, closing
-   name group, source, photo credit, caption, column label, furniture, title-like, body.
+   name group, source, photo credit, caption, column label, furniture, jump, title-like, body.
+   A short unfinished line right above a byline is promoted to title-like (`稳增长，促发展`).
 2. Lone photo credits are resolved first (:mod:`ingest.photos`): they make photo stories or
-   multi-line captions.
+   multi-line captions. A title over a caption and nothing else is a photo story too.
 3. The lines are then read in order by a small state machine. Runs of title-like lines (*title
    blocks*) are the hard part: the same short line is a headline, a kicker, an intertitle, a
    banner or a caption depending on its neighbours. The rules, strongest first:
@@ -15,16 +16,25 @@ How a page is read
    * a block followed by a byline (`本报讯…`, `□ 梁桂连`) starts an article;
    * a block holding a column label (`政务动态`) starts an article, the label is its section;
    * after a story has closed (`(李晨昊)`, `记者 刘凯华`, `据《山西日报》`), a block starts one;
-   * a block with a place kicker (`兴县` / headline) or three lines starts one;
+   * a block with a place kicker (`兴县` / headline), a one-line kicker form, or three lines
+     starts one;
+   * a block with nothing under it heads no story: captions of a photo story above, or furniture;
    * otherwise, inside an open story and followed by prose, the block is an intertitle.
+
+   A story signed at its top is not signed again at its end: a closing byline (or another paper's
+   source after a `本报讯` story) splits the story retroactively at its last intertitle, which
+   was the headline of an unsigned story.
 
    Within a starting block, title lines above a place kicker (`打好森林防火人民战争` above
    `市交通运输局`) belong to no title: they are captions of a photo story above, or furniture.
-   A non-place line on top of a page above a headline is a page banner; a title-like line between
-   a story's byline and its first paragraph is a banner too (`创建新时代党建引领基层治理示范区`).
+   A slogan on top of a page above a headline is a page banner (`抓党建促基层治理能力提升`); a
+   title-like line between a story's byline and its first paragraph is a banner too
+   (`创建新时代党建引领基层治理示范区`), unless the story's intertitles share its shape.
+   Roles within a title: :mod:`ingest.titles`.
 4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines and
    sources are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph that starts
-   inside a quotation (`伙人”。`) is flagged as continued from another page.
+   inside a quotation (`伙人”。`), or prose before any title on the page, is flagged as continued
+   from another page.
 
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """
@@ -35,7 +45,16 @@ from dataclasses import dataclass, field
 
 from ingest import bylines
 from ingest.chars import OPENERS, ends_sentence, unmatched_closer_first
-from ingest.lines import Line, LineKind, classify_page, compact, is_jump_from, is_place, may_be_title
+from ingest.lines import (
+    Line,
+    LineKind,
+    classify_page,
+    compact,
+    is_jump_from,
+    is_place,
+    is_slogan,
+    may_be_title,
+)
 from ingest.model import (
     Block,
     BlockKind,
@@ -412,7 +431,8 @@ class _Splitter:
         if photo and any(not u.column for u in units):
             self._start_article(units, at_page_top)
             assert self.cur is not None
-            self.cur.photo = True
+            # its captions still attach to it; the next title starts a new story
+            self.cur.photo = self.cur.closed = True
             return end
         self._decide_block(units, after, at_page_top)
         return end
@@ -548,6 +568,7 @@ class _Splitter:
             at_page_top
             and sum(not _is_subheadline(u.text) for u in titles) >= 2
             and not is_place(titles[0].text)
+            and is_slogan(titles[0].text)
             and len(compact(titles[0].text)) >= MIN_BANNER_CHARS
         ):
             self._banners(titles[:1])  # a slogan on top of the page, above the first headline

@@ -21,6 +21,13 @@ _SUBHEAD_MARK_RE = re.compile(r"^(?:——|—|－－|--)")
 _ADMIN_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:省|市|县|区|镇|乡|街道)")
 
 
+SUBHEAD_SHORTER_BY = 4  # a second line this much shorter than the first is a subheadline
+
+
+def _length(text: str) -> int:
+    return len(text.replace(" ", ""))
+
+
 @dataclass
 class Title:
     kicker: str = ""
@@ -53,6 +60,10 @@ def assign_roles(units: list[str]) -> Title:
     if len(units) == 2:
         first, second = units
         if _SUBHEAD_MARK_RE.match(second):
+            return Title(headline=first, subheadline=second)
+        # the main headline is the longest line: a kicker leads into it (`兴县`, `龙凤河焕新蝶变`),
+        # a subheadline under it explains it (`我市召开安全生产工作会议` / `李某出席并讲话`)
+        if not is_place(first) and _length(first) >= _length(second) + SUBHEAD_SHORTER_BY:
             return Title(headline=first, subheadline=second)
         return Title(kicker=first, headline=second)
     kicker, headline = units[0], units[1]

@@ -128,3 +128,13 @@ def test_wide_image_gaps_are_relative_to_the_page() -> None:
     text = "\n\n\n".join(["兴县召开防汛会议", f"本报讯（记者 王强）{BODY_A}", BODY_B, BODY_C])
     (a,) = split_page(text).articles
     assert len(a.paragraphs) == 3 and a.captions == []
+
+
+def test_shorter_second_title_line_is_a_subheadline() -> None:
+    (a,) = split_page(page_of("我市召开全市安全生产工作会议", "李某出席并讲话", f"本报讯（记者 王强）{BODY_A}")).articles
+    assert (a.kicker, a.headline, a.subheadline) == ("", "我市召开全市安全生产工作会议", "李某出席并讲话")
+
+
+def test_news_agency_credits() -> None:
+    (a,) = split_page(page_of("代表们步入会场", "3月5日，代表们步入会场。新华社发", "临县代表步入会场。（新华社记者 李四 摄）")).articles
+    assert [c.credit for c in a.captions] == ["新华社发", "李四"]

@@ -56,3 +56,11 @@ def test_upload_form_errors_are_shown(client, editor):
     assert response.status_code == 200
     assert Issue.objects.count() == 0
     assert "errorlist" in response.content.decode()
+
+
+def test_preview_shows_the_split_and_stores_nothing(client, editor):
+    response = client.post("/upload/", {"paper": "运城日报", "prefecture": "1408", "preview": "1", "files": [seed_upload(3)]})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "绛县举办迎“八一”双拥篮球比赛" in text and "开头接续他版" in text and "预览未写入" in text
+    assert not Issue.objects.exists()
