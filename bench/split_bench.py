@@ -2,8 +2,8 @@
 
 Usage: .venv/bin/python bench/split_bench.py [--rounds N] [--big]
 
-Prints split-only throughput, and split + county tagging when ``ingest.gazetteer`` offers
-``Gazetteer.default().tag(...)``. ``--big`` also times one page made of all seeds concatenated
+Prints split-only throughput, and the whole parse as ingest runs it (``ingest.pipeline.parse_page``:
+split, folding, county tagging). ``--big`` also times one page made of all seeds concatenated
 many times (~1 MB), to show the splitter stays linear in page size. Not a timed test: the issue's
 bars are ≥ 2 MB/s for split + tag and ≥ 5 MB/s for the split alone, on one core.
 """
@@ -19,34 +19,17 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.model import Page  # noqa: E402
 from ingest.splitter import split_page  # noqa: E402
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
 
 
-def _tagger() -> Callable[[Page], None] | None:
-    try:
-        from ingest.gazetteer import Gazetteer
-    except ImportError:
-        return None
-    default = getattr(Gazetteer, "default", None)
-    if default is None:
-        return None
-    gazetteer = default()
+def _pipeline() -> Callable[[str], object]:
+    """The production parse (split + fold + county tagging with the paper's prefecture hint)."""
+    from ingest.pipeline import parse_page
 
-    def tag(page: Page) -> None:
-        for a in page.articles:
-            a.counties = gazetteer.tag(
-                kicker=a.kicker,
-                headline=a.headline,
-                subheadline=a.subheadline,
-                body=a.body,
-                captions=[c.text for c in a.captions],
-            )
-
-    tag(split_page(SEEDS[0]))  # load the gazetteer outside the timing
-    return tag
+    parse_page(SEEDS[0], hint_prefectures=["1408"])  # load the gazetteer outside the timing
+    return lambda text: parse_page(text, hint_prefectures=["1408"])
 
 
 def _throughput(pages: list[str], rounds: int, work: Callable[[str], object]) -> float:
@@ -69,11 +52,7 @@ def main() -> None:
     size = sum(len(p.encode("utf-8")) for p in SEEDS) * args.rounds
     print(f"{len(SEEDS)} seed pages x {args.rounds} rounds = {size / 1e6:.2f} MB")
     print(f"split only      : {_throughput(SEEDS, args.rounds, split_page):6.2f} MB/s")
-    tag = _tagger()
-    if tag is not None:
-        print(f"split + tag     : {_throughput(SEEDS, args.rounds, lambda t: tag(split_page(t))):6.2f} MB/s")
-    else:
-        print("split + tag     : (ingest.gazetteer.Gazetteer.default().tag not available)")
+    print(f"split + tag     : {_throughput(SEEDS, args.rounds, _pipeline()):6.2f} MB/s  (ingest.pipeline.parse_page)")
     if args.big:
         big = "\n".join(SEEDS) * 12
         print(f"one {len(big.encode('utf-8')) / 1e6:.2f} MB page : {_throughput([big], 1, split_page):6.2f} MB/s")

@@ -20,7 +20,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(request):
+    # The parser's tests also run without Django (-p no:django): nothing to set up there.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     # The hashed manifest exists only after collectstatic; tests render templates without it.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -22,12 +22,6 @@ SEEDS = ROOT / "seeds"
 JINZHONG, YUNCHENG, LINFEN, LVLIANG = "1407", "1408", "1410", "1411"
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage():
-    """Shadows conftest's autouse fixture of that name, which needs Django's ``settings``:
-    these tests run without Django (``-p no:django``)."""
-
-
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return Gazetteer.default()
