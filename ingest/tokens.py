@@ -2,10 +2,11 @@
 
 Two vectors are stored per article:
 
-- ``grams``: every CJK character (unigram) and every pair of adjacent CJK characters (bigram),
-  plus whole Latin/digit words, each at its character position. A query term becomes a phrase
-  of its bigrams (``介休 <-> 休市``), so a match means the term is a substring of the text: recall
-  never depends on where the segmenter cut (绛县 inside 新绛县委, names like 付炎).
+- ``grams``: at every character position the pair of CJK characters starting there (the lone
+  character at the end of a run), or a whole Latin/digit word. A query term becomes a phrase of
+  its pairs (``介休 <-> 休市``), a one-character term a prefix (``党:*``), so a match means the
+  term is a substring of the text: recall never depends on where the segmenter cut (绛县 inside
+  新绛县委, names like 付炎).
 - ``words``: jieba search-mode tokens. They let a term match an article that has all of the
   term's words but not the term itself, and carry relevance.
 
@@ -21,31 +22,16 @@ relies on that.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import rjieba
 
-# PostgreSQL keeps at most 256 positions per lexeme and none above 16,383.
-MAX_POSITIONS_PER_LEXEME = 255
-MAX_POSITION = 16383
 FIELD_GAP = 8  # positions left empty between two fields so no phrase spans them
-
-WEIGHTS = ("A", "B", "C", "D")
-
-
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-        or code == 0x3007  # 〇
-    )
 
 
 @cache
@@ -77,6 +63,11 @@ def fold(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
 
 
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u3007"
+# A run of CJK characters, or a Latin/digit word (word characters that are not CJK, not "_").
+_UNIT_RE = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
+
+
 @dataclass(frozen=True)
 class Unit:
     """A searchable unit: one CJK character or one Latin/digit word, at a position."""
@@ -87,64 +78,25 @@ class Unit:
 
 
 def units(folded: str, start: int = 0) -> tuple[list[Unit], int]:
-    """Split folded text into units; anything else (punctuation, space) leaves a position gap.
+    """Split folded text into units, one position each; every other character (punctuation,
+    space) takes a position too, so units on either side of it are never adjacent.
 
     Returns the units and the next free position.
     """
     out: list[Unit] = []
     pos = start
-    word_start = -1
-    for i, ch in enumerate(folded):
-        if _is_cjk(ch):
-            if word_start >= 0:
-                out.append(Unit(folded[word_start:i], pos, False))
-                pos += 1
-                word_start = -1
-            out.append(Unit(ch, pos, True))
-            pos += 1
-        elif ch.isalnum():
-            if word_start < 0:
-                word_start = i
+    prev_end = 0
+    for match in _UNIT_RE.finditer(folded):
+        pos += match.start() - prev_end
+        prev_end = match.end()
+        run = match.group(1)
+        if run:
+            out.extend(Unit(ch, pos + i, True) for i, ch in enumerate(run))
+            pos += len(run)
         else:
-            if word_start >= 0:
-                out.append(Unit(folded[word_start:i], pos, False))
-                pos += 1
-                word_start = -1
+            out.append(Unit(match.group(2), pos, False))
             pos += 1
-    if word_start >= 0:
-        out.append(Unit(folded[word_start:], pos, False))
-        pos += 1
-    return out, pos
-
-
-def _gram_entries(seq: Sequence[Unit]) -> Iterable[tuple[str, int]]:
-    for i, unit in enumerate(seq):
-        yield unit.text, unit.pos
-        if unit.cjk and i + 1 < len(seq):
-            nxt = seq[i + 1]
-            if nxt.cjk and nxt.pos == unit.pos + 1:
-                yield unit.text + nxt.text, unit.pos
-
-
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-class _VectorBuilder:
-    def __init__(self) -> None:
-        self.positions: dict[str, list[str]] = {}
-
-    def add(self, lexeme: str, pos: int, weight: str) -> None:
-        if pos < 1:
-            pos = 1
-        if pos > MAX_POSITION:
-            pos = MAX_POSITION
-        entries = self.positions.setdefault(lexeme, [])
-        if len(entries) < MAX_POSITIONS_PER_LEXEME:
-            entries.append(f"{pos}{weight}")
-
-    def text(self) -> str:
-        return " ".join(f"{_quote(lex)}:{','.join(pos)}" for lex, pos in self.positions.items())
+    return out, pos + len(folded) - prev_end
 
 
 def weighted_fields(
@@ -165,15 +117,30 @@ def weighted_fields(
 
 
 def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
-    """tsvector text of the character grams of weighted fields."""
-    builder = _VectorBuilder()
+    """tsvector text of the character grams of weighted fields.
+
+    One lexeme per position: the pair of CJK characters starting there, or the lone character at
+    the end of a run, or a Latin/digit word. PostgreSQL merges repeated lexemes, drops positions
+    past 256 per lexeme and clamps them at 16,383 — so this only has to list them.
+    """
+    out: list[str] = []
     pos = 1
     for text, weight in fields:
-        seq, pos = units(fold(text), pos)
-        for lexeme, at in _gram_entries(seq):
-            builder.add(lexeme, at, weight)
-        pos += FIELD_GAP
-    return builder.text()
+        folded = fold(text)
+        prev_end = 0
+        for match in _UNIT_RE.finditer(folded):
+            pos += match.start() - prev_end
+            prev_end = match.end()
+            run = match.group(1)
+            if run:
+                # Neither CJK runs nor words can hold a quote or backslash: no escaping needed.
+                out.extend([f"'{run[i:i + 2]}':{pos + i}{weight}" for i in range(len(run))])
+                pos += len(run)
+            else:
+                out.append(f"'{match.group(2)}':{pos}{weight}")
+                pos += 1
+        pos += len(folded) - prev_end + FIELD_GAP
+    return " ".join(out)
 
 
 def _is_word_token(token: str) -> bool:
@@ -185,17 +152,21 @@ def word_tokens(text: str) -> list[str]:
     return [t for t in rjieba.cut_for_search(fold(text)) if _is_word_token(t) and not t.isspace()]
 
 
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def words_vector(fields: Sequence[tuple[str, str]]) -> str:
-    """tsvector text of the jieba search-mode tokens of weighted fields."""
-    builder = _VectorBuilder()
-    base = 1
-    for text, weight in fields:
-        folded = fold(text)
-        for token, start, _end in rjieba.tokenize(folded, "search"):
-            if _is_word_token(token):
-                builder.add(token.strip(), base + start, weight)
-        base += len(folded) + FIELD_GAP
-    return builder.text()
+    """tsvector text of the jieba search-mode tokens of weighted fields.
+
+    Words carry no phrase semantics, so a word's position is just its field's number: the
+    vector stays small and its weights still say which field a word is in.
+    """
+    out: list[str] = []
+    for number, (text, weight) in enumerate(fields, 1):
+        for token in dict.fromkeys(word_tokens(text)):
+            out.append(f"{_quote(token.strip())}:{number}{weight}")
+    return " ".join(out)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -204,35 +175,32 @@ def words_vector(fields: Sequence[tuple[str, str]]) -> str:
 def phrase_query(term: str, weight: str = "") -> str | None:
     """tsquery text matching ``term`` as a substring in the grams vector, or None if unsearchable.
 
-    A one-character CJK term is its unigram; longer CJK runs chain their bigrams; a Latin or digit
-    word at the end of the term may be the start of a longer word in the text.
+    Each CJK character of the term is the pair starting at its position; a lone CJK character
+    (a one-character term, or one ending a run at the end of the term) may be followed by any
+    character in the text, so it is a prefix; so is a Latin or digit word ending the term.
     """
     seq, _ = units(fold(term))
     if not seq:
         return None
     suffix = f":{weight}" if weight else ""
     parts: list[tuple[str, int]] = []
-    i = 0
-    while i < len(seq):
-        unit = seq[i]
+    for i, unit in enumerate(seq):
+        nxt = seq[i + 1] if i + 1 < len(seq) else None
+        last = nxt is None
         if unit.cjk:
-            run = [unit]
-            while i + 1 < len(seq) and seq[i + 1].cjk and seq[i + 1].pos == run[-1].pos + 1:
-                i += 1
-                run.append(seq[i])
-            if len(run) == 1:
-                parts.append((_quote(run[0].text) + suffix, run[0].pos))
+            if nxt is not None and nxt.cjk and nxt.pos == unit.pos + 1:
+                parts.append((_quote(unit.text + nxt.text) + suffix, unit.pos))
+            elif i > 0 and seq[i - 1].cjk and seq[i - 1].pos == unit.pos - 1:
+                continue  # the pair starting one position earlier already holds this character
+            elif last:
+                parts.append((_quote(unit.text) + ":*" + weight, unit.pos))
             else:
-                for a, b in zip(run, run[1:]):
-                    parts.append((_quote(a.text + b.text) + suffix, a.pos))
+                parts.append((_quote(unit.text) + suffix, unit.pos))
         else:
-            last = i == len(seq) - 1
             parts.append((_quote(unit.text) + (":*" + weight if last else suffix), unit.pos))
-        i += 1
     query = parts[0][0]
     for (lexeme, pos), (_prev, prev_pos) in zip(parts[1:], parts):
-        gap = pos - prev_pos
-        query = f"{query} <{gap}> {lexeme}"
+        query = f"{query} <{pos - prev_pos}> {lexeme}"
     return f"({query})" if len(parts) > 1 else query
 
 
@@ -243,11 +211,6 @@ def words_query(term: str, weight: str = "") -> str | None:
         return None
     suffix = f":{weight}" if weight else ""
     return "(" + " & ".join(_quote(t) + suffix for t in tokens) + ")"
-
-
-def cjk_or_word(ch: str) -> bool:
-    """True for characters that count as searchable text (CJK or alphanumeric)."""
-    return _is_cjk(ch) or ch.isalnum()
 
 
 def strip_controls(text: str) -> str:
