@@ -13,6 +13,8 @@ Figures (each a fraction, higher is better, except ``spurious``):
 * ``bylines``    — byline names and source equal;
 * ``captions``   — expected captions found in the right article with text prefix and credit;
 * ``paragraphs`` — paragraph counts, first-paragraph prefixes and repaired snippets found;
+* ``counties``   — the primary county (first tag) equals the expected one ("" for none), where the
+  expected split gives one and the page was parsed with county tagging;
 * ``spurious``   — predicted articles that match no expected article (lower is better).
 """
 
@@ -54,11 +56,12 @@ class Score:
     bylines: Tally = field(default_factory=Tally)
     captions: Tally = field(default_factory=Tally)
     paragraphs: Tally = field(default_factory=Tally)
+    counties: Tally = field(default_factory=Tally)
     spurious: Tally = field(default_factory=Tally)  # right = spurious articles, total = predicted
     misses: list[str] = field(default_factory=list)
 
     def merge(self, other: Score) -> None:
-        for name in ("boundaries", "titles", "bylines", "captions", "paragraphs", "spurious"):
+        for name in ("boundaries", "titles", "bylines", "captions", "paragraphs", "counties", "spurious"):
             mine, theirs = getattr(self, name), getattr(other, name)
             mine.right += theirs.right
             mine.total += theirs.total
@@ -71,6 +74,7 @@ class Score:
             "bylines": self.bylines.ratio,
             "captions": self.captions.ratio,
             "paragraphs": self.paragraphs.ratio,
+            "counties": self.counties.ratio,
             "spurious": self.spurious.right / self.spurious.total if self.spurious.total else 0.0,
         }
 
@@ -100,7 +104,10 @@ def _best_match(lines: set[int], page: Page) -> tuple[int, ParsedArticle | None]
     return best, page.articles[best]
 
 
-def score_page(page: Page, expected: dict[str, Any], text: str, label: str = "") -> Score:
+def score_page(
+    page: Page, expected: dict[str, Any], text: str, label: str = "", *, counties: bool = False
+) -> Score:
+    """Score one page; ``counties`` when the page went through county tagging too."""
     score = Score()
     matched: set[int] = set()
     for exp, lines in zip(expected["articles"], expected_lines(text, expected)):
@@ -112,7 +119,7 @@ def score_page(page: Page, expected: dict[str, Any], text: str, label: str = "")
         score.boundaries.add(ok)
         if not ok:
             score.misses.append(f"{name}: boundary (got {got.lines if got else None})")
-        _score_article(score, exp, got, name)
+        _score_article(score, exp, got, name, counties=counties)
     for k in range(len(page.articles)):
         score.spurious.add(k not in matched)
         if k not in matched:
@@ -120,7 +127,9 @@ def score_page(page: Page, expected: dict[str, Any], text: str, label: str = "")
     return score
 
 
-def _score_article(score: Score, exp: dict[str, Any], got: ParsedArticle | None, name: str) -> None:
+def _score_article(
+    score: Score, exp: dict[str, Any], got: ParsedArticle | None, name: str, *, counties: bool
+) -> None:
     title_ok = got is not None and all(
         _squash(getattr(got, part)) == _squash(exp[part]) for part in ("kicker", "headline", "subheadline")
     )
@@ -146,6 +155,11 @@ def _score_article(score: Score, exp: dict[str, Any], got: ParsedArticle | None,
             score.misses.append(f"{name}: caption {cap}")
         else:
             remaining.remove(hit)
+    if counties and "county" in exp:
+        primary = got.counties[0].name if got is not None and got.counties else ""
+        score.counties.add(primary == exp["county"])
+        if primary != exp["county"]:
+            score.misses.append(f"{name}: primary county {primary!r}, expected {exp['county']!r}")
     paragraphs = got.paragraphs if got is not None else []
     count_ok = len(paragraphs) == exp["paragraphs"]
     score.paragraphs.add(count_ok)
@@ -164,9 +178,12 @@ def _score_article(score: Score, exp: dict[str, Any], got: ParsedArticle | None,
 
 
 def score_seeds(seed_dir: Path, expected_dir: Path, split: Any) -> Score:
-    """Score ``split`` (a ``str -> Page`` function) over every seed that has an expected JSON."""
+    """Score ``split`` (a ``(text, file name) -> Page`` function) over every page in ``seed_dir``
+    that has an expected JSON in ``expected_dir``."""
     total = Score()
     for exp_path in sorted(expected_dir.glob("*.json")):
-        text = (seed_dir / f"{exp_path.stem}.txt").read_text(encoding="utf-8")
-        total.merge(score_page(split(text), load_expected(exp_path), text, label=exp_path.stem[:3]))
+        page_path = seed_dir / f"{exp_path.stem}.txt"
+        text = page_path.read_text(encoding="utf-8")
+        page = split(text, page_path.name)
+        total.merge(score_page(page, load_expected(exp_path), text, label=exp_path.stem[:3], counties=True))
     return total

@@ -26,3 +26,20 @@ def test_city_wide_story_gets_no_county():
         hint_prefectures=["1411"],
     )
     assert page.articles[0].counties == []
+
+
+def test_primary_county_of_seed_stories_meets_the_bar():
+    from pathlib import Path
+
+    from ingest.manifest import read_manifest
+    from ingest.scoring import score_seeds
+
+    root = Path(__file__).resolve().parent.parent
+    manifest = read_manifest(root / "seeds")
+
+    def parse(text: str, name: str):
+        return parse_page(text, hint_prefectures=[manifest[name].prefecture])
+
+    score = score_seeds(root / "seeds", root / "tests" / "expected", parse)
+    assert score.counties.total == 28
+    assert score.figures()["counties"] >= 0.95, score.misses
