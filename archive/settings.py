@@ -100,6 +100,9 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Search counts stop here ("more than N"); facets are counted over at most this many matches.
+SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 10_000, minimum=100)
+
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from articles.models import Article, Caption
-from ingest.tokens import grams_vector, weighted_fields, words_vector
+from articles.models import SEARCH_FIELDS, Article, Caption
+from ingest.tokens import grams_vector, head_and_body, weighted_fields, words_vector
 
 
-def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str]:
-    """(grams, words) tsvector text for an article's current fields."""
+def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str, str]:
+    """(head grams, body grams, words) tsvector text for an article's current fields."""
     fields = weighted_fields(
         headline=article.headline,
         kicker=article.kicker,
@@ -24,7 +24,8 @@ def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str]:
         captions="\n".join(caption_texts),
         byline=" ".join(article.byline),
     )
-    return grams_vector(fields), words_vector(fields)
+    head, body = head_and_body(fields)
+    return grams_vector(head), grams_vector(body), words_vector(fields)
 
 
 def reindex(articles: Iterable[Article]) -> int:
@@ -37,6 +38,6 @@ def reindex(articles: Iterable[Article]) -> int:
         captions[article_id].append(text)
     with transaction.atomic():
         for article in articles:
-            article.search_grams, article.search_words = vectors(article, captions[article.pk])
-        Article.objects.bulk_update(articles, ["search_grams", "search_words"], batch_size=500)
+            article.search_head, article.search_body, article.search_words = vectors(article, captions[article.pk])
+        Article.objects.bulk_update(articles, SEARCH_FIELDS, batch_size=500)
     return len(articles)

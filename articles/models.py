@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 from articles.search import ArticleQuerySet
 
 
+SEARCH_FIELDS = ["search_head", "search_body", "search_words"]
+
+
 class Newspaper(models.Model):
     name = models.CharField("报名", max_length=100, unique=True)
     # Four-digit prefecture code of the paper's home (1407 晋中): breaks ties between
@@ -105,11 +108,13 @@ class Article(models.Model):
     warnings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles")
 
-    # Filled by articles.indexing in the same transaction as every change to the text.
-    search_grams = SearchVectorField(null=True, editable=False)
+    # Filled by articles.indexing in the same transaction as every change to the text
+    # (ingest/tokens.py says what is in them).
+    search_head = SearchVectorField(null=True, editable=False)  # titles, captions, byline: small
+    search_body = SearchVectorField(null=True, editable=False)
     search_words = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_grams", "search_words"])
+    history = HistoricalRecords(excluded_fields=SEARCH_FIELDS)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -122,7 +127,8 @@ class Article(models.Model):
         ]
         indexes = [
             # Substring search: every term is a phrase of character grams (Article.objects.search).
-            GinIndex(fields=["search_grams"], name="article_grams_gin"),
+            GinIndex(fields=["search_head"], name="article_head_gin"),
+            GinIndex(fields=["search_body"], name="article_body_gin"),
             # Word search: a term matched through all of its jieba tokens.
             GinIndex(fields=["search_words"], name="article_words_gin"),
             # Browse and sort=date: newest first with a stable tie-break.

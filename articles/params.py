@@ -34,8 +34,10 @@ class SearchParams:
     page_size: int = DEFAULT_PAGE_SIZE
     sort: str = "relevance"
 
-    def filter(self, qs: ArticleQuerySet) -> ArticleQuerySet:
-        """Apply the query and filters; order by relevance with a query, else newest first."""
+    def filter(self, qs: ArticleQuerySet, *, ordered: bool = True) -> ArticleQuerySet:
+        """Apply the query and filters; order by relevance with a query, else newest first.
+
+        ``ordered=False`` skips ranking (for counts and facets)."""
         if self.county:
             qs = qs.in_county(self.county.code)
         if self.prefecture:
@@ -44,8 +46,8 @@ class SearchParams:
             qs = qs.in_paper(self.paper)
         qs = qs.between(self.date_from, self.date_to)
         if self.query:
-            return qs.search(self.query, sort=self.sort)
-        return qs.newest()
+            return qs.search(self.query, sort=self.sort) if ordered else qs.matching(self.query)
+        return qs.newest() if ordered else qs
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

@@ -11,37 +11,57 @@ from django.db.models.functions import ExtractYear
 
 from articles.query import ParsedQuery, Term, parse
 
-# Ranking tiers: an exact (substring) match in the headline first, then kicker/subheadline,
-# body, captions/byline; then the same order for matches only through jieba words.
-_FIELD_TIERS = ("A", "AB", "ABC", "ABCD")
-_WORD_TIER_OFFSET = len(_FIELD_TIERS)
-NO_TIER = 2 * len(_FIELD_TIERS)
+# Ranking tiers, best first: every term exactly (as a substring) in the headline; in the
+# headline, kicker or subheadline; there or in the body; anywhere (captions, byline too); then
+# the same four for matches only through jieba words. The head vector is small and inline, so
+# most tiers are decided without reading the large body vector.
+_HEAD_WEIGHTS = ("A", "AB", "AB", "ABD")
+_WITH_BODY = (False, False, True, True)
+_WORD_WEIGHTS = ("A", "AB", "ABC", "ABCD")
+NO_TIER = len(_HEAD_WEIGHTS) + len(_WORD_WEIGHTS)
+
+
+def _exact(term: Term, head_weights: str = "", body: bool = True) -> tuple[str, list[str]]:
+    """SQL true when the term is a substring of the weighted head fields (and of the body)."""
+    sql = "search_head @@ %s::tsquery"
+    params = [term.phrase(head_weights)]
+    if body:
+        sql = f"({sql} OR search_body @@ %s::tsquery)"
+        params.append(term.phrase())
+    return sql, params
 
 
 def _term_condition(term: Term) -> tuple[str, list[str]]:
     """SQL true when the article contains the term (substring, or all its words unless quoted)."""
+    sql, params = _exact(term)
     words = term.words()
     if words is None:
-        return "search_grams @@ %s::tsquery", [term.phrase()]
-    return "(search_grams @@ %s::tsquery OR search_words @@ %s::tsquery)", [term.phrase(), words]
+        return sql, params
+    return f"({sql} OR search_words @@ %s::tsquery)", [*params, words]
+
+
+def _all(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
+    return " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
 def _tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
-    """SQL for the ranking tier: the best field in which every term matches."""
+    """SQL for the ranking tier of a matching article (0 best)."""
     whens: list[str] = []
     params: list[str] = []
-    for tier, weights in enumerate(_FIELD_TIERS):
-        whens.append(f"WHEN search_grams @@ %s::tsquery THEN {tier}")
-        params.append(" & ".join(t.phrase(weights) for t in query.positive))
-    if any(t.words() for t in query.positive):
-        for tier, weights in enumerate(_FIELD_TIERS):
+    for tier, (weights, body) in enumerate(zip(_HEAD_WEIGHTS, _WITH_BODY)):
+        sql, p = _all([_exact(t, weights, body) for t in query.positive])
+        whens.append(f"WHEN {sql} THEN {tier}")
+        params.extend(p)
+    if any(not t.quoted for t in query.positive):
+        for tier, weights in enumerate(_WORD_WEIGHTS, start=len(_HEAD_WEIGHTS)):
             # A quoted term has no word form: it is still required as a substring.
-            parts = [(t.words(weights), t.phrase(weights)) for t in query.positive]
-            word_sql = " AND ".join(
-                "search_words @@ %s::tsquery" if words else "search_grams @@ %s::tsquery" for words, _ in parts
-            )
-            whens.append(f"WHEN {word_sql} THEN {tier + _WORD_TIER_OFFSET}")
-            params.extend(words or phrase for words, phrase in parts)
+            parts = [
+                _exact(t) if t.quoted else ("search_words @@ %s::tsquery", [t.words(weights) or t.phrase()])
+                for t in query.positive
+            ]
+            sql, p = _all(parts)
+            whens.append(f"WHEN {sql} THEN {tier}")
+            params.extend(p)
     return f"CASE {' '.join(whens)} ELSE {NO_TIER} END", params
 
 
@@ -98,9 +118,8 @@ class ArticleQuerySet(models.QuerySet):
             sql, params = _term_condition(term)
             qs = qs.filter(RawSQL(sql, params, output_field=models.BooleanField()))
         for term in query.negative:
-            qs = qs.exclude(
-                RawSQL("search_grams @@ %s::tsquery", [term.phrase()], output_field=models.BooleanField())
-            )
+            sql, params = _exact(term)
+            qs = qs.exclude(RawSQL(sql, params, output_field=models.BooleanField()))
         return qs
 
     def search(self, query: ParsedQuery | str, *, sort: str = "relevance") -> ArticleQuerySet:
@@ -119,21 +138,28 @@ class ArticleQuerySet(models.QuerySet):
             "tier", models.F("date").desc(nulls_last=True), "-id"
         )
 
-    def facets(self) -> dict[str, list[tuple[str, int]]]:
-        """Counts by county, paper and year over this queryset (three grouped queries)."""
-        base = self.order_by()
-        ids = base.values("id")
+    def facets(self, limit: int | None = None) -> dict[str, list[tuple]]:
+        """Counts by county, paper and year over this queryset (three grouped queries).
+
+        With ``limit``, over at most that many matching articles: the search page passes its
+        count cap, so a common term is summarised from a sample instead of every match.
+        """
         from articles.models import ArticleCounty
 
+        base = self.order_by()
+        ids = base.values("id")
+        if limit is not None:
+            ids = ids[:limit]
+        sample = type(self)(self.model, using=self._db).filter(id__in=ids)
         counties = (
             ArticleCounty.objects.filter(article__in=ids)
             .values("county__code", "county__name")
             .annotate(n=Count("article", distinct=True))
             .order_by("-n", "county__code")[:30]
         )
-        papers = base.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
+        papers = sample.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
         years = (
-            base.filter(~Q(date=None))
+            sample.filter(~Q(date=None))
             .annotate(year=ExtractYear("date"))
             .values("year")
             .annotate(n=Count("id"))

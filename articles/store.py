@@ -139,7 +139,9 @@ def create_articles(issue: Issue, parsed: Sequence[ParsedArticle], *, start: int
             issue=issue, newspaper_id=issue.newspaper_id, date=issue.date, position=start + i, **article_fields(p)
         )
         # The vectors are written with the row, in the caller's transaction.
-        article.search_grams, article.search_words = vectors(article, [c.text for c in p.captions])
+        article.search_head, article.search_body, article.search_words = vectors(
+            article, [c.text for c in p.captions]
+        )
         rows.append(article)
     articles = Article.objects.bulk_create(rows)
     Caption.objects.bulk_create(

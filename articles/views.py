@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import Page
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,18 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from articles.forms import UploadForm
 from articles.highlight import needles_for, snippet
 from articles.models import Article, County, Issue
+from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.shapes import article_detail, article_row
 from articles.store import IngestResult, IssueMeta, Outcome, Preview, ensure_counties, ingest_bytes, preview_bytes
 
 
 def _page(qs, params: SearchParams) -> Page:
-    paginator = Paginator(qs, params.page_size)
-    try:
-        return paginator.page(params.page)
-    except EmptyPage:
-        # Past the last page: show an empty page with the true count rather than an error.
-        return Page([], params.page, paginator)
+    return get_page(qs, params.page, params.page_size)
 
 
 def _needles(params: SearchParams) -> list[str]:
@@ -65,7 +61,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if params.query or params.county or params.paper or params.prefecture:
         qs = params.filter(Article.objects.for_listing())
         page = _page(qs, params)
-        facets = params.filter(Article.objects.all()).facets() if params.query else None
+        if params.query:
+            sample = None if page.paginator.exact else page.paginator.cap
+            facets = params.filter(Article.objects.all(), ordered=False).facets(limit=sample)
         needles = _needles(params)
         for article in page.object_list:
             article.snippet = _snippet(article, needles)
@@ -171,6 +169,7 @@ def api_articles(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "count": page.paginator.count,
+            "count_exact": page.paginator.exact,
             "page": params.page,
             "page_size": params.page_size,
             "results": [article_row(a, str(_snippet(a, needles))) for a in page.object_list],

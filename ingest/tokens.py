@@ -2,7 +2,8 @@
 
 Two vectors are stored per article:
 
-- ``grams``: at every character position the pair of CJK characters starting there (the lone
+- ``grams`` (two vectors: the head — titles, captions, byline — and the body): at every
+  character position the pair of CJK characters starting there (the lone
   character at the end of a run), or a whole Latin/digit word. A query term becomes a phrase of
   its pairs (``介休 <-> 休市``), a one-character term a prefix (``党:*``), so a match means the
   term is a substring of the text: recall never depends on where the segmenter cut (绛县 inside
@@ -102,10 +103,8 @@ def units(folded: str, start: int = 0) -> tuple[list[Unit], int]:
 def weighted_fields(
     *, headline: str, kicker: str, subheadline: str, body: str, captions: str, byline: str
 ) -> list[tuple[str, str]]:
-    """The article's searchable text with weights, in the order positions are assigned.
-
-    Body goes last: in a very long story only its tail can pass position 16,383.
-    """
+    """The article's searchable text with weights: A headline, B kicker and subheadline,
+    C body, D captions and byline."""
     return [
         (headline, "A"),
         (kicker, "B"),
@@ -114,6 +113,15 @@ def weighted_fields(
         (byline, "D"),
         (body, "C"),
     ]
+
+
+def head_and_body(fields: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Split weighted fields into the small "head" (everything but the body) and the body.
+
+    The head vector is small enough to stay inline in the row, so ranking (which field matched)
+    reads it cheaply; only the body vector is large and stored out of line.
+    """
+    return [f for f in fields if f[1] != "C"], [f for f in fields if f[1] == "C"]
 
 
 def grams_vector(fields: Sequence[tuple[str, str]]) -> str:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_reindex_command_rebuilds_vectors_and_resumes_after_an_id():
     first = make_article(headline="平遥古城")
     second = make_article(headline="绵山")
-    Article.objects.update(search_grams=None, search_words=None)
+    Article.objects.update(search_head=None, search_body=None, search_words=None)
     out = StringIO()
     call_command("reindex", "--no-progress", f"--after-id={first.id}", stdout=out)
     assert "reindexed 1 articles" in out.getvalue()

@@ -74,7 +74,7 @@ class TestRecallOnSeeds:
             qs = Article.objects.search("介休")
             plan = qs.explain()
             cursor.execute("RESET enable_seqscan")
-        assert "article_grams_gin" in plan or "article_words_gin" in plan
+        assert "article_head_gin" in plan and "article_body_gin" in plan
 
 
 class TestRanking:
@@ -147,3 +147,17 @@ class TestQueryLanguage:
     def test_only_exclusions_is_refused(self):
         with pytest.raises(QueryError):
             parse("-介休")
+
+
+class TestCappedCounts:
+    def test_count_stops_at_the_cap_and_says_so(self, client, settings):
+        settings.SEARCH_COUNT_CAP = 100
+        for i in range(3):
+            make_article(headline=f"平遥古城 {i}")
+        data = client.get("/api/articles", {"q": "平遥"}).json()
+        assert data["count"] == 3 and data["count_exact"] is True
+        settings.SEARCH_COUNT_CAP = 2
+        data = client.get("/api/articles", {"q": "平遥"}).json()
+        assert data["count"] == 2 and data["count_exact"] is False
+        page = client.get("/search", {"q": "平遥"}).content.decode()
+        assert "超过" in page and "分类统计按前" in page
