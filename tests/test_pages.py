@@ -87,3 +87,12 @@ def test_public_urls_are_stable(client, seeds):
     assert County.objects.get(name="介休市").get_absolute_url() == "/counties/140781/"
     for url in ("/", "/search?q=%E4%BB%8B%E4%BC%91", "/api/articles", "/healthz"):
         assert client.get(url).status_code == 200, url
+
+
+def test_article_page_shows_the_byline_as_printed(client):
+    article = make_article(headline="标题", body="正文。", byline=("刘燕", "乔润霞"))
+    text = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "刘燕、乔润霞" in text
+    Article.objects.filter(pk=article.pk).update(byline_text="本报讯(记者 刘燕)")
+    text = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "本报讯(记者 刘燕)" in text and "本、报" not in text
