@@ -24,7 +24,6 @@ relies on that.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -60,7 +59,10 @@ def fold(text: str) -> str:
     folded = text.translate(_fold_table())
     if folded.isascii():
         return folded
-    # Other scripts' case (Ä → ä): only where lowercasing keeps the length.
+    lowered = folded.lower()  # other scripts' case (Ä → ä)
+    if len(lowered) == len(folded):
+        return lowered
+    # A few characters lowercase to two (İ → i̇): keep those as they are, so offsets hold.
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
 
 
@@ -151,13 +153,16 @@ def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
     return " ".join(out)
 
 
+_WORDLIKE_RE = re.compile(r"[^\W_]")
+
+
 def _is_word_token(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+    return _WORDLIKE_RE.search(token) is not None
 
 
 def word_tokens(text: str) -> list[str]:
     """jieba search-mode tokens of folded text, punctuation and spaces dropped."""
-    return [t for t in rjieba.cut_for_search(fold(text)) if _is_word_token(t) and not t.isspace()]
+    return [t for t in rjieba.cut_for_search(fold(text)) if _WORDLIKE_RE.search(t)]
 
 
 def _quote(lexeme: str) -> str:
@@ -221,6 +226,11 @@ def words_query(term: str, weight: str = "") -> str | None:
     return "(" + " & ".join(_quote(t) + suffix for t in tokens) + ")"
 
 
+# NUL and the C0/C1 controls (tab and newline aside), and lone surrogates: PostgreSQL text and
+# UTF-8 cannot hold them. Format and private-use characters are text and stay.
+_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def strip_controls(text: str) -> str:
-    """Drop control characters (NUL included) that PostgreSQL text cannot hold."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    """Drop the control characters that PostgreSQL text cannot hold (NUL included)."""
+    return _CONTROLS_RE.sub("", text)
