@@ -19,8 +19,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _capped(self) -> int:
-        # SELECT count(*) FROM (… LIMIT cap + 1): stops reading after cap + 1 matches.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Stops reading after cap + 1 matches (ArticleQuerySet / RankedResults.capped_count).
+        return self.object_list.capped_count(self.cap + 1)
 
     @cached_property
     def count(self) -> int:

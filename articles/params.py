@@ -8,6 +8,7 @@ from typing import Mapping
 
 from articles.models import County
 from articles.query import ParsedQuery, QueryError, parse
+from articles.ranking import RankedResults
 from articles.search import ArticleQuerySet
 from ingest.tokens import strip_controls
 
@@ -34,7 +35,7 @@ class SearchParams:
     page_size: int = DEFAULT_PAGE_SIZE
     sort: str = "relevance"
 
-    def filter(self, qs: ArticleQuerySet, *, ordered: bool = True) -> ArticleQuerySet:
+    def filter(self, qs: ArticleQuerySet, *, ordered: bool = True) -> ArticleQuerySet | RankedResults:
         """Apply the query and filters; order by relevance with a query, else newest first.
 
         ``ordered=False`` skips ranking (for counts and facets)."""
@@ -45,9 +46,13 @@ class SearchParams:
         if self.paper:
             qs = qs.in_paper(self.paper)
         qs = qs.between(self.date_from, self.date_to)
+        if not ordered:
+            return qs.matching(self.query) if self.query else qs
+        if self.query and self.sort == "date":
+            return qs.matching(self.query).newest()
         if self.query:
-            return qs.search(self.query, sort=self.sort) if ordered else qs.matching(self.query)
-        return qs.newest() if ordered else qs
+            return RankedResults(qs, self.query)
+        return qs.newest()
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

@@ -18,7 +18,6 @@ from articles.query import ParsedQuery, Term, parse
 _HEAD_WEIGHTS = ("A", "AB", "AB", "ABD")
 _WITH_BODY = (False, False, True, True)
 _WORD_WEIGHTS = ("A", "AB", "ABC", "ABCD")
-NO_TIER = len(_HEAD_WEIGHTS) + len(_WORD_WEIGHTS)
 
 
 def _exact(term: Term, head_weights: str = "", body: bool = True) -> tuple[str, list[str]]:
@@ -44,25 +43,43 @@ def _all(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     return " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def _tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
-    """SQL for the ranking tier of a matching article (0 best)."""
-    whens: list[str] = []
-    params: list[str] = []
-    for tier, (weights, body) in enumerate(zip(_HEAD_WEIGHTS, _WITH_BODY)):
-        sql, p = _all([_exact(t, weights, body) for t in query.positive])
-        whens.append(f"WHEN {sql} THEN {tier}")
-        params.extend(p)
+def tier_chains(query: ParsedQuery) -> list[tuple[str, tuple[str, list[str]]]]:
+    """SQL conditions of the ranking tiers, best first, each named by its chain.
+
+    Two chains: "exact" (every term a substring of the headline; of the titles; of the titles or
+    body; anywhere) and "words" (the same through jieba words). Within a chain each condition
+    includes the ones before it. An article's tier is the first condition it meets; one that
+    meets none (a term found only as a substring, another only through its words) ranks last.
+    """
+    tiers = [
+        ("exact", _all([_exact(t, weights, body) for t in query.positive]))
+        for weights, body in zip(_HEAD_WEIGHTS, _WITH_BODY)
+    ]
     if any(not t.quoted for t in query.positive):
-        for tier, weights in enumerate(_WORD_WEIGHTS, start=len(_HEAD_WEIGHTS)):
+        for weights in _WORD_WEIGHTS:
             # A quoted term has no word form: it is still required as a substring.
             parts = [
                 _exact(t) if t.quoted else ("search_words @@ %s::tsquery", [t.words(weights) or t.phrase()])
                 for t in query.positive
             ]
-            sql, p = _all(parts)
-            whens.append(f"WHEN {sql} THEN {tier}")
-            params.extend(p)
-    return f"CASE {' '.join(whens)} ELSE {NO_TIER} END", params
+            tiers.append(("words", _all(parts)))
+    return tiers
+
+
+def match_condition(query: ParsedQuery) -> tuple[str, list[str]]:
+    """SQL true for articles containing every positive term and none of the negative ones."""
+    parts = [_term_condition(t) for t in query.positive]
+    for term in query.negative:
+        sql, params = _exact(term)
+        parts.append((f"NOT {sql}", params))
+    return _all(parts)
+
+
+def _tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
+    """SQL for the ranking tier of a matching article (0 best)."""
+    tiers = [condition for _, condition in tier_chains(query)]
+    whens = " ".join(f"WHEN {sql} THEN {tier}" for tier, (sql, _) in enumerate(tiers))
+    return f"CASE {whens} ELSE {len(tiers)} END", [p for _, params in tiers for p in params]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -79,6 +96,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self) -> ArticleQuerySet:
         return self.for_listing().prefetch_related("captions")
+
+    def capped_count(self, cap: int) -> int:
+        """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap))."""
+        return self.order_by()[:cap].count()
 
     def newest(self) -> ArticleQuerySet:
         return self.order_by(models.F("date").desc(nulls_last=True), "-id")
@@ -113,14 +134,8 @@ class ArticleQuerySet(models.QuerySet):
         """Articles that contain every positive term and none of the negative ones; unordered."""
         if isinstance(query, str):
             query = parse(query)
-        qs = self
-        for term in query.positive:
-            sql, params = _term_condition(term)
-            qs = qs.filter(RawSQL(sql, params, output_field=models.BooleanField()))
-        for term in query.negative:
-            sql, params = _exact(term)
-            qs = qs.exclude(RawSQL(sql, params, output_field=models.BooleanField()))
-        return qs
+        sql, params = match_condition(query)
+        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))
 
     def search(self, query: ParsedQuery | str, *, sort: str = "relevance") -> ArticleQuerySet:
         """Matching articles, best first: exact before word-only, headline before body, then newest.

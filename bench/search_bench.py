@@ -357,7 +357,7 @@ class StageTimer:
         self.wrap(articles.store, "sha256", "decode")
         self.wrap(ingest.pipeline, "split_page", "split")
         self.wrap(Gazetteer, "tag", "county tagging")
-        self.wrap(articles.indexing, "grams_vector", "vectors: grams")
+        self.wrap(articles.indexing, "grams_vector", "vectors: grams (head + body)")
         self.wrap(articles.indexing, "words_vector", "vectors: jieba words")
 
     def uninstall(self) -> None:
@@ -436,17 +436,15 @@ def _store_batch(batch: list[SyntheticPage], stats: LoadStats) -> None:
     ingest_bytes writes, minus its duplicate check and per-file commit."""
     from django.db import transaction
 
-    from articles.store import IssueMeta, store_page
+    from articles.store import IssueMeta, read_page, store_page
     from ingest.decode import sha256
-    from ingest.tokens import strip_controls
 
     t0 = time.perf_counter()
     with transaction.atomic():
         for page in batch:
             data = page.text.encode("utf-8")
-            text = strip_controls(data.decode("utf-8"))
             meta = IssueMeta(page.paper, page.date, page.page, page.prefecture_code)
-            parsed = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
+            text, parsed = read_page(data, meta)
             store_page(page.name, sha256(data), text, parsed, meta)
             stats.stored += len(parsed.articles)
             stats.bytes += len(data)
@@ -564,22 +562,19 @@ def relation_sizes() -> list[tuple[str, int, int]]:
 
 
 def column_averages() -> dict[str, float]:
+    """Average stored size (after compression) of each search vector column, and of a row."""
+    from django.contrib.postgres.search import SearchVectorField
     from django.db import connection
 
     from articles.models import Article
 
+    vectors = [f.column for f in Article._meta.concrete_fields if isinstance(f, SearchVectorField)]
+    columns = ["avg(char_length(body))"] + [f"avg(pg_column_size({c}))" for c in vectors] + ["avg(pg_column_size(t.*))"]
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT avg(char_length(body)), avg(pg_column_size(search_grams)), avg(pg_column_size(search_words)), "
-            f"avg(pg_column_size(t.*)) FROM {Article._meta.db_table} t"
-        )
-        body, grams, words, row = cur.fetchone()
-    return {
-        "body characters": float(body or 0),
-        "search_grams bytes (stored)": float(grams or 0),
-        "search_words bytes (stored)": float(words or 0),
-        "whole row bytes (stored)": float(row or 0),
-    }
+        cur.execute(f"SELECT {', '.join(columns)} FROM {Article._meta.db_table} t")
+        values = [float(v or 0) for v in cur.fetchone()]
+    names = ["body characters"] + [f"{c} bytes" for c in vectors] + ["whole row bytes"]
+    return dict(zip(names, values))
 
 
 # --------------------------------------------------------------------------------------------
@@ -625,28 +620,47 @@ def query_mix(county_code: str) -> list[Case]:
     ]
 
 
+def search_page(params_in: dict[str, str]):
+    """What the search page (articles.views.search) does for page 1: validate, filter and rank,
+    the capped count, and the first 20 rows with the listing's prefetches."""
+    from articles.models import Article
+    from articles.paging import get_page
+    from articles.params import read_params
+
+    params = read_params(params_in)
+    page = get_page(params.filter(Article.objects.for_listing()), params.page, params.page_size)
+    rows = list(page.object_list)
+    assert len(rows) == min(page.paginator.count, params.page_size)
+    return params, page
+
+
 def run_search(params_in: dict[str, str]) -> int:
-    """What the search page does for page 1: validate, filter+rank, count, first 20 rows."""
+    return search_page(params_in)[1].paginator.count
+
+
+def exact_count(params_in: dict[str, str]) -> int:
+    """Every match counted (what an uncapped paginator would do)."""
     from articles.models import Article
     from articles.params import read_params
 
-    params = read_params(params_in)
-    qs = params.filter(Article.objects.for_listing())
-    total = qs.count()  # Paginator.count
-    rows = list(qs[0 : params.page_size])  # Paginator.page(1), with the listing's prefetches
-    assert len(rows) == min(total, params.page_size)
-    return total
+    return read_params(params_in).filter(Article.objects.all(), ordered=False).count()
 
 
-def run_facets(params_in: dict[str, str]) -> int:
+def facets_runner(params_in: dict[str, str]) -> Callable[[], int] | None:
+    """The page's facet queries for this search (over the count cap's sample when the count is
+    capped, as the view does), or None when the page shows no facets (no query)."""
     from articles.models import Article
-    from articles.params import read_params
 
-    params = read_params(params_in)
+    params, page = search_page(params_in)
     if not params.query:
-        return 0  # the page shows facets only for a query
-    facets = params.filter(Article.objects.all()).facets()
-    return sum(n for _, _, n in facets["county"][:1]) if facets["county"] else 0
+        return None
+    sample = None if page.paginator.exact else page.paginator.cap
+
+    def run() -> int:
+        facets = params.filter(Article.objects.all(), ordered=False).facets(limit=sample)
+        return len(facets["county"]) + len(facets["paper"]) + len(facets["year"])
+
+    return run
 
 
 def _like_terms(case: Case) -> list[str]:
@@ -781,10 +795,21 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def git_revision() -> str:
+    """The commit measured, and whether the work tree differed from it (others edit alongside)."""
+    import subprocess
+
+    def git(*argv: str) -> str:
+        return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True).stdout
+
+    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
+    return git("rev-parse", "--short", "HEAD").strip() + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
 def machine_facts() -> dict[str, str]:
     from django.db import connection
 
-    facts = {"cpus": str(os.cpu_count())}
+    facts = {"cpus": str(os.cpu_count()), "code": git_revision()}
     try:
         model = next(
             line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
@@ -909,32 +934,35 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     cases = query_mix(county.code if county else "140781")
     print(f"\n[3] query latency, warm cache, one client: {args.reps} runs per search query "
           f"(stopping early past {args.query_budget:.0f} s, min 5), {args.like_reps} per LIKE query")
-    print("    search = read_params + params.filter(for_listing()) + count() + [0:20] (the search page, page 1)")
-    print("    facets = params.filter(all()).facets() (county, paper, year)")
-    print("    LIKE   = count(*) + first 20 by date with (headline || body) LIKE '%term%' per term")
+    print("    page   = what articles.views.search runs for page 1: read_params, params.filter(for_listing()),")
+    print("             get_page (count capped at SEARCH_COUNT_CAP) and the first 20 rows with their prefetches")
+    print("    facets = the page's facets (county, paper, year; over the capped sample when the count is capped)")
+    print("    exact count = params.filter(ordered=False).count(), every match counted (3 runs)")
+    print("    LIKE   = naive baseline: count(*) + first 20 by date, (headline || body) LIKE '%term%' per term")
     rows = []
     for case in cases:
         search = measure(lambda: run_search(case.params), args.reps, args.query_budget)
-        facets = (
-            measure(lambda: run_facets(case.params), max(3, args.reps // 3), args.query_budget / 2, min_reps=3)
-            if "q" in case.params
-            else None
-        )
+        facet_fn = facets_runner(case.params)
+        facets = measure(facet_fn, max(3, args.reps // 3), args.query_budget / 2, min_reps=3) if facet_fn else None
+        exact = measure(lambda: exact_count(case.params), 3, args.query_budget / 4, min_reps=1)
         like = measure(lambda: run_like(case), args.like_reps, args.query_budget / 3, min_reps=min(3, args.like_reps))
         row = {
             "class": case.klass,
             "query": case.label,
-            "matches": search.matches,
+            "matches": exact.matches,
+            "shown_count": search.matches,
             "search": search.summary(),
+            "exact_count": exact.summary(),
             "facets": facets.summary() if facets else None,
             "like_matches": like.matches,
             "like": like.summary(),
         }
         rows.append(row)
-        print(f"  {case.klass:<24} {case.label:<22} matches {search.matches:>7,}  "
-              f"p50 {ms(row['search']['p50']):>8} p95 {ms(row['search']['p95']):>8} ms  "
-              f"facets p50 {ms(row['facets']['p50']) if facets else '-':>8}  "
-              f"LIKE {like.matches:>7,} p50 {ms(row['like']['p50']):>8} ms", flush=True)
+        print(f"  {case.klass:<22} {case.label:<20} matches {exact.matches:>7,}  "
+              f"page p50 {ms(row['search']['p50']):>7} p95 {ms(row['search']['p95']):>7} ms  "
+              f"facets p50 {ms(row['facets']['p50']) if facets else '-':>7}  "
+              f"exact count {ms(row['exact_count']['p50']):>7}  "
+              f"LIKE {like.matches:>7,} p50 {ms(row['like']['p50']):>7} ms", flush=True)
     results["queries"] = rows
     print()
     print_table(rows, total_articles)
@@ -955,14 +983,15 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
 
 def print_table(rows: list[dict], total_articles: int) -> None:
     """The figures as a Markdown table (pasted into docs/PERFORMANCE.md)."""
-    print(f"| class | query | matches (of {total_articles:,}) | search p50 / p95 / p99 ms | runs | "
-          "facets p50 / p95 ms | LIKE matches | LIKE p50 / p95 ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| class | query | matches (of {total_articles:,}) | page p50 / p95 / p99 ms | runs | "
+          "facets p50 / p95 ms | exact count p50 ms | LIKE matches | LIKE p50 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         s, f, lk = r["search"], r["facets"], r["like"]
         facets = f"{ms(f['p50'])} / {ms(f['p95'])}" if f else "–"
         print(f"| {r['class']} | `{r['query']}` | {r['matches']:,} | {ms(s['p50'])} / {ms(s['p95'])} / "
-              f"{ms(s['p99'])} | {s['reps']} | {facets} | {r['like_matches']:,} | {ms(lk['p50'])} / {ms(lk['p95'])} |")
+              f"{ms(s['p99'])} | {s['reps']} | {facets} | {ms(r['exact_count']['p50'])} | {r['like_matches']:,} | "
+              f"{ms(lk['p50'])} |")
 
 
 def print_plan_summary(plan: str) -> None:
@@ -972,10 +1001,16 @@ def print_plan_summary(plan: str) -> None:
     for i, line in enumerate(lines):
         if line.startswith("--- "):
             sql = line.upper()
-            kind = "count" if "COUNT(" in sql else "prefetch" if "ARTICLECOUNTY" in sql.split(" FROM ")[1][:40] else "page"
+            table = sql.split(" FROM ", 1)[1][:40] if " FROM " in sql else ""
+            kind = (
+                "count" if "COUNT(" in sql
+                else "prefetch" if "ARTICLECOUNTY" in table
+                else "county lookup" if '"ARTICLES_COUNTY"' in table
+                else "page"
+            )
             top = lines[i + 1].strip() if i + 1 < len(lines) else ""
             exec_time = next((x.strip() for x in lines[i + 1 :] if x.strip().startswith("Execution Time")), "")
-            print(f"    [{kind:8}] {top[:100]}  {exec_time}")
+            print(f"    [{kind:13}] {top[:100]}  {exec_time}")
 
 
 if __name__ == "__main__":

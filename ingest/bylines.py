@@ -30,7 +30,7 @@ _PAREN_BODY = r"[^()（）〔〕\[\]【】\n]{1,60}"
 # `本报讯`, `本报讯(记者 韩笑)`, `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`.
 _LEAD_RE = re.compile(
     r"\s*(?P<head>"
-    rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{2,6}}(?:日报|晚报|报))讯(?:\s*[】\]])?"
+    rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{0,6}}(?:日报|晚报|早报|商报)|[{_C}]{{2,6}}报)讯(?:\s*[】\]])?"
     rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
     rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?电"
     r")"
@@ -41,7 +41,7 @@ _MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
 _STANDALONE_RE = re.compile(
     rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜]{{2,40}})\s*"
 )
-_REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写)\s*$")
+_REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写|文\s*[/／]\s*图|图\s*[/／]\s*文)\s*$")
 # A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
 _PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
 # Inline group after the last sentence: `…美好的明天。 (张莉)`.

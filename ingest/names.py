@@ -36,11 +36,15 @@ COMPOUND_SURNAMES = (
 )
 
 # Role words that precede names in bylines and credits, longest first so `特约通讯员` wins.
+# The outlet may be any paper (`晚报记者`, `北京日报记者`, `县融媒体中心记者`); the rank any of
+# the usual ones (`特派记者`, `首席记者`, `见习记者`); `评论员` signs editorials (`本报评论员`).
+# None of these words may ever come out as a name.
 ROLE_RE = re.compile(
-    r"(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报)?"
+    r"(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报"
+    r"|[\u4e00-\u9fff]{0,6}?(?:日报|晚报|早报|都市报|商报|报社|融媒体中心|电视台|广播电视台))?"
     r"(?:驻[\u4e00-\u9fff]{1,4})?"
-    r"(?:首席|特约|实习|见习|融媒体?|全媒体|资深|主任)?"
-    r"(?:摄影记者|记者|通讯员|实习生|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
+    r"(?:首席|特约|特派|实习|见习|融媒体?|全媒体|资深|主任|主笔)?"
+    r"(?:摄影记者|记者|通讯员|实习生|评论员|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
     r"|文\s*[/／|｜]\s*图|图\s*[/／|｜]\s*文|文字|[文图]\s*[/／|｜:：]"
 )
 _SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜]+")
@@ -73,7 +77,10 @@ def merge_spaced_singles(tokens: list[str]) -> list[str]:
 
 
 # Words that stand where names stand in bylines but are not names.
-NOT_NAMES = frozenset("报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者".split())
+NOT_NAMES = frozenset(
+    "报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者 特派 特约 首席 见习 "
+    "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉".split()
+)
 
 
 def is_name(token: str) -> bool:
