@@ -275,6 +275,13 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
+    # Import the whole application now: others edit the work tree while a long run goes on, and
+    # a module imported lazily an hour later could come from a half-edited file.
+    import articles.indexing  # noqa: F401
+    import articles.paging  # noqa: F401
+    import articles.params  # noqa: F401
+    import articles.store  # noqa: F401
+    import articles.views  # noqa: F401
 
 
 # --------------------------------------------------------------------------------------------

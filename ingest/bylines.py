@@ -4,11 +4,15 @@ Chinese papers print the author in many places and shapes:
 
 * a lead that opens the first paragraph: `本报讯(记者 韩笑)当前正值…`, bare `本报讯 近年来…`,
   national datelines `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`;
-* a line of its own under the title: `□ 梁桂连`, `□记者 刘凯华`, `本报特约通讯员 杨建义`;
+* a line of its own under the title: `□ 梁桂连`, `□记者 刘凯华`, `本报特约通讯员 杨建义`,
+  `□晚报记者 周  杨 文/图`, or role words alone (`本报评论员`: a byline naming nobody). Role
+  words of any outlet and rank (`特派记者`, `首席记者`, `融媒体记者`, `实习生`) are never names;
 * a closing line: `(李晨昊)`, `(刘燕 乔润霞)`, `记者 刘凯华`, or the same inline after the last
   sentence: `…美好的明天。 (张莉)`;
-* a source instead of an author: `据《山西日报》`, `(据新华社)`, `来源：人民网`;
-* photo credits: `… 王海旋 摄`, `本报记者 常 奇 摄`, `资料图片`, `制图：…`.
+* a source instead of an author: `据《山西日报》`, `(据新华社)`, `来源：人民网`, and the web
+  edition's line after every story, `《 人民日报 》（ 2025年10月24日 04 版）`;
+* photo credits: `… 王海旋 摄`, `本报记者 常 奇 摄`, `资料图片`, `制图：…`, with an agency
+  around the name (`新华社发（周万平 摄）`, `张  驰摄（人民视觉）`), or a drawing's `王  成 作`.
 
 Every function here is pure and returns None when the text is not of its shape, so the caller can
 try them in order. Regexes are anchored and free of nested quantifiers: they run on 1 MB lines.
@@ -20,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.chars import CJK_CHARS, TERMINAL
-from ingest.names import ROLE_RE, clean_names, strict_name_list
+from ingest.names import COMPOUND_SURNAMES, ROLE_RE, clean_names, strict_name_list
 
 _C = CJK_CHARS
 _OPEN = r"[(（〔\[【]"
@@ -55,11 +59,20 @@ _SOURCE_CORE = (
     rf"|(?:本报|本刊)?综合(?:[{_C}]{{0,12}})?(?:报道|消息)?"
 )
 _SOURCE_LINE_RE = re.compile(rf"\s*(?:{_OPEN}\s*)?(?P<src>{_SOURCE_CORE})(?:\s*{_CLOSE})?\s*")
+# The web edition's line after every story: `《 人民日报 》（ 2025年10月24日 04 版）`. It names the
+# paper's own edition, not another paper: it closes a story but says nothing about its author.
+_EDITION_RE = re.compile(r"\s*《\s*[^《》\n]{1,20}?\s*》\s*[(（][^()（）\n]{0,30}?版\s*[)）]\s*")
 _TRAILING_SOURCE_RE = re.compile(
     rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<src>(?:{_OPEN}\s*)?据\s*(?:《[^《》\n]{{1,30}}》|[{_C}]{{2,12}}?)"
     rf"(?:\s*(?:报道|消息|电))?(?:\s*{_CLOSE})?)\s*$"
 )
 # Photo credits.
+# Agencies around a photographer's name: `新华社发（周万平 摄）`, `张驰摄（人民视觉）`.
+_AGENCIES = r"(?:人民视觉|视觉中国|人民图片|新华社发|中新社发|新华社|中新社|东方IC|IC\s*photo|CFP)"
+_AGENCY_TAIL_RE = re.compile(rf"\s*{_OPEN}\s*{_AGENCIES}\s*{_CLOSE}\s*$", re.IGNORECASE)
+_AGENCY_HEAD_RE = re.compile(r"\s*(?:新华社发|中新社发|人民图片|视觉中国)\s*")
+# A cartoon or drawing is signed `王  成 作`: names, a space, 作.
+_DRAWN_BY_RE = re.compile(rf"\s*(?P<names>[{_C}·][\s{_C}·、，,]{{1,20}}?)\s+(?:作|绘)\s*")
 _CREDIT_TAIL_RE = re.compile(
     rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)\s*(?:摄影?|供图|/摄)\s*$"
 )
@@ -104,7 +117,8 @@ def parse_standalone_byline(text: str) -> list[str] | None:
     """Names when ``text`` is a byline line of its own (`□ 梁桂连`, `本报记者 张三`).
 
     Without a box marker the line must carry a role word (`记者`, `通讯员`…), otherwise any short
-    line of two names would pass; with a marker, names alone suffice.
+    line of two names would pass; with a marker, names alone suffice. A line of role words only
+    (`本报评论员`) is a byline naming nobody: ``[]``.
     """
     if len(text) > 60 or text.rstrip().endswith(("摄", "摄影")):
         return None
@@ -115,8 +129,14 @@ def parse_standalone_byline(text: str) -> list[str] | None:
     has_role = ROLE_RE.search(body) is not None
     if not m.group("marker") and not has_role:
         return None
-    names = strict_name_list(body, max_names=8) if not has_role else _role_names(body)
-    return names or None
+    if has_role:
+        return _role_names(body)
+    names = strict_name_list(body, max_names=8)
+    # `■全程监测` is a marked intertitle: names without a role word are two or three characters
+    # (four only with a compound surname), a four-character word is rather a phrase
+    if not names or any(len(n) > 3 and not n.startswith(COMPOUND_SURNAMES) and "·" not in n for n in names):
+        return None
+    return names
 
 
 def _role_names(body: str) -> list[str] | None:
@@ -158,11 +178,17 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str, list[str]] | None:
 
 
 def parse_source_line(text: str) -> str | None:
-    """The source when the whole line is one: `据《山西日报》`, `(据新华社)`."""
+    """The source when the whole line is one: `据《山西日报》`, `(据新华社)`, or the web edition's
+    `《 人民日报 》（ 2025年10月24日 04 版）`."""
     if len(text) > 50:
         return None
-    m = _SOURCE_LINE_RE.fullmatch(text)
+    m = _SOURCE_LINE_RE.fullmatch(text) or _EDITION_RE.fullmatch(text)
     return text.strip() if m else None
+
+
+def is_edition_line(text: str) -> bool:
+    """`《 人民日报 》（ 2025年10月24日 04 版）`: the paper's own edition, printed after every story."""
+    return len(text) <= 50 and _EDITION_RE.fullmatch(text) is not None
 
 
 def split_trailing_source(paragraph: str) -> tuple[str, str] | None:
@@ -175,11 +201,30 @@ def split_trailing_source(paragraph: str) -> tuple[str, str] | None:
     return paragraph[: m.start()].rstrip(), m.group("src").strip()
 
 
+def _unwrap_credit(text: str) -> str:
+    """The credit without agency decoration: `新华社发（周万平 摄）` -> `周万平 摄`,
+    `张  驰摄（人民视觉）` -> `张  驰摄`, `（新华社记者 李四 摄）` -> `新华社记者 李四 摄`."""
+    text = text.strip()
+    if text.endswith((")", "）")):
+        text = _AGENCY_TAIL_RE.sub("", text)
+    m = _AGENCY_HEAD_RE.match(text)
+    if m is not None and m.end() < len(text):
+        text = text[m.end() :]
+    if len(text) > 2 and text[0] in "(（" and text[-1] in ")）":
+        text = text[1:-1].strip()
+    return text
+
+
 def parse_credit_line(text: str) -> list[str] | None:
-    """Names when the line is only a photo credit: `记者 张文慧 摄`, `本报记者 常 奇 摄`."""
+    """Names when the line is only a photo credit: `记者 张文慧 摄`, `本报记者 常 奇 摄`,
+    `新华社发（周万平 摄）`, `张  驰摄（人民视觉）`, a cartoon's `王  成 作`."""
     if len(text) > 40:
         return None
-    m = _CREDIT_TAIL_RE.fullmatch(text.strip())
+    text = _unwrap_credit(text)
+    drawn = _DRAWN_BY_RE.fullmatch(text)
+    if drawn is not None:
+        return strict_name_list(drawn.group("names"), max_names=3)
+    m = _CREDIT_TAIL_RE.fullmatch(text)
     if m is None:
         m = _CREDIT_HEAD_RE.fullmatch(text)
         if m is None:
@@ -211,7 +256,8 @@ def split_caption(text: str) -> CaptionParts | None:
         if m is not None and (m.start() == 0 or stripped[m.start() - 1] in TERMINAL + "）) "):
             words = _CAPTION_MARK_RE.sub("", stripped[: m.start()]).strip()
             return CaptionParts(text=words, credit=m.group("stock"), names=[], printed=stripped[m.start() :])
-    if stripped.endswith(("摄", "摄影", "供图", "摄)", "摄）")):
+    core = _AGENCY_TAIL_RE.sub("", stripped) if stripped.endswith((")", "）")) else stripped
+    if core.endswith(("摄", "摄影", "供图", "摄)", "摄）")):
         cut = _credit_cut(stripped)
         if cut is not None:
             words, names, printed = cut
@@ -235,11 +281,7 @@ def _credit_cut(text: str) -> tuple[str, list[str], str] | None:
     """Split caption words from a trailing credit; the credit starts after the last sentence end."""
     tail_start = max(text.rfind(ch) for ch in TERMINAL + "，,")
     words, tail = (text[: tail_start + 1], text[tail_start + 1 :]) if tail_start >= 0 else ("", text)
-    names = parse_credit_line(tail)
+    names = parse_credit_line(tail)  # also `（新华社记者 张三 摄）`, `张三摄（人民视觉）`
     if names is None:
-        # `……活动。 （新华社记者 张三 摄）`
-        inner = tail.strip().lstrip("(（").rstrip(")）")
-        names = parse_credit_line(inner)
-        if names is None:
-            return None
+        return None
     return words.strip(), names, tail.strip()

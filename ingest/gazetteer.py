@@ -52,12 +52,26 @@ rest of body             1
 captions                 0.5     but counted as body (1) for the threshold below
 =======================  ======  ==================================================
 
-Kind weights: full name and township 1, short name 0.5.  A county is tagged when its evidence
-reaches 1: any hit in a title or the lead, a full name or township anywhere, a short name twice
-in the body.  So a city-wide story (我市..., 市交通运输局) that passes through 柳林东互通 once
-is not about 柳林县, and one that names only its prefecture gets no county at all.  Tags come
-primary first: highest weight, ties to the earliest hit (kicker, headline, subheadline, body,
-captions, in text order).
+Kind weights: full name and township 1, short name 0.5; a development zone (郑州航空港经济综合
+实验区, 石家庄高新技术产业开发区: x7x codes of the statistical division list, functional areas
+rather than civil divisions) counts half.  A county is tagged when its evidence reaches 1: any hit
+in a title, the lead or a caption, a full name or township anywhere, a short name twice in the
+body.  But a story needs a *subject* county to be tagged at all, one whose evidence reaches 1 with
+a full county name after the lead counting half: a city-wide story (我市..., 家住皇姑区和平里小区
+的张阿姨) that passes through a county once is not about it, while a story about 五家渠市 that
+visits 孝义市鹏飞集团 once keeps 孝义市 as a secondary tag.  A story that names only its
+prefecture gets no county at all.
+
+Two kinds of story name counties without being about one, unless a title names the county:
+
+* a story *spread* over several provinces (a national feature with examples from 云南 and 贵州,
+  a picture series from 黑龙江, 新疆 and 山东) gets no county;
+* a *prefecture-wide* story names its prefecture on its own (信阳市各产茶县区…) and then one
+  county once as an example (在浉河区一处茶园): the example is not its subject.  (A township is
+  never such an example: 临汾市… 古城镇召开推进会 is about 古城镇.)
+
+Tags come primary first: highest weight, ties to the earliest hit (kicker, headline, subheadline,
+body, captions, in text order).
 """
 
 from __future__ import annotations
@@ -82,7 +96,9 @@ COUNTY, SHORT, STREET, PREFECTURE, PROVINCE = "county", "short", "street", "pref
 _COUNTY_KINDS = frozenset({COUNTY, SHORT, STREET})
 
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, CAPTION_WEIGHT = 20.0, 3.0, 1.0, 0.5
+REST_EVIDENCE = 0.5  # a county named once after the lead is a passing mention, not the subject
 KIND_WEIGHT = {COUNTY: 1.0, STREET: 1.0, SHORT: 0.5}
+ZONE_WEIGHT = 0.5  # development zones (x7x codes) are functional areas, not divisions
 TAG_THRESHOLD = 1.0
 
 # The 55 minority nationalities, as they appear inside autonomous names (长阳土家族自治县).
@@ -458,40 +474,95 @@ class Gazetteer:
     ) -> list[County]:
         """The counties a story is about, primary first, without repeats (see the module docs)."""
         lead, rest = _split_lead(body)
+        # (text, rank weight, evidence weight, evidence weight of a full county name)
         fields = [
-            (kicker, TITLE_WEIGHT, TITLE_WEIGHT),
-            (headline, TITLE_WEIGHT, TITLE_WEIGHT),
-            (subheadline, TITLE_WEIGHT, TITLE_WEIGHT),
-            (lead, LEAD_WEIGHT, LEAD_WEIGHT),
-            (rest, BODY_WEIGHT, BODY_WEIGHT),
+            (kicker, TITLE_WEIGHT, TITLE_WEIGHT, TITLE_WEIGHT),
+            (headline, TITLE_WEIGHT, TITLE_WEIGHT, TITLE_WEIGHT),
+            (subheadline, TITLE_WEIGHT, TITLE_WEIGHT, TITLE_WEIGHT),
+            (lead, LEAD_WEIGHT, LEAD_WEIGHT, LEAD_WEIGHT),
+            # a county's full name in passing (家住皇姑区…) counts half after the lead; a
+            # township is only named where the story happens
+            (rest, BODY_WEIGHT, BODY_WEIGHT, BODY_WEIGHT * REST_EVIDENCE),
         ]
-        fields += [(caption, CAPTION_WEIGHT, BODY_WEIGHT) for caption in captions]
+        fields += [(caption, CAPTION_WEIGHT, BODY_WEIGHT, BODY_WEIGHT) for caption in captions]
         fields = [f for f in fields if f[0]]
         # One scan over all fields joined by newlines (no name contains one, so no hit spans
         # two fields): per-call overhead, not text length, dominates on short fields.
         starts, offset = [], 0
-        for text, _, _ in fields:
+        for text, *_ in fields:
             starts.append(offset)
             offset += len(text) + 1
         per_field: list[list[_Hit]] = [[] for _ in fields]
-        for hit in self._scan("\n".join(text for text, _, _ in fields)):
+        for hit in self._scan("\n".join(text for text, *_ in fields)):
             per_field[bisect.bisect_right(starts, hit.start) - 1].append(hit)
         resolved = self._resolve(per_field, _hint_set(hint_prefectures))
 
         rank: dict[str, float] = defaultdict(float)
         evidence: dict[str, float] = defaultdict(float)
+        subject: dict[str, float] = defaultdict(float)  # evidence, passing mentions counted half
         first: dict[str, int] = {}
+        first_at: dict[str, tuple[int, int]] = {}  # (field, offset) of a county's first hit
+        mentions: dict[str, int] = defaultdict(int)
+        in_title: set[str] = set()
         order = 0
-        for (_, rank_weight, evidence_weight), hits in zip(fields, resolved):
+        for index, ((_, rank_weight, evidence_weight, county_evidence), hits) in enumerate(zip(fields, resolved)):
             for hit, code in hits:
-                kind_weight = KIND_WEIGHT[hit.pattern.kind]
+                kind_weight = KIND_WEIGHT[hit.pattern.kind] * (ZONE_WEIGHT if _is_zone(code) else 1.0)
                 rank[code] += rank_weight * kind_weight
                 evidence[code] += evidence_weight * kind_weight
+                weight = county_evidence if hit.pattern.kind == COUNTY else evidence_weight
+                subject[code] += weight * kind_weight
                 first.setdefault(code, order)
+                if hit.pattern.kind == COUNTY:  # a township is named where the story happens
+                    first_at.setdefault(code, (index, hit.start))
+                mentions[code] += 1
+                if rank_weight == TITLE_WEIGHT:
+                    in_title.add(code)
                 order += 1
         tagged = [code for code in rank if evidence[code] >= TAG_THRESHOLD]
         tagged.sort(key=lambda code: (-rank[code], first[code]))
+        if not any(subject[code] >= TAG_THRESHOLD for code in tagged):
+            return []  # only passing mentions: the story is about no county
+        if not in_title:
+            if len(self._provinces_named(per_field, rank)) >= 2:
+                return []  # spread over several provinces: a national or regional story
+            if len(tagged) >= 2 and rank[tagged[0]] == rank[tagged[1]]:
+                return []  # two places named alike (在沈河区、和平区交界处): no primary one
+            examples = self._prefecture_examples(per_field, first_at, mentions)
+            tagged = [code for code in tagged if code not in examples]
         return [self._counties[code] for code in tagged]
+
+    def _provinces_named(self, per_field: list[list[_Hit]], counties: Iterable[str]) -> set[str]:
+        """The provinces a story names: in full, through a prefecture, or through its counties."""
+        provinces = {self._prefecture_province[self._county_prefecture[code]] for code in counties}
+        for hits in per_field:
+            for hit in hits:
+                p = hit.pattern
+                if len(p.codes) != 1:
+                    continue
+                if p.kind == PROVINCE:
+                    provinces.add(p.codes[0])
+                elif p.kind == PREFECTURE:
+                    provinces.add(self._prefecture_province[p.codes[0]])
+        return provinces
+
+    def _prefecture_examples(
+        self, per_field: list[list[_Hit]], first_at: dict[str, tuple[int, int]], mentions: dict[str, int]
+    ) -> set[str]:
+        """Counties named once by their full name, after their prefecture was named on its own
+        (信阳市各产茶县区… 在浉河区一处茶园): examples in a prefecture-wide story."""
+        standalone: dict[str, tuple[int, int]] = {}  # prefecture -> its first standalone hit
+        for index, hits in enumerate(per_field):
+            for k, hit in enumerate(hits):
+                p = hit.pattern
+                followed = k + 1 < len(hits) and hits[k + 1].follows  # 信阳市|浉河区: a prefix
+                if p.kind == PREFECTURE and len(p.codes) == 1 and not followed:
+                    standalone.setdefault(p.codes[0], (index, hit.start))
+        return {
+            code
+            for code, at in first_at.items()
+            if mentions[code] == 1 and standalone.get(self._county_prefecture[code], at) < at
+        }
 
     def _scan(self, text: str) -> list[_Hit]:
         """Non-overlapping gazetteer hits in ``text``: longest first, then leftmost."""
@@ -616,6 +687,11 @@ class Gazetteer:
         if prefix.kind == PREFECTURE:
             return [c for c in candidates if prefecture[c] in codes]
         return [c for c in candidates if self._prefecture_province[prefecture[c]] in codes]
+
+
+def _is_zone(code: str) -> bool:
+    """A development zone's code (4101 7 3): not a civil county-level division."""
+    return code[4:5] == "7"
 
 
 def _hint_set(hint_prefectures: Sequence[str] | str) -> frozenset[str]:

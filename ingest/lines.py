@@ -3,15 +3,18 @@
 The splitter decides what a line *does* (headline or intertitle, opening or closing byline) from
 its neighbours; this module only says what a line *looks like*:
 
-* ``LEAD``      a paragraph opened by a byline lead (`本报讯(记者 韩笑)…`, datelines);
-* ``BYLINE``    a byline line of its own (`□ 梁桂连`, `本报特约通讯员 杨建义`, `记者 刘凯华`);
+* ``LEAD``      a paragraph opened by a byline lead (`本报讯(记者 韩笑)…`, `晚报讯…`, datelines);
+* ``BYLINE``    a byline line of its own (`□ 梁桂连`, `本报特约通讯员 杨建义`, `记者 刘凯华`,
+  `本报评论员`, which names nobody);
 * ``PAREN``     a parenthesised name group alone on its line (`(刘燕 乔润霞)`);
-* ``SOURCE``    a source line (`据《山西日报》`);
-* ``CREDIT``    a photo credit alone (`记者 张文慧 摄`);
+* ``SOURCE``    a source line (`据《山西日报》`, `《 人民日报 》（ 2025年10月24日 04 版）`);
+* ``CREDIT``    a photo credit alone (`记者 张文慧 摄`, `新华社发（周万平 摄）`, `王  成 作`);
 * ``CAPTION``   a caption (`…发放爱心餐。王海旋 摄`, `资料图片`, `▲…`);
-* ``COLUMN``    a column label (`政务动态`, `经济 资讯`, `贯彻全会精神 一线见闻`);
-* ``FURNITURE`` page furniture (dates, page numbers, editor lines);
+* ``COLUMN``    a column label (`政务动态`, `经济 资讯`, `简  讯`, `来论`, `聚焦全国两会`);
+* ``FURNITURE`` page furniture (dates, page numbers, editor lines, advertising strips);
 * ``TITLE``     a short line without sentence punctuation: headline, kicker, intertitle, banner…;
+  a numbered intertitle (`一、…`, `（二）…`) too: the number's punctuation is not prose. A
+  signature line ending with a date (`县住房和城乡建设局  2025年11月1日`) is not a title;
 * ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`);
 * ``BODY``      anything else: prose.
 
@@ -60,12 +63,18 @@ _SPACE_RE = re.compile(r"\s+")
 # Column labels: words that name a recurring page section rather than a story.
 _COLUMN_SUFFIX_RE = re.compile(
     r"(?:动态|资讯|论坛|见闻|快讯|要闻|简讯|播报|速递|短波|时评|视点|纵横|广角|扫描|集锦|传真|杂谈|走笔|"
-    r"新语|视窗|之窗|万象|短评|漫谈|笔谈|众议|连线|观察|图片新闻|图片故事|图说|一线|专栏|特稿)$"
+    r"新语|视窗|之窗|万象|短评|漫谈|笔谈|众议|连线|观察|图片新闻|图片故事|图说|一线|专栏|特稿|速览|短讯|"
+    r"快报|一览|快评|锐评|热评|微评|来论|社论)$"
 )
+# (公告, 通告 and 启事 are not labels: they are the headline of the notice under them.)
 _COLUMN_EXACT = frozenset(
     "新闻 聚焦 关注 评论 热点 专题 综合 社会 经济 文化 体育 民生 副刊 言论 人物 现场 国内 国际 "
-    "本地 地方 时政 法治 教育 健康 科技 农业 乡村振兴 党建 理论 读书 文艺 旅游 生活 财经 公告 广告".split()
+    "本地 地方 时政 法治 教育 健康 科技 农业 乡村振兴 党建 理论 读书 文艺 旅游 生活 财经 广告 "
+    "来论 社论 评论员文章 本报评论员文章 观点 论苑 时评".split()
 )
+# `聚焦全国两会`, `聚焦高质量发展`: a campaign column over the stories of a page.
+_COLUMN_PREFIX_RE = re.compile(r"聚焦[\u4e00-\u9fff]{2,6}$")
+MAX_PREFIX_COLUMN_CHARS = 8
 # Kickers are very often a place or an organisation: the line ends with an administrative suffix.
 _PLACE_RE = re.compile(
     rf"[{CJK_CHARS}]{{1,24}}(?:省|市|县|区|镇|乡|村|街道|社区|局|委|办|厅|院|所|站|队|部|中心|公司|集团|"
@@ -76,6 +85,14 @@ JUMP_RE = re.compile(
     r"[(（【\[]?\s*(?:下转|上接|转|接|续)(?:第)?\s*[0-9０-９一二三四五六七八九十A-Za-z]{1,3}\s*(?:版|页)"
     r"(?:\s*[)）】\]])?"
 )
+# A jump to another page printed at the end of the story's last line: `…有了服务中心，（下转第6版）`.
+_TRAILING_JUMP_RE = re.compile(
+    r"[(（【\[]\s*(?:下转|转)(?:第)?\s*[0-9０-９一二三四五六七八九十A-Za-z]{1,3}\s*(?:版|页)\s*[)）】\]]\s*$"
+)
+# Numbered intertitles: `一、…`, `（一）…`, `1.…`, `1、…`. The number's punctuation is not prose.
+_NUMBERING_RE = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}(?:[、．]|\.(?!\d)))")
+# A signature line ends with a full date (`县住房和城乡建设局  2025年11月1日`): not a title.
+_ENDS_WITH_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _JUMP_FROM_RE = re.compile(r"[(（【\[]?\s*(?:上接|接|续)")
 MAX_PLACE_CHARS = 16
 _SLOGAN_START_RE = re.compile(
@@ -89,7 +106,9 @@ _FURNITURE_RE = re.compile(
     r"|^第?\s*[0-9０-９一二三四五六七八九十]{1,3}\s*版(?:\s|$|[:：])"
     r"|^[A-Z]?\d{1,2}$"
     r"|责任编辑|责编|^(?:本版)?编辑\s*[:：/]|美编|校对\s*[:：/]|版式\s*[:：/]|组版|排版\s*[:：/]|审[读校稿]\s*[:：/]"
-    r"|^(?:新闻)?热线|^电话\s*[:：]|^投稿|邮箱\s*[:：]|^E-?mail|^网址\s*[:：]|^邮编|^地址\s*[:：])",
+    r"|^(?:新闻)?热线|^电话\s*[:：]|^投稿|邮箱\s*[:：]|^E-?mail|^网址\s*[:：]|^邮编|^地址\s*[:：]"
+    # advertising strips and the paper's own notices
+    r"|广告部|广告热线|欢迎垂询|欢迎来电|广告经营许可证|承接各类)",
     re.IGNORECASE,
 )
 
@@ -124,7 +143,7 @@ def is_jump_from(text: str) -> bool:
 
 
 def is_column_label(text: str) -> bool:
-    """`政务动态`, `经济 资讯`, `贯彻全会精神 一线见闻`: a short section name."""
+    """`政务动态`, `经济 资讯`, `简  讯`, `贯彻全会精神 一线见闻`, `聚焦全国两会`: a short section name."""
     if len(text) > 24:
         return False
     core = compact(text)
@@ -132,8 +151,12 @@ def is_column_label(text: str) -> bool:
         return False
     if core in _COLUMN_EXACT:
         return True
-    # a letter-spaced label (`经济 资讯`) or a two-part label is still a label when its last part is
-    last_part = text.split()[-1]
+    if len(core) <= MAX_PREFIX_COLUMN_CHARS and _COLUMN_PREFIX_RE.match(core):
+        return True
+    parts = text.split()
+    # a letter-spaced label (`简  讯`: stray spaces of a narrow column) is read without its spaces
+    last_part = core if all(len(p) == 1 for p in parts) else parts[-1]
+    # a two-part label (`经济 资讯`) is still a label when its last part is
     return bool(_COLUMN_SUFFIX_RE.search(last_part)) and (len(core) <= 6 or " " in text.strip())
 
 
@@ -148,9 +171,39 @@ def is_place(text: str) -> bool:
     return _SLOGAN_START_RE.match(text) is None and "的" not in text
 
 
+# A notice is headed by what it is: `公告`, `通  告`, `启事`. Such a headline starts a story.
+_NOTICE_WORDS = frozenset("公告 通告 启事 声明 公示 告示 通知 讣告 更正".split())
+
+
+def is_notice_title(text: str) -> bool:
+    """`公   告`, `通告`, `招聘启事`: the headline of a notice, whatever is above it."""
+    core = compact(text)
+    return core in _NOTICE_WORDS or (len(core) <= 8 and core.endswith(("公告", "通告", "启事", "公示")))
+
+
+def numbering(text: str) -> int:
+    """Length of a leading intertitle number (`一、`, `（二）`, `3.`), 0 when none."""
+    m = _NUMBERING_RE.match(text)
+    return m.end() if m is not None else 0
+
+
+def split_trailing_jump(text: str) -> tuple[str, str] | None:
+    """Cut `…有了服务中心，（下转第6版）` into the prose and the jump; None when none ends it."""
+    if not text or text[-1] not in ")）】]":
+        return None
+    m = _TRAILING_JUMP_RE.search(text, max(0, len(text) - 20))
+    if m is None or m.start() == 0:
+        return None
+    return text[: m.start()].rstrip(), m.group().strip()
+
+
 def is_title_like(text: str) -> bool:
     """A short line without sentence punctuation: a candidate headline, kicker or intertitle."""
     if len(text) > MAX_TITLE_CHARS * 2:
+        return False
+    # a numbered intertitle (`一、老旧管网改造提前完工`): the number's `、` is not prose
+    text = text[numbering(text) :].lstrip() or text
+    if _ENDS_WITH_DATE_RE.search(text):
         return False
     # prose has clause punctuation before its last character: reject it before any copying
     if CLAUSE_PUNCT_RE.search(text, 0, len(text) - 1):
@@ -209,7 +262,7 @@ def classify(line: Line) -> Line:
     if bylines.parse_source_line(text) is not None:
         line.kind = LineKind.SOURCE
         return line
-    standalone = bylines.parse_standalone_byline(text)
+    standalone = None if compact(text) in _COLUMN_EXACT else bylines.parse_standalone_byline(text)
     if standalone is not None:
         line.kind, line.names = LineKind.BYLINE, tuple(standalone)
         return line

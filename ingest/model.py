@@ -20,6 +20,7 @@ class FurnitureKind(StrEnum):
 class BlockKind(StrEnum):
     PARAGRAPH = "p"
     INTERTITLE = "h"
+    JUMP = "j"  # a jump line (`（上接第1版）`, `（下转第6版）`): where the story goes on; not body
 
 
 class Warning(StrEnum):
@@ -71,7 +72,7 @@ class ParsedArticle:
     byline_text: str = ""  # the byline as printed, e.g. "本报讯(记者 韩笑)"
     source: str = ""  # a source line such as "据《山西日报》"
     section: str = ""  # the column label over the story, e.g. "政务动态"
-    blocks: list[Block] = field(default_factory=list)  # body paragraphs and intertitles, in order
+    blocks: list[Block] = field(default_factory=list)  # paragraphs, intertitles, jump lines, in order
     captions: list[Caption] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # 1-based source lines, sorted, no repeats
     continued: bool = False  # opens with a fragment continued from another page

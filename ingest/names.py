@@ -79,7 +79,7 @@ def merge_spaced_singles(tokens: list[str]) -> list[str]:
 # Words that stand where names stand in bylines but are not names.
 NOT_NAMES = frozenset(
     "报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者 特派 特约 首席 见习 "
-    "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉".split()
+    "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉 文章 专栏 观察".split()
 )
 
 

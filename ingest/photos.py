@@ -7,7 +7,14 @@ it decides what it is:
   headline (`市区龙凤南大街一角` + text + credit);
 * two or more paragraphs after an image gap, no title: a photo story without a headline;
 * one paragraph: the caption of the picture in the story around it;
+* a title right above the credit and nothing else: with the picture between them (an image gap)
+  a photo story with no caption words (a cartoon: `“指尖上的形式主义”` … `王  成 作`); without,
+  a chart title and its credit (`…收入构成` / `制图：高  远`), a caption of the story around it;
 * nothing usable: a credit with no caption words.
+
+The picture often sits between a photo story's headline and its caption: the image gap is then
+above the caption, and the title just above that gap is still the headline. A lone `资料图片`
+right under caption words (no image gap between) closes them like a credit.
 
 The extractor leaves a run of blank lines where it skipped an image, so ``gap >= IMAGE_GAP`` is
 the mark of a picture's edge. It is only used here, where a credit confirms a picture is near.
@@ -18,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ingest import bylines
 from ingest.chars import ends_sentence
 from ingest.lines import Line, LineKind
 
@@ -57,6 +65,28 @@ def typical_gap(lines: list[Line]) -> int:
     return gaps[len(gaps) // 2] if gaps else 0
 
 
+def image_gap_of(lines: list[Line]) -> int:
+    """How many blank lines mark a skipped image on this page: more than its usual gap."""
+    return max(IMAGE_GAP, typical_gap(lines) + 1)
+
+
+def is_stock_credit(line: Line) -> bool:
+    """A lone `资料图片` / `新华社发` line: a credit without a name."""
+    if line.kind != LineKind.CAPTION:
+        return False
+    parts = bylines.split_caption(line.text)
+    return parts is not None and not parts.text and bool(parts.credit) and not parts.names
+
+
+def _closes_picture(lines: list[Line], c: int, image_gap: int) -> bool:
+    """A credit line; or a lone stock credit right under caption words (with an image gap above
+    it, the stock line captions the picture there, not the text before it)."""
+    line = lines[c]
+    if line.kind == LineKind.CREDIT:
+        return True
+    return line.gap < image_gap and c > 0 and lines[c - 1].kind == LineKind.BODY and is_stock_credit(line)
+
+
 def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
     """Photo runs keyed by their first line index.
 
@@ -65,12 +95,12 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
     credit is taken as a photo story on its own.
     """
     usual = typical_gap(lines)
-    image_gap = max(IMAGE_GAP, usual + 1)
+    image_gap = image_gap_of(lines)
     dense = usual == 0
     runs: dict[int, PhotoRun] = {}
     taken_until = -1
     for c, line in enumerate(lines):
-        if line.kind != LineKind.CREDIT:
+        if not _closes_picture(lines, c, image_gap):
             continue
         k = c - 1
         members: list[int] = []
@@ -80,6 +110,9 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             if prev.kind in (LineKind.BODY, LineKind.CAPTION):
                 members.append(k)
                 if prev.gap >= image_gap:
+                    # the picture is above the caption: a title right above it is the headline
+                    if k - 1 > taken_until and lines[k - 1].kind == LineKind.TITLE:
+                        head = k - 1
                     break
                 k -= 1
                 continue
@@ -88,6 +121,10 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             break
         members.reverse()
         if not members:
+            run = _title_over_credit(lines, c, taken_until, image_gap)
+            if run is not None:
+                runs[run.start] = run
+                taken_until = c
             continue
         text_lines = [lines[m] for m in members]
         paragraphs = _paragraph_count(text_lines)
@@ -105,6 +142,18 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             runs[run.start] = run
             taken_until = c
     return runs
+
+
+def _title_over_credit(lines: list[Line], c: int, taken_until: int, image_gap: int) -> PhotoRun | None:
+    """A title right above a credit, no caption words: a cartoon (picture between them) or a
+    chart title (no picture between: the chart is under its credit)."""
+    if lines[c].kind != LineKind.CREDIT or c - 1 <= taken_until or lines[c - 1].kind != LineKind.TITLE:
+        return None
+    # a chart sits inside a story: its prose goes on under the credit
+    story_goes_on = c + 1 < len(lines) and lines[c + 1].kind == LineKind.BODY
+    if lines[c].gap >= image_gap or not story_goes_on:
+        return PhotoRun(RunKind.STORY, c - 1, c, True)
+    return PhotoRun(RunKind.CAPTION, c - 1, c, False)
 
 
 def _set_apart(lines: list[Line], head: int, image_gap: int) -> bool:

@@ -1,11 +1,19 @@
-"""The whole parse of one page: split into articles, then tag each with its counties."""
+"""The whole parse of one page: split into articles, then tag each with its counties.
+
+A county paper (县报, 融媒体中心) calls its own county just 县: `我县`, `县税务局`, `县城至柳城公路`.
+Such a story names no county, but the page does: when most of the page's tagged stories have the
+same primary county, that is the paper's home county, and an untagged story that speaks of "the
+county" this way is about it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from ingest.gazetteer import Gazetteer
-from ingest.model import Page
+from ingest.model import County, Page, ParsedArticle
 from ingest.splitter import split_page
 from ingest.tokens import fold
 
@@ -24,7 +32,41 @@ def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Ga
             captions=[fold(c.text) for c in article.captions],
             hint_prefectures=tuple(hint_prefectures),
         )
+    _tag_home_county(page)
     return page
+
+
+# How a county paper names its own county: 我县, 全县, 县委, 县城, 县税务局, 县图书馆 …
+_OWN_COUNTY_RE = re.compile(r"(?:我|全|本)县|县(?:委|政府|城|人大|政协)|县[\u4e00-\u9fff]{1,8}?(?:局|馆|院|中心|办)")
+MIN_HOME_STORIES = 2  # stories that must agree on a county before it is taken as the home county
+
+
+def _home_county(page: Page) -> County | None:
+    """The county most of the page's tagged stories are about, if they agree."""
+    primaries = Counter(a.counties[0] for a in page.articles if a.counties)
+    if not primaries:
+        return None
+    county, count = primaries.most_common(1)[0]
+    if count < MIN_HOME_STORIES or count * 2 <= sum(primaries.values()):
+        return None
+    return county
+
+
+def _speaks_of_own_county(article: ParsedArticle) -> bool:
+    text = "".join((article.kicker, article.headline, article.subheadline, article.body))
+    return _OWN_COUNTY_RE.search(text) is not None
+
+
+def _tag_home_county(page: Page) -> None:
+    """Untagged stories that say 我县/县城/县X局 get the page's home county (see module docs)."""
+    untagged = [a for a in page.articles if not a.counties and _speaks_of_own_county(a)]
+    if not untagged:
+        return
+    home = _home_county(page)
+    if home is None:
+        return
+    for article in untagged:
+        article.counties = [home]
 
 
 def page_to_json(page: Page, *, file: str) -> dict[str, object]:

@@ -6,18 +6,25 @@ How a page is read
 ------------------
 1. Every non-blank line is classified on its own (:mod:`ingest.lines`): lead, byline, closing
    name group, source, photo credit, caption, column label, furniture, jump, title-like, body.
-   A short unfinished line right above a byline is promoted to title-like (`稳增长，促发展`).
+   A short unfinished line right above a byline is promoted to title-like (`稳增长，促发展`). A
+   short lone sentence after an image gap, right above a title, is an uncredited caption.
 2. Lone photo credits are resolved first (:mod:`ingest.photos`): they make photo stories or
-   multi-line captions. A title over a caption and nothing else is a photo story too.
+   multi-line captions; a numbered picture series (`①…` `②…`) gives one caption per picture,
+   each with the shared credit. A title over a caption and nothing else is a photo story too,
+   and a photo story has one picture: a further credited picture after an image gap is a photo
+   story of its own.
 3. The lines are then read in order by a small state machine. Runs of title-like lines (*title
    blocks*) are the hard part: the same short line is a headline, a kicker, an intertitle, a
    banner or a caption depending on its neighbours. The rules, strongest first:
 
    * a block followed by a byline (`本报讯…`, `□ 梁桂连`) starts an article;
    * a block holding a column label (`政务动态`) starts an article, the label is its section;
-   * after a story has closed (`(李晨昊)`, `记者 刘凯华`, `据《山西日报》`), a block starts one;
-   * a block with a place kicker (`兴县` / headline), a one-line kicker form, or three lines
-     starts one;
+   * after a story has closed, a block starts one. A story ends with a closing byline
+     (`(李晨昊)`, `记者 刘凯华`), a source (`据《山西日报》`, the web edition's
+     `《 人民日报 》（ … 04 版）`), a jump to another page (`（下转第6版）`, also at the end of its
+     last paragraph) or an editor line printed under it (`（责任编辑：…）`);
+   * a block with a place kicker (`兴县` / headline), a one-line kicker form (`北京：…`), a
+     notice's headline (`公  告`), or three lines starts one;
    * a block with nothing under it heads no story: captions of a photo story above, or furniture;
    * otherwise, inside an open story and followed by prose, the block is an intertitle.
 
@@ -27,33 +34,40 @@ How a page is read
 
    Within a starting block, title lines above a place kicker (`打好森林防火人民战争` above
    `市交通运输局`) belong to no title: they are captions of a photo story above, or furniture.
-   A slogan on top of a page above a headline is a page banner (`抓党建促基层治理能力提升`); a
+   A slogan on top of a page above a one- or two-line title is a page banner
+   (`抓党建促基层治理能力提升`); three lines are a full kicker/headline/subheadline triple. A
    title-like line between a story's byline and its first paragraph is a banner too
-   (`创建新时代党建引领基层治理示范区`), unless the story's intertitles share its shape.
+   (`创建新时代党建引领基层治理示范区`), unless the story's intertitles share its shape, or it is
+   too short for a slogan (`核心阅读`) or numbered (`一、…`): then it opens the body.
    Roles within a title: :mod:`ingest.titles`.
-4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines and
-   sources are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph that starts
-   inside a quotation (`伙人”。`), or prose before any title on the page, is flagged as continued
-   from another page.
+4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines,
+   sources and jumps are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph
+   that starts inside a quotation (`伙人”。`), or prose before any title on the page, is flagged
+   as continued from another page. So is a story opened by `（上接第1版）`. Jump lines are kept
+   in the story's blocks as ``JUMP`` blocks, not paragraphs.
 
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ingest import bylines
-from ingest.chars import OPENERS, ends_sentence, unmatched_closer_first
+from ingest.chars import OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
     Line,
     LineKind,
     classify_page,
     compact,
     is_jump_from,
+    is_notice_title,
     is_place,
     is_slogan,
     may_be_title,
+    numbering,
+    split_trailing_jump,
 )
 from ingest.model import (
     Block,
@@ -65,13 +79,14 @@ from ingest.model import (
     ParsedArticle,
     Warning,
 )
-from ingest.photos import PhotoRun, RunKind, find_photo_runs, typical_gap
+from ingest.photos import PhotoRun, RunKind, find_photo_runs, image_gap_of, is_stock_credit, typical_gap
 from ingest.repair import continues, join_fragments, normalize_title
 from ingest.titles import Title, assign_roles, looks_like_kicker_form
 
 MIN_BODY_CHARS = 60  # shorter bodies are flagged as unusually short
 MAX_BODY_CHARS = 12000  # longer bodies are flagged: probably two stories glued together
-MIN_BANNER_CHARS = 8  # a page-top banner is a slogan, not a two-character place kicker
+MIN_BANNER_CHARS = 8  # a banner is a slogan, not a two-character place kicker or `核心阅读`
+MAX_UNCREDITED_CAPTION_CHARS = 40  # a caption without credit is one short sentence
 SHAPE_LENGTH_SLACK = 3  # intertitles of one story differ in length by a few characters at most
 
 # A first paragraph starting with one of these cannot start a sentence: it is the tail of a
@@ -79,6 +94,10 @@ SHAPE_LENGTH_SLACK = 3  # intertitles of one story differ in length by a few cha
 _MID_SENTENCE_START = "，,。、；;：:”’」』）)】》…"
 
 _OPENING_KINDS = (LineKind.LEAD, LineKind.BYLINE)
+# Editor lines (`（责任编辑：徐  婧）`) are furniture printed right after the story they close.
+_EDITOR_LINE_RE = re.compile(r"责任编辑|责编")
+# A picture series numbers its captions: `①…`, `②…`, `图①…`.
+_SERIES_MARK_RE = re.compile(r"\s*图?[①②③④⑤⑥⑦⑧⑨⑩]\s*")
 _SKIPPABLE_KINDS = (LineKind.CAPTION, LineKind.CREDIT, LineKind.FURNITURE)
 
 
@@ -135,7 +154,9 @@ class _Splitter:
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
+        self.image_gap = image_gap_of(lines)
         _promote_titles(lines)
+        _mark_uncredited_captions(lines, self.image_gap)
         self.photo_runs: dict[int, PhotoRun] = find_photo_runs(lines)
         # Where the extractor puts a blank line between lines, two title lines with no blank
         # between them are one title set on two lines; on a page without blank lines they are not.
@@ -187,6 +208,9 @@ class _Splitter:
             self._jump(line)
         else:  # FURNITURE
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
+            if self.cur is not None and _EDITOR_LINE_RE.search(line.text):
+                self.cur.closed = True  # `（责任编辑：…）` is printed at a story's end
+                self.cur.joinable = False
 
     # -- article bookkeeping -----------------------------------------------------------------
 
@@ -243,6 +267,9 @@ class _Splitter:
         tail_names: list[str] = []
         tail_byline = ""
         tail_source = ""
+        tail_jump = split_trailing_jump(text)
+        if tail_jump is not None:
+            text = tail_jump[0]
         trailing = bylines.split_trailing_byline(text)
         if trailing is not None:
             text, tail_byline, tail_names = trailing
@@ -269,6 +296,11 @@ class _Splitter:
             draft.byline_pieces.append(tail_byline)
             draft.add_names(tail_names)
             draft.closed = True
+        if tail_jump is not None:
+            # `…（下转第6版）`: the story goes on elsewhere; what follows here is another story
+            draft.blocks.append((BlockKind.JUMP, _Para([tail_jump[1]], [no])))
+            draft.closed = True
+            draft.joinable = False
 
     def _standalone_byline(self, line: Line) -> None:
         draft = self.cur
@@ -294,7 +326,8 @@ class _Splitter:
         else:
             draft = self.cur
             draft.closed = True
-        draft.blocks.append((BlockKind.PARAGRAPH, _Para([line.text], [line.no])))
+        # kept in reading order, but not body: `（上接第1版）` is no paragraph of the story
+        draft.blocks.append((BlockKind.JUMP, _Para([line.text], [line.no])))
         draft.lines.add(line.no)
         draft.joinable = False
 
@@ -345,7 +378,10 @@ class _Splitter:
         if draft is None:
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
             return
-        draft = self._closing_owner(draft, line.no, by_source=True)
+        if not bylines.is_edition_line(line.text):
+            # another paper's source under a story of our own: a second story began above.
+            # (The paper's own edition line, printed after every story, says nothing of that.)
+            draft = self._closing_owner(draft, line.no, by_source=True)
         draft.source = f"{draft.source} {line.text}".strip() if draft.source else line.text
         draft.lines.add(line.no)
         draft.closed = True
@@ -355,8 +391,13 @@ class _Splitter:
 
     def _caption(self, line: Line) -> None:
         parts = bylines.split_caption(line.text)
-        assert parts is not None  # classify() said so
+        if parts is None:  # a caption without credit (see _mark_uncredited_captions)
+            parts = bylines.CaptionParts(text=line.text, credit="", names=[])
         draft = self.cur if self.cur is not None else self._new()
+        if draft.photo and draft.closed and draft.captions and line.gap >= self.image_gap and parts.names:
+            # a photo story has one picture: another credited picture after it stands alone
+            draft = self._new()
+            draft.photo = True
         draft.captions.append(Caption(text=parts.text, credit=parts.credit, lines=[line.no]))
         draft.lines.add(line.no)
         if draft.photo and parts.names and not draft.has_body:
@@ -396,13 +437,16 @@ class _Splitter:
             draft = self.cur if self.cur is not None else self._new()
             first = run.start
         members = lines[first : run.credit]
-        draft.captions.append(
-            Caption(
-                text=_caption_text(members),
-                credit=" ".join(credit_line.names),
-                lines=[m.no for m in members] + [credit_line.no],
-            )
-        )
+        credit = " ".join(credit_line.names)
+        if not credit and is_stock_credit(credit_line):
+            parts = bylines.split_caption(credit_line.text)
+            credit = parts.credit if parts is not None else ""
+        series = _series(members)
+        for k, group in enumerate(series):
+            # a picture series shares one credit line: it credits every picture of it
+            last = k == len(series) - 1
+            lines_of = [m.no for m in group] + ([credit_line.no] if last else [])
+            draft.captions.append(Caption(text=_caption_text(group), credit=credit, lines=lines_of))
         draft.lines.update(m.no for m in members)
         draft.lines.add(credit_line.no)
         if run.kind == RunKind.STORY:
@@ -483,6 +527,7 @@ class _Splitter:
             or len(titles) >= 3
             or (len(titles) >= 2 and any(is_place(u.text) for u in titles[:-1]))
             or (len(titles) == 1 and looks_like_kicker_form(titles[0].text))
+            or is_notice_title(titles[0].text)
         ):
             self._start_article(units, at_page_top=False)
             return
@@ -526,7 +571,10 @@ class _Splitter:
         leading: list[tuple[BlockKind, _Para]] = []
         for unit in draft.banner_candidates:
             shape = _shape(unit.text)
-            if (shape[0] or shape[1]) and any(
+            # a label too short to be a slogan (`核心阅读`, `编者按`) or a numbered one (`一、…`)
+            # opens the story's body
+            label = len(compact(unit.text)) < MIN_BANNER_CHARS or numbering(unit.text) > 0
+            if label or (shape[0] or shape[1]) and any(
                 s[:2] == shape[:2] and abs(s[2] - shape[2]) <= SHAPE_LENGTH_SLACK for s in shapes
             ):
                 leading.append((BlockKind.INTERTITLE, _Para([unit.text], list(unit.lines))))
@@ -566,6 +614,7 @@ class _Splitter:
             titles = titles[-3:]
         if (
             at_page_top
+            and len(titles) < 3  # three lines are a full kicker/headline/subheadline triple
             and sum(not _is_subheadline(u.text) for u in titles) >= 2
             and not is_place(titles[0].text)
             and is_slogan(titles[0].text)
@@ -620,6 +669,39 @@ def _shape(text: str) -> tuple[bool, bool, int]:
     return ("：" in text or ":" in text, " " in text.strip(), len(compact(text)))
 
 
+def _series(members: list[Line]) -> list[list[Line]]:
+    """Caption lines split into the pictures of a numbered series (`①…` `②…`); one group when
+    the captions are not numbered."""
+    groups: list[list[Line]] = []
+    for line in members:
+        if not groups or _SERIES_MARK_RE.match(line.text):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    if len(groups) > 1 and not _SERIES_MARK_RE.match(groups[0][0].text):
+        return [members]  # text before the first number: one caption that mentions ①②
+    return groups if len(groups) > 1 else [members]
+
+
+def _mark_uncredited_captions(lines: list[Line], image_gap: int) -> None:
+    """A short sentence standing alone after an image gap, with a title right under it, is the
+    caption of that picture, even without a credit (`工作人员在换热站内检修设备。`): prose runs
+    on into more prose, it does not end a one-sentence paragraph at a picture."""
+    for k in range(1, len(lines) - 1):
+        line, before, after = lines[k], lines[k - 1], lines[k + 1]
+        if (
+            line.kind == LineKind.BODY
+            and line.gap >= image_gap
+            and after.kind == LineKind.TITLE
+            and after.gap < image_gap
+            and ends_sentence(before.text)
+            and len(compact(line.text)) <= MAX_UNCREDITED_CAPTION_CHARS
+            and ends_sentence(line.text)
+            and SENTENCE_END_INSIDE_RE.search(line.text, 0, len(line.text) - 1) is None
+        ):
+            line.kind = LineKind.CAPTION
+
+
 def _caption_text(members: list[Line]) -> str:
     """Caption words of a multi-line caption: its paragraphs repaired, `▲` marks dropped."""
     paragraphs: list[list[str]] = []
@@ -628,6 +710,9 @@ def _caption_text(members: list[Line]) -> str:
         if line.kind == LineKind.CAPTION:
             parts = bylines.split_caption(text)
             text = parts.text if parts is not None else text
+        mark = _SERIES_MARK_RE.match(text)
+        if mark is not None and mark.end() < len(text):
+            text = text[mark.end() :]  # the series number is a mark, like `▲`
         if paragraphs and continues(paragraphs[-1][-1], text):
             paragraphs[-1].append(text)
         else:

@@ -4,7 +4,7 @@ A story's title is one to three short lines: an optional kicker, often a place o
 (`兴县`, `市交通运输局`, `介休市北坛街道安康路社区`), the headline, an optional subheadline (often
 opened by a dash). Some papers print kicker and headline on one line, separated by a space
 (`山西省陵川县潞城镇 持续推进人居环境整治 打造乡村振兴新画卷`) or a colon
-(`山西省沁源县: 市政公用一体化 洁净美丽新家园`).
+(`山西省沁源县: 市政公用一体化 洁净美丽新家园`, `北京：今年将新增…`, `铁西区：…`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,16 @@ _COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S
 _SUBHEAD_MARK_RE = re.compile(r"^(?:——|—|－－|--)")
 # An administrative place, strong enough to be a kicker before a one-part headline.
 _ADMIN_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:省|市|县|区|镇|乡|街道)")
+# Province-level places are named without their suffix (`北京：…`, `广东：…`); wire copy and
+# national papers head briefs with them.
+PROVINCE_SHORTS = frozenset(
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
+    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
+)
+
+
+def _is_colon_kicker(text: str) -> bool:
+    return is_place(text) or text in PROVINCE_SHORTS
 
 
 SUBHEAD_SHORTER_BY = 4  # a second line this much shorter than the first is a subheadline
@@ -39,7 +49,7 @@ def split_one_line(text: str) -> Title:
     """A single title line, with a leading place split off as the kicker when it is set apart."""
     text = normalize_title(text)
     m = _COLON_FORM_RE.fullmatch(text)
-    if m is not None and is_place(m.group("kicker")):
+    if m is not None and _is_colon_kicker(m.group("kicker")):
         return Title(kicker=m.group("kicker"), headline=m.group("rest").strip())
     parts = text.split(" ")
     if len(parts) >= 3 and is_place(parts[0]):

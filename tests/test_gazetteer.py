@@ -391,3 +391,55 @@ def test_tag_throughput(gaz: Gazetteer):
     # The split + tag pipeline must exceed 2 MB/s; the tagger gets well under half the budget.
     # Measured at ~12 MB/s; 4 MB/s leaves room for a slow, busy CI machine.
     assert size / best > 4_000_000, f"{size / best / 1e6:.1f} MB/s"
+
+
+# -- stories that name counties without being about one ------------------------------------------
+
+
+def test_passing_mention_after_the_lead_is_not_the_subject(gaz: Gazetteer):
+    lead = "本报讯 今年以来，我市新改造老旧小区86个，惠及居民3万余户。"
+    once = lead + "\n家住盐湖区一处老旧小区的王大爷说，楼道亮了，出行方便多了。"
+    assert gaz.tag(headline="我市老旧小区改造提速", body=once, hint_prefectures=[YUNCHENG]) == []
+    twice = once + "\n盐湖区还将改造背街小巷20条。"
+    assert names(gaz.tag(headline="我市老旧小区改造提速", body=twice, hint_prefectures=[YUNCHENG])) == ["盐湖区"]
+
+
+def test_story_spread_over_provinces_gets_no_county(gaz: Gazetteer):
+    body = "各地加快建设冷库。\n在四川省成都市郫都区，新建冷库20座。\n在浙江省湖州市安吉县，冷链车开进了茶园。"
+    assert gaz.tag(headline="冷链设施建到田间地头", body=body) == []
+    # a county in the title still wins
+    assert names(gaz.tag(headline="安吉县冷链车开进茶园", body=body))[0] == "安吉县"
+
+
+def test_two_places_named_alike_give_no_primary(gaz: Gazetteer):
+    body = "本报讯 近日，位于介休市和平遥县交界处的汾河大桥建成通车。"
+    assert gaz.tag(headline="汾河大桥建成通车", body=body, hint_prefectures=[JINZHONG]) == []
+
+
+def test_one_county_as_an_example_in_a_prefecture_wide_story(gaz: Gazetteer):
+    body = "本报讯 眼下，运城市各县区加快推进秋播。在万荣县一处农田里，农机来回穿梭。"
+    assert gaz.tag(headline="秋播秋种正当时", body=body, hint_prefectures=[YUNCHENG]) == []
+    prefixed = "本报讯 眼下，运城市万荣县加快推进秋播，农机来回穿梭。"
+    assert names(gaz.tag(headline="秋播秋种正当时", body=prefixed, hint_prefectures=[YUNCHENG])) == ["万荣县"]
+
+
+def test_development_zone_named_once_is_no_county(gaz: Gazetteer):
+    zone = "山西大同经济开发区"
+    body = f"本报讯 全省工业经济稳中向好。\n{zone}新落户企业12家，全省新增规上企业300余家。"
+    assert gaz.tag(headline="全省工业经济稳中向好", body=body) == []
+    assert names(gaz.tag(headline=f"{zone}新落户企业12家", body=body)) == [zone]
+
+
+def test_county_paper_stories_get_the_home_county():
+    from ingest.pipeline import parse_page
+
+    page = parse_page(
+        "\n\n".join([
+            "王宅镇举办农产品展销会", "本报讯（记者 陈一）近日，王宅镇举办农产品展销会，吸引游客上万人次。",
+            "履坦镇新建文化礼堂", "本报讯（记者 陈一）近日，履坦镇新建的文化礼堂投入使用，村民有了活动场所。",
+            "县税务局推出延时服务", "本报讯（记者 陈一）近日，县税务局推出延时服务，方便群众下班后办理业务。",
+            "我市举办职业技能大赛", "本报讯（记者 陈一）近日，我市举办职业技能大赛，300余名选手参赛。",
+        ]),
+        hint_prefectures=["3307"],
+    )
+    assert [[c.name for c in a.counties][:1] for a in page.articles] == [["武义县"], ["武义县"], ["武义县"], []]

@@ -6,7 +6,7 @@ between), unless the test is about another layout.
 
 from __future__ import annotations
 
-from ingest.model import FurnitureKind, Warning
+from ingest.model import BlockKind, FurnitureKind, Warning
 from ingest.splitter import split_page
 
 
@@ -71,7 +71,11 @@ def test_own_story_is_split_before_another_papers_source() -> None:
 def test_jump_lines_stay_with_their_story() -> None:
     text = page_of("（上接第1版）", BODY_A, "（下转第3版）", "临县开展植树活动", f"本报讯 {BODY_C}")
     first, second = split_page(text).articles
-    assert first.continued and first.paragraphs == ["（上接第1版）", BODY_A, "（下转第3版）"]
+    # the jump lines belong to the story (its lines, its blocks) but are not paragraphs of it
+    assert first.continued and first.paragraphs == [BODY_A]
+    assert [(b.kind, b.text) for b in first.blocks if b.kind == BlockKind.JUMP] == [
+        (BlockKind.JUMP, "（上接第1版）"), (BlockKind.JUMP, "（下转第3版）"),
+    ]  # fmt: skip
     assert second.headline == "临县开展植树活动"
 
 
@@ -138,3 +142,169 @@ def test_shorter_second_title_line_is_a_subheadline() -> None:
 def test_news_agency_credits() -> None:
     (a,) = split_page(page_of("代表们步入会场", "3月5日，代表们步入会场。新华社发", "临县代表步入会场。（新华社记者 李四 摄）")).articles
     assert [c.credit for c in a.captions] == ["新华社发", "李四"]
+
+
+# -- shapes of other papers: story ends, jumps, numbered intertitles, role words, pictures --------
+
+BODY_D = "连日来，市区各供水企业对老旧管网开展排查，已更换漏损管道12公里，居民用水更有保障。"
+BODY_E = "据了解，今年全市计划改造二次供水设施50处，目前已完成38处，剩余项目年底前全部完工。"
+
+
+def test_web_edition_line_is_the_source_and_closes_the_story() -> None:
+    # the edition line ends every story, also one signed at its top: it must not split the story
+    # at its intertitle, and the next title starts a new story even without a byline under it
+    edition = "《 光明日报 》（ 2024年05月16日 03 版）"
+    text = page_of(
+        "城市供水管网焕新", f"本报南京5月15日电（记者王小川）{BODY_D}", "■全程监测", BODY_E, edition,
+        "夏粮收购开局平稳", BODY_A, edition,
+    )  # fmt: skip
+    first, second = split_page(text).articles
+    assert first.intertitles == ["■全程监测"] and first.source == edition and first.byline == ["王小川"]
+    assert (second.headline, second.paragraphs, second.source) == ("夏粮收购开局平稳", [BODY_A], edition)
+
+
+def test_jump_from_starts_a_continued_story_and_inline_jump_to_ends_one() -> None:
+    text = page_of(
+        "全市老旧小区改造全面提速", "（上接第1版）", "加装电梯，" + BODY_D,
+        "二手房交易回暖", f"晚报讯（记者 周小青）{BODY_E}", "业内人士认为，市场信心正在恢复，（下转第5版）",
+        "城南新区", "新建学校三所", f"本报讯 {BODY_C}",
+    )  # fmt: skip
+    jumped, mid, last = split_page(text).articles
+    assert jumped.continued and jumped.headline == "全市老旧小区改造全面提速"
+    assert jumped.paragraphs == ["加装电梯，" + BODY_D]  # the jump line is no paragraph
+    assert mid.byline == ["周小青"] and not mid.continued
+    assert mid.paragraphs == [BODY_E, "业内人士认为，市场信心正在恢复，"]
+    assert [b.text for b in mid.blocks if b.kind == BlockKind.JUMP] == ["（下转第5版）"]
+    assert (last.kicker, last.headline) == ("城南新区", "新建学校三所")
+
+
+def test_numbered_intertitles() -> None:
+    text = page_of(
+        "扎实推进城乡供水一体化", "本报记者 何小兵", BODY_D,
+        "一、管网向农村延伸", BODY_E, "（二）水质检测全覆盖", BODY_A, "3.服务热线全天候", BODY_B,
+    )  # fmt: skip
+    (a,) = split_page(text).articles
+    assert a.intertitles == ["一、管网向农村延伸", "（二）水质检测全覆盖", "3.服务热线全天候"]
+    assert a.paragraphs == [BODY_D, BODY_E, BODY_A, BODY_B]
+
+
+def test_triple_with_comma_subheadline_over_an_evening_paper_byline() -> None:
+    text = page_of(
+        BODY_C, "暑期托管服务上线", "全市中小学开设暑托班", "覆盖学生2万人，收费标准从低", "□晚报记者 高  原 文/图", BODY_D,
+    )  # fmt: skip
+    first, second = split_page(text).articles
+    assert first.paragraphs == [BODY_C]
+    assert (second.kicker, second.headline, second.subheadline) == (
+        "暑期托管服务上线", "全市中小学开设暑托班", "覆盖学生2万人，收费标准从低",
+    )  # fmt: skip
+    assert second.byline == ["高原"] and second.paragraphs == [BODY_D]
+
+
+def test_role_words_never_become_names() -> None:
+    from ingest.bylines import parse_lead, parse_standalone_byline
+
+    lead = parse_lead("本报上海6月2日电（特派记者 孙  立 首席记者 钱晓东 见习记者 赵一）")
+    assert lead is not None and lead.names == ["孙立", "钱晓东", "赵一"]
+    assert parse_standalone_byline("融媒体记者 何  苗 实习生 陈小雨 通讯员 黄  河") == ["何苗", "陈小雨", "黄河"]
+    assert parse_standalone_byline("都市晚报记者 吕  方") == ["吕方"]
+    assert parse_standalone_byline("本报评论员") == []
+    text = page_of("评论员文章", "让群众办事更方便", "本报评论员", BODY_A, BODY_B)
+    (a,) = split_page(text).articles
+    assert (a.section, a.headline, a.byline, a.byline_text) == ("评论员文章", "让群众办事更方便", [], "本报评论员")
+
+
+def test_column_labels_with_stray_spaces_and_campaign_labels() -> None:
+    text = page_of(
+        "快  讯", "市图书馆延长开放时间", f"{BODY_D}（通讯员 马小丽）",
+        "来论", "多给老人一些耐心", "□ 刘  青", BODY_E,
+        "聚焦乡村振兴", "村里来了新农人", f"本报讯（记者 孔明）{BODY_C}",
+    )  # fmt: skip
+    brief, column, campaign = split_page(text).articles
+    assert (brief.section, brief.headline, brief.byline) == ("快 讯", "市图书馆延长开放时间", ["马小丽"])
+    assert (column.section, column.kicker, column.headline) == ("来论", "", "多给老人一些耐心")
+    assert (campaign.section, campaign.kicker, campaign.headline) == ("聚焦乡村振兴", "", "村里来了新农人")
+
+
+def test_credit_forms() -> None:
+    from ingest.bylines import parse_credit_line, split_caption
+
+    assert parse_credit_line("刘  强 摄") == ["刘强"]
+    assert parse_credit_line("刘强/摄") == ["刘强"]
+    assert parse_credit_line("（刘强 摄）") == ["刘强"]
+    assert parse_credit_line("新华社发（刘强 摄）") == ["刘强"]
+    assert parse_credit_line("刘  强摄（人民视觉）") == ["刘强"]
+    assert parse_credit_line("新华社记者 刘  强 摄") == ["刘强"]
+    assert parse_credit_line("制图：刘  强") == ["刘强"]
+    assert parse_credit_line("刘  强 作") == ["刘强"]
+    assert parse_credit_line("开展合作") is None
+    parts = split_caption("游客在湖边赏花。刘强摄（视觉中国）")
+    assert parts is not None and (parts.text, parts.credit) == ("游客在湖边赏花。", "刘强")
+
+
+def test_photo_stories_series_and_stock_credits() -> None:
+    text = page_of(
+        "湖畔花海", "\n\n5月3日，游客在湖边花海中拍照留念。", "新华社发（刘  强 摄）",
+        "春耕图景", "①5月4日，农民在田间插秧。", "②5月5日，农机在田里作业。", "本报记者 吴  迪 摄",
+        "\n\n5月6日，市民在公园放风筝。  本报记者 吴  迪 摄",
+        "老街新貌", "\n\n改造后的老街焕然一新。", "资料图片",
+        "山乡夜色", f"本报讯（记者 孔明）{BODY_C}",
+    )  # fmt: skip
+    flowers, series, headless, stock, story = split_page(text).articles
+    assert (flowers.headline, flowers.byline, flowers.blocks) == ("湖畔花海", ["刘强"], [])
+    assert [(c.text, c.credit) for c in flowers.captions] == [("5月3日，游客在湖边花海中拍照留念。", "刘强")]
+    assert [(c.text, c.credit) for c in series.captions] == [
+        ("5月4日，农民在田间插秧。", "吴迪"), ("5月5日，农机在田里作业。", "吴迪"),
+    ]  # fmt: skip
+    assert headless.headline == "" and [c.credit for c in headless.captions] == ["吴迪"]
+    assert Warning.PHOTO_ONLY in headless.warnings
+    assert stock.headline == "老街新貌" and [(c.text, c.credit) for c in stock.captions] == [("改造后的老街焕然一新。", "资料图片")]
+    assert story.headline == "山乡夜色" and story.captions == []
+
+
+def test_cartoon_and_chart_credits() -> None:
+    text = page_of(
+        "城市更新提速", f"本报讯（记者 孔明）{BODY_D}", "全市供水设施改造进度", "制图：刘  强", BODY_E,
+        "“层层加码”", "\n\n王  成 作",
+    )  # fmt: skip
+    story, cartoon = split_page(text).articles
+    assert story.paragraphs == [BODY_D, BODY_E] and story.intertitles == []
+    assert [(c.text, c.credit) for c in story.captions] == [("全市供水设施改造进度", "刘强")]
+    assert (cartoon.headline, cartoon.byline, [c.credit for c in cartoon.captions]) == ("“层层加码”", ["王成"], ["王成"])
+
+
+def test_uncredited_caption_after_an_image_gap() -> None:
+    text = page_of("城市更新提速", "本报记者 何小兵", BODY_D, "\n\n工人在检修供水管道。", "二、服务跟上", BODY_E)
+    (a,) = split_page(text).articles
+    assert [(c.text, c.credit) for c in a.captions] == [("工人在检修供水管道。", "")]
+    assert a.paragraphs == [BODY_D, BODY_E] and a.intertitles == ["二、服务跟上"]
+
+
+def test_province_level_colon_kicker() -> None:
+    (a,) = split_page(page_of("广东：新增高标准农田50万亩", BODY_A)).articles
+    assert (a.kicker, a.headline) == ("广东", "新增高标准农田50万亩")
+
+
+def test_notice_editor_lines_and_advertising() -> None:
+    text = page_of(
+        "城市更新提速", "记者 何小兵", BODY_D, "（责任编辑：郑  文）",
+        "市民公园改造完工", BODY_E,
+        "通   告", "因道路施工，相关路段实行交通管制。", "特此通告。", "市公安局交通警察支队  2024年6月1日",
+        "本报广告部承接各类广告  欢迎垂询",
+    )  # fmt: skip
+    page = split_page(text)
+    first, second, notice = page.articles
+    assert first.paragraphs == [BODY_D]
+    assert (second.headline, second.paragraphs) == ("市民公园改造完工", [BODY_E])  # not an intertitle
+    assert notice.headline == "通 告" and len(notice.paragraphs) == 3
+    assert [f.text for f in page.furniture] == ["（责任编辑：郑  文）", "本报广告部承接各类广告  欢迎垂询"]
+
+
+def test_page_top_triple_and_short_box_label() -> None:
+    text = page_of(
+        "\n\n建设美丽乡村 共享幸福生活", "全省农村人居环境持续改善", "卫生厕所普及率超过九成",
+        "本报记者 何小兵", "编者按", BODY_D, BODY_E,
+    )  # fmt: skip
+    page = split_page(text)
+    (a,) = page.articles
+    assert (a.kicker, a.headline, a.subheadline) == ("建设美丽乡村 共享幸福生活", "全省农村人居环境持续改善", "卫生厕所普及率超过九成")
+    assert a.intertitles == ["编者按"] and page.furniture == []
