@@ -100,8 +100,10 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Search counts stop here ("more than N"); facets are counted over at most this many matches.
-SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 10_000, minimum=100)
+# Searches the planner expects to match more than this show an estimated count ("约 N 篇"), and
+# their facets are counted over the newest FACET_SAMPLE matches (articles/paging.py).
+SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 2_000, minimum=100)
+FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

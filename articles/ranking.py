@@ -62,6 +62,9 @@ class RankedResults:
     def capped_count(self, cap: int) -> int:
         return self._matches().capped_count(cap)
 
+    def estimated_count(self) -> int:
+        return self._matches().estimated_count()
+
     def __len__(self) -> int:
         return self.count()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.db import models
 from django.db.models import Count, IntegerField, Prefetch, Q
@@ -101,6 +102,15 @@ class ArticleQuerySet(models.QuerySet):
         """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap))."""
         return self.order_by()[:cap].count()
 
+    def estimated_count(self) -> int:
+        """The planner's estimate of the count: one EXPLAIN, no rows read."""
+        plan = json.loads(self.order_by().values("id").explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def newest_ids(self, limit: int) -> ArticleQuerySet:
+        """The newest ``limit`` matches, as an id subquery (a sample for facets)."""
+        return self.newest().values("id")[:limit]
+
     def newest(self) -> ArticleQuerySet:
         return self.order_by(models.F("date").desc(nulls_last=True), "-id")
 
@@ -153,28 +163,25 @@ class ArticleQuerySet(models.QuerySet):
             "tier", models.F("date").desc(nulls_last=True), "-id"
         )
 
-    def facets(self, limit: int | None = None) -> dict[str, list[tuple]]:
+    def facets(self, sample: int | None = None) -> dict[str, list[tuple]]:
         """Counts by county, paper and year over this queryset (three grouped queries).
 
-        With ``limit``, over at most that many matching articles: the search page passes its
-        count cap, so a common term is summarised from a sample instead of every match.
+        With ``sample``, over the newest ``sample`` matches only: a common term is summarised
+        from its latest articles instead of reading every match.
         """
         from articles.models import ArticleCounty
 
-        base = self.order_by()
-        ids = base.values("id")
-        if limit is not None:
-            ids = ids[:limit]
-        sample = type(self)(self.model, using=self._db).filter(id__in=ids)
+        ids = self.newest_ids(sample) if sample else self.order_by().values("id")
+        rows = type(self)(self.model, using=self._db).filter(id__in=ids)
         counties = (
             ArticleCounty.objects.filter(article__in=ids)
             .values("county__code", "county__name")
             .annotate(n=Count("article", distinct=True))
             .order_by("-n", "county__code")[:30]
         )
-        papers = sample.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
+        papers = rows.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
         years = (
-            sample.filter(~Q(date=None))
+            rows.filter(~Q(date=None))
             .annotate(year=ExtractYear("date"))
             .values("year")
             .annotate(n=Count("id"))

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -62,8 +63,8 @@ def search(request: HttpRequest) -> HttpResponse:
         qs = params.filter(Article.objects.for_listing())
         page = _page(qs, params)
         if params.query:
-            sample = None if page.paginator.exact else page.paginator.cap
-            facets = params.filter(Article.objects.all(), ordered=False).facets(limit=sample)
+            sample = None if page.paginator.exact else settings.FACET_SAMPLE
+            facets = params.filter(Article.objects.all(), ordered=False).facets(sample=sample)
         needles = _needles(params)
         for article in page.object_list:
             article.snippet = _snippet(article, needles)
@@ -72,6 +73,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": params.q,
         "page": page,
         "facets": facets,
+        "facet_sample": settings.FACET_SAMPLE,
         "query_string": _query_string(request, drop="page"),
     }
     return render(request, "articles/search.html", context)
