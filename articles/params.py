@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping
 
+from django.conf import settings
+
 from articles.models import County
 from articles.query import ParsedQuery, QueryError, parse
 from articles.ranking import RankedResults
@@ -53,6 +55,17 @@ class SearchParams:
         if self.query:
             return RankedResults(qs, self.query)
         return qs.newest()
+
+
+    def facets(self, *, exact_count: bool) -> dict[str, list[tuple]] | None:
+        """The facets the search page shows: over every match when the count was exact, else
+        over the newest FACET_SAMPLE matches; None without a query."""
+        if not self.query:
+            return None
+        from articles.models import Article
+
+        sample = None if exact_count else settings.FACET_SAMPLE
+        return self.filter(Article.objects.all(), ordered=False).facets(sample=sample)
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

@@ -62,9 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if params.query or params.county or params.paper or params.prefecture:
         qs = params.filter(Article.objects.for_listing())
         page = _page(qs, params)
-        if params.query:
-            sample = None if page.paginator.exact else settings.FACET_SAMPLE
-            facets = params.filter(Article.objects.all(), ordered=False).facets(sample=sample)
+        facets = params.facets(exact_count=page.paginator.exact)
         needles = _needles(params)
         for article in page.object_list:
             article.snippet = _snippet(article, needles)

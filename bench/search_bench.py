@@ -654,17 +654,14 @@ def exact_count(params_in: dict[str, str]) -> int:
 
 
 def facets_runner(params_in: dict[str, str]) -> Callable[[], int] | None:
-    """The page's facet queries for this search (over the count cap's sample when the count is
-    capped, as the view does), or None when the page shows no facets (no query)."""
-    from articles.models import Article
-
+    """The page's facet queries for this search (``SearchParams.facets``, as the view runs them),
+    or None when the page shows no facets (no query)."""
     params, page = search_page(params_in)
     if not params.query:
         return None
-    sample = None if page.paginator.exact else page.paginator.cap
 
     def run() -> int:
-        facets = params.filter(Article.objects.all(), ordered=False).facets(limit=sample)
+        facets = params.facets(exact_count=page.paginator.exact)
         return len(facets["county"]) + len(facets["paper"]) + len(facets["year"])
 
     return run
@@ -942,7 +939,7 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     print(f"\n[3] query latency, warm cache, one client: {args.reps} runs per search query "
           f"(stopping early past {args.query_budget:.0f} s, min 5), {args.like_reps} per LIKE query")
     print("    page   = what articles.views.search runs for page 1: read_params, params.filter(for_listing()),")
-    print("             get_page (count capped at SEARCH_COUNT_CAP) and the first 20 rows with their prefetches")
+    print("             get_page (exact count below SEARCH_COUNT_CAP, else the planner's estimate) and the first 20 rows with their prefetches")
     print("    facets = the page's facets (county, paper, year; over the capped sample when the count is capped)")
     print("    exact count = params.filter(ordered=False).count(), every match counted (3 runs)")
     print("    LIKE   = naive baseline: count(*) + first 20 by date, (headline || body) LIKE '%term%' per term")

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.chars import CJK_CHARS, TERMINAL
-from ingest.names import COMPOUND_SURNAMES, ROLE_RE, clean_names, strict_name_list
+from ingest.names import COMPOUND_SURNAMES, ROLE_RE, clean_names, has_surname, is_name, strict_name_list
 
 _C = CJK_CHARS
 _OPEN = r"[(（〔\[【]"
@@ -36,15 +36,18 @@ _LEAD_RE = re.compile(
     r"\s*(?P<head>"
     rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{0,6}}(?:日报|晚报|早报|商报)|[{_C}]{{2,6}}报)讯(?:\s*[】\]])?"
     rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
-    rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?电"
+    rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?[电讯]"
     r")"
     rf"(?P<paren>\s*{_OPEN}{_PAREN_BODY}{_CLOSE})?"
 )
 # A byline on a line of its own: optional box marker, role words, names.
 _MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
+# Role words may be followed by a colon (`记者：梁嘉敏`), and several role groups may share one
+# line, each behind its own marker (`□ 本报记者 钱 峰 □ 本报通讯员 林晓燕`).
 _STANDALONE_RE = re.compile(
-    rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜]{{2,40}})\s*"
+    rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜:：{_MARKER[1:-1]}]{{2,58}})\s*"
 )
+_NAME_GLUE_RE = re.compile(rf"[\s、，,·/／|｜:：{_MARKER[1:-1]}]")
 _REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写|文\s*[/／]\s*图|图\s*[/／]\s*文)\s*$")
 # A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
 _PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
@@ -52,7 +55,7 @@ _PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
 _TRAILING_PAREN_RE = re.compile(rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<group>{_OPEN}{_PAREN_BODY}{_CLOSE})\s*$")
 # Sources: `据《山西日报》`, `据新华社`, `来源：人民网`, `(据新华社)`, `（本报综合）`.
 _SOURCE_CORE = (
-    r"(?:据(?!悉|了解|介绍|统计|报道|称|说)|来源[:：]\s*|稿件来源[:：]\s*|转自|摘自|选自)\s*"
+    r"(?:据(?!悉|了解|介绍|统计|报道|称|说)|(?:稿件|数据|资料)?来源[:：]\s*|转自|摘自|选自)\s*"
     rf"(?:《[^《》\n]{{1,30}}》|[{_C}A-Za-z]{{2,16}})"
     r"(?:\s*(?:[0-9０-９]{1,4}\s*年)?\s*(?:[0-9０-９]{1,2}\s*月)?\s*(?:[0-9０-９]{1,2}\s*日)?)?"
     r"(?:\s*(?:报道|消息|电|讯|文|微信公众号|客户端))?"
@@ -76,7 +79,13 @@ _DRAWN_BY_RE = re.compile(rf"\s*(?P<names>[{_C}·][\s{_C}·、，,]{{1,20}}?)\s+
 _CREDIT_TAIL_RE = re.compile(
     rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)\s*(?:摄影?|供图|/摄)\s*$"
 )
-_CREDIT_HEAD_RE = re.compile(r"\s*(?:摄影|图片|供图|制图|图)\s*[:：/／]\s*(?P<names>[^\n]{1,40}?)\s*$")
+# A credit word before the names: `制图：高 妍`, `插图：程 远`, `图/广州日报记者：陈 忧`, `摄影/…`.
+_CREDIT_WORD = r"(?:摄影|图片|供图|制图|插图|漫画|绘图|图|摄)"
+_CREDIT_HEAD_RE = re.compile(rf"\s*{_CREDIT_WORD}\s*[:：/／]\s*(?P<names>[^\n]{{1,40}}?)\s*$")
+# The same at the end of a caption, after its words: `…观看飘色巡游。 图/…记者：陈 忧`,
+# `…月度出口量 数据来源：… 制图：高 妍`. It starts the line or follows a space or a sentence end.
+_TRAILING_CREDIT_HEAD_RE = re.compile(rf"(?:^|(?<=[\s{TERMINAL}])){_CREDIT_WORD}\s*[:：/／]")
+MAX_TRAILING_CREDIT = 40
 _STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|新华社发|视觉中国|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
 _CAPTION_MARKS = "▲△▼▽↑↓←→◀▶"
 # Captions that say which picture they describe: `图为…`, `上图：…`, `图①…`.
@@ -103,14 +112,71 @@ class CaptionParts:
 
 
 def parse_lead(text: str) -> Lead | None:
-    """The `本报讯…` / dateline lead opening ``text``, if any."""
+    """The `本报讯…` / dateline lead opening ``text``, if any.
+
+    The names follow in brackets (`本报讯(记者 韩笑)`) or, in some papers, bare and separated by
+    spaces from the body they run into (`本报北京9月15日讯 记者 赵婕 最高人民检察院…`)."""
     m = _LEAD_RE.match(text)
     if m is None:
         return None
     paren = m.group("paren") or ""
-    names = clean_names(paren[1:-1].strip()) if paren else []
-    printed = text[m.start("head") : m.end()].strip()
-    return Lead(text=printed, names=names, rest=text[m.end() :].strip())
+    end = m.end()
+    if paren:
+        names = clean_names(paren[1:-1].strip())
+    else:
+        inline = _inline_byline(text, end)
+        names, end = inline if inline is not None else ([], end)
+    printed = text[m.start("head") : end].strip()
+    return Lead(text=printed, names=names, rest=text[end:].strip())
+
+
+_TOKEN_RE = re.compile(r"\S+")
+MAX_INLINE_TOKENS = 8  # role words and names of an inline byline: `记者 钱峰 通讯员 吴 佳`
+
+
+def _inline_byline(text: str, start: int) -> tuple[list[str], int] | None:
+    """Names of role groups printed bare after a lead (`记者 钱峰 通讯员 吴 佳 近日，…`) and
+    where the body starts; None when no role word with a name follows the lead.
+
+    Each token must be role words, a name (with a known surname, so the body's first word is
+    not taken for one), or a single character that, with the next one, is a spaced name
+    (`吴 佳`). The first other token starts the body."""
+    tokens = [(t.group(), t.start()) for t in _TOKEN_RE.finditer(text, start, start + 80)][:MAX_INLINE_TOKENS + 1]
+    names: list[str] = []
+    end = start
+    k = 0
+    had_role = False
+    while k < len(tokens):
+        token, at = tokens[k]
+        role = ROLE_RE.match(token)
+        if role is not None:
+            rest = token[role.end() :].lstrip(":：")
+            if rest and not _inline_name(rest):
+                break  # `记者从…获悉`: the body, opened by a role word
+            had_role = True
+            if rest:
+                names.append(rest)
+        elif not had_role:
+            break
+        elif _inline_name(token):
+            names.append(token)
+        elif (
+            len(token) == 1 and k + 1 < len(tokens) and len(tokens[k + 1][0]) == 1
+            and _inline_name(token + tokens[k + 1][0])
+        ):
+            names.append(token + tokens[k + 1][0])
+            k += 1
+        else:
+            break
+        end = tokens[k][1] + len(tokens[k][0])
+        k += 1
+    if not names or k == len(tokens) and end < len(text):
+        return None  # no name, or the tokens ran out before the body: not a byline we can read
+    return names, end
+
+
+def _inline_name(token: str) -> bool:
+    return is_name(token) and has_surname(token)
 
 
 def parse_standalone_byline(text: str) -> list[str] | None:
@@ -145,11 +211,13 @@ def _role_names(body: str) -> list[str] | None:
     if ROLE_RE.match(body) is None:
         return None
     names = clean_names(body)
+    if names and not has_surname(names[0]):
+        return None  # `记者：您好`: an interview line, not a name
     leftover = ROLE_RE.sub("", body)
     for name in names:
         leftover = leftover.replace(name, "", 1)
     # layout spaces inside names (`常 奇`) leave single characters behind when replaced one by one
-    leftover = re.sub(r"[\s、，,·/／|｜]", "", leftover)
+    leftover = _NAME_GLUE_RE.sub("", leftover)
     if leftover and not all(any(ch in n for n in names) for ch in leftover):
         return None
     return names
@@ -184,6 +252,14 @@ def parse_source_line(text: str) -> str | None:
         return None
     m = _SOURCE_LINE_RE.fullmatch(text) or _EDITION_RE.fullmatch(text)
     return text.strip() if m else None
+
+
+_DATA_SOURCE_RE = re.compile(r"\s*[(（]?\s*(?:数据|资料)来源[:：]")
+
+
+def is_data_source(text: str) -> bool:
+    """`数据来源：国家统计局`: where a chart's or a data box's figures come from."""
+    return _DATA_SOURCE_RE.match(text) is not None
 
 
 def is_edition_line(text: str) -> bool:
@@ -263,6 +339,11 @@ def split_caption(text: str) -> CaptionParts | None:
             words, names, printed = cut
             words = _CAPTION_MARK_RE.sub("", words, count=1).strip()
             return CaptionParts(text=words, credit=" ".join(names), names=names, printed=printed)
+    head_cut = _credit_head_cut(stripped)
+    if head_cut is not None:
+        words, names, printed = head_cut
+        words = _CAPTION_MARK_RE.sub("", words, count=1).strip()
+        return CaptionParts(text=words, credit=" ".join(names), names=names, printed=printed)
     if stripped[0] in _CAPTION_MARKS:
         mark = _CAPTION_MARK_RE.match(stripped)
         if mark is not None and mark.end() < len(stripped):
@@ -275,6 +356,22 @@ def split_caption(text: str) -> CaptionParts | None:
             names = clean_names(m.group("names"))
             return CaptionParts(text="", credit=" ".join(names) or m.group("names"), names=names, printed=stripped)
     return None
+
+
+def _credit_head_cut(text: str) -> tuple[str, list[str], str] | None:
+    """Split caption words from a trailing credit opened by its credit word (`图/…`, `制图：…`)."""
+    window = max(0, len(text) - MAX_TRAILING_CREDIT)
+    if "图" not in text[window:] and "摄" not in text[window:]:
+        return None  # the cheap test: prose lines end in neither
+    last = None
+    for m in _TRAILING_CREDIT_HEAD_RE.finditer(text, window):
+        last = m
+    if last is None or last.start() == 0:
+        return None
+    names = parse_credit_line(text[last.start() :])
+    if not names:
+        return None
+    return text[: last.start()].strip(), names, text[last.start() :].strip()
 
 
 def _credit_cut(text: str) -> tuple[str, list[str], str] | None:

@@ -13,7 +13,8 @@ What is matched
   惠民, 新建 ...), too generic (城区 -> 城, 新城, 市中), a development zone's, or shared with a
   prefecture or province name (恩施, 承德 -> the prefecture).  A short must also sit on a word
   boundary of a jieba segmentation of its surroundings, so 高平 is not read out of 提高平台 nor
-  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check.
+  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check.  A short
+  right before 政策/补贴/资金… qualifies that noun (惠农政策) and names no place.
 * ``street`` -- a township or street (楚侯乡, 北坛街道, 潞城镇): names ending in 镇, 乡, 街道 or
   苏木 of three characters or more, which must start on a word boundary (对于城镇 is no 于城镇).
 * prefectures (晋中市, 运城, 恩施州) and provinces (山西省, 山西) are matched too, as evidence
@@ -154,6 +155,9 @@ COMMON_WORD_PREFECTURE_STEMS = frozenset({"来宾", "安康", "朝阳", "普洱"
 COMMON_WORD_STREETS = frozenset({"小城镇", "小村镇", "于城镇"})
 # A township hit directly followed by one of these is a word straddling its end (幸福乡|村).
 _STREET_TAIL_WORDS = frozenset({"乡村", "乡亲", "乡土", "乡愁", "乡情", "乡音", "乡贤", "镇化"})
+# A short name right before one of these nouns is an everyday word qualifying it (惠农政策 "policies
+# that benefit farmers", 富民资金): a place is not said to have policies or subsidies by its short.
+_MODIFIED_NOUNS = ("政策", "补贴", "资金", "举措", "措施", "贷款", "保险", "红利")
 _STREET_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BOUNDARY_WINDOW = 6  # characters of context segmented around a hit
@@ -451,6 +455,22 @@ class Gazetteer:
                 return None  # 运城市介休市: the prefix does not contain the county
         return self._counties[code]
 
+    def is_place_name(self, text: str) -> bool:
+        """True when ``text`` is only division names: 荔湾, 建始县, 湖北建始, 四川巴中巴州区.
+
+        The splitter asks this of the words before a title's colon (`荔湾：龙舟起水迎端午`): a
+        place there is the title's kicker."""
+        key = _SPACES.sub("", text.strip())
+        if len(key) < 2:
+            return False
+        pattern = self._patterns.get(key)
+        if pattern is not None:
+            return not pattern.needs_prefix  # 城区, 新县 alone are ordinary words
+        hits = self._scan(key)
+        return (
+            bool(hits) and hits[0].start == 0 and hits[-1].end == len(key) and all(h.follows for h in hits[1:])
+        )
+
     # -- matching --------------------------------------------------------------------------
 
     def find(self, text: str, hint_prefectures: Sequence[str] = ()) -> list[Mention]:
@@ -592,6 +612,8 @@ class Gazetteer:
                 continue
             if pattern.kind == STREET and not _street_ok(compact, start, end):
                 continue
+            if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
+                continue  # 惠农政策, 富民补贴: the short is a word qualifying the noun, no place
             taken[start:end] = b"\x01" * (end - start)
             chosen.append(candidate)
         chosen.sort()

@@ -18,6 +18,8 @@ its neighbours; this module only says what a line *looks like*:
 * ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`);
 * ``BODY``      anything else: prose.
 
+``VERSE`` (a poem's line) is never given here: only a line's neighbours show it (the splitter).
+
 Blank lines are not kept as lines; the number of blank lines before each line is (``gap``): a
 run of several blank lines marks where the extractor skipped an image.
 """
@@ -25,6 +27,7 @@ run of several blank lines marks where the extractor skipped an image.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,6 +47,7 @@ class LineKind(StrEnum):
     TITLE = "title"
     BODY = "body"
     JUMP = "jump"  # `（下转第2版）` / `（上接第1版）`: the story continues on another page
+    VERSE = "verse"  # a line of a poem: a paragraph of its own, never joined (set by the splitter)
 
 
 @dataclass
@@ -80,20 +84,22 @@ _PLACE_RE = re.compile(
     rf"[{CJK_CHARS}]{{1,24}}(?:省|市|县|区|镇|乡|村|街道|社区|局|委|办|厅|院|所|站|队|部|中心|公司|集团|"
     r"学校|中学|小学|大学|医院|银行|党委|党支部|党总支|政府|旗|州|盟|园区|开发区|管委会|示范区)"
 )
-# Jump lines: the story is continued on (下转) or from (上接) another page.
+# Jump lines: the story is continued on (下转, 转, 转至) or from (上接, 紧接, 接, 续) another page,
+# named by number (`第4版`, `A2版`, `4版`) or as the page before or after (`接上版`, `转下页`).
+_JUMP_FROM_WORDS = r"(?:上接|紧接|承接|接|续)"
+_JUMP_TO_WORDS = r"(?:下转|转至|转到|转)"
+_JUMP_PAGE = r"(?:第\s*)?(?:[0-9０-９一二三四五六七八九十A-Za-z]{1,3}|[上下前后]一?)\s*(?:版|页|面)"
 JUMP_RE = re.compile(
-    r"[(（【\[]?\s*(?:下转|上接|转|接|续)(?:第)?\s*[0-9０-９一二三四五六七八九十A-Za-z]{1,3}\s*(?:版|页)"
-    r"(?:\s*[)）】\]])?"
+    rf"[(（【〔\[]?\s*(?:{_JUMP_TO_WORDS}|{_JUMP_FROM_WORDS})\s*{_JUMP_PAGE}"
+    r"(?:\s*[)）】〕\]])?"
 )
 # A jump to another page printed at the end of the story's last line: `…有了服务中心，（下转第6版）`.
-_TRAILING_JUMP_RE = re.compile(
-    r"[(（【\[]\s*(?:下转|转)(?:第)?\s*[0-9０-９一二三四五六七八九十A-Za-z]{1,3}\s*(?:版|页)\s*[)）】\]]\s*$"
-)
+_TRAILING_JUMP_RE = re.compile(rf"[(（【〔\[]\s*{_JUMP_TO_WORDS}\s*{_JUMP_PAGE}\s*[)）】〕\]]\s*$")
 # Numbered intertitles: `一、…`, `（一）…`, `1.…`, `1、…`. The number's punctuation is not prose.
 _NUMBERING_RE = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}(?:[、．]|\.(?!\d)))")
 # A signature line ends with a full date (`县住房和城乡建设局  2025年11月1日`): not a title.
 _ENDS_WITH_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_JUMP_FROM_RE = re.compile(r"[(（【\[]?\s*(?:上接|接|续)")
+_JUMP_FROM_RE = re.compile(rf"[(（【〔\[]?\s*{_JUMP_FROM_WORDS}")
 MAX_PLACE_CHARS = 16
 _SLOGAN_START_RE = re.compile(
     r"(?:创建|建设|打造|推进|推动|争创|争当|争做|深化|加快|坚持|全力|聚焦|助力|奋力|喜迎|庆祝|学习|贯彻|弘扬|践行|"
@@ -158,6 +164,33 @@ def is_column_label(text: str) -> bool:
     last_part = core if all(len(p) == 1 for p in parts) else parts[-1]
     # a two-part label (`经济 资讯`) is still a label when its last part is
     return bool(_COLUMN_SUFFIX_RE.search(last_part)) and (len(core) <= 6 or " " in text.strip())
+
+
+# Words that end the name of a recurring column but rarely a headline (`灵山随笔`, `以案说法`,
+# `书香`, `法治视点`). On its own such a line may still be an intertitle (`法官说法` over prose);
+# right above a headline that opens a story it is the story's column label.
+_LABEL_SUFFIX_RE = re.compile(
+    r"(?:随笔|说法|书香|视点|观察|时评|速览|动态|资讯|之窗|专栏|札记|手记|杂记|漫笔|随想|随感|书评|影评|茶座|夜话|"
+    r"闲话|讲堂|释法|普法|文苑|诗苑|诗页|书屋|书架|悦读|品读|荐书|纪事|见闻|走笔|写真|剪影|掠影|风采|心语|絮语|"
+    r"视窗|直击|探访|纪实|人物|故事|一线|前沿|警示|提醒|关注|聚焦)$"
+)
+MAX_LABEL_CHARS = 6
+MAX_BARE_LABEL_CHARS = 3  # `书香`, `关注`: a line this short over a headline is a label or a place
+
+
+def reads_as_label(text: str, is_place_name: Callable[[str], bool]) -> bool:
+    """A short line right above a headline: a column label, unless it names a place (a kicker).
+
+    ``is_place_name`` answers for names without an administrative suffix (`北京`, `荔湾`)."""
+    core = compact(text)
+    if len(core) > MAX_LABEL_CHARS or CLAUSE_PUNCT_RE.search(core) or not CJK_WORD_RE.fullmatch(core):
+        return False
+    if is_place(core) or is_place_name(core):
+        return False
+    return len(core) <= MAX_BARE_LABEL_CHARS or _LABEL_SUFFIX_RE.search(core) is not None
+
+
+CJK_WORD_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def is_place(text: str) -> bool:

@@ -36,18 +36,21 @@ COMPOUND_SURNAMES = (
 )
 
 # Role words that precede names in bylines and credits, longest first so `特约通讯员` wins.
-# The outlet may be any paper (`晚报记者`, `北京日报记者`, `县融媒体中心记者`); the rank any of
-# the usual ones (`特派记者`, `首席记者`, `见习记者`); `评论员` signs editorials (`本报评论员`).
-# None of these words may ever come out as a name.
+# The outlet may be any paper (`晚报记者`, `北京日报记者`, `县融媒体中心记者`), also with the
+# name of its news app after it (`广州日报新花城记者`: up to four characters between the paper
+# and the role word); the rank any of the usual ones (`特派记者`, `首席记者`, `见习记者`);
+# `评论员` signs editorials (`本报评论员`). None of these words may ever come out as a name.
 ROLE_RE = re.compile(
-    r"(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报"
-    r"|[\u4e00-\u9fff]{0,6}?(?:日报|晚报|早报|都市报|商报|报社|融媒体中心|电视台|广播电视台))?"
+    r"(?:(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报"
+    r"|[\u4e00-\u9fff]{0,6}?(?:日报|晚报|早报|都市报|商报|报社|融媒体中心|电视台|广播电视台))"
+    r"[\u4e00-\u9fff]{0,4}?)?"
     r"(?:驻[\u4e00-\u9fff]{1,4})?"
     r"(?:首席|特约|特派|实习|见习|融媒体?|全媒体|资深|主任|主笔)?"
     r"(?:摄影记者|记者|通讯员|实习生|评论员|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
     r"|文\s*[/／|｜]\s*图|图\s*[/／|｜]\s*文|文字|[文图]\s*[/／|｜:：]"
 )
-_SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜]+")
+# list punctuation, and the box markers that open each role group of a byline (`□ 记者 … □ …`)
+_SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜□■◇◆○●★☆]+")
 _NAME_RE = re.compile(f"[{CJK_CHARS}][{CJK_CHARS}·•]{{0,5}}")
 
 

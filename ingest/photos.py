@@ -4,7 +4,8 @@ A photo credit on a line of its own (`记者 张文慧 摄`) closes the text of 
 it decides what it is:
 
 * a short title set off by an image gap (several blank lines) and some text: a photo story with a
-  headline (`市区龙凤南大街一角` + text + credit);
+  headline (`市区龙凤南大街一角` + text + credit); so is a title with the picture right under it
+  (title, image gap, text, credit) when no prose follows the credit, even right under a brief;
 * two or more paragraphs after an image gap, no title: a photo story without a headline;
 * one paragraph: the caption of the picture in the story around it;
 * a title right above the credit and nothing else: with the picture between them (an image gap)
@@ -105,6 +106,7 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
         k = c - 1
         members: list[int] = []
         head: int | None = None
+        picture_under_head = False  # the image gap is between the title and the caption words
         while k > taken_until:
             prev = lines[k]
             if prev.kind in (LineKind.BODY, LineKind.CAPTION):
@@ -113,6 +115,7 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
                     # the picture is above the caption: a title right above it is the headline
                     if k - 1 > taken_until and lines[k - 1].kind == LineKind.TITLE:
                         head = k - 1
+                        picture_under_head = True
                     break
                 k -= 1
                 continue
@@ -131,7 +134,11 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
         if paragraphs > MAX_PHOTO_PARAGRAPHS:
             run = _last_paragraph_caption(lines, members, c, image_gap)
         elif head is not None and (
-            _set_apart(lines, head, image_gap) or (dense and paragraphs <= DENSE_PHOTO_PARAGRAPHS)
+            _set_apart(lines, head, image_gap)
+            or (dense and paragraphs <= DENSE_PHOTO_PARAGRAPHS)
+            # title, picture, caption words, credit, and no prose after: a photo story, even
+            # right under a brief (an intertitle over a picture has its story go on below)
+            or (picture_under_head and not _story_goes_on(lines, c))
         ):
             run = PhotoRun(RunKind.STORY, head, c, True)
         elif lines[members[0]].gap >= image_gap and paragraphs >= 2 and head is None:
@@ -144,14 +151,18 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
     return runs
 
 
+def _story_goes_on(lines: list[Line], c: int) -> bool:
+    """Prose right under the credit: the picture sits inside a story that continues."""
+    return c + 1 < len(lines) and lines[c + 1].kind == LineKind.BODY
+
+
 def _title_over_credit(lines: list[Line], c: int, taken_until: int, image_gap: int) -> PhotoRun | None:
     """A title right above a credit, no caption words: a cartoon (picture between them) or a
     chart title (no picture between: the chart is under its credit)."""
     if lines[c].kind != LineKind.CREDIT or c - 1 <= taken_until or lines[c - 1].kind != LineKind.TITLE:
         return None
     # a chart sits inside a story: its prose goes on under the credit
-    story_goes_on = c + 1 < len(lines) and lines[c + 1].kind == LineKind.BODY
-    if lines[c].gap >= image_gap or not story_goes_on:
+    if lines[c].gap >= image_gap or not _story_goes_on(lines, c):
         return PhotoRun(RunKind.STORY, c - 1, c, True)
     return PhotoRun(RunKind.CAPTION, c - 1, c, False)
 

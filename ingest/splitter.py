@@ -67,6 +67,7 @@ from ingest.lines import (
     is_slogan,
     may_be_title,
     numbering,
+    reads_as_label,
     split_trailing_jump,
 )
 from ingest.model import (
@@ -81,7 +82,7 @@ from ingest.model import (
 )
 from ingest.photos import PhotoRun, RunKind, find_photo_runs, image_gap_of, is_stock_credit, typical_gap
 from ingest.repair import continues, join_fragments, normalize_title
-from ingest.titles import Title, assign_roles, looks_like_kicker_form
+from ingest.titles import Title, assign_roles, is_place_name, looks_like_kicker_form
 
 MIN_BODY_CHARS = 60  # shorter bodies are flagged as unusually short
 MAX_BODY_CHARS = 12000  # longer bodies are flagged: probably two stories glued together
@@ -156,6 +157,7 @@ class _Splitter:
         self.lines = lines
         self.image_gap = image_gap_of(lines)
         _promote_titles(lines)
+        _mark_verse(lines)
         _mark_uncredited_captions(lines, self.image_gap)
         self.photo_runs: dict[int, PhotoRun] = find_photo_runs(lines)
         # Where the extractor puts a blank line between lines, two title lines with no blank
@@ -180,7 +182,7 @@ class _Splitter:
             if kind in (LineKind.TITLE, LineKind.COLUMN):
                 i = self._title_block(i)
                 continue
-            self._single(self.lines[i])
+            self._single(self.lines[i], i)
             i += 1
         self._flush_pending_section()
         for draft in self.drafts:
@@ -188,7 +190,7 @@ class _Splitter:
         articles = [_finish(d) for d in self.drafts if d.lines]
         return Page(articles=articles, furniture=sorted(self.furniture, key=lambda f: f.line))
 
-    def _single(self, line: Line) -> None:
+    def _single(self, line: Line, index: int) -> None:
         kind = line.kind
         if kind == LineKind.LEAD:
             self._lead(line)
@@ -199,13 +201,15 @@ class _Splitter:
         elif kind == LineKind.PAREN:
             self._closing(line, line.text, list(line.names))
         elif kind == LineKind.SOURCE:
-            self._source(line)
+            self._source(line, index)
         elif kind == LineKind.CAPTION:
             self._caption(line)
         elif kind == LineKind.CREDIT:
             self._credit(line)
         elif kind == LineKind.JUMP:
             self._jump(line)
+        elif kind == LineKind.VERSE:
+            self._verse(line)
         else:  # FURNITURE
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
             if self.cur is not None and _EDITOR_LINE_RE.search(line.text):
@@ -302,6 +306,14 @@ class _Splitter:
             draft.closed = True
             draft.joinable = False
 
+    def _verse(self, line: Line) -> None:
+        """A poem's line is a paragraph of its own: verse lines end without punctuation, but
+        they are not a sentence broken by a column."""
+        draft = self._open_for_body()
+        draft.lines.add(line.no)
+        draft.blocks.append((BlockKind.PARAGRAPH, _Para([line.text], [line.no])))
+        draft.joinable = False
+
     def _standalone_byline(self, line: Line) -> None:
         draft = self.cur
         if draft is not None and not draft.closed and not draft.has_body:
@@ -373,10 +385,15 @@ class _Splitter:
         self.cur = new
         return new
 
-    def _source(self, line: Line) -> None:
+    def _source(self, line: Line, index: int) -> None:
         draft = self.cur
         if draft is None:
             self.furniture.append(Furniture(line.no, FurnitureKind.OTHER, line.text))
+            return
+        if bylines.is_data_source(line.text) and self._next_content_kind(index + 1) == LineKind.BODY:
+            # `数据来源：…` under a chart inside a story: a note on the chart, the story goes on
+            draft.captions.append(Caption(text=line.text, credit="", lines=[line.no]))
+            draft.lines.add(line.no)
             return
         if not bylines.is_edition_line(line.text):
             # another paper's source under a story of our own: a second story began above.
@@ -493,6 +510,9 @@ class _Splitter:
         titles = [u for u in units if not u.column]
         opens = after in _OPENING_KINDS
         cur = self.cur
+        if not opens and _is_figure_list(titles):
+            self._figure_box(columns, titles, at_page_top)
+            return
         if not titles:
             # a column label alone labels whatever comes next
             self._set_pending_section(columns)
@@ -552,6 +572,18 @@ class _Splitter:
         cur.lines.update(lines)
         cur.joinable = False
 
+    def _figure_box(self, columns: list[_Unit], titles: list[_Unit], at_page_top: bool) -> None:
+        """A data box (`8月份国民经济主要指标` over one figure a line): a story of its own, the
+        first line its headline, each figure line a paragraph."""
+        self._start_article(columns + titles[:1], at_page_top)
+        draft = self.cur
+        assert draft is not None
+        for unit in titles[1:]:
+            for text, no in zip(unit.texts, unit.lines):
+                draft.blocks.append((BlockKind.PARAGRAPH, _Para([text], [no])))
+                draft.lines.add(no)
+        draft.joinable = False
+
     def _set_pending_section(self, columns: list[_Unit]) -> None:
         """The first column label labels the next story; any further label is furniture."""
         for unit in columns:
@@ -603,6 +635,10 @@ class _Splitter:
     def _start_article(self, units: list[_Unit], at_page_top: bool) -> None:
         columns = [u for u in units if u.column]
         titles = [u for u in units if not u.column]
+        if len(titles) >= 2 and reads_as_label(titles[0].text, is_place_name):
+            # a short line over the headline that names no place: the column (`灵山随笔`, `书香`)
+            titles[0].column = True
+            columns.append(titles.pop(0))
         # lines above a place kicker head no story (`打好森林防火人民战争` / `市交通运输局` / …)
         for k in range(1, len(titles) - 1):
             if is_place(titles[k].text):
@@ -638,6 +674,64 @@ def _promote_titles(lines: list[Line]) -> None:
             line.kind = LineKind.TITLE
         if line.kind not in _SKIPPABLE_KINDS:
             next_kind = line.kind
+
+
+MIN_VERSE_LINES = 4  # fewer short lines under a byline are rather a short story's paragraphs
+MAX_VERSE_CHARS = 20
+_VERSE_KINDS = (LineKind.TITLE, LineKind.BODY)
+
+
+def _mark_verse(lines: list[Line]) -> None:
+    """A poem: under its title and author (`信江谣` / `□ 叶 舟`), a run of short lines that
+    mostly end without punctuation. Each is a verse line (a paragraph of its own), not a title
+    and not half of a broken sentence. When the next piece's byline follows the run, its last
+    line (and a `——` line above that) is that piece's title, not verse."""
+    k = 1
+    while k < len(lines):
+        if not (lines[k].kind == LineKind.BYLINE and lines[k - 1].kind == LineKind.TITLE):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(lines) and lines[end].kind in _VERSE_KINDS and _verse_like(lines[end].text):
+            end += 1
+        run = lines[k + 1 : end]
+        if end < len(lines) and lines[end].kind in _OPENING_KINDS and run:
+            titled = 2 if len(run) >= 2 and _is_subheadline(run[-1].text) else 1
+            run = run[:-titled]
+        unpunctuated = sum(1 for line in run if not ends_sentence(line.text))
+        if len(run) >= MIN_VERSE_LINES and unpunctuated * 2 >= len(run) and not _column_width(run):
+            for line in run:
+                line.kind = LineKind.VERSE
+        k = end
+
+
+COLUMN_WIDTH_SHARE = 0.75
+
+
+def _column_width(run: list[Line]) -> bool:
+    """Most lines as long as the longest: prose extracted line by line from a narrow column,
+    cut at the column's width. Verse lines end where the poet ends them, at varying lengths."""
+    lengths = [len(compact(line.text)) for line in run]
+    widest = max(lengths)
+    return sum(1 for n in lengths if n >= widest - 1) >= COLUMN_WIDTH_SHARE * len(lengths)
+
+
+def _verse_like(text: str) -> bool:
+    """Short, and at most one clause: `停下来，数一数千年的帆`."""
+    core = compact(text)
+    return len(core) <= MAX_VERSE_CHARS and SENTENCE_END_INSIDE_RE.search(core, 0, len(core) - 1) is None
+
+
+MIN_FIGURE_LINES = 3
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _is_figure_list(titles: list[_Unit]) -> bool:
+    """A headline over three or more lines that each give a figure (`规模以上工业增加值同比增长
+    5.2%`): a data box, not a title block (a title has at most three lines)."""
+    items = [text for unit in titles[1:] for text in unit.texts]
+    # the figure is in the wording, not in an item's number (`1.加强管网改造` is an intertitle)
+    return len(items) >= MIN_FIGURE_LINES and all(_DIGIT_RE.search(text, numbering(text)) for text in items)
 
 
 def _units(lines: list[Line], merge_adjacent: bool) -> list[_Unit]:

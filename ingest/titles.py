@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.lines import is_place
+from ingest.lines import is_place, is_slogan
 from ingest.repair import normalize_title
 
 _COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S.*)")
@@ -27,11 +27,35 @@ PROVINCE_SHORTS = frozenset(
 )
 
 
+# Scenic places and landmarks head stories like divisions do (`巴山大峡谷:“红叶季”提前预热`).
+_LANDMARK_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,10}(?:峡谷|景区|风景区|古镇|古城|古村|湿地|草原|森林公园|国家公园|水库|新区|港区|自贸区)"
+)
+MAX_COLON_KICKER_CHARS = 12
+
+
+def is_place_name(text: str) -> bool:
+    """A place named without an administrative suffix: `北京`, `荔湾`, `湖北建始`."""
+    return text in PROVINCE_SHORTS or (
+        len(text) <= MAX_COLON_KICKER_CHARS and CJK_WORD_RE.fullmatch(text) is not None and _gazetteer_place(text)
+    )
+
+
 def _is_colon_kicker(text: str) -> bool:
-    return is_place(text) or text in PROVINCE_SHORTS
+    """The words before a title's colon name a place: a division (`山西省沁源县`, `北京`, `荔湾`,
+    `湖北建始`, as the gazetteer knows them) or a landmark (`巴山大峡谷`). Anything else before
+    a colon (`法院：…`, `织密矩阵：…`) is part of the headline."""
+    return is_place(text) or _LANDMARK_RE.fullmatch(text) is not None or is_place_name(text)
 
 
-SUBHEAD_SHORTER_BY = 4  # a second line this much shorter than the first is a subheadline
+CJK_WORD_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _gazetteer_place(text: str) -> bool:
+    # imported here: the gazetteer is loaded once, and only when a title has a colon at all
+    from ingest.gazetteer import Gazetteer
+
+    return Gazetteer.default().is_place_name(text)
 
 
 def _length(text: str) -> int:
@@ -69,15 +93,42 @@ def assign_roles(units: list[str]) -> Title:
         return split_one_line(units[0])
     if len(units) == 2:
         first, second = units
-        if _SUBHEAD_MARK_RE.match(second):
-            return Title(headline=first, subheadline=second)
-        # the main headline is the longest line: a kicker leads into it (`兴县`, `龙凤河焕新蝶变`),
-        # a subheadline under it explains it (`我市召开安全生产工作会议` / `李某出席并讲话`)
-        if not is_place(first) and _length(first) >= _length(second) + SUBHEAD_SHORTER_BY:
+        if _second_line_is_subheadline(first, second):
             return Title(headline=first, subheadline=second)
         return Title(kicker=first, headline=second)
     kicker, headline = units[0], units[1]
     return Title(kicker=kicker, headline=headline, subheadline=" ".join(units[2:]))
+
+
+# A headline names its subject first (`我市供热管网…`, `全国秋冬种…`): the line above it is a kicker.
+_SUBJECT_START_RE = re.compile(r"(?:我|全|本)(?:市|省|县|区|州|国|镇|乡)")
+_DETAIL_RE = re.compile(r"[，,、；;]|\d")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _second_line_is_subheadline(first: str, second: str) -> bool:
+    """Two title lines: headline + subheadline, or kicker + headline? There are no font sizes in
+    the text, so the lines' wording decides, strongest sign first:
+
+    * a dash opens a subheadline (`——来自兴县的调查报告`);
+    * a place (`兴县`), a slogan (`抓好秋冬种 夯实丰收基础`, `创建…`) or a line followed by a
+      headline that names its subject (`我市…`, `全国…`) is a kicker;
+    * a second line that gives details, a figure or a clause (`一年来化解纠纷1.2万余件`,
+      `冷链专线次日达，果农…`) where the first gives none, explains the headline above it;
+    * otherwise the main headline is the longer line: a short line leads into a longer one
+      (`龙凤河焕新蝶变`), a line as long or longer is the headline itself.
+    """
+    if _SUBHEAD_MARK_RE.match(second):
+        return True
+    if is_place(first) or is_slogan(first) or _SUBJECT_START_RE.match(second):
+        return False
+    if " " in first and " " not in second:
+        return False  # a two-part slogan (`稳链强链 向“新”发力`) over a one-part headline
+    if _DETAIL_RE.search(second) and not _DETAIL_RE.search(first):
+        return True
+    if _DIGIT_RE.search(second) and not _DIGIT_RE.search(first):
+        return True
+    return _length(first) >= _length(second)
 
 
 def looks_like_kicker_form(text: str) -> bool:

@@ -443,3 +443,17 @@ def test_county_paper_stories_get_the_home_county():
         hint_prefectures=["3307"],
     )
     assert [[c.name for c in a.counties][:1] for a in page.articles] == [["武义县"], ["武义县"], ["武义县"], []]
+
+
+def test_short_name_qualifying_a_policy_noun_is_no_place(gaz: Gazetteer):
+    # 惠农 is 惠农区's short and also "benefiting farmers": before 政策/补贴 it is the word
+    assert found(gaz, "各项惠农政策落实到位，惠农补贴及时发放") == []
+    assert found(gaz, "宁夏石嘴山市惠农区开展秋季植树") == ["惠农区"]
+    assert found(gaz, "在介休举办") == ["介休市"]
+
+
+def test_is_place_name(gaz: Gazetteer):
+    for text in ("介休", "介休市", "山西介休", "山西省晋中市介休市", "北京"):
+        assert gaz.is_place_name(text), text
+    for text in ("法院", "专家", "织密矩阵", "记者", ""):
+        assert not gaz.is_place_name(text), text

@@ -308,3 +308,169 @@ def test_page_top_triple_and_short_box_label() -> None:
     (a,) = page.articles
     assert (a.kicker, a.headline, a.subheadline) == ("建设美丽乡村 共享幸福生活", "全省农村人居环境持续改善", "卫生厕所普及率超过九成")
     assert a.intertitles == ["编者按"] and page.furniture == []
+
+
+# -- bylines, credits, verse, data boxes, jumps, labels and title roles of other papers -------
+
+BODY_F = "3月2日，市区多个社区开展便民服务活动，为居民提供义诊、理发、家电维修等服务，受到群众欢迎。"
+BODY_G = "据介绍，活动由市文明办牵头，20余家单位参加，今年将在全市各社区轮流开展，每月不少于一次。"
+
+
+def test_bylines_with_colons_news_apps_and_several_marked_groups() -> None:
+    text = page_of(
+        "社区便民服务进万家", "文/江城日报掌上江城记者：马 力 通讯员：韩晓东", BODY_F, BODY_G,
+        "老旧小区加装电梯提速", "□ 本报记者 刘 伟 □ 本报通讯员 陈小兵 周 敏", BODY_D, BODY_E,
+        "城区新增停车位", "文/本报记者：许 可 图/通讯员 欧阳明", BODY_B,
+    )  # fmt: skip
+    first, second, third = split_page(text).articles
+    assert (first.headline, first.byline, first.paragraphs) == ("社区便民服务进万家", ["马力", "韩晓东"], [BODY_F, BODY_G])
+    assert (second.headline, second.byline, second.paragraphs) == ("老旧小区加装电梯提速", ["刘伟", "陈小兵", "周敏"], [BODY_D, BODY_E])
+    assert (third.headline, third.byline) == ("城区新增停车位", ["许可", "欧阳明"])
+
+
+def test_interview_line_with_a_colon_is_not_a_byline() -> None:
+    from ingest.bylines import parse_standalone_byline
+
+    assert parse_standalone_byline("记者：您好") is None
+    assert parse_standalone_byline("记者：许 可") == ["许可"]
+
+
+def test_datelines_with_xun_and_bare_names_running_into_the_body() -> None:
+    text = page_of(
+        "全省春播进度过半", "本报成都3月2日讯（记者 王 强）" + BODY_F,
+        "长江航运货运量增长", "本报武汉3月1日讯 记者 孙丽 " + BODY_G,
+        "城区新增停车位", "本报讯 记者 周 杰 通讯员 吴 敏 近日，城区新增停车位800个，缓解了市民停车难。",
+        "铁路货运量稳步增长", "本报讯 记者从市统计局获悉，1至2月全市铁路货运量同比增长6.2%。",
+    )  # fmt: skip
+    a, b, c, d = split_page(text).articles
+    assert (a.byline, a.byline_text, a.paragraphs) == (["王强"], "本报成都3月2日讯（记者 王 强）", [BODY_F])
+    assert (b.byline, b.byline_text, b.paragraphs) == (["孙丽"], "本报武汉3月1日讯 记者 孙丽", [BODY_G])
+    assert c.byline == ["周杰", "吴敏"] and c.paragraphs == ["近日，城区新增停车位800个，缓解了市民停车难。"]
+    # `记者从…获悉`: the role word opens the body, it heads no byline
+    assert d.byline == [] and d.paragraphs[0].startswith("记者从市统计局获悉")
+
+
+def test_credits_after_a_credit_word() -> None:
+    text = page_of(
+        "社区便民服务进万家", "本报记者 何小兵", BODY_F,
+        "▲居民在活动现场咨询。 图/江城日报记者：马 力", BODY_G,
+        "全市用电量月度变化 数据来源：市统计局 制图：林 洁", BODY_D,
+        "\n\n插图：郑 文", BODY_E,
+    )  # fmt: skip
+    (a,) = split_page(text).articles
+    assert [(c.text, c.credit) for c in a.captions] == [
+        ("居民在活动现场咨询。", "马力"), ("全市用电量月度变化 数据来源：市统计局", "林洁"), ("", "郑文"),
+    ]  # fmt: skip
+    assert a.paragraphs == [BODY_F, BODY_G, BODY_D, BODY_E] and a.intertitles == []
+
+
+def test_poem_lines_are_paragraphs_of_their_own() -> None:
+    verses = ["春风吹过老街", "吹醒了檐下的燕子", "石板路上", "脚步声一声一声", "卖花的人来了", "满城都是香气"]
+    text = page_of("老街春早", "□ 林 木", *verses, "母亲的菜园", "文/许 青", BODY_F, BODY_G)
+    poem, essay = split_page(text).articles
+    assert (poem.headline, poem.byline, poem.paragraphs, poem.intertitles) == ("老街春早", ["林木"], verses, [])
+    assert (essay.headline, essay.byline, essay.paragraphs) == ("母亲的菜园", ["许青"], [BODY_F, BODY_G])
+
+
+def test_short_lines_of_a_story_are_not_verse() -> None:
+    # three short lines are too few for a poem: the unfinished ones are a broken sentence
+    text = page_of("城区新增停车位", "□ 林 木", "近日，城区新增", "停车位800个，", "缓解了停车难。", BODY_G)
+    (a,) = split_page(text).articles
+    assert a.paragraphs == ["近日，城区新增停车位800个，缓解了停车难。", BODY_G]
+
+
+def test_data_box_of_figure_lines_is_a_story() -> None:
+    text = page_of(
+        "城区新增停车位", f"本报讯 {BODY_F}", "（许可）",
+        "一季度全市经济运行", "地区生产总值增长5.6%", "固定资产投资增长4.1%", "居民人均可支配收入增长6.0%",
+        "数据来源：市统计局", "责任编辑：王  薇",
+    )  # fmt: skip
+    page = split_page(text)
+    brief, box = page.articles
+    assert brief.paragraphs == [BODY_F]
+    assert (box.headline, box.source) == ("一季度全市经济运行", "数据来源：市统计局")
+    assert box.paragraphs == ["地区生产总值增长5.6%", "固定资产投资增长4.1%", "居民人均可支配收入增长6.0%"]
+
+
+def test_jump_lines_in_other_wordings() -> None:
+    text = page_of(
+        "全市老旧小区改造全面提速", "(紧接第1版)", "加装电梯，" + BODY_D,
+        "二手房交易回暖", f"本报讯 {BODY_E}", "业内人士认为，市场信心正在恢复，", "【转A4版】",
+        "城南新区新建学校", f"本报讯 {BODY_C}", "学校明年秋季开学，（转下版）",
+    )  # fmt: skip
+    jumped, mid, last = split_page(text).articles
+    assert jumped.continued and jumped.paragraphs == ["加装电梯，" + BODY_D]
+    assert [b.text for b in jumped.blocks if b.kind == BlockKind.JUMP] == ["(紧接第1版)"]
+    assert not mid.continued and [b.text for b in mid.blocks if b.kind == BlockKind.JUMP] == ["【转A4版】"]
+    assert last.paragraphs == [BODY_C, "学校明年秋季开学，"]
+    assert [b.text for b in last.blocks if b.kind == BlockKind.JUMP] == ["（转下版）"]
+
+
+def test_short_line_over_a_headline_is_a_column_label_unless_a_place() -> None:
+    text = page_of(
+        "乡村随笔", "母亲的菜园", "文/许 青", BODY_F,
+        "书苑", "在书页间遇见家乡", "——读散文集《小城旧事》", "文/林 木", BODY_G,
+        "北京", "城区新增停车位", f"本报讯 {BODY_B}",
+    )  # fmt: skip
+    essay, review, news = split_page(text).articles
+    assert (essay.section, essay.kicker, essay.headline) == ("乡村随笔", "", "母亲的菜园")
+    assert (review.section, review.headline, review.subheadline) == ("书苑", "在书页间遇见家乡", "——读散文集《小城旧事》")
+    assert (news.section, news.kicker, news.headline) == ("", "北京", "城区新增停车位")
+
+
+def test_label_like_intertitle_inside_a_story_stays_an_intertitle() -> None:
+    text = page_of("网购退货纠纷案审结", "□ 本报记者 马 力", BODY_F, "法官说法", BODY_G)
+    (a,) = split_page(text).articles
+    assert a.intertitles == ["法官说法"] and a.section == ""
+
+
+def test_colon_kickers_name_places_the_gazetteer_knows() -> None:
+    from ingest.titles import split_one_line
+
+    assert (split_one_line("山西介休：古城墙修缮完工").kicker, split_one_line("介休：古城墙修缮完工").kicker) == ("山西介休", "介休")
+    assert split_one_line("云台山景区：红叶季游客增三成").kicker == "云台山景区"
+    assert split_one_line("专家：明年粮食生产形势向好").kicker == ""
+    assert split_one_line("织密矩阵：让服务更贴心").kicker == ""
+
+
+def test_two_line_titles_headline_and_subheadline_or_kicker_and_headline() -> None:
+    from ingest.titles import assign_roles
+
+    def roles(first: str, second: str) -> tuple[str, str, str]:
+        t = assign_roles([first, second])
+        return t.kicker, t.headline, t.subheadline
+
+    # a second line with a figure or a clause explains the headline above it
+    assert roles("古城夜市人气旺", "开市首周接待游客5.2万人次") == ("", "古城夜市人气旺", "开市首周接待游客5.2万人次")
+    assert roles("山区果品搭上快车", "冷链当日达，果农家门口接单") == ("", "山区果品搭上快车", "冷链当日达，果农家门口接单")
+    assert roles("上半年外贸进出口增长超一成", "民营企业成为稳外贸主力军") == ("", "上半年外贸进出口增长超一成", "民营企业成为稳外贸主力军")
+    # a slogan, a place, or a headline naming its subject first: the first line is a kicker
+    assert roles("稳就业 惠民生", "我市新增城镇就业2.1万人") == ("稳就业 惠民生", "我市新增城镇就业2.1万人", "")
+    assert roles("冬季供暖准备就绪", "全市供热管网检修完成") == ("冬季供暖准备就绪", "全市供热管网检修完成", "")
+    assert roles("介休市", "古城墙修缮完工") == ("介休市", "古城墙修缮完工", "")
+
+
+def test_photo_story_with_its_picture_under_the_headline_after_a_brief() -> None:
+    text = page_of(
+        "城区新增停车位", f"本报讯（记者 许 可）{BODY_F}",
+        "梨花开满山", "\n\n连日来，山区梨花盛开，游客纷至沓来。", "图为游客在梨园拍照。", "本报记者 马 力 摄",
+        "老旧小区加装电梯提速", f"本报讯 {BODY_D}",
+    )  # fmt: skip
+    brief, photo, last = split_page(text).articles
+    assert brief.paragraphs == [BODY_F]
+    assert (photo.headline, photo.byline, photo.blocks) == ("梨花开满山", ["马力"], [])
+    assert [c.credit for c in photo.captions] == ["马力"]
+    assert last.headline == "老旧小区加装电梯提速"
+
+
+def test_narrow_column_prose_extracted_line_by_line_is_not_verse() -> None:
+    # lines cut at the column's width (all about as long) are prose: joined into paragraphs
+    column = ["近日，城区新增停车位八百", "个，缓解了市民停车难的问", "题，受到周边居民的普遍欢", "迎和一致好评。"]
+    (a,) = split_page(page_of("城区新增停车位", "□ 林 木", *column)).articles
+    assert a.paragraphs == ["".join(column)]
+
+
+def test_numbered_list_lines_are_not_a_data_box() -> None:
+    text = page_of("扎实推进城乡供水一体化", "本报记者 何小兵", BODY_D, "1.管网向农村延伸", "2.水质检测全覆盖", "3.服务热线全天候", "4.智慧水务上线", BODY_E)
+    (a,) = split_page(text).articles
+    assert a.headline == "扎实推进城乡供水一体化" and a.paragraphs[0] == BODY_D and a.paragraphs[-1] == BODY_E
