@@ -58,13 +58,13 @@ class SearchParams:
 
 
     def facets(self, *, exact_count: bool) -> dict[str, list[tuple]] | None:
-        """The facets the search page shows: over every match when the count was exact, else
-        over the newest FACET_SAMPLE matches; None without a query."""
+        """The facets the search page shows: over every match when the count was exact (at most
+        SEARCH_COUNT_CAP), else over the newest FACET_SAMPLE matches; None without a query."""
         if not self.query:
             return None
         from articles.models import Article
 
-        sample = None if exact_count else settings.FACET_SAMPLE
+        sample = settings.SEARCH_COUNT_CAP if exact_count else settings.FACET_SAMPLE
         return self.filter(Article.objects.all(), ordered=False).facets(sample=sample)
 
 

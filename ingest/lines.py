@@ -11,11 +11,12 @@ its neighbours; this module only says what a line *looks like*:
 * ``CREDIT``    a photo credit alone (`记者 张文慧 摄`, `新华社发（周万平 摄）`, `王  成 作`);
 * ``CAPTION``   a caption (`…发放爱心餐。王海旋 摄`, `资料图片`, `▲…`);
 * ``COLUMN``    a column label (`政务动态`, `经济 资讯`, `简  讯`, `来论`, `聚焦全国两会`);
+  (a short line over a headline, `灵山随笔`, `书香`, is one too: :func:`reads_as_label`);
 * ``FURNITURE`` page furniture (dates, page numbers, editor lines, advertising strips);
 * ``TITLE``     a short line without sentence punctuation: headline, kicker, intertitle, banner…;
   a numbered intertitle (`一、…`, `（二）…`) too: the number's punctuation is not prose. A
   signature line ending with a date (`县住房和城乡建设局  2025年11月1日`) is not a title;
-* ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`);
+* ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`, `(紧接第1版)`, `【转A4版】`, `（接上版）`);
 * ``BODY``      anything else: prose.
 
 ``VERSE`` (a poem's line) is never given here: only a line's neighbours show it (the splitter).
@@ -171,11 +172,11 @@ def is_column_label(text: str) -> bool:
 # right above a headline that opens a story it is the story's column label.
 _LABEL_SUFFIX_RE = re.compile(
     r"(?:随笔|说法|书香|视点|观察|时评|速览|动态|资讯|之窗|专栏|札记|手记|杂记|漫笔|随想|随感|书评|影评|茶座|夜话|"
-    r"闲话|讲堂|释法|普法|文苑|诗苑|诗页|书屋|书架|悦读|品读|荐书|纪事|见闻|走笔|写真|剪影|掠影|风采|心语|絮语|"
-    r"视窗|直击|探访|纪实|人物|故事|一线|前沿|警示|提醒|关注|聚焦)$"
+    r"闲话|讲堂|释法|普法|文苑|诗苑|诗页|书屋|书架|悦读|品读|荐书|纪事|见闻|走笔|写真|剪影|掠影|心语|絮语|视窗)$"
 )
 MAX_LABEL_CHARS = 6
 MAX_BARE_LABEL_CHARS = 3  # `书香`, `关注`: a line this short over a headline is a label or a place
+CJK_WORD_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def reads_as_label(text: str, is_place_name: Callable[[str], bool]) -> bool:
@@ -189,8 +190,6 @@ def reads_as_label(text: str, is_place_name: Callable[[str], bool]) -> bool:
         return False
     return len(core) <= MAX_BARE_LABEL_CHARS or _LABEL_SUFFIX_RE.search(core) is not None
 
-
-CJK_WORD_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def is_place(text: str) -> bool:

@@ -8,6 +8,8 @@ How a page is read
    name group, source, photo credit, caption, column label, furniture, jump, title-like, body.
    A short unfinished line right above a byline is promoted to title-like (`稳增长，促发展`). A
    short lone sentence after an image gap, right above a title, is an uncredited caption.
+   A poem's lines under its title and author (four or more short lines, mostly unpunctuated, not
+   all cut at one column width) are verse: each a paragraph of its own, never joined.
 2. Lone photo credits are resolved first (:mod:`ingest.photos`): they make photo stories or
    multi-line captions; a numbered picture series (`①…` `②…`) gives one caption per picture,
    each with the shared credit. A title over a caption and nothing else is a photo story too,
@@ -19,6 +21,9 @@ How a page is read
 
    * a block followed by a byline (`本报讯…`, `□ 梁桂连`) starts an article;
    * a block holding a column label (`政务动态`) starts an article, the label is its section;
+     so does a short line naming no place right above a starting headline (`灵山随笔`, `书香`);
+   * a headline over three or more lines that each give a figure is a data box: a story whose
+     paragraphs are the figure lines (`数据来源：…` under it is its source);
    * after a story has closed, a block starts one. A story ends with a closing byline
      (`(李晨昊)`, `记者 刘凯华`), a source (`据《山西日报》`, the web edition's
      `《 人民日报 》（ … 04 版）`), a jump to another page (`（下转第6版）`, also at the end of its
@@ -43,8 +48,9 @@ How a page is read
 4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines,
    sources and jumps are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph
    that starts inside a quotation (`伙人”。`), or prose before any title on the page, is flagged
-   as continued from another page. So is a story opened by `（上接第1版）`. Jump lines are kept
-   in the story's blocks as ``JUMP`` blocks, not paragraphs.
+   as continued from another page. So is a story opened by `（上接第1版）` or `(紧接第1版)`. Jump
+   lines are kept in the story's blocks as ``JUMP`` blocks, not paragraphs. A `数据来源：…` line
+   with the story going on under it is a chart's note (a caption), not the story's source.
 
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """

@@ -4,7 +4,10 @@ A story's title is one to three short lines: an optional kicker, often a place o
 (`兴县`, `市交通运输局`, `介休市北坛街道安康路社区`), the headline, an optional subheadline (often
 opened by a dash). Some papers print kicker and headline on one line, separated by a space
 (`山西省陵川县潞城镇 持续推进人居环境整治 打造乡村振兴新画卷`) or a colon
-(`山西省沁源县: 市政公用一体化 洁净美丽新家园`, `北京：今年将新增…`, `铁西区：…`).
+(`山西省沁源县: 市政公用一体化 洁净美丽新家园`, `北京：今年将新增…`, `铁西区：…`). The words
+before such a colon are a kicker only when they name a place: a division the gazetteer knows
+(`荔湾`, `湖北建始`) or a landmark (`巴山大峡谷`); `法院：…` or `织密矩阵：…` is a headline.
+Which of two lines is the headline is read from their wording (:func:`_second_line_is_subheadline`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.lines import is_place, is_slogan
+from ingest.lines import CJK_WORD_RE, is_place, is_slogan
 from ingest.repair import normalize_title
 
 _COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S.*)")
@@ -25,7 +28,6 @@ PROVINCE_SHORTS = frozenset(
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
     "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
 )
-
 
 # Scenic places and landmarks head stories like divisions do (`巴山大峡谷:“红叶季”提前预热`).
 _LANDMARK_RE = re.compile(
@@ -48,11 +50,9 @@ def _is_colon_kicker(text: str) -> bool:
     return is_place(text) or _LANDMARK_RE.fullmatch(text) is not None or is_place_name(text)
 
 
-CJK_WORD_RE = re.compile(r"[\u4e00-\u9fff]+")
-
-
 def _gazetteer_place(text: str) -> bool:
-    # imported here: the gazetteer is loaded once, and only when a title has a colon at all
+    # imported here: the gazetteer (loaded once) is only asked about the few short words before
+    # a title's colon or over a headline, and the splitter needs it for nothing else
     from ingest.gazetteer import Gazetteer
 
     return Gazetteer.default().is_place_name(text)
@@ -102,8 +102,7 @@ def assign_roles(units: list[str]) -> Title:
 
 # A headline names its subject first (`我市供热管网…`, `全国秋冬种…`): the line above it is a kicker.
 _SUBJECT_START_RE = re.compile(r"(?:我|全|本)(?:市|省|县|区|州|国|镇|乡)")
-_DETAIL_RE = re.compile(r"[，,、；;]|\d")
-_DIGIT_RE = re.compile(r"\d")
+_DETAIL_RE = re.compile(r"[，,、；;]|\d")  # a clause or a figure
 
 
 def _second_line_is_subheadline(first: str, second: str) -> bool:
@@ -125,8 +124,6 @@ def _second_line_is_subheadline(first: str, second: str) -> bool:
     if " " in first and " " not in second:
         return False  # a two-part slogan (`稳链强链 向“新”发力`) over a one-part headline
     if _DETAIL_RE.search(second) and not _DETAIL_RE.search(first):
-        return True
-    if _DIGIT_RE.search(second) and not _DIGIT_RE.search(first):
         return True
     return _length(first) >= _length(second)
 

@@ -469,8 +469,3 @@ def test_narrow_column_prose_extracted_line_by_line_is_not_verse() -> None:
     (a,) = split_page(page_of("城区新增停车位", "□ 林 木", *column)).articles
     assert a.paragraphs == ["".join(column)]
 
-
-def test_numbered_list_lines_are_not_a_data_box() -> None:
-    text = page_of("扎实推进城乡供水一体化", "本报记者 何小兵", BODY_D, "1.管网向农村延伸", "2.水质检测全覆盖", "3.服务热线全天候", "4.智慧水务上线", BODY_E)
-    (a,) = split_page(text).articles
-    assert a.headline == "扎实推进城乡供水一体化" and a.paragraphs[0] == BODY_D and a.paragraphs[-1] == BODY_E
