@@ -100,10 +100,13 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# Searches the planner expects to match more than this show an estimated count ("约 N 篇"), and
-# their facets are counted over the newest FACET_SAMPLE matches (articles/paging.py).
-SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 2_000, minimum=100)
+# Searches matching more than this show the planner's estimate ("约 N 篇"), and their facets are
+# counted over the newest FACET_SAMPLE matches (articles/paging.py).
+SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)
 FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
+# Up to this many matches are sorted in Python; more means a common term, read in date order
+# from the index instead (articles/ranking.py: newest_ids).
+SEARCH_PROBE = env_int("SEARCH_PROBE", 500, minimum=20)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

@@ -1,9 +1,10 @@
 """Pagination that never counts more than it must.
 
 Counting every match of a common term reads every matching row (and its search vectors); a
-reader needs the exact number only while it is small. The planner's estimate decides: when it
-expects at most ``SEARCH_COUNT_CAP`` matches the count is exact (and stops reading past the
-cap); above that the page shows the estimate as "约 N 篇" and the API says ``count_exact: false``.
+reader needs the exact number only while it is small. So the count stops reading after
+``SEARCH_COUNT_CAP`` + 1 matches (for a common term that is after a few thousand rows, however
+large the archive); past the cap the page shows the planner's estimate as "约 N 篇" and the
+API says ``count_exact: false``.
 """
 
 from __future__ import annotations
@@ -20,14 +21,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        estimate = self.object_list.estimated_count()
-        if estimate <= self.cap:
-            # Stops reading after cap + 1 matches, should the estimate be far too low.
-            counted = self.object_list.capped_count(self.cap + 1)
-            if counted <= self.cap:
-                return counted, True
-            estimate = counted
-        return estimate, False
+        counted = self.object_list.capped_count(self.cap + 1)
+        if counted <= self.cap:
+            return counted, True
+        return max(self.object_list.estimated_count(), counted), False
 
     @cached_property
     def count(self) -> int:

@@ -50,10 +50,8 @@ class SearchParams:
         qs = qs.between(self.date_from, self.date_to)
         if not ordered:
             return qs.matching(self.query) if self.query else qs
-        if self.query and self.sort == "date":
-            return qs.matching(self.query).newest()
         if self.query:
-            return RankedResults(qs, self.query)
+            return RankedResults(qs, self.query, by_date=self.sort == "date")
         return qs.newest()
 
 

@@ -11,6 +11,7 @@ reference order (tests/test_ranking.py holds the two together).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,9 +27,30 @@ def _condition(sql: str, params: list[str]) -> RawSQL:
     return RawSQL(sql, params, output_field=models.BooleanField())
 
 
-def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int) -> list[int]:
-    """Ids of the first ``stop`` matches of ``base`` in rank order."""
+def newest_ids(qs: ArticleQuerySet, limit: int) -> list[int]:
+    """The ``limit`` newest ids of ``qs`` (date, then id, descending), whatever its size.
+
+    PostgreSQL has two good plans and picks by its estimate of the match count, which for text
+    search can be far off: walking the date index is instant for a common term and reads the
+    whole table for a rare one; collecting matches from the GIN index and sorting is the other
+    way round. So probe first: fetch up to SEARCH_PROBE matches in any order (cheap either
+    way); if that is all of them, sort them here; otherwise the term is common and the date
+    walk stops after a few rows.
+    """
+    probe = settings.SEARCH_PROBE
+    found = list(qs.order_by().values_list("id", "date")[:probe])
+    if len(found) < probe:
+        # Newest first, undated last, then id descending: ArticleQuerySet.newest().
+        found.sort(key=lambda row: (row[1] is not None, row[1] or dt.date.min, row[0]), reverse=True)
+        return [row[0] for row in found[:limit]]
+    return list(qs.newest().values_list("id", flat=True)[:limit])
+
+
+def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int, *, by_date: bool = False) -> list[int]:
+    """Ids of the first ``stop`` matches of ``base`` in rank order (or newest first)."""
     matches = base.filter(_condition(*match_condition(query)))
+    if by_date:
+        return newest_ids(matches, stop)
     ids: list[int] = []
     # Tiers come in nested chains (exact matches, then word matches): an article in a better tier
     # is in the last tier seen of its chain, so excluding the last of each chain is enough.
@@ -38,7 +60,7 @@ def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int) -> list[int
         tier = matches.filter(_condition(sql, params))
         for better_sql, better_params in last_of_chain.values():
             tier = tier.exclude(_condition(better_sql, better_params))
-        ids.extend(tier.newest().values_list("id", flat=True)[: stop - len(ids)])
+        ids.extend(newest_ids(tier, stop - len(ids)))
         if len(ids) >= stop:
             break
         last_of_chain[chain] = (sql, params)
@@ -51,6 +73,7 @@ class RankedResults:
 
     base: ArticleQuerySet  # filters applied (and for_listing() for what a row shows)
     query: ParsedQuery
+    by_date: bool = False  # sort=date: newest first instead of by tier
     _cache: dict[tuple[int, int], list] = field(default_factory=dict)
 
     def _matches(self) -> ArticleQuerySet:
@@ -76,7 +99,7 @@ class RankedResults:
             stop = start + settings.SEARCH_COUNT_CAP
         key = (start, stop)
         if key not in self._cache:
-            ids = ranked_ids(self.base.order_by(), self.query, stop)[start:stop]
+            ids = ranked_ids(self.base.order_by(), self.query, stop, by_date=self.by_date)[start:stop]
             rows = {a.id: a for a in self.base.order_by().filter(id__in=ids)}
             self._cache[key] = [rows[i] for i in ids if i in rows]
         return self._cache[key]

@@ -18,8 +18,8 @@ def reference(q: str) -> list[int]:
     return list(Article.objects.search(q).values_list("id", flat=True))
 
 
-def paged(q: str, size: int) -> list[int]:
-    results = RankedResults(Article.objects.for_listing(), parse(q))
+def paged(q: str, size: int, *, by_date: bool = False) -> list[int]:
+    results = RankedResults(Article.objects.for_listing(), parse(q), by_date=by_date)
     ids: list[int] = []
     for start in range(0, results.count() + size, size):
         ids.extend(a.id for a in results[start : start + size])
@@ -48,6 +48,15 @@ def corpus():
 @pytest.mark.parametrize("size", [1, 3, 20])
 def test_pages_follow_the_reference_order(corpus, q, size):
     assert paged(q, size) == reference(q)
+
+
+@pytest.mark.parametrize("probe", [20, 500])
+@pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党"])
+def test_both_plans_give_the_same_pages(corpus, settings, q, probe):
+    # A small probe forces the date-index walk, a large one the sort of collected matches.
+    settings.SEARCH_PROBE = probe
+    assert paged(q, 7) == reference(q)
+    assert paged(q, 7, by_date=True) == list(Article.objects.search(q, sort="date").values_list("id", flat=True))
 
 
 def test_a_results_page_costs_a_bounded_number_of_queries(corpus, client, django_assert_max_num_queries):
