@@ -24,6 +24,8 @@ from ingest.splitter import split_page  # noqa: E402
 BARS = {
     "boundaries": 0.95, "titles": 0.90, "bylines": 0.95, "captions": 0.95, "paragraphs": 0.95, "counties": 0.95,
 }
+# The bars for pages of papers the splitter was not built on (--dir).
+UNSEEN_BARS = {**BARS, "boundaries": 0.90, "titles": 0.85, "bylines": 0.90}
 MAX_SPURIOUS = 0.05
 
 
@@ -47,8 +49,10 @@ def main() -> int:
     if "--show" in sys.argv:
         show(sys.argv[sys.argv.index("--show") + 1])
         return 0
+    bars = BARS
     if "--dir" in sys.argv:
         pages = expected = Path(sys.argv[sys.argv.index("--dir") + 1])
+        bars = UNSEEN_BARS
     else:
         pages, expected = ROOT / "seeds", ROOT / "tests" / "expected"
     manifest = read_manifest(pages)
@@ -65,8 +69,8 @@ def main() -> int:
             passed = value <= MAX_SPURIOUS
             bar = f"<= {MAX_SPURIOUS:.0%}"
         else:
-            passed = value >= BARS[name]
-            bar = f">= {BARS[name]:.0%}"
+            passed = value >= bars[name]
+            bar = f">= {bars[name]:.0%}"
         ok &= passed
         print(f"{name:11} {value:7.1%}  ({tally.right}/{tally.total})  bar {bar}  {'ok' if passed else 'BELOW BAR'}")
     if "-v" in sys.argv or not ok:

@@ -10,7 +10,9 @@ Chinese papers print the author in many places and shapes:
   `□晚报记者 周  杨 文/图`, `文/广州日报新花城记者：梁嘉敏 通讯员：何晓峰`, several marked
   groups on one line (`□ 本报记者 钱 峰 □ 本报通讯员 林晓燕`), or role words alone
   (`本报评论员`: a byline naming nobody). Role words of any outlet and rank (`特派记者`,
-  `首席记者`, `融媒体记者`, `实习生`) are never names;
+  `首席记者`, `融媒体记者`, `实习生`) are never names. After a role word or a `□` (which marks
+  bylines only; `■` marks intertitles too) a name needs no Han surname: `本报记者 次仁罗布`,
+  `□ 次仁罗布`, `记者 阿依努尔·买买提` (:func:`ingest.names.may_open_name_list`);
 * a closing line: `(李晨昊)`, `(刘燕 乔润霞)`, `记者 刘凯华`, or the same inline after the last
   sentence: `…美好的明天。 (张莉)`;
 * a source instead of an author: `据《山西日报》`, `(据新华社)`, `来源：人民网`, and the web
@@ -30,7 +32,18 @@ import re
 from dataclasses import dataclass
 
 from ingest.chars import CJK_CHARS, TERMINAL
-from ingest.names import COMPOUND_SURNAMES, ROLE_RE, clean_names, has_surname, is_name, strict_name_list
+from ingest.names import (
+    COMPOUND_SURNAMES,
+    ROLE_RE,
+    clean_names,
+    has_surname,
+    is_dotted,
+    is_name,
+    may_open_name_list,
+    merge_spaced_singles,
+    split_name_tokens,
+    strict_name_list,
+)
 
 _C = CJK_CHARS
 _OPEN = r"[(（〔\[【]"
@@ -53,6 +66,7 @@ _MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
 _STANDALONE_RE = re.compile(
     rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜:：{_MARKER[1:-1]}]{{2,58}})\s*"
 )
+_BYLINE_MARKERS = "□"  # the marker papers put before bylines only
 _NAME_GLUE_RE = re.compile(rf"[\s、，,·/／|｜:：{_MARKER[1:-1]}]")
 _REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写|文\s*[/／]\s*图|图\s*[/／]\s*文)\s*$")
 # A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
@@ -203,10 +217,17 @@ def parse_standalone_byline(text: str) -> list[str] | None:
         return None
     if has_role:
         return _role_names(body)
+    if m.group("marker") in _BYLINE_MARKERS:
+        # `□` marks bylines only (`■`, `◆` mark intertitles too): its names need no Han
+        # surname and may have four characters (`□ 次仁罗布`)
+        tokens = merge_spaced_singles(split_name_tokens(body))
+        if tokens and len(tokens) <= 8 and all(is_name(t) for t in tokens):
+            return list(dict.fromkeys(tokens))
+        return None
     names = strict_name_list(body, max_names=8)
     # `■全程监测` is a marked intertitle: names without a role word are two or three characters
     # (four only with a compound surname), a four-character word is rather a phrase
-    if not names or any(len(n) > 3 and not n.startswith(COMPOUND_SURNAMES) and "·" not in n for n in names):
+    if not names or any(len(n) > 3 and not n.startswith(COMPOUND_SURNAMES) and not is_dotted(n) for n in names):
         return None
     return names
 
@@ -217,7 +238,7 @@ def _role_names(body: str) -> list[str] | None:
     if ROLE_RE.match(body) is None:
         return None
     names = clean_names(body)
-    if names and not has_surname(names[0]):
+    if names and not has_surname(names[0]) and not (may_open_name_list(names) or _set_apart_name(body, names[0])):
         return None  # `记者：您好`: an interview line, not a name
     leftover = ROLE_RE.sub("", body)
     for name in names:
@@ -227,6 +248,16 @@ def _role_names(body: str) -> list[str] | None:
     if leftover and not all(any(ch in n for n in names) for ch in leftover):
         return None
     return names
+
+
+def _set_apart_name(body: str, name: str) -> bool:
+    """A name without Han surname after a role word, set apart by a space (`本报记者 次仁罗布`,
+    `记者 阿依努尔·买买提`): four characters or dotted, as Tibetan, Mongolian and Uyghur
+    names are; `记者：您好` or `记者手记` are not names."""
+    if not (len(name) == 4 or is_dotted(name)):
+        return False
+    at = body.find(name)
+    return at > 0 and body[at - 1].isspace()
 
 
 def parse_paren_byline(text: str) -> list[str] | None:

@@ -101,6 +101,7 @@ REST_EVIDENCE = 0.5  # a county named once after the lead is a passing mention, 
 KIND_WEIGHT = {COUNTY: 1.0, STREET: 1.0, SHORT: 0.5}
 ZONE_WEIGHT = 0.5  # development zones (x7x codes) are functional areas, not divisions
 TAG_THRESHOLD = 1.0
+MIN_HOME_MENTIONS = 2  # a county of the paper's prefecture named this often is a story's subject
 
 # The 55 minority nationalities, as they appear inside autonomous names (长阳土家族自治县).
 _ETHNIC = sorted(
@@ -544,7 +545,11 @@ class Gazetteer:
         if not any(subject[code] >= TAG_THRESHOLD for code in tagged):
             return []  # only passing mentions: the story is about no county
         if not in_title:
-            if len(self._provinces_named(per_field, rank)) >= 2:
+            hints = _hint_set(hint_prefectures)
+            # a county of the paper's own prefecture named again and again (石浦镇…象山县) is
+            # the story's subject, whatever places its goods are sent to (发往上海、杭州等地)
+            home_subject = mentions[tagged[0]] >= MIN_HOME_MENTIONS and self._county_prefecture[tagged[0]] in hints
+            if not home_subject and len(self._provinces_named(per_field, rank)) >= 2:
                 return []  # spread over several provinces: a national or regional story
             if len(tagged) >= 2 and rank[tagged[0]] == rank[tagged[1]]:
                 return []  # two places named alike (在沈河区、和平区交界处): no primary one

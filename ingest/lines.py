@@ -11,11 +11,13 @@ its neighbours; this module only says what a line *looks like*:
 * ``CREDIT``    a photo credit alone (`记者 张文慧 摄`, `新华社发（周万平 摄）`, `王  成 作`);
 * ``CAPTION``   a caption (`…发放爱心餐。王海旋 摄`, `资料图片`, `▲…`);
 * ``COLUMN``    a column label (`政务动态`, `经济 资讯`, `简  讯`, `来论`, `聚焦全国两会`);
-  (a short line over a headline, `灵山随笔`, `书香`, is one too: :func:`reads_as_label`);
-* ``FURNITURE`` page furniture (dates, page numbers, editor lines, advertising strips);
+  (a short word over a headline, `灵山随笔`, `书香`, `天山南北`, is one too: :func:`reads_as_label`);
+* ``FURNITURE`` page furniture (dates, page numbers, advertising strips, the staff line
+  `编辑：… 美编：… 校对：…`, read before bylines: editors never sign a story);
 * ``TITLE``     a short line without sentence punctuation: headline, kicker, intertitle, banner…;
-  a numbered intertitle (`一、…`, `（二）…`) too: the number's punctuation is not prose. A
-  signature line ending with a date (`县住房和城乡建设局  2025年11月1日`) is not a title;
+  a numbered intertitle (`一、…`, `（二）…`) too: the number's punctuation is not prose, and so
+  is one in lenticular brackets (`【一片茶叶富了一方百姓】`). A signature line ending with a date
+  (`县住房和城乡建设局  2025年11月1日`) is not a title;
 * ``JUMP``      a jump line (`（下转第2版）`, `（上接第1版）`, `(紧接第1版)`, `【转A4版】`, `（接上版）`);
 * ``BODY``      anything else: prose.
 
@@ -104,7 +106,8 @@ _JUMP_FROM_RE = re.compile(rf"[(（【〔\[]?\s*{_JUMP_FROM_WORDS}")
 MAX_PLACE_CHARS = 16
 _SLOGAN_START_RE = re.compile(
     r"(?:创建|建设|打造|推进|推动|争创|争当|争做|深化|加快|坚持|全力|聚焦|助力|奋力|喜迎|庆祝|学习|贯彻|弘扬|践行|"
-    r"共建|共创|实施|构建|服务|扎实|持续|全面|强化|提升|做好|建好|办好|走好|守护|美丽|和谐|文明|平安|幸福|抓)"
+    r"共建|共创|实施|构建|服务|扎实|持续|全面|强化|提升|做好|建好|办好|走好|守护|美丽|和谐|文明|平安|幸福|抓|"
+    r"走进|走近)"
 )
 # Page furniture: dates, page numbers, editorial staff and contact lines.
 _FURNITURE_RE = re.compile(
@@ -117,6 +120,14 @@ _FURNITURE_RE = re.compile(
     # advertising strips and the paper's own notices
     r"|广告部|广告热线|欢迎垂询|欢迎来电|广告经营许可证|承接各类)",
     re.IGNORECASE,
+)
+
+
+# The page's staff line (`编辑：乌 兰 美编：赵 静 校对：刘 媛`, `责编/王 薇 美编/陈 亮`): it opens
+# with a production role and a colon or slash. Read before bylines: `编辑` is a role word there too,
+# but an editor, designer or proofreader never signs a story.
+_STAFF_LINE_RE = re.compile(
+    r"[(（]?\s*(?:本版)?(?:责任编辑|责编|编辑|美编|美术编辑|校对|审读|审校|版式|版式设计|组版|排版|制版|值班编辑)\s*[:：/／]"
 )
 
 
@@ -175,12 +186,13 @@ _LABEL_SUFFIX_RE = re.compile(
     r"闲话|讲堂|释法|普法|文苑|诗苑|诗页|书屋|书架|悦读|品读|荐书|纪事|见闻|走笔|写真|剪影|掠影|心语|絮语|视窗)$"
 )
 MAX_LABEL_CHARS = 6
-MAX_BARE_LABEL_CHARS = 3  # `书香`, `关注`: a line this short over a headline is a label or a place
 CJK_WORD_RE = re.compile(f"[{CJK_CHARS}]+")
 
 
 def reads_as_label(text: str, is_place_name: Callable[[str], bool]) -> bool:
-    """A short line right above a headline: a column label, unless it names a place (a kicker).
+    """A short line right above a headline: a column label, unless it names a place or is a
+    slogan (a kicker). Up to six characters, one word: `书香`, `灵山随笔`, `天山南北`,
+    `一把手谈发展`; a slogan is a label only with a label's ending (`聚焦…视点`).
 
     ``is_place_name`` answers for names without an administrative suffix (`北京`, `荔湾`)."""
     core = compact(text)
@@ -188,7 +200,10 @@ def reads_as_label(text: str, is_place_name: Callable[[str], bool]) -> bool:
         return False
     if is_place(core) or is_place_name(core):
         return False
-    return len(core) <= MAX_BARE_LABEL_CHARS or _LABEL_SUFFIX_RE.search(core) is not None
+    # a kicker is a phrase that leads into the headline, mostly longer (`家门口的“小事”也是大事`)
+    # or a slogan (`喜迎…`); a bare word of up to six characters naming no place is the
+    # column (`天山南北`, `一把手谈发展`)
+    return not is_slogan(core) or _LABEL_SUFFIX_RE.search(core) is not None
 
 
 
@@ -247,8 +262,11 @@ def is_title_like(text: str) -> bool:
     # punctuation and are rejected below
     if core.startswith("…") or core[0] in "，,。、；;：:”’」』）)】》":
         return False
-    # a line wrapped in brackets is a note (`（本报综合）`), not a title
-    if core[0] in "(（[【" and core[-1] in ")）]】":
+    # an intertitle set in lenticular brackets (`【一片茶叶富了一方百姓】`) is read by its words
+    if core[0] == "【" and core[-1] == "】" and len(core) > 2:
+        return "【" not in core[1:-1] and is_title_like(core[1:-1])
+    # a line wrapped in other brackets is a note (`（本报综合）`), not a title
+    if core[0] in "(（[" and core[-1] in ")）]":
         return False
     # titles may end with ！ or ？ but have no clause punctuation inside
     body = core[:-1] if core[-1] in "！？!?" else core
@@ -282,6 +300,9 @@ def classify(line: Line) -> Line:
         return line
     if bylines.parse_lead(text) is not None:
         line.kind = LineKind.LEAD
+        return line
+    if len(text) <= 60 and _STAFF_LINE_RE.match(text):
+        line.kind = LineKind.FURNITURE  # before bylines: `编辑` is a role word there too
         return line
     credit = bylines.parse_credit_line(text)
     if credit is not None:

@@ -2,9 +2,11 @@
 
 Names are printed with layout spaces (`付 炎`, `裴 姣`: a two-character name padded to the width
 of a three-character one), several to a byline (`刘燕 乔润霞`, `窦瀚洋、王怡曦`), and mixed with
-role words (`本报特约通讯员`, `记者`). This module turns such a string into clean names, and judges
-whether a parenthesised group at the end of a story is a list of names at all (`(李晨昊)`) or
-something else (`(完)`, `(下转第3版)`).
+role words (`本报特约通讯员`, `记者`). Names of minorities have no Han surname: Tibetan and
+Mongolian names of four characters (`次仁罗布`, `萨仁高娃`), Uyghur and Kazakh names whose parts
+a middle dot joins (`阿依努尔·买买提`); they are accepted where the context says byline. This
+module turns such a string into clean names, and judges whether a parenthesised group at the end
+of a story is a list of names at all (`(李晨昊)`) or something else (`(完)`, `(下转第3版)`).
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ ROLE_RE = re.compile(
 )
 # list punctuation, and the box markers that open each role group of a byline (`□ 记者 … □ …`)
 _SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜□■◇◆○●★☆]+")
-_NAME_RE = re.compile(f"[{CJK_CHARS}][{CJK_CHARS}·•]{{0,5}}")
+# A Han name (`刘凯华`), or a transliterated minority name whose parts a middle dot joins
+# (`阿依努尔·买买提`, `买买提江·吐尔逊`, `阿不都热合曼·艾则孜`).
+_NAME_RE = re.compile(f"[{CJK_CHARS}]{{1,8}}(?:[·•][{CJK_CHARS}]{{1,8}}){{0,3}}")
+MAX_DOTTED_NAME_CHARS = 20
 
 
 def split_name_tokens(text: str) -> list[str]:
@@ -82,21 +87,43 @@ def merge_spaced_singles(tokens: list[str]) -> list[str]:
 # Words that stand where names stand in bylines but are not names.
 NOT_NAMES = frozenset(
     "报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者 特派 特约 首席 见习 "
-    "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉 文章 专栏 观察".split()
+    "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉 文章 专栏 观察 "
+    # the end marks of a story in brackets: `（全文完）`, `（未完待续）`
+    "全文完 本文完 待续 未完待续 续完".split()
 )
 
 
 def is_name(token: str) -> bool:
-    """A plausible personal name: 2–4 CJK characters (up to 6 for `·`-joined minority names)."""
+    """A plausible personal name: 2–4 CJK characters, or `·`-joined parts (minority names)."""
     if token in NOT_NAMES or not _NAME_RE.fullmatch(token):
         return False
     if "·" in token or "•" in token:
-        return 3 <= len(token) <= 12
+        return 3 <= len(token) <= MAX_DOTTED_NAME_CHARS
     return 2 <= len(token) <= 4
 
 
 def has_surname(token: str) -> bool:
     return token[:1] in SURNAMES or token.startswith(COMPOUND_SURNAMES)
+
+
+def is_dotted(token: str) -> bool:
+    """`阿依努尔·买买提`: a transliterated name, its parts joined by a middle dot."""
+    return "·" in token or "•" in token
+
+
+def may_open_name_list(names: list[str]) -> bool:
+    """Whether a list read where a byline stands can be names although its first name has no
+    Han surname. Tibetan, Mongolian and Uyghur names have none: `次仁罗布`, `萨仁高娃` (four
+    characters), `阿依努尔·买买提` (dotted). Accepted: a known surname, a dotted name, or a
+    list of two or more names one of which has a surname or is dotted or four characters long
+    (`萨仁高娃 刘 伟`, `次仁罗布 格桑德吉`). A lone two- or three-character word without a
+    surname (`手记`, `您好`) is not a name."""
+    if not names:
+        return False
+    first = names[0]
+    if has_surname(first) or is_dotted(first):
+        return True
+    return len(names) >= 2 and any(has_surname(n) or is_dotted(n) or len(n) == 4 for n in names)
 
 
 def clean_names(text: str) -> list[str]:
@@ -113,14 +140,15 @@ def strict_name_list(text: str, max_names: int = 6) -> list[str] | None:
 
     Used for groups that are bylines only if nothing else is in them: `(刘燕 乔润霞)`,
     `(杨伟炳 裴 姣)`, `(记者 张三)`. The first name must start with a known surname (later ones
-    may be given names only, `(崔娟 佳敏)`).
+    may be given names only, `(崔娟 佳敏)`), unless the list reads as names of minorities
+    (:func:`may_open_name_list`: `(萨仁高娃 刘 伟)`).
     """
     tokens = merge_spaced_singles(split_name_tokens(text))
     if not tokens or len(tokens) > max_names:
         return None
     if not all(is_name(t) for t in tokens):
         return None
-    if not has_surname(tokens[0]):
+    if not may_open_name_list(tokens):
         return None
     names: list[str] = []
     for tok in tokens:

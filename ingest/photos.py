@@ -7,7 +7,12 @@ it decides what it is:
   headline (`市区龙凤南大街一角` + text + credit); so is a title with the picture right under it
   (title, image gap, text, credit) when no prose follows the credit, even right under a brief;
 * two or more paragraphs after an image gap, no title: a photo story without a headline;
-* one paragraph: the caption of the picture in the story around it;
+* a title over one short paragraph, with the next story's title (or the page's end) under the
+  credit: a photo story, even right under an open story's prose (nothing is left for an
+  intertitle to head);
+* one short paragraph right after a story's closing line (`（记者 马 骁）`, `据《…》`, a jump):
+  a photo story without a headline, not a caption of the story that is over;
+* one paragraph otherwise: the caption of the picture in the story around it;
 * a title right above the credit and nothing else: with the picture between them (an image gap)
   a photo story with no caption words (a cartoon: `“指尖上的形式主义”` … `王  成 作`); without,
   a chart title and its credit (`…收入构成` / `制图：高  远`), a caption of the story around it;
@@ -139,9 +144,19 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             # title, picture, caption words, credit, and no prose after: a photo story, even
             # right under a brief (an intertitle over a picture has its story go on below)
             or (picture_under_head and not _story_goes_on(lines, c))
+            # a title over one short caption and its credit, with the next story (or the page's
+            # end) under the credit: nothing is left for an intertitle to head
+            or (paragraphs == 1 and _short(text_lines) and _next_story_follows(lines, c))
         ):
             run = PhotoRun(RunKind.STORY, head, c, True)
         elif lines[members[0]].gap >= image_gap and paragraphs >= 2 and head is None:
+            run = PhotoRun(RunKind.STORY, members[0], c, False)
+        elif (
+            head is None and paragraphs == 1 and _short(text_lines)
+            and _after_story_end(lines, members[0], taken_until)
+        ):
+            # a dated caption right after a story's closing line (`（记者 马 骁）`): a picture
+            # of its own, headless, not the closed story's caption
             run = PhotoRun(RunKind.STORY, members[0], c, False)
         else:
             run = _last_paragraph_caption(lines, members, c, image_gap)
@@ -149,6 +164,28 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             runs[run.start] = run
             taken_until = c
     return runs
+
+
+_STORY_END_KINDS = (LineKind.PAREN, LineKind.SOURCE, LineKind.JUMP)
+_NEXT_STORY_KINDS = (LineKind.TITLE, LineKind.COLUMN)
+
+
+def _short(text_lines: list[Line]) -> bool:
+    return sum(len(line.text) for line in text_lines) <= MAX_CAPTION_CHARS
+
+
+def _next_story_follows(lines: list[Line], c: int) -> bool:
+    """Under the credit: a title (the next story) or nothing but furniture to the page's end."""
+    for line in lines[c + 1 :]:
+        if line.kind == LineKind.FURNITURE:
+            continue
+        return line.kind in _NEXT_STORY_KINDS
+    return True
+
+
+def _after_story_end(lines: list[Line], first: int, taken_until: int) -> bool:
+    """The line above closes a story: its closing byline, its source or a jump to another page."""
+    return first > 0 and first - 1 > taken_until and lines[first - 1].kind in _STORY_END_KINDS
 
 
 def _story_goes_on(lines: list[Line], c: int) -> bool:

@@ -9,7 +9,8 @@ of the page except whitespace:
 * Narrow columns are extracted with a space at every visual line end (`党建引 领`, `问题 27 件`).
   Chinese prose has no spaces, so a space next to a Chinese character or punctuation is removed;
   spaces between Latin words or numbers (`COVID 19`, `iPhone 15 Pro`) stay. In titles, a space
-  separates headline parts and is kept (collapsed to one ASCII space).
+  separates headline parts and is kept (collapsed to one ASCII space); list marks before a title
+  (`●`, `■`, `◆`) and `【】` around it are not its words and are dropped (:func:`clean_title`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,24 @@ def remove_stray_spaces(text: str) -> str:
 def normalize_title(text: str) -> str:
     """Titles keep their part separators: every whitespace run becomes one ASCII space."""
     return _SPACE_RUN_RE.sub(" ", text).strip()
+
+
+# Marks printed before a title, not part of its words: list bullets of briefs (`●陈埭镇…`),
+# intertitle squares and diamonds (`■ 老街巷…`, `◆生产线“换脑”`), and the lenticular brackets
+# around an intertitle (`【一片茶叶富了一方百姓】`).
+_TITLE_MARK_RE = re.compile(r"[■□◆◇●○◎★☆※▶►]+\s*")
+_BRACKETED_RE = re.compile(r"【\s*([^【】]+?)\s*】")
+
+
+def clean_title(text: str) -> str:
+    """A title's words: :func:`normalize_title`, without a leading list mark or the `【】`
+    around it. A title that is nothing but marks is kept as printed."""
+    text = normalize_title(text)
+    m = _TITLE_MARK_RE.match(text)
+    if m is not None and m.end() < len(text):
+        text = text[m.end() :]
+    m = _BRACKETED_RE.fullmatch(text)
+    return m.group(1) if m is not None else text
 
 
 def continues(previous: str, following: str) -> bool:

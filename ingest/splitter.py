@@ -6,6 +6,9 @@ How a page is read
 ------------------
 1. Every non-blank line is classified on its own (:mod:`ingest.lines`): lead, byline, closing
    name group, source, photo credit, caption, column label, furniture, jump, title-like, body.
+   The page header is furniture: the short lines at the top down to the last surely furniture
+   one (date, page number, staff line), so the masthead and page name (`南通日报`,
+   `NANTONG DAILY`, `地州新闻`, `2 综合`) above a date never head a story.
    A short unfinished line right above a byline is promoted to title-like (`稳增长，促发展`). A
    short lone sentence after an image gap, right above a title, is an uncredited caption.
    A poem's lines under its title and author (four or more short lines, mostly unpunctuated, not
@@ -40,11 +43,14 @@ How a page is read
    Within a starting block, title lines above a place kicker (`打好森林防火人民战争` above
    `市交通运输局`) belong to no title: they are captions of a photo story above, or furniture.
    A slogan on top of a page above a one- or two-line title is a page banner
-   (`抓党建促基层治理能力提升`); three lines are a full kicker/headline/subheadline triple. A
+   (`抓党建促基层治理能力提升`); three lines are a full kicker/headline/subheadline triple,
+   unless the last two are a headline and its `——` subheadline (`走进…` over a feature). A
    title-like line between a story's byline and its first paragraph is a banner too
    (`创建新时代党建引领基层治理示范区`), unless the story's intertitles share its shape, or it is
    too short for a slogan (`核心阅读`) or numbered (`一、…`): then it opens the body.
-   Roles within a title: :mod:`ingest.titles`.
+   Roles within a title: :mod:`ingest.titles` (which also joins a title broken inside a word).
+   A "story" that ends up with nothing but title lines (no body, caption, byline or source) is
+   furniture: a page name or a series banner (`镜头·鹤城` over a page of photo stories).
 4. Body lines are joined into paragraphs across column breaks (:mod:`ingest.repair`), bylines,
    sources and jumps are cut from the last sentence (`…明天。 (张莉)`), and a first paragraph
    that starts inside a quotation (`伙人”。`), or prose before any title on the page, is flagged
@@ -61,7 +67,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest import bylines
-from ingest.chars import OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
+from ingest.chars import CJK_CHARS, OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
     Line,
     LineKind,
@@ -87,12 +93,13 @@ from ingest.model import (
     Warning,
 )
 from ingest.photos import PhotoRun, RunKind, find_photo_runs, image_gap_of, is_stock_credit, typical_gap
-from ingest.repair import continues, join_fragments, normalize_title
+from ingest.repair import clean_title, continues, join_fragments, normalize_title
 from ingest.titles import Title, assign_roles, is_place_name, looks_like_kicker_form
 
 MIN_BODY_CHARS = 60  # shorter bodies are flagged as unusually short
 MAX_BODY_CHARS = 12000  # longer bodies are flagged: probably two stories glued together
 MIN_BANNER_CHARS = 8  # a banner is a slogan, not a two-character place kicker or `核心阅读`
+MIN_PAGE_BANNER_CHARS = 6  # a series slogan on top of the page is shorter: `走进边境小康村`
 MAX_UNCREDITED_CAPTION_CHARS = 40  # a caption without credit is one short sentence
 SHAPE_LENGTH_SLACK = 3  # intertitles of one story differ in length by a few characters at most
 
@@ -162,6 +169,7 @@ class _Splitter:
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.image_gap = image_gap_of(lines)
+        _mark_page_header(lines)
         _promote_titles(lines)
         _mark_verse(lines)
         _mark_uncredited_captions(lines, self.image_gap)
@@ -193,6 +201,7 @@ class _Splitter:
         self._flush_pending_section()
         for draft in self.drafts:
             self._settle_banner_candidates(draft)
+        self._drop_bare_titles()
         articles = [_finish(d) for d in self.drafts if d.lines]
         return Page(articles=articles, furniture=sorted(self.furniture, key=lambda f: f.line))
 
@@ -595,7 +604,7 @@ class _Splitter:
         for unit in columns:
             for no, text in zip(unit.lines, unit.texts):
                 if self.pending_section is None:
-                    self.pending_section = (normalize_title(text), no)
+                    self.pending_section = (_label_text(text), no)
                 else:
                     self.furniture.append(Furniture(no, FurnitureKind.COLUMN, text))
 
@@ -621,6 +630,23 @@ class _Splitter:
                 self._banners([unit])
         draft.blocks[:0] = leading
         draft.banner_candidates = []
+
+    def _drop_bare_titles(self) -> None:
+        """A "story" that is only title lines (no body, caption, byline or source) is page
+        furniture: a page name, a masthead, a series banner over the stories under it
+        (`镜头·鹤城` over a page of photo stories). At the top of the page it is a banner."""
+        text_of = {line.no: line.text for line in self.lines}
+        kept: list[_Draft] = []
+        seen_story = False
+        for draft in self.drafts:
+            if draft.lines and _is_bare_title(draft):
+                kind = FurnitureKind.OTHER if seen_story else FurnitureKind.BANNER
+                for no in sorted(draft.lines):
+                    self.furniture.append(Furniture(no, kind, text_of[no]))
+                continue
+            seen_story = seen_story or bool(draft.lines)
+            kept.append(draft)
+        self.drafts = kept
 
     def _banners(self, units: list[_Unit]) -> None:
         for unit in units:
@@ -656,11 +682,10 @@ class _Splitter:
             titles = titles[-3:]
         if (
             at_page_top
-            and len(titles) < 3  # three lines are a full kicker/headline/subheadline triple
-            and sum(not _is_subheadline(u.text) for u in titles) >= 2
+            and _banner_over_title(titles)
             and not is_place(titles[0].text)
             and is_slogan(titles[0].text)
-            and len(compact(titles[0].text)) >= MIN_BANNER_CHARS
+            and len(compact(titles[0].text)) >= MIN_PAGE_BANNER_CHARS
         ):
             self._banners(titles[:1])  # a slogan on top of the page, above the first headline
             titles = titles[1:]
@@ -669,6 +694,55 @@ class _Splitter:
         draft.title = assign_roles([u.text for u in titles])
         for unit in titles:
             draft.lines.update(unit.lines)
+
+
+MAX_HEADER_LINES = 10  # masthead, date, page number, page name, staff line: a handful of lines
+MAX_HEADER_LINE_CHARS = 40
+_HEADER_KINDS = (LineKind.TITLE, LineKind.COLUMN, LineKind.FURNITURE)
+_HAS_CJK_RE = re.compile(f"[{CJK_CHARS}]")
+
+
+def _mark_page_header(lines: list[Line]) -> None:
+    """The page's header: the short lines at the top down to the last one that is surely
+    furniture (a date, a page number, the staff line). The masthead (`南通日报`,
+    `NANTONG DAILY`), the page name (`地州新闻`, `专版`, `2 综合`) between them read like titles
+    or labels on their own, but above a date or a staff line no story has begun: a story's
+    title is followed by its byline or body, not by the page's date."""
+    last = -1
+    for k, line in enumerate(lines[:MAX_HEADER_LINES]):
+        short = len(line.text) <= MAX_HEADER_LINE_CHARS
+        latin = line.kind == LineKind.BODY and _HAS_CJK_RE.search(line.text) is None  # `NANTONG DAILY`
+        if not short or not (line.kind in _HEADER_KINDS or latin):
+            break
+        if line.kind == LineKind.FURNITURE:
+            last = k
+    for line in lines[: last + 1]:
+        line.kind = LineKind.FURNITURE
+
+
+def _banner_over_title(titles: list[_Unit]) -> bool:
+    """Room for a banner above the title: one or two lines under the first, not counting a
+    subheadline (a headline alone, or a kicker + headline pair, stays whole: three lines are a
+    full kicker/headline/subheadline triple), or a headline with its `——` subheadline, which is
+    a complete feature title: the slogan above it heads the page, not the story."""
+    rest = titles[1:]
+    if len(titles) < 3:
+        return sum(not _is_subheadline(u.text) for u in titles) >= 2
+    return len(titles) == 3 and not _is_subheadline(rest[0].text) and _is_subheadline(rest[1].text)
+
+
+def _label_text(text: str) -> str:
+    """A column label's words; a letter-spaced label (`简  讯`) is closed up (`简讯`)."""
+    text = clean_title(text)
+    parts = text.split(" ")
+    return "".join(parts) if len(parts) > 1 and all(len(p) == 1 for p in parts) else text
+
+
+def _is_bare_title(draft: _Draft) -> bool:
+    return not (
+        draft.blocks or draft.captions or draft.byline_pieces or draft.names or draft.source
+        or draft.continued or draft.photo or draft.banner_candidates
+    )
 
 
 def _promote_titles(lines: list[Line]) -> None:
@@ -826,10 +900,7 @@ def _starts_mid_sentence(text: str) -> bool:
 
 
 def _finish(draft: _Draft) -> ParsedArticle:
-    blocks = [
-        Block(kind, join_fragments(para.parts) if kind == BlockKind.PARAGRAPH else normalize_title(para.parts[0]))
-        for kind, para in draft.blocks
-    ]
+    blocks = [Block(kind, _block_text(kind, para)) for kind, para in draft.blocks]
     blocks = [b for b in blocks if b.text]
     article = ParsedArticle(
         kicker=draft.title.kicker,
@@ -846,6 +917,14 @@ def _finish(draft: _Draft) -> ParsedArticle:
     )
     article.warnings = _warnings(article, draft)
     return article
+
+
+def _block_text(kind: BlockKind, para: _Para) -> str:
+    if kind == BlockKind.PARAGRAPH:
+        return join_fragments(para.parts)
+    if kind == BlockKind.INTERTITLE:
+        return clean_title(para.parts[0])
+    return normalize_title(para.parts[0])  # a jump line as printed: `【转A4版】`
 
 
 def _warnings(article: ParsedArticle, draft: _Draft) -> list[Warning]:

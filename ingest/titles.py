@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.lines import CJK_WORD_RE, is_place, is_slogan
-from ingest.repair import normalize_title
+from ingest.repair import clean_title
 
 _COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S.*)")
 _SUBHEAD_MARK_RE = re.compile(r"^(?:——|—|－－|--)")
@@ -71,7 +71,7 @@ class Title:
 
 def split_one_line(text: str) -> Title:
     """A single title line, with a leading place split off as the kicker when it is set apart."""
-    text = normalize_title(text)
+    text = clean_title(text)
     m = _COLON_FORM_RE.fullmatch(text)
     if m is not None and _is_colon_kicker(m.group("kicker")):
         return Title(kicker=m.group("kicker"), headline=m.group("rest").strip())
@@ -86,7 +86,7 @@ def split_one_line(text: str) -> Title:
 
 def assign_roles(units: list[str]) -> Title:
     """Roles for one to three title units (each unit may already join adjacent lines)."""
-    units = [normalize_title(u) for u in units if u.strip()]
+    units = join_broken_lines([clean_title(u) for u in units if u.strip()])
     if not units:
         return Title()
     if len(units) == 1:
@@ -100,9 +100,59 @@ def assign_roles(units: list[str]) -> Title:
     return Title(kicker=kicker, headline=headline, subheadline=" ".join(units[2:]))
 
 
+_OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "（": "）", "(": ")"}
+MAX_SHORT_PART_SHARE = 0.5  # the cut part is less than half as long as the part before it
+PART_BALANCE = 0.6  # once joined, the two parts are of about one length
+
+
+def join_broken_lines(units: list[str]) -> list[str]:
+    """Title lines the extraction broke inside a phrase or a word, joined again.
+
+    * a quotation or bracket opened on a line and closed on the next (`在云端之上读懂“幸` /
+      `福”的模样`);
+    * a two-part headline (`A B`, parts of about one length) whose second part runs over onto
+      the next line: the first line's last part is much shorter than its first, the next line
+      (one part, no dash) brings it to about the length of the first
+      (`…喜获丰收 产业链从` / `田间延伸到“云端”`). A two-part kicker over a headline has
+      balanced parts of its own (`稳链强链 向“新”发力`).
+    """
+    out: list[str] = []
+    for unit in units:
+        if out and _broken_between(out[-1], unit):
+            out[-1] = out[-1] + unit
+        else:
+            out.append(unit)
+    return out
+
+
+def _broken_between(first: str, second: str) -> bool:
+    if not first or not second or _SUBHEAD_MARK_RE.match(second):
+        return False
+    for opener, closer in _OPEN_QUOTES.items():
+        if first.count(opener) > first.count(closer) and second.count(closer) > second.count(opener):
+            return True
+    parts = first.split(" ")
+    if len(parts) != 2 or " " in second:
+        return False
+    head, cut = _length(parts[0]), _length(parts[1])
+    whole = cut + _length(second)
+    return cut < MAX_SHORT_PART_SHARE * head and min(head, whole) >= PART_BALANCE * max(head, whole)
+
+
 # A headline names its subject first (`我市供热管网…`, `全国秋冬种…`): the line above it is a kicker.
 _SUBJECT_START_RE = re.compile(r"(?:我|全|本)(?:市|省|县|区|州|国|镇|乡)")
 _DETAIL_RE = re.compile(r"[，,、；;]|\d")  # a clause or a figure
+
+
+MAX_PLACE_PREFIX = 4  # `慈溪`, `鄞州区`, `湖北建始`
+
+
+def _opens_with_place(text: str) -> bool:
+    """The line opens with a place the gazetteer knows (`慈溪这个老小区…`): a news headline
+    naming where it happens, not a subheadline explaining the line above."""
+    if "：" in text[:MAX_COLON_KICKER_CHARS + 1] or ":" in text[:MAX_COLON_KICKER_CHARS + 1]:
+        return False  # `兴县：…` is read by the colon rule
+    return any(is_place_name(text[:n]) for n in range(2, MAX_PLACE_PREFIX + 1) if len(text) > n)
 
 
 def _second_line_is_subheadline(first: str, second: str) -> bool:
@@ -111,7 +161,8 @@ def _second_line_is_subheadline(first: str, second: str) -> bool:
 
     * a dash opens a subheadline (`——来自兴县的调查报告`);
     * a place (`兴县`), a slogan (`抓好秋冬种 夯实丰收基础`, `创建…`) or a line followed by a
-      headline that names its subject (`我市…`, `全国…`) is a kicker;
+      headline that names its subject (`我市…`, `全国…`, a place: `慈溪这个老小区…`) is a
+      kicker;
     * a second line that gives details, a figure or a clause (`一年来化解纠纷1.2万余件`,
       `冷链专线次日达，果农…`) where the first gives none, explains the headline above it;
     * otherwise the main headline is the longer line: a short line leads into a longer one
@@ -119,7 +170,7 @@ def _second_line_is_subheadline(first: str, second: str) -> bool:
     """
     if _SUBHEAD_MARK_RE.match(second):
         return True
-    if is_place(first) or is_slogan(first) or _SUBJECT_START_RE.match(second):
+    if is_place(first) or is_slogan(first) or _SUBJECT_START_RE.match(second) or _opens_with_place(second):
         return False
     if " " in first and " " not in second:
         return False  # a two-part slogan (`稳链强链 向“新”发力`) over a one-part headline

@@ -43,3 +43,15 @@ def test_primary_county_of_seed_stories_meets_the_bar():
     score = score_seeds(root / "seeds", root / "tests" / "expected", parse)
     assert score.counties.total == 28
     assert score.figures()["counties"] >= 0.95, score.misses
+
+
+def test_home_county_named_twice_is_the_subject_whatever_places_goods_go_to():
+    # a story continued from the front page: its dateline is elsewhere, the text names a town of
+    # the county and the county itself, and lists the cities its produce is sent to
+    text = (
+        "龙井茶园迎来秋茶采摘\n\n（上接A01版）\n\n"
+        "量通过冷链直发北京、上海、广州等地，最快次日送达。\n\n"
+        "瓶窑镇一家茶企负责人告诉记者，今年新增两条加工线。据余杭区农业农村局统计，全区秋茶产量稳中有升。\n"
+    )
+    page = parse_page(text, hint_prefectures=["3301"])
+    assert [c.name for c in page.articles[0].counties][:1] == ["余杭区"]

@@ -24,10 +24,12 @@ SEED_LINES = [line for text in SEED_TEXTS for line in text.split("\n")]
 
 # Characters a caption credit may drop: role words and marks around a photographer's name,
 # agencies beside it (`新华社发（周万平 摄）`, `张驰摄（人民视觉）`), a drawing's `作`, and the
-# numbers of a picture series (`①…`), dropped like `▲`.
+# numbers of a picture series (`①…`), dropped like `▲`; the list marks before a title (`●…`,
+# `■ …`, `◆…`) and the `【】` around an intertitle.
 DECORATION = set(
     "摄影记者本报刊台特约通讯员实习生新华社见习融媒体全首席图片文字制供/／|｜:：▲△▼▽↑↓←→◀▶()（）"
     "发人民视觉中国作绘①②③④⑤⑥⑦⑧⑨⑩"
+    "■□◆◇●○◎★☆※▶►【】"
 )
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

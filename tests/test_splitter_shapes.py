@@ -159,7 +159,7 @@ def test_web_edition_line_is_the_source_and_closes_the_story() -> None:
         "夏粮收购开局平稳", BODY_A, edition,
     )  # fmt: skip
     first, second = split_page(text).articles
-    assert first.intertitles == ["■全程监测"] and first.source == edition and first.byline == ["王小川"]
+    assert first.intertitles == ["全程监测"] and first.source == edition and first.byline == ["王小川"]
     assert (second.headline, second.paragraphs, second.source) == ("夏粮收购开局平稳", [BODY_A], edition)
 
 
@@ -220,7 +220,7 @@ def test_column_labels_with_stray_spaces_and_campaign_labels() -> None:
         "聚焦乡村振兴", "村里来了新农人", f"本报讯（记者 孔明）{BODY_C}",
     )  # fmt: skip
     brief, column, campaign = split_page(text).articles
-    assert (brief.section, brief.headline, brief.byline) == ("快 讯", "市图书馆延长开放时间", ["马小丽"])
+    assert (brief.section, brief.headline, brief.byline) == ("快讯", "市图书馆延长开放时间", ["马小丽"])
     assert (column.section, column.kicker, column.headline) == ("来论", "", "多给老人一些耐心")
     assert (campaign.section, campaign.kicker, campaign.headline) == ("聚焦乡村振兴", "", "村里来了新农人")
 
@@ -469,3 +469,155 @@ def test_narrow_column_prose_extracted_line_by_line_is_not_verse() -> None:
     (a,) = split_page(page_of("城区新增停车位", "□ 林 木", *column)).articles
     assert a.paragraphs == ["".join(column)]
 
+
+
+# -- names of minorities, page furniture, markers, broken titles, photo stories ---------------
+
+BODY_F = "入秋以来，牧民们把牛羊转往冬季草场，兽医站的工作人员随队巡诊，为牲畜接种疫苗。"
+BODY_G = "今年全乡新修牧道36公里，建成储草棚120座，冬春两季的饲草料储备比去年增加两成。"
+
+
+def test_dotted_minority_names_in_leads_byline_lines_and_credits() -> None:
+    text = page_of(
+        "牧道修到了冬窝子", "本报喀什9月3日讯（记者 热依汗·阿不都 通讯员 赵 峰）" + BODY_F,
+        "储草棚里存满了“定心草”", "本报记者 吐尔洪·买合木提 马 丽", BODY_G,
+        "▲牧民在储草棚前卸草。本报记者 吐尔洪·买合木提 摄", BODY_A,
+    )  # fmt: skip
+    first, second = split_page(text).articles
+    assert first.byline == ["热依汗·阿不都", "赵峰"]
+    assert second.headline == "储草棚里存满了“定心草”" and second.subheadline == ""
+    assert second.byline == ["吐尔洪·买合木提", "马丽"]
+    assert [(c.text, c.credit) for c in second.captions] == [("牧民在储草棚前卸草。", "吐尔洪·买合木提")]
+
+
+def test_four_character_names_without_han_surname_where_a_byline_stands() -> None:
+    text = page_of(
+        "青稞丰收 仓满人欢", "本报记者 达瓦次仁 央金卓玛 王 芳", BODY_F, BODY_G,
+        "秋牧场的一天", "□ 索朗旺堆", BODY_C, "牧道通了 草场近了", f"本报讯 {BODY_B}", "（达瓦次仁 周 宁）",
+    )  # fmt: skip
+    first, sidebar, last = split_page(text).articles
+    assert (first.subheadline, first.byline) == ("", ["达瓦次仁", "央金卓玛", "王芳"])
+    assert (sidebar.headline, sidebar.byline) == ("秋牧场的一天", ["索朗旺堆"])
+    assert last.byline == ["达瓦次仁", "周宁"] and last.paragraphs == [BODY_B]
+
+
+def test_role_word_before_a_two_character_word_is_not_a_byline() -> None:
+    from ingest.bylines import parse_paren_byline, parse_standalone_byline
+
+    assert parse_standalone_byline("记者手记") is None and parse_standalone_byline("记者：您好") is None
+    assert parse_standalone_byline("■全程监测") is None  # `■` marks intertitles too, `□` bylines only
+    assert parse_paren_byline("（全文完）") is None and parse_paren_byline("（未完待续）") is None
+
+
+def test_staff_lines_are_furniture_never_bylines() -> None:
+    text = page_of(
+        "编辑：孟 雪 美编：韩 冰 校对：杜 鹃", "兴县召开防汛会议", f"本报讯（记者 王强）{BODY_A}",
+        "责编/林 可 审读/高 原", "临县开展植树活动", f"本报讯 {BODY_C}", "（责任编辑：宋 佳）",
+    )  # fmt: skip
+    page = split_page(text)
+    assert [a.byline for a in page.articles] == [["王强"], []]
+    assert [f.line for f in page.furniture] == [1, 7, 13]
+
+
+def test_page_header_lines_above_the_date_and_bare_titles_are_furniture() -> None:
+    text = page_of(
+        "滨江晚报", "RIVERSIDE EVENING", "县域新闻", "2025年6月3日 星期二", "兴县召开防汛会议",
+        f"本报讯（记者 王强）{BODY_A}", "热线专页",
+    )  # fmt: skip
+    page = split_page(text)
+    (a,) = page.articles
+    assert a.headline == "兴县召开防汛会议" and a.lines == [9, 11]
+    assert [f.line for f in page.furniture] == [1, 3, 5, 7, 13]
+
+
+def test_series_banner_over_a_photo_page_is_furniture() -> None:
+    text = page_of(
+        "光影·河湟", "麦收时节", "6月20日，农机手在川水地区抢收冬小麦。", "记者 朱 晨 摄",
+        "湟源县：陈醋飘香", "工人在车间里灌装陈醋。", "通讯员 马 岚 摄",
+    )  # fmt: skip
+    page = split_page(text)
+    assert [(a.kicker, a.headline, a.byline) for a in page.articles] == [
+        ("", "麦收时节", ["朱晨"]), ("湟源县", "陈醋飘香", ["马岚"]),
+    ]  # fmt: skip
+    assert [(f.line, f.kind) for f in page.furniture] == [(1, FurnitureKind.BANNER)]
+
+
+def test_list_marks_and_lenticular_brackets_are_not_title_words() -> None:
+    text = page_of(
+        "多措并举稳就业", f"本报讯 {BODY_A}", "【网格员成了“服务员”】", BODY_B, "◆夜市点亮烟火气", BODY_C,
+        "简  讯", "●临县开展植树活动", f"本报讯 {BODY_G}",
+    )  # fmt: skip
+    first, brief = split_page(text).articles
+    assert first.intertitles == ["网格员成了“服务员”", "夜市点亮烟火气"] and first.paragraphs == [BODY_A, BODY_B, BODY_C]
+    assert (brief.section, brief.headline) == ("简讯", "临县开展植树活动")
+
+
+def test_headlines_broken_inside_a_word_or_a_quotation_are_one_headline() -> None:
+    text = page_of(
+        "全市老旧小区改造全面提速 背街小", "巷焕然一新", "本报记者 王 强", BODY_A,
+        "把群众的“急难", "愁盼”放在心上", f"本报讯 {BODY_B}",
+        "稳链强链 向“新”发力", "我市制造业投资增长两成", f"本报讯 {BODY_C}",
+    )  # fmt: skip
+    titles = [(a.kicker, a.headline.replace(" ", ""), a.subheadline) for a in split_page(text).articles]
+    assert titles == [
+        ("", "全市老旧小区改造全面提速背街小巷焕然一新", ""),
+        ("", "把群众的“急难愁盼”放在心上", ""),
+        ("稳链强链 向“新”发力", "我市制造业投资增长两成", ""),  # balanced parts: a kicker
+    ]  # fmt: skip
+
+
+def test_titled_photo_between_two_stories_is_a_photo_story() -> None:
+    text = page_of(
+        "兴县召开防汛会议", "记者 王 强 通讯员 李 华", BODY_A, BODY_B,
+        "临县：红枣晾晒正当时", "9月18日，临县农民在晾晒红枣。", "融媒体记者 张 敏 摄",
+        "全市秋粮收购启动", BODY_C, BODY_E, "据《山西日报》",
+    )  # fmt: skip
+    first, photo, last = split_page(text).articles
+    assert first.paragraphs == [BODY_A, BODY_B]
+    assert (photo.kicker, photo.headline, photo.byline, photo.blocks) == ("临县", "红枣晾晒正当时", ["张敏"], [])
+    assert (last.headline, last.source, last.paragraphs) == ("全市秋粮收购启动", "据《山西日报》", [BODY_C, BODY_E])
+
+
+def test_photo_story_at_the_page_end_after_a_signed_sidebar() -> None:
+    text = page_of(
+        "记者手记", "山路上的灯火", "□ 周 杰", BODY_A, BODY_B,
+        "雪后初晴", "1月8日，岚县一带雪后初晴，远山如黛。", "本报记者 高 远 摄",
+    )  # fmt: skip
+    sidebar, photo = split_page(text).articles
+    assert (sidebar.section, sidebar.headline, sidebar.paragraphs) == ("记者手记", "山路上的灯火", [BODY_A, BODY_B])
+    assert (photo.headline, photo.byline, photo.blocks) == ("雪后初晴", ["高远"], [])
+
+
+def test_headless_photo_after_a_closing_byline_is_a_photo_story() -> None:
+    text = page_of(
+        "临县开展植树活动", f"本报讯 {BODY_C}", "（记者 赵 红）",
+        "3月12日，兴县蔚汾镇，志愿者在河畔栽种柳树。", "通讯员 孙 磊 摄",
+    )  # fmt: skip
+    story, photo = split_page(text).articles
+    assert story.byline == ["赵红"] and story.captions == []
+    assert (photo.headline, photo.byline, photo.blocks) == ("", ["孙磊"], [])
+    assert [(c.text, c.credit) for c in photo.captions] == [("3月12日，兴县蔚汾镇，志愿者在河畔栽种柳树。", "孙磊")]
+
+
+def test_headline_opening_with_a_place_under_a_phrase_is_the_headline() -> None:
+    text = page_of("一条小巷的“新生”", "余杭这个老街区一年开出12家新店", "记者 王 强", BODY_A)
+    (a,) = split_page(text).articles
+    assert (a.kicker, a.headline, a.subheadline) == ("一条小巷的“新生”", "余杭这个老街区一年开出12家新店", "")
+
+
+def test_short_word_over_a_headline_is_the_column_label() -> None:
+    text = page_of(
+        "大河上下", "临县开展植树活动", f"本报讯（记者 赵红）{BODY_C}",
+        "县长谈民生", "让群众住上放心房", "——访兴县县长张某某", "本报记者 周 杰", BODY_A,
+    )  # fmt: skip
+    first, second = split_page(text).articles
+    assert (first.section, first.kicker, first.headline) == ("大河上下", "", "临县开展植树活动")
+    assert (second.section, second.kicker, second.headline) == ("县长谈民生", "", "让群众住上放心房")
+
+
+def test_series_slogan_over_a_headline_with_dash_subheadline_on_top_of_the_page() -> None:
+    text = page_of("走进黄河人家", "渡口边的新日子", "——临县碛口镇见闻", "本报记者 周 杰", BODY_A, BODY_B)
+    page = split_page(text)
+    (a,) = page.articles
+    assert (a.kicker, a.headline, a.subheadline) == ("", "渡口边的新日子", "——临县碛口镇见闻")
+    assert [(f.line, f.kind) for f in page.furniture] == [(1, FurnitureKind.BANNER)]
