@@ -135,6 +135,7 @@ def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
     """
     out: list[str] = []
     pos = 1
+    # Walks the text as units() does, but without building Unit objects: this is ingest's hot path.
     for text, weight in fields:
         folded = fold(text)
         prev_end = 0

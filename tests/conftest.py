@@ -30,3 +30,11 @@ def _plain_static_storage(request):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seeds(db):
+    """The five seed pages, ingested through the real path."""
+    from tests.factories import ingest_seeds
+
+    return ingest_seeds()

@@ -7,14 +7,9 @@ import datetime as dt
 import pytest
 
 from articles.models import Article, County
-from tests.factories import ingest_seeds, make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds():
-    ingest_seeds()
 
 
 def test_list_shape_and_newest_first_without_q(client, seeds, django_assert_max_num_queries):

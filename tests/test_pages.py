@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from articles.models import Article, County, Issue
-from tests.factories import ingest_seeds, make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds():
-    ingest_seeds()
 
 
 def test_home_lists_issues_and_counties(client, seeds, django_assert_max_num_queries):

@@ -1,11 +1,12 @@
-"""Check the third held-out set's expected splits, then score the splitter on them.
+"""Check a page set's hand-made expected splits, then score the splitter on them.
 
-Usage (from the project root):
-    .venv/bin/python tests/unseen3/score_unseen3.py --check   # only check the JSONs against their pages
-    .venv/bin/python tests/unseen3/score_unseen3.py           # check, then figures per page and overall
-    .venv/bin/python tests/unseen3/score_unseen3.py -v        # ... and every miss
-    .venv/bin/python tests/unseen3/score_unseen3.py --hashes  # sha256 of every page and expected split
-    .venv/bin/python tests/unseen3/score_unseen3.py --splitter /tmp/at_commit   # ingest from another tree
+Usage (from the project root; DIR holds <name>.txt, <name>.json and manifest.csv, e.g. tests/unseen4):
+    .venv/bin/python bench/check_pages.py DIR --check   # only check the JSONs against their pages
+    .venv/bin/python bench/check_pages.py DIR           # check, then figures per page and overall
+    .venv/bin/python bench/check_pages.py DIR -v        # ... and every miss
+    .venv/bin/python bench/check_pages.py DIR --hashes  # sha256 of every page and expected split
+    .venv/bin/python bench/check_pages.py DIR --lint    # check, plus heuristic cross-checks (paragraph count, county)
+    .venv/bin/python bench/check_pages.py DIR --splitter /tmp/at_commit   # ingest from another tree
 
 The check never imports the splitter. For every ``<name>.json`` beside ``<name>.txt`` it verifies:
 the seed format (keys and types); article ranges in order, not overlapping, starting and ending on
@@ -19,7 +20,7 @@ manifest naming every page with a prefecture code that exists.
 
 Scoring parses each page as ingest does (``ingest.pipeline.parse_page`` with the manifest's
 prefecture as hint), scores with ``ingest.scoring.score_page`` unchanged (the same figures as
-``bench/split_score.py --dir tests/unseen3``) and adds an ``extra`` figure for fields that scorer
+``bench/split_score.py --dir DIR``) and adds an ``extra`` figure for fields that scorer
 does not look at: section, continued, photo, intertitles (per exactly matched article) and the
 set of furniture lines (per page).
 """
@@ -33,8 +34,10 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
+if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+    raise SystemExit("usage: bench/check_pages.py DIR [--check | --lint | --hashes | -v] [--splitter TREE]")
+HERE = Path(sys.argv[1]).resolve()
 # --splitter DIR: import ``ingest`` from DIR instead (e.g. ``git archive <commit> ingest | tar -x -C DIR``),
 # to score a committed state while the work tree is being edited
 CODE = Path(sys.argv[sys.argv.index("--splitter") + 1]).resolve() if "--splitter" in sys.argv else ROOT
@@ -169,6 +172,44 @@ def check_page(name: str, text: str, exp: dict) -> list[str]:
     return errs
 
 
+SENTENCE_END = tuple("。！？!?”’」』）)…：:；;")
+CREDIT_RE = re.compile(r"^[（(][^，,。]{1,24}[）)]$|摄$|^□|^(本报)?(特约)?(记者|通讯员)\s*\S")
+JUMP_RE = re.compile(r"^[（(](上接|下转|转)")
+
+
+def lint_page(text: str, exp: dict) -> list[str]:
+    """Heuristic cross-checks of hand counts; a mismatch is worth a second look, not necessarily wrong."""
+    out: list[str] = []
+    raw = text.split("\n")
+    furniture = {f["line"] for f in exp["furniture"]}
+    for a in exp["articles"]:
+        first, last = a["lines"]
+        own = [no for no in range(first, last + 1) if raw[no - 1].strip() and no not in furniture]
+        tag = f"{first}-{last}"
+        text_all = squash("".join(raw[no - 1] for no in own))
+        if a["county"]:
+            short = a["county"][:-1] if len(a["county"]) > 2 and a["county"][-1] in "县市区旗" else a["county"]
+            if short not in text_all:
+                out.append(f"{tag}: county {a['county']} is not named in the article's text")
+        if a["photo"]:
+            continue
+        heads = {bare(x) for x in (a["section"], a["kicker"], a["subheadline"], a["source"], *a["intertitles"]) if x}
+        head = bare(a["headline"])
+        body = []
+        for no in own:
+            b = bare(raw[no - 1])
+            if b in heads or (head and (b in head or (b.endswith(head) and b.startswith(bare(a["kicker"]))))) or JUMP_RE.match(b) or (CREDIT_RE.search(b) and len(b) < 30):
+                continue
+            if any(c["text"] and squash(c["text"]) in b for c in a["captions"]):
+                continue
+            body.append(b)
+        joins = sum(1 for x in body[:-1] if not x.endswith(SENTENCE_END))
+        est = len(body) - joins
+        if est != a["paragraphs"]:
+            out.append(f"{tag}: paragraphs {a['paragraphs']}, heuristic estimate {est}")
+    return out
+
+
 def check_all() -> int:
     bad = 0
     manifest = read_manifest()
@@ -187,6 +228,9 @@ def check_all() -> int:
             errs.append(f"manifest prefecture {row['prefecture']!r} is not a prefecture code")
         for err in errs:
             print(f"CHECK {path.stem}: {err}")
+        if "--lint" in sys.argv:
+            for note in lint_page(txt.read_text(encoding="utf-8"), json.loads(path.read_text(encoding="utf-8"))):
+                print(f"LINT  {path.stem}: {note}")
         bad += len(errs)
     for txt in sorted(HERE.glob("*.txt")):
         if not (HERE / f"{txt.stem}.json").exists():
@@ -273,7 +317,7 @@ def main() -> int:
         hashes()
         return 0
     bad = check_all()
-    if bad or "--check" in sys.argv:
+    if bad or "--check" in sys.argv or "--lint" in sys.argv:
         return 1 if bad else 0
     score_all("-v" in sys.argv)
     return 0
