@@ -50,6 +50,8 @@ class IssueMeta:
 def ensure_counties(gazetteer: Gazetteer | None = None) -> int:
     """Load the gazetteer's counties into the County table (once; later calls add only new codes)."""
     gaz = gazetteer or Gazetteer.default()
+    if County.objects.count() >= len(gaz.counties()):
+        return 0  # the usual case: loaded on the first ingest
     existing = set(County.objects.values_list("code", flat=True))
     fresh = [
         County(code=c.code, name=c.name, short_name=c.short, prefecture=c.prefecture, province=c.province)
@@ -64,8 +66,9 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
     """Decode, parse and store one page file. Writes nothing when the content was seen before
     or when anything fails; the result says which and why."""
     digest = sha256(data)
-    if Issue.objects.filter(sha256=digest).exists():
-        return IngestResult(name, Outcome.DUPLICATE, issue=Issue.objects.get(sha256=digest))
+    seen = Issue.objects.filter(sha256=digest).first()
+    if seen is not None:
+        return IngestResult(name, Outcome.DUPLICATE, issue=seen)
     try:
         text, page = read_page(data, meta)
     except UnreadableFile as exc:
@@ -75,9 +78,10 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
             issue = store_page(name, digest, text, page, meta)
     except IntegrityError:
         # Another process stored the same file since the check above: the unique hash held.
-        if Issue.objects.filter(sha256=digest).exists():
-            return IngestResult(name, Outcome.DUPLICATE, issue=Issue.objects.get(sha256=digest))
-        raise
+        seen = Issue.objects.filter(sha256=digest).first()
+        if seen is None:
+            raise
+        return IngestResult(name, Outcome.DUPLICATE, issue=seen)
     return IngestResult(name, Outcome.CREATED, issue=issue, articles=len(page.articles), chars=len(text))
 
 
