@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 
 from articles.search import ArticleQuerySet
 
-
 SEARCH_FIELDS = ["search_head", "search_body", "search_words"]
 
 

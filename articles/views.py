@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Page
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.conf import settings
-from django.contrib.auth.decorators import permission_required
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.forms import UploadForm

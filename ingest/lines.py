@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ingest import bylines
-from ingest.chars import CLAUSE_PUNCT_RE, CJK_CHARS, SENTENCE_END_INSIDE_RE, ends_sentence
+from ingest.chars import CJK_CHARS, CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
 
 
 class LineKind(StrEnum):

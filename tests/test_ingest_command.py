@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, ArticleCounty, Caption, Issue
-from tests.conftest import SEEDS, SEED_FILES
+from tests.conftest import SEED_FILES, SEEDS
 
 pytestmark = pytest.mark.django_db
 
