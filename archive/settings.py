@@ -100,6 +100,10 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Per-process memory cache: only the front page's whole-table counts use it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
+
 # Searches matching more than this show the planner's estimate ("约 N 篇"), and their facets are
 # counted over the newest FACET_SAMPLE matches (articles/paging.py).
 SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)

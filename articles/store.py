@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from articles.indexing import vectors
@@ -21,6 +22,9 @@ from ingest.gazetteer import Gazetteer
 from ingest.model import Page, ParsedArticle
 from ingest.pipeline import parse_page
 from ingest.tokens import strip_controls
+
+# The front page's cached whole-table counts (articles/views.py).
+HOME_CACHE_KEY = "home-summary"
 
 
 class Outcome(StrEnum):
@@ -76,6 +80,8 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
     try:
         with transaction.atomic():
             issue = store_page(name, digest, text, page, meta)
+            # The front page's counts include this page once it is committed.
+            transaction.on_commit(lambda: cache.delete(HOME_CACHE_KEY))
     except IntegrityError:
         # Another process stored the same file since the check above: the unique hash held.
         seen = Issue.objects.filter(sha256=digest).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.core.paginator import Page
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -17,7 +18,16 @@ from articles.models import Article, County, Issue
 from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.shapes import article_detail, article_row
-from articles.store import IngestResult, IssueMeta, Outcome, Preview, ensure_counties, ingest_bytes, preview_bytes
+from articles.store import (
+    HOME_CACHE_KEY,
+    IngestResult,
+    IssueMeta,
+    Outcome,
+    Preview,
+    ensure_counties,
+    ingest_bytes,
+    preview_bytes,
+)
 
 
 def _page(qs, params: SearchParams) -> Page:
@@ -33,21 +43,29 @@ def _snippet(article: Article, needles: list[str]):
     return snippet(text, needles)
 
 
+def _home_summary() -> dict[str, object]:
+    """Counties with article counts and the article total: whole-table aggregates, so cached
+    (articles/store.py drops the cache when an ingest commits)."""
+    summary = cache.get(HOME_CACHE_KEY)
+    if summary is None:
+        counties = list(
+            County.objects.annotate(article_count=Count("article_tags"))
+            .filter(article_count__gt=0)
+            .order_by("province", "prefecture", "code")
+        )
+        summary = {"counties": counties, "article_total": Article.objects.count()}
+        cache.set(HOME_CACHE_KEY, summary, timeout=settings.HOME_CACHE_SECONDS)
+    return summary
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     issues = (
-        Issue.objects.select_related("newspaper").annotate(article_count=Count("articles")).order_by("-ingested_at", "-id")[:12]
+        Issue.objects.select_related("newspaper")
+        .annotate(article_count=Count("articles"))
+        .order_by("-ingested_at", "-id")[:12]
     )
-    counties = (
-        County.objects.annotate(article_count=Count("article_tags", distinct=True))
-        .filter(article_count__gt=0)
-        .order_by("province", "prefecture", "code")
-    )
-    context = {
-        "issues": issues,
-        "counties": counties,
-        "article_total": Article.objects.count(),
-    }
+    context = {"issues": issues, **_home_summary()}
     return render(request, "articles/home.html", context)
 
 

@@ -20,6 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(request):
+    # The front page caches whole-table counts per process; each test starts without them.
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(request):
     # The parser's tests also run without Django (-p no:django): nothing to set up there.
     if not request.config.pluginmanager.hasplugin("django"):

@@ -92,3 +92,14 @@ def test_article_page_shows_the_byline_as_printed(client):
     Article.objects.filter(pk=article.pk).update(byline_text="本报讯(记者 刘燕)")
     text = client.get(f"/articles/{article.pk}/").content.decode()
     assert "本报讯(记者 刘燕)" in text and "本、报" not in text
+
+
+def test_front_page_counts_follow_a_committed_ingest(client, django_capture_on_commit_callbacks):
+    from articles.store import IssueMeta, ingest_bytes
+    from tests.conftest import SEED_FILES
+
+    assert "收录 0 篇" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_bytes(SEED_FILES[0].name, SEED_FILES[0].read_bytes(), IssueMeta(paper="晋中日报", prefecture_code="1407"))
+    text = client.get("/").content.decode()
+    assert "收录 0 篇" not in text and "介休市" in text
