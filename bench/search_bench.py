@@ -12,17 +12,21 @@ unless --keep. It never touches the database named in the URL.
 1. Corpus: seed paragraphs (seeds/*.txt, split by the real parser) recombined into N new
    articles with real county names (kicker, headline, lead), a dozen papers and dates over ten
    years. Deterministic (--seed) and streamed one page at a time, so memory stays bounded.
-   The text is SYNTHETIC: term frequencies are those of 157 recombined paragraphs, not of a
+   The text is SYNTHETIC: term frequencies are those of ~150 recombined paragraphs, not of a
    real archive; re-measure on real pages before trusting absolute numbers.
 2. Load: pages of ~10 articles through ``articles.store.ingest_bytes`` (one transaction per
    file, the production path), with a per-stage profile (decode, split, county tagging, vector
-   building, SQL). --production-articles K loads only the first K articles that way and the
-   rest through ``store_page`` batched in large transactions: NOT the production path, labelled
-   as such in the output.
+   building, SQL per statement and table). --production-articles K loads only the first K
+   articles that way and the rest through ``read_page`` + ``store_page`` (→ ``create_articles``)
+   in --workers processes, --pages-per-tx pages per transaction: NOT the production path, and
+   labelled as such in the output.
 3. Queries: a fixed mix through the search page's own path (``read_params`` →
-   ``params.filter(Article.objects.for_listing())`` → ``.count()`` and ``[0:20]``), facets
-   separately, and a naive ``LIKE '%q%'`` scan over headline||body for comparison. Warm cache,
-   one client. EXPLAIN (ANALYZE, BUFFERS) of the slowest classes goes to bench/out/.
+   ``params.filter(Article.objects.for_listing())`` → ``articles.paging.get_page`` for page 1
+   with its count), the page's facets (``SearchParams.facets``), an exact count, and a naive
+   ``LIKE '%q%'`` scan over headline||body for comparison. Warm cache, one client.
+   EXPLAIN (ANALYZE, BUFFERS) of the slowest queries goes to bench/out/explain_<N>.txt.
+
+Figures and their reading: docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ import os
 import random
 import re
 import resource
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -49,9 +52,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT_DIR = ROOT / "bench" / "out"
 
-from ingest.gazetteer import Gazetteer  # noqa: E402  (plain Python: no Django needed)
-from ingest.model import BlockKind, County  # noqa: E402
-from ingest.pipeline import parse_page  # noqa: E402
+# The ingest package is plain Python (no Django): the corpus is made before Django is set up.
+from ingest.gazetteer import Gazetteer
+from ingest.model import BlockKind, County
+from ingest.pipeline import parse_page
 
 # --------------------------------------------------------------------------------------------
 # Synthetic corpus
@@ -93,7 +97,9 @@ class Pool:
 
     paragraphs: list[str]
     headlines: list[str]
-    kickers: list[str]  # seed kickers that name no county (place kickers come from the gazetteer)
+    kickers: list[
+        str
+    ]  # seed kickers that name no county (place kickers come from the gazetteer)
     names: list[str]
     seed_names: list[str]
     counties: list[County]  # every county of the gazetteer
@@ -129,8 +135,14 @@ def load_pool(gazetteer: Gazetteer, rng: random.Random) -> Pool:
     names = set(seed_names)
     generated: list[str] = []
     while len(generated) < GENERATED_NAMES:
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-        if name not in names and not RESERVED_CHARS & set(name) and not gazetteer.find(name):
+        name = rng.choice(SURNAMES) + "".join(
+            rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2)))
+        )
+        if (
+            name not in names
+            and not RESERVED_CHARS & set(name)
+            and not gazetteer.find(name)
+        ):
             names.add(name)
             generated.append(name)
     counties = gazetteer.counties()
@@ -206,7 +218,9 @@ def page_count(n_articles: int) -> int:
     return -(-n_articles // ARTICLES_PER_PAGE)
 
 
-def synthetic_page(pool: Pool, seed: int, number: int, n_articles: int) -> SyntheticPage:
+def synthetic_page(
+    pool: Pool, seed: int, number: int, n_articles: int
+) -> SyntheticPage:
     """Page `number` of a corpus of n_articles. Each page has its own RNG (seeded by the corpus
     seed and the page number), so any page can be made alone: loader processes share the work
     without generating each other's pages, and the corpus is the same however it is loaded."""
@@ -227,7 +241,9 @@ def synthetic_page(pool: Pool, seed: int, number: int, n_articles: int) -> Synth
     )
 
 
-def synthetic_pages(pool: Pool, seed: int, n_articles: int, numbers: Iterable[int]) -> Iterator[SyntheticPage]:
+def synthetic_pages(
+    pool: Pool, seed: int, n_articles: int, numbers: Iterable[int]
+) -> Iterator[SyntheticPage]:
     """The given pages of the corpus, made one at a time (bounded memory)."""
     for number in numbers:
         yield synthetic_page(pool, seed, number, n_articles)
@@ -240,7 +256,9 @@ def synthetic_pages(pool: Pool, seed: int, n_articles: int, numbers: Iterable[in
 
 def _with_dbname(url: str, name: str) -> str:
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    return urlunsplit(
+        (parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment)
+    )
 
 
 def _admin_connect(url: str):
@@ -252,11 +270,17 @@ def _admin_connect(url: str):
 
 def create_database(url: str, name: str, replace: bool) -> None:
     if not name.startswith("bench_"):
-        sys.exit(f"refusing to use database {name!r}: the benchmark's databases are named bench_*")
+        sys.exit(
+            f"refusing to use database {name!r}: the benchmark's databases are named bench_*"
+        )
     with _admin_connect(url) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if exists and not replace:
-            sys.exit(f"database {name} exists: pass --replace to drop it, or --db-name for another")
+            sys.exit(
+                f"database {name} exists: pass --replace to drop it, or --db-name for another"
+            )
         if exists:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -277,10 +301,10 @@ def setup_django(url: str) -> None:
     django.setup()
     # Import the whole application now: others edit the work tree while a long run goes on, and
     # a module imported lazily an hour later could come from a half-edited file.
-    import articles.indexing  # noqa: F401
-    import articles.paging  # noqa: F401
-    import articles.params  # noqa: F401
-    import articles.store  # noqa: F401
+    import articles.indexing
+    import articles.paging
+    import articles.params
+    import articles.store
     import articles.views  # noqa: F401
 
 
@@ -406,7 +430,9 @@ def _progress(stats: LoadStats, target: int, started: float) -> None:
     )
 
 
-def load_production(pages: Iterable[SyntheticPage], target: int, stats: LoadStats) -> None:
+def load_production(
+    pages: Iterable[SyntheticPage], target: int, stats: LoadStats
+) -> None:
     """The production path: ingest_bytes per page file, one transaction each, one process."""
     from django.db import connection
 
@@ -477,7 +503,9 @@ def _bulk_worker(worker: int) -> LoadStats:
     target = (last - first) * ARTICLES_PER_PAGE // workers
     started = time.perf_counter()
     next_report = target // 5
-    for page in synthetic_pages(pool, seed, n_articles, range(first + worker, last, workers)):
+    for page in synthetic_pages(
+        pool, seed, n_articles, range(first + worker, last, workers)
+    ):
         batch.append(page)
         if len(batch) >= per_tx:
             _store_batch(batch, stats)
@@ -493,23 +521,43 @@ def _bulk_worker(worker: int) -> LoadStats:
     return stats
 
 
-def load_bulk(pool: Pool, seed: int, n_articles: int, first: int, last: int, workers: int, per_tx: int) -> LoadStats:
+def load_bulk(
+    pool: Pool,
+    seed: int,
+    n_articles: int,
+    first: int,
+    last: int,
+    workers: int,
+    per_tx: int,
+) -> LoadStats:
     """NOT the production path: pages [first, last) by `workers` forked processes, each storing
     `per_tx` pages per transaction. Used only to fill a big database within the time budget."""
     import multiprocessing
 
     from django.db import connections
 
-    _BULK.update(pool=pool, seed=seed, articles=n_articles, first=first, last=last, workers=workers, per_tx=per_tx)
+    _BULK.update(
+        pool=pool,
+        seed=seed,
+        articles=n_articles,
+        first=first,
+        last=last,
+        workers=workers,
+        per_tx=per_tx,
+    )
     connections.close_all()  # each child opens its own connection
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as procs:
         parts = procs.map(_bulk_worker, range(workers))
-    total = LoadStats(f"batched store_page, {workers} processes, {per_tx} pages/tx (NOT production)")
+    total = LoadStats(
+        f"batched store_page, {workers} processes, {per_tx} pages/tx (NOT production)"
+    )
     for part in parts:
         for name in ("pages", "generated", "stored", "bytes", "duplicates", "failed"):
             setattr(total, name, getattr(total, name) + getattr(part, name))
-    total.seconds = time.perf_counter() - started  # wall time: the processes run side by side
+    total.seconds = (
+        time.perf_counter() - started
+    )  # wall time: the processes run side by side
     total.stages = {"worker_peak_rss_mb": max(p.stages["peak_rss_mb"] for p in parts)}
     return total
 
@@ -518,16 +566,22 @@ def print_stage_profile(stats: LoadStats) -> dict[str, float]:
     """Per-stage share of the ingest_bytes time; SQL is split by statement and table, and
     'ORM objects, commit, other' is what no wrapper saw (model instances, COMMIT, Django)."""
     stages = dict(stats.stages)
-    stages["ORM objects, commit, other"] = max(stats.seconds - sum(stages.values()), 0.0)
+    stages["ORM objects, commit, other"] = max(
+        stats.seconds - sum(stages.values()), 0.0
+    )
     sql_total = sum(v for k, v in stages.items() if k.startswith("sql:"))
-    print(f"  per-stage profile of ingest_bytes ({stats.seconds:.1f} s total, {stats.pages:,} pages; "
-          f"SQL statements {sql_total:.1f} s = {100 * sql_total / stats.seconds:.0f}%):")
+    print(
+        f"  per-stage profile of ingest_bytes ({stats.seconds:.1f} s total, {stats.pages:,} pages; "
+        f"SQL statements {sql_total:.1f} s = {100 * sql_total / stats.seconds:.0f}%):"
+    )
     for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
         if seconds < 0.002 * stats.seconds:
             continue
         share = 100 * seconds / stats.seconds if stats.seconds else 0
         per_article = 1e3 * seconds / stats.stored if stats.stored else 0
-        print(f"    {name:<40} {seconds:8.1f} s  {share:5.1f}%  {per_article:6.2f} ms/article")
+        print(
+            f"    {name:<40} {seconds:8.1f} s  {share:5.1f}%  {per_article:6.2f} ms/article"
+        )
     return stages
 
 
@@ -545,7 +599,12 @@ def relation_sizes() -> list[tuple[str, int, int]]:
     article = Article._meta.db_table
     rows: list[tuple[str, int, int]] = []
     with connection.cursor() as cur:
-        for table in (article, Issue._meta.db_table, ArticleCounty._meta.db_table, Caption._meta.db_table):
+        for table in (
+            article,
+            Issue._meta.db_table,
+            ArticleCounty._meta.db_table,
+            Caption._meta.db_table,
+        ):
             cur.execute(
                 "SELECT pg_relation_size(c.oid), pg_total_relation_size(c.oid), c.reltoastrelid "
                 "FROM pg_class c WHERE c.relname = %s",
@@ -554,7 +613,10 @@ def relation_sizes() -> list[tuple[str, int, int]]:
             own, total, toast = cur.fetchone()
             rows.append((f"{table} (heap)", own, total))
             if toast:
-                cur.execute("SELECT pg_relation_size(%s::oid), pg_total_relation_size(%s::oid)", [toast, toast])
+                cur.execute(
+                    "SELECT pg_relation_size(%s::oid), pg_total_relation_size(%s::oid)",
+                    [toast, toast],
+                )
                 t_own, t_total = cur.fetchone()
                 rows.append((f"  {table} TOAST", t_own, t_total))
             cur.execute(
@@ -562,7 +624,9 @@ def relation_sizes() -> list[tuple[str, int, int]]:
                 "WHERE i.indrelid = %s::regclass ORDER BY 2 DESC",
                 [table],
             )
-            rows.extend((f"  index {name}", size, size) for name, size in cur.fetchall())
+            rows.extend(
+                (f"  index {name}", size, size) for name, size in cur.fetchall()
+            )
         cur.execute("SELECT pg_database_size(current_database())")
         rows.append(("database total", cur.fetchone()[0], 0))
     return rows
@@ -575,8 +639,16 @@ def column_averages() -> dict[str, float]:
 
     from articles.models import Article
 
-    vectors = [f.column for f in Article._meta.concrete_fields if isinstance(f, SearchVectorField)]
-    columns = ["avg(char_length(body))"] + [f"avg(pg_column_size({c}))" for c in vectors] + ["avg(pg_column_size(t.*))"]
+    vectors = [
+        f.column
+        for f in Article._meta.concrete_fields
+        if isinstance(f, SearchVectorField)
+    ]
+    columns = (
+        ["avg(char_length(body))"]
+        + [f"avg(pg_column_size({c}))" for c in vectors]
+        + ["avg(pg_column_size(t.*))"]
+    )
     with connection.cursor() as cur:
         cur.execute(f"SELECT {', '.join(columns)} FROM {Article._meta.db_table} t")
         values = [float(v or 0) for v in cur.fetchone()]
@@ -635,7 +707,9 @@ def search_page(params_in: dict[str, str]):
     from articles.params import read_params
 
     params = read_params(params_in)
-    page = get_page(params.filter(Article.objects.for_listing()), params.page, params.page_size)
+    page = get_page(
+        params.filter(Article.objects.for_listing()), params.page, params.page_size
+    )
     rows = list(page.object_list)
     assert len(rows) == min(page.paginator.count, params.page_size)
     return params, page
@@ -687,7 +761,11 @@ def run_like(case: Case) -> int:
         params.append(case.params["county"])
     for term in _like_terms(case):
         where.append("(a.headline || a.body) LIKE %s")
-        params.append("%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        params.append(
+            "%"
+            + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
     sql_where = " WHERE " + " AND ".join(where) if where else ""
     with connection.cursor() as cur:
         cur.execute(f"SELECT count(*) FROM {table} a{joins}{sql_where}", params)
@@ -714,7 +792,9 @@ class Timing:
         }
 
 
-def measure(fn: Callable[[], int], reps: int, budget_s: float, min_reps: int = 5) -> Timing:
+def measure(
+    fn: Callable[[], int], reps: int, budget_s: float, min_reps: int = 5
+) -> Timing:
     """One warm-up run (it also gives the match count), then up to `reps` timed runs; slow
     queries stop early once `budget_s` is spent (never fewer than `min_reps` runs), so that
     one-character terms cannot eat the whole time budget."""
@@ -776,12 +856,29 @@ def parse_args() -> argparse.Namespace:
         epilog="See the module docstring (bench/search_bench.py) for what each phase does.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--articles", type=int, default=20_000, help="synthetic articles to generate")
-    parser.add_argument("--seed", type=int, default=20240601, help="RNG seed (the corpus is deterministic)")
-    parser.add_argument("--reps", type=int, default=30, help="timed repetitions per search query")
-    parser.add_argument("--like-reps", type=int, default=5, help="timed repetitions per LIKE baseline query")
     parser.add_argument(
-        "--query-budget", type=float, default=20.0, help="seconds of timed runs per query before stopping early"
+        "--articles", type=int, default=20_000, help="synthetic articles to generate"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=20240601,
+        help="RNG seed (the corpus is deterministic)",
+    )
+    parser.add_argument(
+        "--reps", type=int, default=30, help="timed repetitions per search query"
+    )
+    parser.add_argument(
+        "--like-reps",
+        type=int,
+        default=5,
+        help="timed repetitions per LIKE baseline query",
+    )
+    parser.add_argument(
+        "--query-budget",
+        type=float,
+        default=20.0,
+        help="seconds of timed runs per query before stopping early",
     )
     parser.add_argument(
         "--production-articles",
@@ -790,12 +887,32 @@ def parse_args() -> argparse.Namespace:
         help="load only this many articles through ingest_bytes; the rest by batched store_page "
         "(NOT the production path)",
     )
-    parser.add_argument("--pages-per-tx", type=int, default=50, help="pages per transaction in the bulk path")
-    parser.add_argument("--workers", type=int, default=2, help="loader processes in the bulk path")
-    parser.add_argument("--db-name", default=None, help="database to create (default bench_<articles>)")
-    parser.add_argument("--replace", action="store_true", help="drop the bench database first if it exists")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--explain", type=int, default=4, help="EXPLAIN ANALYZE the N slowest query classes")
+    parser.add_argument(
+        "--pages-per-tx",
+        type=int,
+        default=50,
+        help="pages per transaction in the bulk path",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="loader processes in the bulk path"
+    )
+    parser.add_argument(
+        "--db-name", default=None, help="database to create (default bench_<articles>)"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="drop the bench database first if it exists",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards"
+    )
+    parser.add_argument(
+        "--explain",
+        type=int,
+        default=4,
+        help="EXPLAIN ANALYZE the N slowest query classes",
+    )
     return parser.parse_args()
 
 
@@ -804,10 +921,17 @@ def git_revision() -> str:
     import subprocess
 
     def git(*argv: str) -> str:
-        return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["git", *argv], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout
 
-    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
-    return git("rev-parse", "--short", "HEAD").strip() + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "")
+    dirty = [
+        line[3:]
+        for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
+    ]
+    return git("rev-parse", "--short", "HEAD").strip() + (
+        f" + uncommitted changes in {', '.join(dirty)}" if dirty else ""
+    )
 
 
 def machine_facts() -> dict[str, str]:
@@ -815,8 +939,11 @@ def machine_facts() -> dict[str, str]:
 
     facts = {"cpus": str(os.cpu_count()), "code": git_revision()}
     try:
+        cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
         model = next(
-            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo
+            if line.startswith("model name")
         )
         facts["cpu"] = model
     except (OSError, StopIteration):
@@ -824,7 +951,13 @@ def machine_facts() -> dict[str, str]:
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
         facts["server"] = cur.fetchone()[0].split(" on ")[0]
-        for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "jit"):
+        for name in (
+            "shared_buffers",
+            "work_mem",
+            "maintenance_work_mem",
+            "effective_cache_size",
+            "jit",
+        ):
             cur.execute(f"SHOW {name}")
             facts[name] = cur.fetchone()[0]
     return facts
@@ -834,7 +967,9 @@ def main() -> None:
     args = parse_args()
     base_url = os.environ.get("DATABASE_URL")
     if not base_url:
-        sys.exit("set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres")
+        sys.exit(
+            "set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
+        )
     db_name = args.db_name or f"bench_{args.articles}"
     create_database(base_url, db_name, args.replace)
     url = _with_dbname(base_url, db_name)
@@ -852,7 +987,9 @@ def main() -> None:
             print(f"\nkept database {db_name}")
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     out = OUT_DIR / f"search_bench_{args.articles}.json"
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    out.write_text(
+        json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     print(f"figures written to {out.relative_to(ROOT)}")
 
 
@@ -863,10 +1000,17 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     from articles.store import ensure_counties
 
     wall = time.perf_counter()
-    results: dict[str, object] = {"command": " ".join(sys.argv), "articles_requested": args.articles}
+    results: dict[str, object] = {
+        "command": " ".join(sys.argv),
+        "articles_requested": args.articles,
+    }
     print("=" * 100)
-    print("SEARCH BENCHMARK on a SYNTHETIC corpus: seed paragraphs recombined with real county names.")
-    print("Term frequencies are not those of a real archive; use the figures for orders of magnitude.")
+    print(
+        "SEARCH BENCHMARK on a SYNTHETIC corpus: seed paragraphs recombined with real county names."
+    )
+    print(
+        "Term frequencies are not those of a real archive; use the figures for orders of magnitude."
+    )
     print("=" * 100)
     call_command("migrate", verbosity=0)
     ensure_counties()
@@ -886,30 +1030,62 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     n_pages = page_count(args.articles)
     production_articles = min(args.production_articles or args.articles, args.articles)
     production_pages = page_count(production_articles)
-    print(f"\n[1] loading {production_articles:,} articles ({production_pages:,} page files) through "
-          "ingest_bytes: the production path, one process, one transaction per file")
+    print(
+        f"\n[1] loading {production_articles:,} articles ({production_pages:,} page files) through "
+        "ingest_bytes: the production path, one process, one transaction per file"
+    )
     prod = LoadStats("ingest_bytes (production path)")
-    load_production(synthetic_pages(pool, args.seed, args.articles, range(production_pages)), production_articles, prod)
+    load_production(
+        synthetic_pages(pool, args.seed, args.articles, range(production_pages)),
+        production_articles,
+        prod,
+    )
     print(
         f"  => {prod.stored:,} articles stored from {prod.generated:,} generated in {prod.pages:,} pages, "
         f"{prod.bytes / 1e6:.1f} MB of page text in {prod.seconds:.1f} s: "
         f"{prod.mb_per_s:.2f} MB/s, {prod.articles_per_s:.0f} articles/s"
-        + (f"  ({prod.duplicates} duplicate, {prod.failed} failed pages)" if prod.duplicates or prod.failed else "")
+        + (
+            f"  ({prod.duplicates} duplicate, {prod.failed} failed pages)"
+            if prod.duplicates or prod.failed
+            else ""
+        )
     )
     stages = print_stage_profile(prod)
     prod_peak = peak_rss_mb()
-    print(f"  loader peak RSS: {prod_peak:.0f} MB (the whole process: Django, gazetteer, jieba included)")
-    results["ingest_production"] = {**vars(prod), "stages": stages, "mb_per_s": prod.mb_per_s,
-                                    "articles_per_s": prod.articles_per_s, "peak_rss_mb": prod_peak}
+    print(
+        f"  loader peak RSS: {prod_peak:.0f} MB (the whole process: Django, gazetteer, jieba included)"
+    )
+    results["ingest_production"] = {
+        **vars(prod),
+        "stages": stages,
+        "mb_per_s": prod.mb_per_s,
+        "articles_per_s": prod.articles_per_s,
+        "peak_rss_mb": prod_peak,
+    }
     if production_pages < n_pages:
-        print(f"\n[1b] loading the other {n_pages - production_pages:,} pages by batched store_page in "
-              f"{args.workers} processes, {args.pages_per_tx} pages per transaction -- NOT the production path")
-        bulk = load_bulk(pool, args.seed, args.articles, production_pages, n_pages, args.workers, args.pages_per_tx)
-        print(f"  => {bulk.stored:,} articles, {bulk.bytes / 1e6:.1f} MB in {bulk.seconds:.1f} s wall: "
-              f"{bulk.mb_per_s:.2f} MB/s, {bulk.articles_per_s:.0f} articles/s, worker peak RSS "
-              f"{bulk.stages['worker_peak_rss_mb']:.0f} MB  (NOT the production path)")
-        results["ingest_bulk_not_production"] = {**vars(bulk), "mb_per_s": bulk.mb_per_s,
-                                                 "articles_per_s": bulk.articles_per_s}
+        print(
+            f"\n[1b] loading the other {n_pages - production_pages:,} pages by batched store_page in "
+            f"{args.workers} processes, {args.pages_per_tx} pages per transaction -- NOT the production path"
+        )
+        bulk = load_bulk(
+            pool,
+            args.seed,
+            args.articles,
+            production_pages,
+            n_pages,
+            args.workers,
+            args.pages_per_tx,
+        )
+        print(
+            f"  => {bulk.stored:,} articles, {bulk.bytes / 1e6:.1f} MB in {bulk.seconds:.1f} s wall: "
+            f"{bulk.mb_per_s:.2f} MB/s, {bulk.articles_per_s:.0f} articles/s, worker peak RSS "
+            f"{bulk.stages['worker_peak_rss_mb']:.0f} MB  (NOT the production path)"
+        )
+        results["ingest_bulk_not_production"] = {
+            **vars(bulk),
+            "mb_per_s": bulk.mb_per_s,
+            "articles_per_s": bulk.articles_per_s,
+        }
 
     t0 = time.perf_counter()
     with connection.cursor() as cur:
@@ -925,7 +1101,9 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     results["articles_stored"] = total_articles
     print(f"\n[2] storage for {total_articles:,} articles")
     sizes = relation_sizes()
-    results["sizes"] = [{"relation": r, "bytes": own, "total_bytes": total} for r, own, total in sizes]
+    results["sizes"] = [
+        {"relation": r, "bytes": own, "total_bytes": total} for r, own, total in sizes
+    ]
     for name, own, total in sizes:
         extra = f"  (total {total / 2**20:8.1f} MB)" if total and total != own else ""
         print(f"  {name:<46} {own / 2**20:9.1f} MB{extra}")
@@ -936,20 +1114,49 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     # --- queries ------------------------------------------------------------------------------
     county = gazetteer.lookup("介休市")
     cases = query_mix(county.code if county else "140781")
-    print(f"\n[3] query latency, warm cache, one client: {args.reps} runs per search query "
-          f"(stopping early past {args.query_budget:.0f} s, min 5), {args.like_reps} per LIKE query")
-    print("    page   = what articles.views.search runs for page 1: read_params, params.filter(for_listing()),")
-    print("             get_page (exact count below SEARCH_COUNT_CAP, else the planner's estimate) and the first 20 rows with their prefetches")
-    print("    facets = the page's facets (county, paper, year; over the capped sample when the count is capped)")
-    print("    exact count = params.filter(ordered=False).count(), every match counted (3 runs)")
-    print("    LIKE   = naive baseline: count(*) + first 20 by date, (headline || body) LIKE '%term%' per term")
+    print(
+        f"\n[3] query latency, warm cache, one client: {args.reps} runs per search query "
+        f"(stopping early past {args.query_budget:.0f} s, min 5), {args.like_reps} per LIKE query"
+    )
+    print(
+        "    page   = what articles.views.search runs for page 1: read_params, params.filter(for_listing()),"
+    )
+    print(
+        "             get_page (exact count below SEARCH_COUNT_CAP, else the planner's estimate) and the first 20 rows with their prefetches"
+    )
+    print(
+        "    facets = SearchParams.facets as the page runs it (county, paper, year; over every match when the"
+    )
+    print("             count is exact, else over the newest FACET_SAMPLE matches)")
+    print(
+        "    exact count = params.filter(ordered=False).count(), every match counted (3 runs)"
+    )
+    print(
+        "    LIKE   = naive baseline: count(*) + first 20 by date, (headline || body) LIKE '%term%' per term"
+    )
     rows = []
     for case in cases:
-        search = measure(lambda: run_search(case.params), args.reps, args.query_budget)
+        search = measure(
+            functools.partial(run_search, case.params), args.reps, args.query_budget
+        )
         facet_fn = facets_runner(case.params)
-        facets = measure(facet_fn, max(3, args.reps // 3), args.query_budget / 2, min_reps=3) if facet_fn else None
-        exact = measure(lambda: exact_count(case.params), 3, args.query_budget / 4, min_reps=1)
-        like = measure(lambda: run_like(case), args.like_reps, args.query_budget / 3, min_reps=min(3, args.like_reps))
+        facets = (
+            measure(facet_fn, max(3, args.reps // 3), args.query_budget / 2, min_reps=3)
+            if facet_fn
+            else None
+        )
+        exact = measure(
+            functools.partial(exact_count, case.params),
+            3,
+            args.query_budget / 4,
+            min_reps=1,
+        )
+        like = measure(
+            functools.partial(run_like, case),
+            args.like_reps,
+            args.query_budget / 3,
+            min_reps=min(3, args.like_reps),
+        )
         row = {
             "class": case.klass,
             "query": case.label,
@@ -962,22 +1169,29 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
             "like": like.summary(),
         }
         rows.append(row)
-        print(f"  {case.klass:<22} {case.label:<20} matches {exact.matches:>7,}  "
-              f"page p50 {ms(row['search']['p50']):>7} p95 {ms(row['search']['p95']):>7} ms  "
-              f"facets p50 {ms(row['facets']['p50']) if facets else '-':>7}  "
-              f"exact count {ms(row['exact_count']['p50']):>7}  "
-              f"LIKE {like.matches:>7,} p50 {ms(row['like']['p50']):>7} ms", flush=True)
+        print(
+            f"  {case.klass:<22} {case.label:<20} matches {exact.matches:>7,}  "
+            f"page p50 {ms(row['search']['p50']):>7} p95 {ms(row['search']['p95']):>7} ms  "
+            f"facets p50 {ms(row['facets']['p50']) if facets else '-':>7}  "
+            f"exact count {ms(row['exact_count']['p50']):>7}  "
+            f"LIKE {like.matches:>7,} p50 {ms(row['like']['p50']):>7} ms",
+            flush=True,
+        )
     results["queries"] = rows
     print()
     print_table(rows, total_articles)
 
     # --- EXPLAIN of the slowest classes ---------------------------------------------------------
-    slowest = sorted(zip(cases, rows), key=lambda cr: -cr[1]["search"]["p95"])[: args.explain]
+    slowest = sorted(zip(cases, rows), key=lambda cr: -cr[1]["search"]["p95"])[
+        : args.explain
+    ]
     plans = [explain(case) for case, _ in slowest]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     plan_file = OUT_DIR / f"explain_{args.articles}.txt"
     plan_file.write_text("\n\n".join(plans) + "\n", encoding="utf-8")
-    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the {len(plans)} slowest queries written to {plan_file.relative_to(ROOT)}")
+    print(
+        f"\nEXPLAIN (ANALYZE, BUFFERS) of the {len(plans)} slowest queries written to {plan_file.relative_to(ROOT)}"
+    )
     for plan in plans:
         print_plan_summary(plan)
     results["wall_seconds"] = time.perf_counter() - wall
@@ -987,15 +1201,19 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
 
 def print_table(rows: list[dict], total_articles: int) -> None:
     """The figures as a Markdown table (pasted into docs/PERFORMANCE.md)."""
-    print(f"| class | query | matches (of {total_articles:,}) | page p50 / p95 / p99 ms | runs | "
-          "facets p50 / p95 ms | exact count p50 ms | LIKE matches | LIKE p50 ms |")
+    print(
+        f"| class | query | matches (of {total_articles:,}) | page p50 / p95 / p99 ms | runs | "
+        "facets p50 / p95 ms | exact count p50 ms | LIKE matches | LIKE p50 ms |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         s, f, lk = r["search"], r["facets"], r["like"]
         facets = f"{ms(f['p50'])} / {ms(f['p95'])}" if f else "–"
-        print(f"| {r['class']} | `{r['query']}` | {r['matches']:,} | {ms(s['p50'])} / {ms(s['p95'])} / "
-              f"{ms(s['p99'])} | {s['reps']} | {facets} | {ms(r['exact_count']['p50'])} | {r['like_matches']:,} | "
-              f"{ms(lk['p50'])} |")
+        print(
+            f"| {r['class']} | `{r['query']}` | {r['matches']:,} | {ms(s['p50'])} / {ms(s['p95'])} / "
+            f"{ms(s['p99'])} | {s['reps']} | {facets} | {ms(r['exact_count']['p50'])} | {r['like_matches']:,} | "
+            f"{ms(lk['p50'])} |"
+        )
 
 
 def print_plan_summary(plan: str) -> None:
@@ -1007,13 +1225,23 @@ def print_plan_summary(plan: str) -> None:
             sql = line.upper()
             table = sql.split(" FROM ", 1)[1][:40] if " FROM " in sql else ""
             kind = (
-                "count" if "COUNT(" in sql
-                else "prefetch" if "ARTICLECOUNTY" in table
-                else "county lookup" if '"ARTICLES_COUNTY"' in table
+                "count"
+                if "COUNT(" in sql
+                else "prefetch"
+                if "ARTICLECOUNTY" in table
+                else "county lookup"
+                if '"ARTICLES_COUNTY"' in table
                 else "page"
             )
             top = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            exec_time = next((x.strip() for x in lines[i + 1 :] if x.strip().startswith("Execution Time")), "")
+            exec_time = next(
+                (
+                    x.strip()
+                    for x in lines[i + 1 :]
+                    if x.strip().startswith("Execution Time")
+                ),
+                "",
+            )
             print(f"    [{kind:13}] {top[:100]}  {exec_time}")
 
 
