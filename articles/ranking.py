@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 
 from articles.query import ParsedQuery
-from articles.search import ArticleQuerySet, match_condition, tier_chains
+from articles.search import ArticleQuerySet, exclusion_condition, match_condition, tier_chains
 
 
 def _condition(sql: str, params: list[str]) -> RawSQL:
@@ -48,16 +48,19 @@ def newest_ids(qs: ArticleQuerySet, limit: int) -> list[int]:
 
 def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int, *, by_date: bool = False) -> list[int]:
     """Ids of the first ``stop`` matches of ``base`` in rank order (or newest first)."""
-    matches = base.filter(_condition(*match_condition(query)))
     if by_date:
-        return newest_ids(matches, stop)
+        return newest_ids(base.filter(_condition(*match_condition(query))), stop)
+    exclusion = exclusion_condition(query)
+    if exclusion is not None:
+        base = base.filter(_condition(*exclusion))
     ids: list[int] = []
     # Tiers come in nested chains (exact matches, then word matches): an article in a better tier
     # is in the last tier seen of its chain, so excluding the last of each chain is enough.
     last_of_chain: dict[str, tuple[str, list[str]]] = {}
-    # The final "tier" catches matches that meet no tier condition; it ranks after all of them.
-    for chain, (sql, params) in [*tier_chains(query), ("rest", ("TRUE", []))]:
-        tier = matches.filter(_condition(sql, params))
+    # A tier's condition implies the match, so it is all the tier's query tests (which lets the
+    # index answer it alone). The final "tier" catches matches that meet no tier condition.
+    for chain, (sql, params) in [*tier_chains(query), ("rest", match_condition(query))]:
+        tier = base.filter(_condition(sql, params))
         for better_sql, better_params in last_of_chain.values():
             tier = tier.exclude(_condition(better_sql, better_params))
         ids.extend(newest_ids(tier, stop - len(ids)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import Count, IntegerField, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
@@ -67,12 +67,20 @@ def tier_chains(query: ParsedQuery) -> list[tuple[str, tuple[str, list[str]]]]:
     return tiers
 
 
+def exclusion_condition(query: ParsedQuery) -> tuple[str, list[str]] | None:
+    """SQL true for articles containing none of the negative terms, or None without any."""
+    if not query.negative:
+        return None
+    parts = [_exact(term) for term in query.negative]
+    return _all([(f"NOT {sql}", params) for sql, params in parts])
+
+
 def match_condition(query: ParsedQuery) -> tuple[str, list[str]]:
     """SQL true for articles containing every positive term and none of the negative ones."""
     parts = [_term_condition(t) for t in query.positive]
-    for term in query.negative:
-        sql, params = _exact(term)
-        parts.append((f"NOT {sql}", params))
+    exclusion = exclusion_condition(query)
+    if exclusion is not None:
+        parts.append(exclusion)
     return _all(parts)
 
 
@@ -99,8 +107,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("captions")
 
     def capped_count(self, cap: int) -> int:
-        """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap))."""
-        return self.order_by()[:cap].count()
+        """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap)).
+
+        The LIMIT makes a sequential scan look cheap to the planner, but for a search it reads
+        every row's vectors until ``cap`` match; the GIN bitmap finds them without reading
+        non-matching rows at all. So the sequential scan is ruled out for this one statement.
+        """
+        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return self.order_by()[:cap].count()
 
     def estimated_count(self) -> int:
         """The planner's estimate of the count: one EXPLAIN, no rows read."""
