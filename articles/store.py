@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from articles.indexing import vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper
@@ -82,12 +82,15 @@ def ingest_bytes(name: str, data: bytes, meta: IssueMeta) -> IngestResult:
             issue = store_page(name, digest, text, page, meta)
             # The front page's counts include this page once it is committed.
             transaction.on_commit(lambda: cache.delete(HOME_CACHE_KEY))
-    except IntegrityError:
+    except IntegrityError as exc:
         # Another process stored the same file since the check above: the unique hash held.
         seen = Issue.objects.filter(sha256=digest).first()
         if seen is None:
-            raise
+            return IngestResult(name, Outcome.FAILED, error=f"the database refused it: {exc}".strip())
         return IngestResult(name, Outcome.DUPLICATE, issue=seen)
+    except DatabaseError as exc:
+        # The transaction rolled back: nothing of this file was written.
+        return IngestResult(name, Outcome.FAILED, error=f"the database refused it: {exc}".strip())
     return IngestResult(name, Outcome.CREATED, issue=issue, articles=len(page.articles), chars=len(text))
 
 

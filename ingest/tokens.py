@@ -151,7 +151,41 @@ def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
                 out.append(f"'{match.group(2)}':{pos}{weight}")
                 pos += 1
         pos += len(folded) - prev_end + FIELD_GAP
-    return " ".join(out)
+    return _fit(out)
+
+
+# PostgreSQL reads at most 1 MiB of tsvector text and keeps no position above 16,383.
+MAX_VECTOR_BYTES = 1_048_575
+MAX_POSITION = 16_383
+
+
+def _fit(entries: list[str]) -> str:
+    """Join tsvector entries, shrinking the rare vector that PostgreSQL would refuse.
+
+    Past position 16,383 PostgreSQL would collapse every position anyway, so there each lexeme is
+    listed once (a one- or two-character term is still found there; a longer phrase was never
+    findable past that point). If that is still too long, the tail is left out of the index.
+    """
+    text = " ".join(entries)
+    if len(text) * 3 <= MAX_VECTOR_BYTES or len(text.encode()) <= MAX_VECTOR_BYTES:
+        return text
+    kept: list[str] = []
+    seen_late: set[str] = set()
+    size = 0
+    for entry in entries:
+        lexeme, _, position = entry.rpartition(":")
+        digits = position.rstrip("ABCD")
+        if digits.isdigit() and int(digits) > MAX_POSITION:
+            key = lexeme + position[len(digits):]
+            if key in seen_late:
+                continue
+            seen_late.add(key)
+            entry = f"{lexeme}:{MAX_POSITION}{position[len(digits):]}"
+        size += len(entry.encode()) + 1
+        if size > MAX_VECTOR_BYTES:
+            break
+        kept.append(entry)
+    return " ".join(kept)
 
 
 _WORDLIKE_RE = re.compile(r"[^\W_]")
@@ -180,7 +214,7 @@ def words_vector(fields: Sequence[tuple[str, str]]) -> str:
     for number, (text, weight) in enumerate(fields, 1):
         for token in dict.fromkeys(word_tokens(text)):
             out.append(f"{_quote(token.strip())}:{number}{weight}")
-    return " ".join(out)
+    return _fit(out)
 
 
 # --- queries -------------------------------------------------------------------------------

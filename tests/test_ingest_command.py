@@ -97,3 +97,18 @@ def test_bad_date_option_is_a_usage_error():
 def test_missing_path_is_a_usage_error():
     with pytest.raises(CommandError, match="no such file"):
         run_ingest("/nonexistent/folder")
+
+
+def test_a_huge_page_is_stored_and_searchable(tmp_path: Path):
+    # 300,000 characters on one line: far past PostgreSQL's 16,383 positions and 1 MiB of
+    # tsvector text, which must neither fail the file nor lose its opening from search.
+    import random
+
+    rng = random.Random(7)
+    body = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(300_000))
+    page = tmp_path / "huge.txt"
+    page.write_text(f"文峰塔大事记\n\n本报讯 平遥古城{body}。\n", encoding="utf-8")
+    run_ingest(str(page), paper="测试日报")
+    assert Issue.objects.count() == 1
+    assert Article.objects.search("平遥古城").exists()
+    assert Article.objects.search("文峰塔").exists()
