@@ -80,10 +80,6 @@ class County(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("county", args=[self.code])
 
-    @property
-    def prefecture_code(self) -> str:
-        return self.code[:4]
-
 
 class Article(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")

@@ -29,10 +29,6 @@ class Term:
     quoted: bool = False
     negated: bool = False
 
-    @property
-    def folded(self) -> str:
-        return fold(self.text)
-
     def phrase(self, weights: str = "") -> str:
         query = phrase_query(self.text, weights)
         assert query is not None  # parse() keeps only searchable terms
@@ -59,9 +55,6 @@ class ParsedQuery:
 
     def __bool__(self) -> bool:
         return bool(self.positive)
-
-    def highlight_needles(self) -> list[str]:
-        return [t.folded for t in self.positive]
 
 
 def _searchable(text: str) -> bool:

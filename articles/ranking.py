@@ -91,9 +91,6 @@ class RankedResults:
     def estimated_count(self) -> int:
         return self._matches().estimated_count()
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, index: slice) -> list:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("RankedResults supports plain slices only")
@@ -106,6 +103,3 @@ class RankedResults:
             rows = {a.id: a for a in self.base.order_by().filter(id__in=ids)}
             self._cache[key] = [rows[i] for i in ids if i in rows]
         return self._cache[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self[0 : settings.SEARCH_COUNT_CAP])
