@@ -96,7 +96,8 @@ class Article(models.Model):
     source = models.TextField("来源", blank=True)
     body = models.TextField("正文", blank=True)
     intertitles = ArrayField(models.TextField(), verbose_name="小标题", default=list, blank=True)
-    # Paragraphs and intertitles in reading order: [{"kind": "p"|"h", "text": ...}].
+    # Print order of the body: [{"kind": "p"}, {"kind": "h", "text": intertitle}, {"kind": "j",
+    # "text": jump line}, …]; each "p" stands for the next paragraph of body (see reading_order).
     blocks = models.JSONField(default=list, blank=True)
     lines = ArrayField(models.PositiveIntegerField(), verbose_name="源行号", default=list, blank=True)
     continued = models.BooleanField("续前文", default=False)
@@ -139,6 +140,23 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article", args=[self.pk])
+
+    def reading_order(self) -> list[dict[str, str]]:
+        """Paragraphs (from body), intertitles and jump lines in the order they were printed.
+
+        Paragraphs after the last one blocks knows of (a correction that added some) come last.
+        """
+        paragraphs = iter(self.body.split("\n") if self.body else [])
+        order: list[dict[str, str]] = []
+        for block in self.blocks:
+            if block.get("kind") == "p":
+                text = next(paragraphs, None)
+                if text is not None:
+                    order.append({"kind": "p", "text": text})
+            else:
+                order.append({"kind": block.get("kind", "p"), "text": block.get("text", "")})
+        order.extend({"kind": "p", "text": text} for text in paragraphs)
+        return order
 
     @property
     def title(self) -> str:

@@ -12,7 +12,6 @@ reference order (tests/test_ranking.py holds the two together).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings

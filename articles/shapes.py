@@ -36,7 +36,7 @@ def article_detail(article: Article) -> dict[str, object]:
         "byline_text": article.byline_text,
         "source": article.source,
         "body": article.body,
-        "blocks": article.blocks,
+        "blocks": article.reading_order(),
         "intertitles": list(article.intertitles),
         "captions": [{"text": c.text, "credit": c.credit} for c in article.captions.all()],
         "counties": [

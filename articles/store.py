@@ -19,7 +19,7 @@ from articles.indexing import vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper
 from ingest.decode import UnreadableFile, decode, sha256
 from ingest.gazetteer import Gazetteer
-from ingest.model import Page, ParsedArticle
+from ingest.model import BlockKind, Page, ParsedArticle
 from ingest.pipeline import parse_page
 from ingest.tokens import strip_controls
 
@@ -179,7 +179,11 @@ def article_fields(p: ParsedArticle) -> dict[str, object]:
         "source": p.source,
         "body": p.body,
         "intertitles": p.intertitles,
-        "blocks": [{"kind": str(b.kind), "text": b.text} for b in p.blocks],
+        # Paragraph text lives in body only; blocks keep the print order (Article.reading_order).
+        "blocks": [
+            {"kind": str(b.kind)} if b.kind == BlockKind.PARAGRAPH else {"kind": str(b.kind), "text": b.text}
+            for b in p.blocks
+        ],
         "lines": list(p.lines),
         "continued": p.continued,
         "warnings": [str(w) for w in p.warnings],

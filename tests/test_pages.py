@@ -103,3 +103,28 @@ def test_front_page_counts_follow_a_committed_ingest(client, django_capture_on_c
         ingest_bytes(SEED_FILES[0].name, SEED_FILES[0].read_bytes(), IssueMeta(paper="晋中日报", prefecture_code="1407"))
     text = client.get("/").content.decode()
     assert "收录 0 篇" not in text and "介休市" in text
+
+
+def test_body_text_is_stored_once_and_read_in_print_order(client):
+    from articles.store import create_articles
+    from ingest.model import Block, BlockKind, ParsedArticle
+    from tests.factories import make_issue
+
+    parsed = ParsedArticle(
+        headline="标题",
+        blocks=[
+            Block(BlockKind.PARAGRAPH, "第一段。"),
+            Block(BlockKind.INTERTITLE, "小标题"),
+            Block(BlockKind.PARAGRAPH, "第二段。"),
+            Block(BlockKind.JUMP, "（下转第3版）"),
+        ],
+    )
+    (article,) = create_articles(make_issue(), [parsed])
+    article.refresh_from_db()
+    assert article.blocks == [{"kind": "p"}, {"kind": "h", "text": "小标题"}, {"kind": "p"}, {"kind": "j", "text": "（下转第3版）"}]
+    assert [b["text"] for b in article.reading_order()] == ["第一段。", "小标题", "第二段。", "（下转第3版）"]
+    # A correction that adds a paragraph to the body shows it too.
+    article.body += "\n第三段。"
+    assert article.reading_order()[-1] == {"kind": "p", "text": "第三段。"}
+    text = client.get(article.get_absolute_url()).content.decode()
+    assert text.index("第一段") < text.index("小标题") < text.index("第二段")
