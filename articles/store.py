@@ -164,7 +164,7 @@ def create_articles(issue: Issue, parsed: Sequence[ParsedArticle], *, start: int
             for j, c in enumerate(p.captions)
         ]
     )
-    set_counties(zip(articles, ([c.code for c in p.counties] for p in parsed)))
+    tag_counties(zip(articles, ([c.code for c in p.counties] for p in parsed)))
     return articles
 
 
@@ -190,11 +190,13 @@ def article_fields(p: ParsedArticle) -> dict[str, object]:
     }
 
 
-def set_counties(pairs: Iterable[tuple[Article, list[str]]]) -> None:
-    """Replace the county tags of articles; the first code of each list is the primary county."""
+def tag_counties(pairs: Iterable[tuple[Article, list[str]]]) -> None:
+    """Tag new articles with counties; the first code of each list is the primary county.
+
+    Codes missing from the County table (a gazetteer newer than the loaded rows) are skipped.
+    """
     pairs = list(pairs)
     known = set(County.objects.filter(code__in={c for _, codes in pairs for c in codes}).values_list("code", flat=True))
-    ArticleCounty.objects.filter(article__in=[a for a, _ in pairs]).delete()
     tags = []
     for article, codes in pairs:
         codes = [c for c in dict.fromkeys(codes) if c in known]
