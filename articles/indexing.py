@@ -16,16 +16,30 @@ from ingest.tokens import grams_vector, head_and_body, weighted_fields, words_ve
 
 def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str, str]:
     """(head grams, body grams, words) tsvector text for an article's current fields."""
-    fields = weighted_fields(
+    return field_vectors(
         headline=article.headline,
         kicker=article.kicker,
         subheadline=article.subheadline,
         body=article.body,
-        captions="\n".join(caption_texts),
-        byline=" ".join(article.byline),
+        captions=caption_texts,
+        byline=article.byline,
     )
-    head, body = head_and_body(fields)
-    return grams_vector(head), grams_vector(body), words_vector(fields)
+
+
+def field_vectors(
+    *, headline: str, kicker: str, subheadline: str, body: str, captions: Sequence[str], byline: Sequence[str]
+) -> tuple[str, str, str]:
+    """(head grams, body grams, words) tsvector text for an article's fields (no model needed)."""
+    fields = weighted_fields(
+        headline=headline,
+        kicker=kicker,
+        subheadline=subheadline,
+        body=body,
+        captions="\n".join(captions),
+        byline=" ".join(byline),
+    )
+    head, body_fields = head_and_body(fields)
+    return grams_vector(head), grams_vector(body_fields), words_vector(fields)
 
 
 def reindex(articles: Iterable[Article]) -> int:

@@ -14,12 +14,10 @@ unless --keep. It never touches the database named in the URL.
    years. Deterministic (--seed) and streamed one page at a time, so memory stays bounded.
    The text is SYNTHETIC: term frequencies are those of ~150 recombined paragraphs, not of a
    real archive; re-measure on real pages before trusting absolute numbers.
-2. Load: pages of ~10 articles through ``articles.store.ingest_bytes`` (one transaction per
-   file, the production path), with a per-stage profile (decode, split, county tagging, vector
-   building, SQL per statement and table). --production-articles K loads only the first K
-   articles that way and the rest through ``read_page`` + ``store_page`` (→ ``create_articles``)
-   in --workers processes, --pages-per-tx pages per transaction: NOT the production path, and
-   labelled as such in the output.
+2. Load: the corpus is written as page files (pages of ~10 articles, folders of 10,000 files
+   with a manifest.csv each), then loaded by ``manage.py ingest FOLDER... --workers W --batch B``
+   in a child process: the production command, timed from start to exit. Peak RSS is that of
+   the largest process (the writer or one of its parse workers).
 3. Queries: a fixed mix through the search page's own path (``read_params`` →
    ``params.filter(Article.objects.for_listing())`` → ``articles.paging.get_page`` for page 1
    with its count), the page's facets (``SearchParams.facets``), an exact count, and a naive
@@ -37,14 +35,13 @@ import functools
 import json
 import os
 import random
-import re
 import resource
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -313,17 +310,6 @@ def setup_django(url: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux reports ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
-
-
 def percentile(samples: Sequence[float], q: float) -> float:
     """Linear-interpolated percentile (q in 0..100)."""
     ordered = sorted(samples)
@@ -335,83 +321,49 @@ def percentile(samples: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-_SQL_TABLE = re.compile(r'(?:INTO|FROM|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+# --------------------------------------------------------------------------------------------
+# Loading: the corpus is written as page files with a manifest, then `manage.py ingest` loads
+# them exactly as it would load a paper's pages (articles/bulk.py).
+# --------------------------------------------------------------------------------------------
+
+FILES_PER_FOLDER = 10_000
 
 
-class StageTimer:
-    """Accumulates wall time per ingest stage by wrapping the functions the ingest path calls.
+def write_corpus(pool: Pool, seed: int, n_articles: int, folder: Path) -> tuple[list[Path], int]:
+    """Write the corpus as page files in folders of FILES_PER_FOLDER, each with manifest.csv.
 
-    The wrappers replace module attributes in this process only (the application code is not
-    changed); their overhead is one perf_counter pair per call.
+    Returns the folders and the bytes of page text. An existing complete corpus is reused.
     """
+    import csv
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
-        self._undo: list[Callable[[], None]] = []
-
-    def wrap(self, owner: object, attr: str, stage: str) -> None:
-        original = getattr(owner, attr)
-
-        @functools.wraps(original)
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self.seconds[stage] += time.perf_counter() - start
-                self.calls[stage] += 1
-
-        setattr(owner, attr, timed)
-        self._undo.append(lambda: setattr(owner, attr, original))
-
-    def sql_wrapper(self, execute, sql, params, many, context):
-        """Django execute_wrapper: time in cursor.execute (round trip + server work), per
-        statement kind and table, e.g. "sql: INSERT articles_article"."""
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = time.perf_counter() - start
-            table = _SQL_TABLE.search(sql)
-            key = f"sql: {sql.split(None, 1)[0].upper()} {table.group(1) if table else ''}".rstrip()
-            self.seconds[key] += elapsed
-            self.calls[key] += 1
-
-    def install(self) -> None:
-        import articles.indexing
-        import articles.store
-        import ingest.pipeline
-
-        self.wrap(articles.store, "decode", "decode")
-        self.wrap(articles.store, "strip_controls", "decode")
-        self.wrap(articles.store, "sha256", "decode")
-        self.wrap(ingest.pipeline, "split_page", "split")
-        self.wrap(Gazetteer, "tag", "county tagging")
-        self.wrap(articles.indexing, "grams_vector", "vectors: grams (head + body)")
-        self.wrap(articles.indexing, "words_vector", "vectors: jieba words")
-
-    def uninstall(self) -> None:
-        while self._undo:
-            self._undo.pop()()
-
-
-# --------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------
+    n_pages = page_count(n_articles)
+    folders = [folder / f"part{k:03d}" for k in range(-(-n_pages // FILES_PER_FOLDER))]
+    done = folder / f"complete-{seed}-{n_articles}"
+    if done.exists():
+        return folders, int(done.read_text())
+    total = 0
+    for k, part in enumerate(folders):
+        part.mkdir(parents=True, exist_ok=True)
+        numbers = range(k * FILES_PER_FOLDER, min((k + 1) * FILES_PER_FOLDER, n_pages))
+        with open(part / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["file", "paper", "date", "page", "prefecture"])
+            for page in synthetic_pages(pool, seed, n_articles, numbers):
+                data = page.text.encode("utf-8")
+                (part / page.name).write_bytes(data)
+                total += len(data)
+                out.writerow([page.name, page.paper, page.date.isoformat(), page.page, page.prefecture_code])
+    done.write_text(str(total))
+    return folders, total
 
 
 @dataclass
 class LoadStats:
-    label: str
-    pages: int = 0
-    generated: int = 0
-    stored: int = 0
-    bytes: int = 0
-    seconds: float = 0.0  # inside the load calls only (generating the text is excluded)
-    duplicates: int = 0
-    failed: int = 0
-    stages: dict[str, float] = field(default_factory=dict)
+    files: int
+    bytes: int
+    seconds: float
+    articles: int
+    peak_rss_mb: float  # the largest single process: the writer or one of its parse workers
 
     @property
     def mb_per_s(self) -> float:
@@ -419,170 +371,21 @@ class LoadStats:
 
     @property
     def articles_per_s(self) -> float:
-        return self.stored / self.seconds if self.seconds else 0.0
+        return self.articles / self.seconds if self.seconds else 0.0
 
 
-def _progress(stats: LoadStats, target: int, started: float) -> None:
-    print(
-        f"  {stats.generated:>8,}/{target:,} articles  {stats.mb_per_s:5.2f} MB/s  "
-        f"{stats.articles_per_s:6.0f} art/s  RSS {rss_mb():5.0f} MB  {time.perf_counter() - started:6.0f} s",
-        flush=True,
-    )
+def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> float:
+    """`manage.py ingest FOLDER...` in a child process, as an editor would run it; wall seconds."""
+    import subprocess
 
-
-def load_production(
-    pages: Iterable[SyntheticPage], target: int, stats: LoadStats
-) -> None:
-    """The production path: ingest_bytes per page file, one transaction each, one process."""
-    from django.db import connection
-
-    from articles.store import IngestResult, IssueMeta, Outcome, ingest_bytes
-
-    timer = StageTimer()
-    timer.install()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only")}
     started = time.perf_counter()
-    next_report = 0
-    try:
-        with connection.execute_wrapper(timer.sql_wrapper):
-            for page in pages:
-                data = page.text.encode("utf-8")
-                meta = IssueMeta(page.paper, page.date, page.page, page.prefecture_code)
-                t0 = time.perf_counter()
-                result: IngestResult = ingest_bytes(page.name, data, meta)
-                stats.seconds += time.perf_counter() - t0
-                stats.pages += 1
-                stats.generated += page.articles
-                stats.bytes += len(data)
-                stats.stored += result.articles
-                stats.duplicates += result.outcome == Outcome.DUPLICATE
-                stats.failed += result.outcome == Outcome.FAILED
-                if stats.generated >= next_report:
-                    _progress(stats, target, started)
-                    next_report += max(target // 10, 1000)
-    finally:
-        timer.uninstall()
-    stats.stages = dict(timer.seconds)
-
-
-def _store_batch(batch: list[SyntheticPage], stats: LoadStats) -> None:
-    """Several pages in ONE transaction through store_page (→ create_articles): the same rows as
-    ingest_bytes writes, minus its duplicate check and per-file commit."""
-    from django.db import transaction
-
-    from articles.store import IssueMeta, read_page, store_page
-    from ingest.decode import sha256
-
-    t0 = time.perf_counter()
-    with transaction.atomic():
-        for page in batch:
-            data = page.text.encode("utf-8")
-            meta = IssueMeta(page.paper, page.date, page.page, page.prefecture_code)
-            text, parsed = read_page(data, meta)
-            store_page(page.name, sha256(data), text, parsed, meta)
-            stats.stored += len(parsed.articles)
-            stats.bytes += len(data)
-            stats.pages += 1
-            stats.generated += page.articles
-    stats.seconds += time.perf_counter() - t0
-
-
-# The bulk workers read these after fork (module globals are inherited, nothing is pickled).
-_BULK: dict[str, object] = {}
-
-
-def _bulk_worker(worker: int) -> LoadStats:
-    """One loader process: every `workers`-th page of the bulk range, batched transactions."""
-    from django.db import connection
-
-    pool: Pool = _BULK["pool"]
-    seed, n_articles, first, last, workers, per_tx = (
-        _BULK[k] for k in ("seed", "articles", "first", "last", "workers", "per_tx")
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
+         "--workers", str(workers), "--batch", str(batch)],
+        env=env, check=True,
     )
-    stats = LoadStats(f"bulk worker {worker}")
-    batch: list[SyntheticPage] = []
-    target = (last - first) * ARTICLES_PER_PAGE // workers
-    started = time.perf_counter()
-    next_report = target // 5
-    for page in synthetic_pages(
-        pool, seed, n_articles, range(first + worker, last, workers)
-    ):
-        batch.append(page)
-        if len(batch) >= per_tx:
-            _store_batch(batch, stats)
-            batch.clear()
-            if stats.generated >= next_report:
-                print(f"  worker {worker}:", end="")
-                _progress(stats, target, started)
-                next_report += target // 5
-    if batch:
-        _store_batch(batch, stats)
-    stats.stages = {"peak_rss_mb": peak_rss_mb()}
-    connection.close()
-    return stats
-
-
-def load_bulk(
-    pool: Pool,
-    seed: int,
-    n_articles: int,
-    first: int,
-    last: int,
-    workers: int,
-    per_tx: int,
-) -> LoadStats:
-    """NOT the production path: pages [first, last) by `workers` forked processes, each storing
-    `per_tx` pages per transaction. Used only to fill a big database within the time budget."""
-    import multiprocessing
-
-    from django.db import connections
-
-    _BULK.update(
-        pool=pool,
-        seed=seed,
-        articles=n_articles,
-        first=first,
-        last=last,
-        workers=workers,
-        per_tx=per_tx,
-    )
-    connections.close_all()  # each child opens its own connection
-    started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(workers) as procs:
-        parts = procs.map(_bulk_worker, range(workers))
-    total = LoadStats(
-        f"batched store_page, {workers} processes, {per_tx} pages/tx (NOT production)"
-    )
-    for part in parts:
-        for name in ("pages", "generated", "stored", "bytes", "duplicates", "failed"):
-            setattr(total, name, getattr(total, name) + getattr(part, name))
-    total.seconds = (
-        time.perf_counter() - started
-    )  # wall time: the processes run side by side
-    total.stages = {"worker_peak_rss_mb": max(p.stages["peak_rss_mb"] for p in parts)}
-    return total
-
-
-def print_stage_profile(stats: LoadStats) -> dict[str, float]:
-    """Per-stage share of the ingest_bytes time; SQL is split by statement and table, and
-    'ORM objects, commit, other' is what no wrapper saw (model instances, COMMIT, Django)."""
-    stages = dict(stats.stages)
-    stages["ORM objects, commit, other"] = max(
-        stats.seconds - sum(stages.values()), 0.0
-    )
-    sql_total = sum(v for k, v in stages.items() if k.startswith("sql:"))
-    print(
-        f"  per-stage profile of ingest_bytes ({stats.seconds:.1f} s total, {stats.pages:,} pages; "
-        f"SQL statements {sql_total:.1f} s = {100 * sql_total / stats.seconds:.0f}%):"
-    )
-    for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
-        if seconds < 0.002 * stats.seconds:
-            continue
-        share = 100 * seconds / stats.seconds if stats.seconds else 0
-        per_article = 1e3 * seconds / stats.stored if stats.stored else 0
-        print(
-            f"    {name:<40} {seconds:8.1f} s  {share:5.1f}%  {per_article:6.2f} ms/article"
-        )
-    return stages
+    return time.perf_counter() - started
 
 
 # --------------------------------------------------------------------------------------------
@@ -881,20 +684,20 @@ def parse_args() -> argparse.Namespace:
         help="seconds of timed runs per query before stopping early",
     )
     parser.add_argument(
-        "--production-articles",
-        type=int,
+        "--workers", type=int, default=2, help="manage.py ingest --workers"
+    )
+    parser.add_argument(
+        "--batch", type=int, default=50, help="manage.py ingest --batch (files per transaction)"
+    )
+    parser.add_argument(
+        "--corpus-dir",
         default=None,
-        help="load only this many articles through ingest_bytes; the rest by batched store_page "
-        "(NOT the production path)",
+        help="write the page files here and keep them (reused when complete); default a temporary folder",
     )
     parser.add_argument(
-        "--pages-per-tx",
-        type=int,
-        default=50,
-        help="pages per transaction in the bulk path",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=2, help="loader processes in the bulk path"
+        "--reuse",
+        action="store_true",
+        help="measure an existing bench database (kept with --keep) without loading",
     )
     parser.add_argument(
         "--db-name", default=None, help="database to create (default bench_<articles>)"
@@ -971,11 +774,12 @@ def main() -> None:
             "set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
         )
     db_name = args.db_name or f"bench_{args.articles}"
-    create_database(base_url, db_name, args.replace)
+    if not args.reuse:
+        create_database(base_url, db_name, args.replace)
     url = _with_dbname(base_url, db_name)
     setup_django(url)
     try:
-        results = run(args, db_name)
+        results = run(args, db_name, url)
     finally:
         from django.db import connections
 
@@ -993,7 +797,7 @@ def main() -> None:
     print(f"figures written to {out.relative_to(ROOT)}")
 
 
-def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
+def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
     from django.core.management import call_command
     from django.db import connection
 
@@ -1027,65 +831,43 @@ def run(args: argparse.Namespace, db_name: str) -> dict[str, object]:
     )
 
     # --- load ---------------------------------------------------------------------------------
-    n_pages = page_count(args.articles)
-    production_articles = min(args.production_articles or args.articles, args.articles)
-    production_pages = page_count(production_articles)
-    print(
-        f"\n[1] loading {production_articles:,} articles ({production_pages:,} page files) through "
-        "ingest_bytes: the production path, one process, one transaction per file"
-    )
-    prod = LoadStats("ingest_bytes (production path)")
-    load_production(
-        synthetic_pages(pool, args.seed, args.articles, range(production_pages)),
-        production_articles,
-        prod,
-    )
-    print(
-        f"  => {prod.stored:,} articles stored from {prod.generated:,} generated in {prod.pages:,} pages, "
-        f"{prod.bytes / 1e6:.1f} MB of page text in {prod.seconds:.1f} s: "
-        f"{prod.mb_per_s:.2f} MB/s, {prod.articles_per_s:.0f} articles/s"
-        + (
-            f"  ({prod.duplicates} duplicate, {prod.failed} failed pages)"
-            if prod.duplicates or prod.failed
-            else ""
-        )
-    )
-    stages = print_stage_profile(prod)
-    prod_peak = peak_rss_mb()
-    print(
-        f"  loader peak RSS: {prod_peak:.0f} MB (the whole process: Django, gazetteer, jieba included)"
-    )
-    results["ingest_production"] = {
-        **vars(prod),
-        "stages": stages,
-        "mb_per_s": prod.mb_per_s,
-        "articles_per_s": prod.articles_per_s,
-        "peak_rss_mb": prod_peak,
-    }
-    if production_pages < n_pages:
+    if args.reuse:
+        print("\n[1] --reuse: measuring the database as it was loaded before (no load)")
+    else:
+        import tempfile
+
+        corpus = Path(args.corpus_dir) if args.corpus_dir else Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+        t0 = time.perf_counter()
+        folders, n_bytes = write_corpus(pool, args.seed, args.articles, corpus)
+        n_files = page_count(args.articles)
         print(
-            f"\n[1b] loading the other {n_pages - production_pages:,} pages by batched store_page in "
-            f"{args.workers} processes, {args.pages_per_tx} pages per transaction -- NOT the production path"
-        )
-        bulk = load_bulk(
-            pool,
-            args.seed,
-            args.articles,
-            production_pages,
-            n_pages,
-            args.workers,
-            args.pages_per_tx,
+            f"\n[1] corpus: {n_files:,} page files, {n_bytes / 1e6:.1f} MB of text in {corpus} "
+            f"(written in {time.perf_counter() - t0:.0f} s, not timed below)"
         )
         print(
-            f"  => {bulk.stored:,} articles, {bulk.bytes / 1e6:.1f} MB in {bulk.seconds:.1f} s wall: "
-            f"{bulk.mb_per_s:.2f} MB/s, {bulk.articles_per_s:.0f} articles/s, worker peak RSS "
-            f"{bulk.stages['worker_peak_rss_mb']:.0f} MB  (NOT the production path)"
+            f"    loading with the production command: manage.py ingest <{len(folders)} folders> "
+            f"--workers {args.workers} --batch {args.batch}"
         )
-        results["ingest_bulk_not_production"] = {
-            **vars(bulk),
-            "mb_per_s": bulk.mb_per_s,
-            "articles_per_s": bulk.articles_per_s,
-        }
+        seconds = run_ingest(folders, url, args.workers, args.batch)
+        from articles.models import Article
+
+        stats = LoadStats(
+            files=n_files,
+            bytes=n_bytes,
+            seconds=seconds,
+            articles=Article.objects.count(),
+            peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        )
+        print(
+            f"  => {stats.articles:,} articles from {stats.files:,} files, {stats.bytes / 1e6:.1f} MB in "
+            f"{stats.seconds:.1f} s: {stats.mb_per_s:.2f} MB/s, {stats.articles_per_s:.0f} articles/s; "
+            f"peak RSS of the largest loader process {stats.peak_rss_mb:.0f} MB"
+        )
+        results["ingest"] = {**vars(stats), "mb_per_s": stats.mb_per_s, "articles_per_s": stats.articles_per_s}
+        if not args.corpus_dir:
+            import shutil
+
+            shutil.rmtree(corpus)
 
     t0 = time.perf_counter()
     with connection.cursor() as cur:

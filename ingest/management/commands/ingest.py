@@ -1,14 +1,16 @@
-"""``manage.py ingest PATH...``: store page files, one transaction each."""
+"""``manage.py ingest PATH...``: store page files, each all or nothing (articles/bulk.py)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from articles.store import IngestResult, IssueMeta, Outcome, ensure_counties, ingest_bytes
+from articles.bulk import Source, ingest_sources
+from articles.store import IngestResult, IssueMeta, Outcome, ensure_counties
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
 
 
@@ -35,6 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--page", default=None, help="page label, e.g. 第3版")
         parser.add_argument("--prefecture", default=None, help="the paper's prefecture code, e.g. 1407")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--workers", type=int, default=min(2, os.cpu_count() or 1),
+            help="processes that parse files while this one writes (1: parse here)",
+        )
+        parser.add_argument(
+            "--batch", type=int, default=50,
+            help="files per transaction (a batch that fails is retried one file per transaction)",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         self.verbosity = opts["verbosity"]
@@ -43,15 +53,16 @@ class Command(BaseCommand):
             prefecture = parse_prefecture(opts["prefecture"] or "", where="--prefecture")
         except ManifestError as exc:
             raise CommandError(str(exc)) from None
+        if opts["workers"] < 1 or opts["batch"] < 1:
+            raise CommandError("--workers and --batch must be at least 1")
         files = collect_files(opts["paths"])
         if not files:
             raise CommandError("no .txt files found")
         manifests: dict[Path, dict[str, Entry]] = {}
         ensure_counties()
         results: list[IngestResult] = []
-        bar = tqdm(files, unit="file", disable=bool(opts["no_progress"]) or opts["verbosity"] == 0)
-        for path in bar:
-            bar.set_postfix_str(path.name, refresh=False)
+        sources: list[Source] = []
+        for path in files:
             try:
                 if path.parent not in manifests:
                     manifests[path.parent] = read_manifest(path.parent)
@@ -64,15 +75,31 @@ class Command(BaseCommand):
                 )
                 if not meta.paper:
                     raise ManifestError(f"no paper name: pass --paper or list the file in {MANIFEST_NAME}")
-                result = ingest_bytes(path.name, path.read_bytes(), meta)
-            except (ManifestError, OSError, DatabaseError) as exc:
-                result = IngestResult(path.name, Outcome.FAILED, error=str(exc).strip())
-            results.append(result)
-            if result.outcome == Outcome.FAILED:
-                tqdm.write(self.style.ERROR(f"{path}: {result.error}"), file=self.stderr._out)
-            elif opts["verbosity"] >= 2:
-                tqdm.write(f"{path}: {result.outcome} ({result.articles} articles)", file=self.stdout._out)
+            except (ManifestError, OSError) as exc:
+                results.append(IngestResult(path.name, Outcome.FAILED, error=str(exc).strip()))
+                self._report(path, results[-1])
+                continue
+            sources.append(Source(path.name, meta, path=path))
+        bar = tqdm(total=len(sources), unit="file", disable=bool(opts["no_progress"]) or opts["verbosity"] == 0)
+        try:
+            for source, result in zip(
+                sources, ingest_sources(sources, workers=opts["workers"], batch=opts["batch"])
+            ):
+                results.append(result)
+                self._report(source.path, result)
+                bar.update()
+        except DatabaseError as exc:
+            # The server went away mid-run: what was committed stays, the rest is not written.
+            raise CommandError(f"the database failed: {exc}".strip()) from None
+        finally:
+            bar.close()
         self._summary(results)
+
+    def _report(self, path: Path, result: IngestResult) -> None:
+        if result.outcome == Outcome.FAILED:
+            tqdm.write(self.style.ERROR(f"{path}: {result.error}"), file=self.stderr._out)
+        elif self.verbosity >= 2:
+            tqdm.write(f"{path}: {result.outcome} ({result.articles} articles)", file=self.stdout._out)
 
     def _summary(self, results: list[IngestResult]) -> None:
         created = [r for r in results if r.outcome == Outcome.CREATED]
