@@ -79,6 +79,13 @@ else:
     EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata")
     DATABASES = {"default": database_settings(EMBEDDED_DATA_DIR)}
 
+# Per connection: search collects candidates in bitmaps, which must fit work_mem to stay exact (a
+# lossy bitmap makes PostgreSQL recheck every row of a page, reading its vectors); JIT compiling
+# costs more than these short queries ever take.
+DATABASE_WORK_MEM_MB = env_int("DATABASE_WORK_MEM_MB", 32, minimum=1, maximum=4096)
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM_MB}MB -c jit=off".strip()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"
@@ -108,8 +115,10 @@ HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
 # counted over the newest FACET_SAMPLE matches (articles/paging.py).
 SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)
 FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
-# Up to this many matches are sorted in Python; more means a common term, read in date order
-# from the index instead (articles/ranking.py: newest_ids).
+# A results page reads this many candidates per row it shows before checking them exactly
+# (more when too few pass); up to SEARCH_PROBE candidates are sorted in Python, more are read
+# from the indexes in date order (articles/ranking.py, newest_ids).
+SEARCH_WINDOW = env_int("SEARCH_WINDOW", 2, minimum=1)
 SEARCH_PROBE = env_int("SEARCH_PROBE", 500, minimum=20)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from articles.models import County
 from articles.query import ParsedQuery, QueryError, parse
-from articles.ranking import RankedResults
+from articles.ranking import RankedResults, newest_matches
 from articles.search import ArticleQuerySet
 from ingest.tokens import strip_controls
 
@@ -37,10 +37,13 @@ class SearchParams:
     page_size: int = DEFAULT_PAGE_SIZE
     sort: str = "relevance"
 
-    def filter(self, qs: ArticleQuerySet, *, ordered: bool = True) -> ArticleQuerySet | RankedResults:
+    def filter(
+        self, qs: ArticleQuerySet, *, ordered: bool = True, match: bool = True
+    ) -> ArticleQuerySet | RankedResults:
         """Apply the query and filters; order by relevance with a query, else newest first.
 
-        ``ordered=False`` skips ranking (for counts and facets)."""
+        ``ordered=False`` skips ranking (for counts); ``match=False`` the query too (the filters
+        alone)."""
         if self.county:
             qs = qs.in_county(self.county.code)
         if self.prefecture:
@@ -48,6 +51,8 @@ class SearchParams:
         if self.paper:
             qs = qs.in_paper(self.paper)
         qs = qs.between(self.date_from, self.date_to)
+        if not match:
+            return qs
         if not ordered:
             return qs.matching(self.query) if self.query else qs
         if self.query:
@@ -63,7 +68,8 @@ class SearchParams:
         from articles.models import Article
 
         sample = settings.SEARCH_COUNT_CAP if exact_count else settings.FACET_SAMPLE
-        return self.filter(Article.objects.all(), ordered=False).facets(sample=sample)
+        ids = newest_matches(self.filter(Article.objects.all(), ordered=False, match=False), self.query, sample)
+        return Article.objects.facets(ids)
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.tokens import fold, phrase_query, strip_controls, units, words_query
+from ingest.tokens import fold, loose_query, phrase_query, strip_controls, units, words_query
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -32,6 +32,12 @@ class Term:
     def phrase(self, weights: str = "") -> str:
         query = phrase_query(self.text, weights)
         assert query is not None  # parse() keeps only searchable terms
+        return query
+
+    def loose(self, weights: str = "") -> str:
+        """The phrase's grams without positions: a superset of its matches (tokens.loose_query)."""
+        query = loose_query(self.text, weights)
+        assert query is not None
         return query
 
     def words(self, weights: str = "") -> str | None:

@@ -21,19 +21,35 @@ _WITH_BODY = (False, False, True, True)
 _WORD_WEIGHTS = ("A", "AB", "ABC", "ABCD")
 
 
-def _exact(term: Term, head_weights: str = "", body: bool = True) -> tuple[str, list[str]]:
-    """SQL true when the term is a substring of the weighted head fields (and of the body)."""
+def _exact(term: Term, head_weights: str = "", body: bool = True, *, loose: bool = False) -> tuple[str, list[str]]:
+    """SQL true when the term is a substring of the weighted head fields (and of the body).
+
+    ``loose``: true when all of the term's grams are there, anywhere (a superset; see
+    tokens.loose_query). The head keeps its weights, since the head vector is inline and cheap
+    to recheck; the body vector is large and out of line, so its test must need no recheck.
+    """
     sql = "search_head @@ %s::tsquery"
-    params = [term.phrase(head_weights)]
+    params = [term.loose(head_weights) if loose else term.phrase(head_weights)]
     if body:
         sql = f"({sql} OR search_body @@ %s::tsquery)"
-        params.append(term.phrase())
+        params.append(term.loose() if loose else term.phrase())
     return sql, params
 
 
-def _term_condition(term: Term) -> tuple[str, list[str]]:
+def _words(term: Term, weights: str, *, loose: bool = False) -> tuple[str, list[str]]:
+    """SQL true when the article has all of the term's jieba words in the weighted fields.
+
+    ``loose``: in any field (the words vector is out of line: a weight test means reading it).
+    """
+    query = term.words("" if loose else weights)
+    if query is None:  # quoted, or no word: the term must be there as a substring
+        return _exact(term, loose=loose)
+    return "search_words @@ %s::tsquery", [query]
+
+
+def _term_condition(term: Term, *, loose: bool = False) -> tuple[str, list[str]]:
     """SQL true when the article contains the term (substring, or all its words unless quoted)."""
-    sql, params = _exact(term)
+    sql, params = _exact(term, loose=loose)
     words = term.words()
     if words is None:
         return sql, params
@@ -44,26 +60,24 @@ def _all(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     return " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def tier_chains(query: ParsedQuery) -> list[tuple[str, tuple[str, list[str]]]]:
+def tier_chains(query: ParsedQuery, *, loose: bool = False) -> list[tuple[str, tuple[str, list[str]]]]:
     """SQL conditions of the ranking tiers, best first, each named by its chain.
 
     Two chains: "exact" (every term a substring of the headline; of the titles; of the titles or
     body; anywhere) and "words" (the same through jieba words). Within a chain each condition
     includes the ones before it. An article's tier is the first condition it meets; one that
     meets none (a term found only as a substring, another only through its words) ranks last.
+
+    ``loose``: supersets of the same conditions that the indexes answer without reading the
+    large vectors (for finding candidates; see ranking.newest_ids).
     """
     tiers = [
-        ("exact", _all([_exact(t, weights, body) for t in query.positive]))
+        ("exact", _all([_exact(t, weights, body, loose=loose) for t in query.positive]))
         for weights, body in zip(_HEAD_WEIGHTS, _WITH_BODY)
     ]
     if any(not t.quoted for t in query.positive):
         for weights in _WORD_WEIGHTS:
-            # A quoted term has no word form: it is still required as a substring.
-            parts = [
-                _exact(t) if t.quoted else ("search_words @@ %s::tsquery", [t.words(weights) or t.phrase()])
-                for t in query.positive
-            ]
-            tiers.append(("words", _all(parts)))
+            tiers.append(("words", _all([_words(t, weights, loose=loose) for t in query.positive])))
     return tiers
 
 
@@ -75,11 +89,15 @@ def exclusion_condition(query: ParsedQuery) -> tuple[str, list[str]] | None:
     return _all([(f"NOT {sql}", params) for sql, params in parts])
 
 
-def match_condition(query: ParsedQuery) -> tuple[str, list[str]]:
-    """SQL true for articles containing every positive term and none of the negative ones."""
-    parts = [_term_condition(t) for t in query.positive]
+def match_condition(query: ParsedQuery, *, loose: bool = False) -> tuple[str, list[str]]:
+    """SQL true for articles containing every positive term and none of the negative ones.
+
+    ``loose``: a superset for finding candidates (the negative terms are left out: excluding by a
+    superset would drop real matches).
+    """
+    parts = [_term_condition(t, loose=loose) for t in query.positive]
     exclusion = exclusion_condition(query)
-    if exclusion is not None:
+    if exclusion is not None and not loose:
         parts.append(exclusion)
     return _all(parts)
 
@@ -175,16 +193,15 @@ class ArticleQuerySet(models.QuerySet):
             "tier", models.F("date").desc(nulls_last=True), "-id"
         )
 
-    def facets(self, sample: int) -> dict[str, list[tuple]]:
-        """Counts by county, paper and year over the newest ``sample`` articles of this queryset.
+    def facets(self, ids: list[int]) -> dict[str, list[tuple]]:
+        """Counts by county, paper and year over the given articles (a search's newest matches).
 
-        The matching ids are read once (walking the date index for a common term); the three
-        grouped queries then look rows up by id instead of evaluating the search again.
+        The search ran once to find the ids; the three grouped queries look rows up by id
+        instead of evaluating it again.
         """
         from articles.models import ArticleCounty
 
-        ids = list(self.newest().values_list("id", flat=True)[:sample])
-        rows = type(self)(self.model, using=self._db).filter(id__in=ids)
+        rows = self.filter(id__in=ids)
         counties = (
             ArticleCounty.objects.filter(article__in=ids)
             .values("county__code", "county__name")

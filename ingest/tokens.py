@@ -220,16 +220,14 @@ def words_vector(fields: Sequence[tuple[str, str]]) -> str:
 # --- queries -------------------------------------------------------------------------------
 
 
-def phrase_query(term: str, weight: str = "") -> str | None:
-    """tsquery text matching ``term`` as a substring in the grams vector, or None if unsearchable.
+def _phrase_parts(term: str, weight: str) -> list[tuple[str, int]]:
+    """(tsquery lexeme, position) for each gram a substring match of ``term`` needs.
 
     Each CJK character of the term is the pair starting at its position; a lone CJK character
     (a one-character term, or one ending a run at the end of the term) may be followed by any
     character in the text, so it is a prefix; so is a Latin or digit word ending the term.
     """
     seq, _ = units(fold(term))
-    if not seq:
-        return None
     suffix = f":{weight}" if weight else ""
     parts: list[tuple[str, int]] = []
     for i, unit in enumerate(seq):
@@ -246,10 +244,31 @@ def phrase_query(term: str, weight: str = "") -> str | None:
                 parts.append((_quote(unit.text) + suffix, unit.pos))
         else:
             parts.append((_quote(unit.text) + (":*" + weight if last else suffix), unit.pos))
+    return parts
+
+
+def phrase_query(term: str, weight: str = "") -> str | None:
+    """tsquery text matching ``term`` as a substring in the grams vector, or None if unsearchable."""
+    parts = _phrase_parts(term, weight)
+    if not parts:
+        return None
     query = parts[0][0]
     for (lexeme, pos), (_prev, prev_pos) in zip(parts[1:], parts):
         query = f"{query} <{pos - prev_pos}> {lexeme}"
     return f"({query})" if len(parts) > 1 else query
+
+
+def loose_query(term: str, weight: str = "") -> str | None:
+    """``phrase_query`` without the positions: every gram anywhere, in any order.
+
+    A superset of the phrase's matches that a GIN index answers alone (a phrase makes it recheck
+    every candidate's positions, which means reading the whole vector): used to find candidates
+    cheaply, which the exact condition then checks.
+    """
+    lexemes = list(dict.fromkeys(lexeme for lexeme, _ in _phrase_parts(term, weight)))
+    if not lexemes:
+        return None
+    return f"({' & '.join(lexemes)})" if len(lexemes) > 1 else lexemes[0]
 
 
 def words_query(term: str, weight: str = "") -> str | None:

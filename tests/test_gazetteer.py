@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -367,30 +366,9 @@ def test_seed_photo_caption(gaz: Gazetteer):
 # -- speed -------------------------------------------------------------------------------------
 
 
-def test_default_is_cached_and_loads_fast():
+def test_default_is_loaded_once_per_process():
+    # Its load time is a figure for bench/split_bench.py, not an assertion here.
     assert Gazetteer.default() is Gazetteer.default()
-    start = time.perf_counter()
-    Gazetteer.load(DATA_FILE)
-    assert time.perf_counter() - start < 1.0
-
-
-def test_tag_throughput(gaz: Gazetteer):
-    stories = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").splitlines() if p.strip()]
-        for i in range(0, len(paragraphs), 6):
-            stories.append({"headline": paragraphs[i], "body": "\n".join(paragraphs[i + 1 : i + 6])})
-    size = sum(len((s["headline"] + s["body"]).encode("utf-8")) for s in stories)
-    gaz.tag(body="介休")  # warm the segmenter
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for story in stories:
-            gaz.tag(**story, hint_prefectures=[YUNCHENG])
-        best = min(best, time.perf_counter() - start)
-    # The split + tag pipeline must exceed 2 MB/s; the tagger gets well under half the budget.
-    # Measured at ~12 MB/s; 4 MB/s leaves room for a slow, busy CI machine.
-    assert size / best > 4_000_000, f"{size / best / 1e6:.1f} MB/s"
 
 
 # -- stories that name counties without being about one ------------------------------------------

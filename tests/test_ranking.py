@@ -8,6 +8,7 @@ import pytest
 
 from articles.models import Article
 from articles.query import parse
+from articles import ranking
 from articles.ranking import RankedResults
 from tests.factories import ingest_seeds, make_article
 
@@ -50,11 +51,23 @@ def test_pages_follow_the_reference_order(corpus, q, size):
     assert paged(q, size) == reference(q)
 
 
-@pytest.mark.parametrize("probe", [20, 500])
-@pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党"])
-def test_both_plans_give_the_same_pages(corpus, settings, q, probe):
-    # A small probe forces the date-index walk, a large one the sort of collected matches.
-    settings.SEARCH_PROBE = probe
+@pytest.mark.parametrize("window", [1, 2, 1000])
+@pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党", "文峰塔 -修缮", "修缮 文峰"])
+def test_candidate_windows_of_any_size_give_the_same_pages(corpus, settings, q, window):
+    # A window of one candidate per row makes most tiers widen their window (better tiers' rows
+    # and loose-only matches are dropped by the exact check); a large one reads all at once.
+    settings.SEARCH_WINDOW = window
+    assert paged(q, 7) == reference(q)
+    assert paged(q, 7, by_date=True) == list(Article.objects.search(q, sort="date").values_list("id", flat=True))
+
+
+@pytest.mark.parametrize("fetch_us", [0.0, 1e9], ids=["sort-candidates", "walk-date-index"])
+@pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党", "修缮 文峰", "塔"])
+def test_both_plans_for_many_candidates_give_the_same_pages(corpus, settings, monkeypatch, q, fetch_us):
+    # A probe of 20 makes every common tier "large"; the fetch cost then decides the plan.
+    settings.SEARCH_PROBE = 20
+    settings.SEARCH_WINDOW = 1
+    monkeypatch.setattr(ranking, "FETCH_US", fetch_us)
     assert paged(q, 7) == reference(q)
     assert paged(q, 7, by_date=True) == list(Article.objects.search(q, sort="date").values_list("id", flat=True))
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from articles.models import Article, County
 from articles.query import QueryError, parse
@@ -51,6 +53,20 @@ class TestRecallOnSeeds:
                 text = searchable_text(articles[article_id])
                 for term in q.split():
                     assert fold(term).strip("“”") in text or all(w in text for w in word_tokens(term)), (q, article_id)
+
+    def test_loose_conditions_hold_wherever_the_exact_ones_do(self):
+        # Ranking reads candidates by the loose form of each condition, then checks them exactly.
+        from articles.search import match_condition, tier_chains
+
+        def matching(sql: str, params: list[str]) -> set[int]:
+            return set(ids(Article.objects.filter(RawSQL(sql, params, output_field=BooleanField()))))
+
+        for q in self.QUERIES:
+            query = parse(q)
+            pairs = [(match_condition(query), match_condition(query, loose=True))]
+            pairs += [(e, lo) for (_, e), (_, lo) in zip(tier_chains(query), tier_chains(query, loose=True))]
+            for exact, loose in pairs:
+                assert matching(*exact) <= matching(*loose), (q, exact)
 
     def test_jiexiu_finds_the_jiexiu_stories(self):
         titles = [" ".join(t) for t in Article.objects.search("介休").values_list("kicker", "headline", "subheadline")]
