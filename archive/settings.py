@@ -114,12 +114,12 @@ HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
 # Searches matching more than this show the planner's estimate ("约 N 篇"), and their facets are
 # counted over the newest FACET_SAMPLE matches (articles/paging.py).
 SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)
+# Not even counted up to the cap when the planner expects this many times more (articles/ranking.py).
+SEARCH_ESTIMATE_FACTOR = env_int("SEARCH_ESTIMATE_FACTOR", 10, minimum=2)
 FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
 # A results page reads this many candidates per row it shows before checking them exactly
-# (more when too few pass); up to SEARCH_PROBE candidates are sorted in Python, more are read
-# from the indexes in date order (articles/ranking.py, newest_ids).
+# (more when too few pass: articles/ranking.py, newest_ids).
 SEARCH_WINDOW = env_int("SEARCH_WINDOW", 2, minimum=1)
-SEARCH_PROBE = env_int("SEARCH_PROBE", 500, minimum=20)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

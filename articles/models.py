@@ -14,6 +14,20 @@ from articles.search import ArticleQuerySet
 SEARCH_FIELDS = ["search_head", "search_body", "search_words"]
 
 
+def _weights(field: str, weights: str) -> models.Func:
+    """``ts_filter(field, '{a,b}')``: the lexemes of a vector that carry the given weights.
+
+    articles/search.py writes the same expression in SQL; PostgreSQL uses the index only when the
+    two are identical.
+    """
+    return models.Func(
+        models.F(field),
+        models.Value("{" + ",".join(weights) + "}"),
+        function="ts_filter",
+        output_field=SearchVectorField(),
+    )
+
+
 class Newspaper(models.Model):
     name = models.CharField("报名", max_length=100, unique=True)
     # Four-digit prefecture code of the paper's home (1407 晋中): breaks ties between
@@ -127,6 +141,13 @@ class Article(models.Model):
             GinIndex(fields=["search_body"], name="article_body_gin"),
             # Word search: a term matched through all of its jieba tokens.
             GinIndex(fields=["search_words"], name="article_words_gin"),
+            # Ranking tiers "in the headline" and "in the titles": the same vectors cut to those
+            # fields' weights, so the index answers a tier without rechecking weights row by row
+            # (articles/search.py; an empty tier is then found empty at once).
+            GinIndex(_weights("search_head", "a"), name="article_headline_gin"),
+            GinIndex(_weights("search_head", "ab"), name="article_titles_gin"),
+            GinIndex(_weights("search_words", "a"), name="article_headline_words_gin"),
+            GinIndex(_weights("search_words", "ab"), name="article_titles_words_gin"),
             # Browse and sort=date: newest first with a stable tie-break.
             models.Index(
                 models.F("date").desc(nulls_last=True), models.F("id").desc(), name="article_date_idx"

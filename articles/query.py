@@ -34,17 +34,19 @@ class Term:
         assert query is not None  # parse() keeps only searchable terms
         return query
 
-    def loose(self, weights: str = "") -> str:
-        """The phrase's grams without positions: a superset of its matches (tokens.loose_query)."""
-        query = loose_query(self.text, weights)
+    def loose(self, weights: str = "", *, estimate: bool = False) -> str:
+        """The phrase's grams without positions: a superset of its matches (tokens.loose_query);
+        ``estimate``: any of them, for the planner's estimate."""
+        query = loose_query(self.text, weights, any_gram=estimate)
         assert query is not None
         return query
 
-    def words(self, weights: str = "") -> str | None:
-        """The term's jieba tokens, ANDed; None for quoted terms, which must match exactly."""
+    def words(self, weights: str = "", *, estimate: bool = False) -> str | None:
+        """The term's jieba tokens, ANDed (ORed for an ``estimate``); None for quoted terms,
+        which must match exactly."""
         if self.quoted:
             return None
-        return words_query(self.text, weights)
+        return words_query(self.text, weights, any_word=estimate)
 
 
 @dataclass(frozen=True)

@@ -14,43 +14,58 @@ from articles.query import ParsedQuery, Term, parse
 
 # Ranking tiers, best first: every term exactly (as a substring) in the headline; in the
 # headline, kicker or subheadline; there or in the body; anywhere (captions, byline too); then
-# the same four for matches only through jieba words. The head vector is small and inline, so
-# most tiers are decided without reading the large body vector.
-_HEAD_WEIGHTS = ("A", "AB", "AB", "ABD")
+# the same four for matches only through jieba words.
+#
+# A tier that names weights reads the vector cut to them, ts_filter(vector, '{a,b}'), which has
+# its own GIN index (articles/models.py): asking the whole vector for 'term':AB would make
+# PostgreSQL recheck the weights of every candidate, and an empty tier would cost as much as a
+# full one.
+_HEAD_WEIGHTS = ("a", "ab", "ab", "")
 _WITH_BODY = (False, False, True, True)
-_WORD_WEIGHTS = ("A", "AB", "ABC", "ABCD")
+_WORD_WEIGHTS = ("a", "ab", "ABC", "")
 
 
-def _exact(term: Term, head_weights: str = "", body: bool = True, *, loose: bool = False) -> tuple[str, list[str]]:
-    """SQL true when the term is a substring of the weighted head fields (and of the body).
+def _vector(column: str, weights: str) -> str:
+    return f"ts_filter({column}, '{{{','.join(weights)}}}')" if weights else column
+
+
+def _exact(term: Term, head_weights: str = "", body: bool = True, *, loose: bool = False, estimate: bool = False) -> tuple[str, list[str]]:
+    """SQL true when the term is a substring of the head fields of these weights (or of the body).
 
     ``loose``: true when all of the term's grams are there, anywhere (a superset; see
-    tokens.loose_query). The head keeps its weights, since the head vector is inline and cheap
-    to recheck; the body vector is large and out of line, so its test must need no recheck.
+    tokens.loose_query) — which GIN answers without reading any vector, so the large body
+    vector is read only for the few candidates that are then checked exactly.
     """
-    sql = "search_head @@ %s::tsquery"
-    params = [term.loose(head_weights) if loose else term.phrase(head_weights)]
+    query = term.loose(estimate=estimate) if loose else term.phrase()
+    sql = f"{_vector('search_head', head_weights)} @@ %s::tsquery"
+    params = [query]
     if body:
         sql = f"({sql} OR search_body @@ %s::tsquery)"
-        params.append(term.loose() if loose else term.phrase())
+        params.append(query)
     return sql, params
 
 
-def _words(term: Term, weights: str, *, loose: bool = False) -> tuple[str, list[str]]:
+def _words(term: Term, weights: str, *, loose: bool = False, estimate: bool = False) -> tuple[str, list[str]]:
     """SQL true when the article has all of the term's jieba words in the weighted fields.
 
-    ``loose``: in any field (the words vector is out of line: a weight test means reading it).
+    Upper-case weights are tested on the whole vector (no index of its own); ``loose`` leaves
+    that test out, since it means reading the vector from TOAST.
     """
-    query = term.words("" if loose else weights)
+    if weights.isupper():
+        query = term.words("" if loose else weights, estimate=estimate)
+        column = "search_words"
+    else:
+        query = term.words(estimate=estimate)
+        column = _vector("search_words", weights)
     if query is None:  # quoted, or no word: the term must be there as a substring
-        return _exact(term, loose=loose)
-    return "search_words @@ %s::tsquery", [query]
+        return _exact(term, loose=loose, estimate=estimate)
+    return f"{column} @@ %s::tsquery", [query]
 
 
-def _term_condition(term: Term, *, loose: bool = False) -> tuple[str, list[str]]:
+def _term_condition(term: Term, *, loose: bool = False, estimate: bool = False) -> tuple[str, list[str]]:
     """SQL true when the article contains the term (substring, or all its words unless quoted)."""
-    sql, params = _exact(term, loose=loose)
-    words = term.words()
+    sql, params = _exact(term, loose=loose, estimate=estimate)
+    words = term.words(estimate=estimate)
     if words is None:
         return sql, params
     return f"({sql} OR search_words @@ %s::tsquery)", [*params, words]
@@ -60,7 +75,7 @@ def _all(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     return " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def tier_chains(query: ParsedQuery, *, loose: bool = False) -> list[tuple[str, tuple[str, list[str]]]]:
+def tier_chains(query: ParsedQuery, *, loose: bool = False, estimate: bool = False) -> list[tuple[str, tuple[str, list[str]]]]:
     """SQL conditions of the ranking tiers, best first, each named by its chain.
 
     Two chains: "exact" (every term a substring of the headline; of the titles; of the titles or
@@ -69,15 +84,16 @@ def tier_chains(query: ParsedQuery, *, loose: bool = False) -> list[tuple[str, t
     meets none (a term found only as a substring, another only through its words) ranks last.
 
     ``loose``: supersets of the same conditions that the indexes answer without reading the
-    large vectors (for finding candidates; see ranking.newest_ids).
+    large vectors (for finding candidates; see ranking.newest_ids); with ``estimate``, looser
+    still, for the planner's estimate of their size (tokens.loose_query).
     """
     tiers = [
-        ("exact", _all([_exact(t, weights, body, loose=loose) for t in query.positive]))
+        ("exact", _all([_exact(t, weights, body, loose=loose, estimate=estimate) for t in query.positive]))
         for weights, body in zip(_HEAD_WEIGHTS, _WITH_BODY)
     ]
     if any(not t.quoted for t in query.positive):
         for weights in _WORD_WEIGHTS:
-            tiers.append(("words", _all([_words(t, weights, loose=loose) for t in query.positive])))
+            tiers.append(("words", _all([_words(t, weights, loose=loose, estimate=estimate) for t in query.positive])))
     return tiers
 
 
@@ -89,13 +105,13 @@ def exclusion_condition(query: ParsedQuery) -> tuple[str, list[str]] | None:
     return _all([(f"NOT {sql}", params) for sql, params in parts])
 
 
-def match_condition(query: ParsedQuery, *, loose: bool = False) -> tuple[str, list[str]]:
+def match_condition(query: ParsedQuery, *, loose: bool = False, estimate: bool = False) -> tuple[str, list[str]]:
     """SQL true for articles containing every positive term and none of the negative ones.
 
     ``loose``: a superset for finding candidates (the negative terms are left out: excluding by a
     superset would drop real matches).
     """
-    parts = [_term_condition(t, loose=loose) for t in query.positive]
+    parts = [_term_condition(t, loose=loose, estimate=estimate) for t in query.positive]
     exclusion = exclusion_condition(query)
     if exclusion is not None and not loose:
         parts.append(exclusion)

@@ -258,26 +258,33 @@ def phrase_query(term: str, weight: str = "") -> str | None:
     return f"({query})" if len(parts) > 1 else query
 
 
-def loose_query(term: str, weight: str = "") -> str | None:
+def loose_query(term: str, weight: str = "", *, any_gram: bool = False) -> str | None:
     """``phrase_query`` without the positions: every gram anywhere, in any order.
 
     A superset of the phrase's matches that a GIN index answers alone (a phrase makes it recheck
     every candidate's positions, which means reading the whole vector): used to find candidates
     cheaply, which the exact condition then checks.
+
+    ``any_gram``: any one of the grams, for the planner's estimate only. It takes the grams of a
+    term to be independent, so it puts ``a & b`` at a fraction of either (葫芦 & 芦丝: 0.1% of
+    articles where 3% hold both); with ``|`` it errs the other way, by at most the number of grams.
     """
     lexemes = list(dict.fromkeys(lexeme for lexeme, _ in _phrase_parts(term, weight)))
     if not lexemes:
         return None
-    return f"({' & '.join(lexemes)})" if len(lexemes) > 1 else lexemes[0]
+    joiner = " | " if any_gram else " & "
+    return f"({joiner.join(lexemes)})" if len(lexemes) > 1 else lexemes[0]
 
 
-def words_query(term: str, weight: str = "") -> str | None:
-    """tsquery text requiring every jieba token of ``term`` (tokens-only match), or None."""
+def words_query(term: str, weight: str = "", *, any_word: bool = False) -> str | None:
+    """tsquery text requiring every jieba token of ``term`` (tokens-only match), or None.
+
+    ``any_word``: any one of them (for the planner's estimate, as in ``loose_query``)."""
     tokens = list(dict.fromkeys(t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)))
     if not tokens:
         return None
     suffix = f":{weight}" if weight else ""
-    return "(" + " & ".join(_quote(t) + suffix for t in tokens) + ")"
+    return "(" + (" | " if any_word else " & ").join(_quote(t) + suffix for t in tokens) + ")"
 
 
 # NUL and the C0/C1 controls (tab and newline aside), and lone surrogates: PostgreSQL text and
