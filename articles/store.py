@@ -1,7 +1,8 @@
 """Storing parsed pages: one transaction per file, idempotent by content hash.
 
-The command line (``manage.py ingest``) and the editors' upload page both call ``ingest_bytes``;
-neither re-implements any of it.
+The editors' upload page calls ``ingest_bytes``. ``manage.py ingest`` writes the same rows for
+many files at once through articles/bulk.py, which shares ``read_page`` and ``article_fields``
+with this module (tests/test_bulk_ingest.py checks that the rows are the same).
 """
 
 from __future__ import annotations
