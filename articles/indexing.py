@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from articles.models import SEARCH_FIELDS, Article, Caption
-from ingest.tokens import grams_vector, head_and_body, weighted_fields, words_vector
+from ingest.tokens import fold, grams_vector, head_and_body, weighted_fields, words_vector
 
 
 def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str, str]:
@@ -38,8 +38,14 @@ def field_vectors(
         captions="\n".join(captions),
         byline=" ".join(byline),
     )
+    # Folded once here; both vectors read the same folded text.
+    fields = [(fold(text), weight) for text, weight in fields]
     head, body_fields = head_and_body(fields)
-    return grams_vector(head), grams_vector(body_fields), words_vector(fields)
+    return (
+        grams_vector(head, folded=True),
+        grams_vector(body_fields, folded=True),
+        words_vector(fields, folded=True),
+    )
 
 
 def reindex(articles: Iterable[Article]) -> int:

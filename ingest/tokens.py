@@ -126,8 +126,8 @@ def head_and_body(fields: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, st
     return [f for f in fields if f[1] != "C"], [f for f in fields if f[1] == "C"]
 
 
-def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
-    """tsvector text of the character grams of weighted fields.
+def grams_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> str:
+    """tsvector text of the character grams of weighted fields (``folded``: already folded).
 
     One lexeme per position: the pair of CJK characters starting there, or the lone character at
     the end of a run, or a Latin/digit word. PostgreSQL merges repeated lexemes, drops positions
@@ -137,9 +137,9 @@ def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
     pos = 1
     # Walks the text as units() does, but without building Unit objects: this is ingest's hot path.
     for text, weight in fields:
-        folded = fold(text)
+        folded_text = text if folded else fold(text)
         prev_end = 0
-        for match in _UNIT_RE.finditer(folded):
+        for match in _UNIT_RE.finditer(folded_text):
             pos += match.start() - prev_end
             prev_end = match.end()
             run = match.group(1)
@@ -150,7 +150,7 @@ def grams_vector(fields: Sequence[tuple[str, str]]) -> str:
             else:
                 out.append(f"'{match.group(2)}':{pos}{weight}")
                 pos += 1
-        pos += len(folded) - prev_end + FIELD_GAP
+        pos += len(folded_text) - prev_end + FIELD_GAP
     return _fit(out)
 
 
@@ -195,24 +195,27 @@ def _is_word_token(token: str) -> bool:
     return _WORDLIKE_RE.search(token) is not None
 
 
-def word_tokens(text: str) -> list[str]:
+def word_tokens(text: str, *, folded: bool = False) -> list[str]:
     """jieba search-mode tokens of folded text, punctuation and spaces dropped."""
-    return [t for t in rjieba.cut_for_search(fold(text)) if _WORDLIKE_RE.search(t)]
+    # isalnum() is the fast test for the usual all-word token; the pattern catches mixed ones.
+    return [t for t in rjieba.cut_for_search(text if folded else fold(text)) if t.isalnum() or _WORDLIKE_RE.search(t)]
 
 
 def _quote(lexeme: str) -> str:
+    if "'" not in lexeme and "\\" not in lexeme:
+        return "'" + lexeme + "'"
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def words_vector(fields: Sequence[tuple[str, str]]) -> str:
-    """tsvector text of the jieba search-mode tokens of weighted fields.
+def words_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> str:
+    """tsvector text of the jieba search-mode tokens of weighted fields (``folded``: already).
 
     Words carry no phrase semantics, so a word's position is just its field's number: the
     vector stays small and its weights still say which field a word is in.
     """
     out: list[str] = []
     for number, (text, weight) in enumerate(fields, 1):
-        for token in dict.fromkeys(word_tokens(text)):
+        for token in dict.fromkeys(word_tokens(text, folded=folded)):
             out.append(f"{_quote(token.strip())}:{number}{weight}")
     return _fit(out)
 
