@@ -380,9 +380,10 @@ def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> float
 
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only")}
     started = time.perf_counter()
+    progress = [] if sys.stderr.isatty() else ["--no-progress"]  # no bar redrawn into a log file
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
-         "--workers", str(workers), "--batch", str(batch)],
+         "--workers", str(workers), "--batch", str(batch), *progress],
         env=env, check=True,
     )
     return time.perf_counter() - started
