@@ -97,7 +97,10 @@ def prepare(source: Source) -> Prepared | IngestResult:
         )
         fields.update(search_head=head, search_body=body, search_words=words)
         rows.append(
-            tuple(json.dumps(fields[c], ensure_ascii=False) if c in _JSON_COLUMNS else fields[c] for c in ARTICLE_COLUMNS)
+            tuple(
+                json.dumps(fields[c], ensure_ascii=False) if c in _JSON_COLUMNS else fields[c]
+                for c in ARTICLE_COLUMNS
+            )
         )
         captions.append([(j, c.text, c.credit, list(c.lines)) for j, c in enumerate(p.captions)])
         counties.append(list(dict.fromkeys(c.code for c in p.counties)))

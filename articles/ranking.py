@@ -21,7 +21,6 @@ together).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -84,12 +83,6 @@ class _Plans:
         self._bitmap = bitmap
 
 
-def estimated_rows(qs: models.QuerySet) -> int:
-    """The planner's estimate of the rows of ``qs``: one EXPLAIN, no rows read."""
-    plan = json.loads(qs.order_by().values("id").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
 def _table_rows(qs: models.QuerySet) -> float:
     """Rows in the article table now: its size on disk times rows per page at the last VACUUM or
     ANALYZE (8 if never)."""
@@ -132,7 +125,7 @@ def newest_ids(
     window = max(window, settings.SEARCH_WINDOW * limit)
     matches = base.filter(_condition(*loose)).order_by()
     plans.use(bitmap=True)
-    estimate = max(estimated_rows(base.filter(_condition(*(estimate or loose)))), 1)
+    estimate = max(base.filter(_condition(*(estimate or loose))).estimated_count(), 1)
     if plans.table_rows is None:
         plans.table_rows = _table_rows(base)
     rows = max(plans.table_rows, estimate)
@@ -177,7 +170,8 @@ def _read_newest(plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_r
         if walk_rows is not None:
             plans.use(bitmap=False)
             bound = _date_at(matches, walk_rows)
-            ids = list((matches if bound is None else matches.filter(date__gte=bound)).newest().values_list("id", flat=True)[:window])
+            walked = matches if bound is None else matches.filter(date__gte=bound)
+            ids = list(walked.newest().values_list("id", flat=True)[:window])
             if len(ids) < window and bound is not None:
                 ids, walk_rows = None, None
         if ids is None:
@@ -207,9 +201,8 @@ def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int, *, by_date:
     """Ids of the first ``stop`` matches of ``base`` in rank order (or newest first)."""
     with _Plans(base.db) as plans:
         if by_date:
-            return newest_ids(
-            plans, base, match_condition(query), match_condition(query, loose=True), stop, estimate=_estimate(query)
-        )
+            exact, loose = match_condition(query), match_condition(query, loose=True)
+            return newest_ids(plans, base, exact, loose, stop, estimate=_estimate(query))
         return _ranked_ids(plans, base, query, stop)
 
 
@@ -271,7 +264,7 @@ class RankedResults:
         the estimate anyway.
         """
         loose = self.base.order_by().filter(_condition(*match_condition(self.query, loose=True)))
-        self._loose_estimate = estimated_rows(loose)
+        self._loose_estimate = loose.estimated_count()
         if self._loose_estimate >= settings.SEARCH_ESTIMATE_FACTOR * cap:
             return cap
         return self._matches().capped_count(cap)

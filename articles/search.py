@@ -29,7 +29,9 @@ def _vector(column: str, weights: str) -> str:
     return f"ts_filter({column}, '{{{','.join(weights)}}}')" if weights else column
 
 
-def _exact(term: Term, head_weights: str = "", body: bool = True, *, loose: bool = False, estimate: bool = False) -> tuple[str, list[str]]:
+def _exact(
+    term: Term, head_weights: str = "", body: bool = True, *, loose: bool = False, estimate: bool = False
+) -> tuple[str, list[str]]:
     """SQL true when the term is a substring of the head fields of these weights (or of the body).
 
     ``loose``: true when all of the term's grams are there, anywhere (a superset; see
@@ -75,7 +77,9 @@ def _all(parts: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
     return " AND ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
-def tier_chains(query: ParsedQuery, *, loose: bool = False, estimate: bool = False) -> list[tuple[str, tuple[str, list[str]]]]:
+def tier_chains(
+    query: ParsedQuery, *, loose: bool = False, estimate: bool = False
+) -> list[tuple[str, tuple[str, list[str]]]]:
     """SQL conditions of the ranking tiers, best first, each named by its chain.
 
     Two chains: "exact" (every term a substring of the headline; of the titles; of the titles or
