@@ -122,7 +122,9 @@ def newest_ids(
     """
     if limit <= 0:
         return []
-    window = max(window, settings.SEARCH_WINDOW * limit)
+    recheck = exact != loose
+    # Without a recheck every candidate is a match: a window of ``limit`` is enough.
+    window = max(window, settings.SEARCH_WINDOW * limit) if recheck else limit
     matches = base.filter(_condition(*loose)).order_by()
     plans.use(bitmap=True)
     estimate = max(base.filter(_condition(*(estimate or loose))).estimated_count(), 1)
@@ -132,7 +134,6 @@ def newest_ids(
     test_us = TEST_VECTOR_US if ("search_body" in loose[0] or "search_words" in loose[0]) else TEST_HEAD_US
     walk_rows = window * rows / estimate  # rows a walk reads to find a window of candidates
     walk = WALK_SLACK * walk_rows * test_us < estimate * FETCH_US
-    recheck = exact != loose
     found: list[int] = []
     for batch in _read_newest(plans, matches, window, walk_rows=int(WALK_SLACK * walk_rows) if walk else None):
         if recheck and batch:
