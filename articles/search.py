@@ -19,7 +19,8 @@ from articles.query import ParsedQuery, Term, parse
 # A tier that names weights reads the vector cut to them, ts_filter(vector, '{a,b}'), which has
 # its own GIN index (articles/models.py): asking the whole vector for 'term':AB would make
 # PostgreSQL recheck the weights of every candidate, and an empty tier would cost as much as a
-# full one.
+# full one. Lower-case weights name such a cut; upper-case ones (ABC: all but captions and
+# byline, which has no index of its own) are asked of the whole vector in the query.
 _HEAD_WEIGHTS = ("a", "ab", "ab", "")
 _WITH_BODY = (False, False, True, True)
 _WORD_WEIGHTS = ("a", "ab", "ABC", "")
