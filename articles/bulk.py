@@ -25,7 +25,15 @@ from django.utils import timezone
 
 from articles.indexing import field_vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper
-from articles.store import HOME_CACHE_KEY, IngestResult, IssueMeta, Outcome, article_fields, read_page
+from articles.store import (
+    HOME_CACHE_KEY,
+    IngestResult,
+    IssueMeta,
+    Outcome,
+    article_fields,
+    get_newspaper,
+    read_page,
+)
 from ingest.decode import UnreadableFile, sha256
 
 
@@ -184,13 +192,7 @@ class Writer:
     def _paper(self, meta: IssueMeta) -> Newspaper:
         paper = self._papers.get(meta.paper)
         if paper is None or (meta.prefecture_code and not paper.prefecture_code):
-            paper, created = Newspaper.objects.get_or_create(
-                name=meta.paper, defaults={"prefecture_code": meta.prefecture_code}
-            )
-            if not created and meta.prefecture_code and not paper.prefecture_code:
-                paper.prefecture_code = meta.prefecture_code
-                paper.save(update_fields=["prefecture_code"])
-            self._papers[meta.paper] = paper
+            paper = self._papers[meta.paper] = get_newspaper(meta)
         return paper
 
     def _store(self, items: list[tuple[int, Prepared]]) -> dict[int, IngestResult]:

@@ -119,7 +119,8 @@ def preview_bytes(name: str, data: bytes, meta: IssueMeta) -> Preview:
     return Preview(name, page=page, lines=text.splitlines())
 
 
-def _newspaper(meta: IssueMeta) -> Newspaper:
+def get_newspaper(meta: IssueMeta) -> Newspaper:
+    """The paper of a file's metadata, created on first sight; a prefecture learnt later is kept."""
     paper, created = Newspaper.objects.get_or_create(
         name=meta.paper, defaults={"prefecture_code": meta.prefecture_code}
     )
@@ -131,7 +132,7 @@ def _newspaper(meta: IssueMeta) -> Newspaper:
 
 def store_page(name: str, digest: str, text: str, page: Page, meta: IssueMeta) -> Issue:
     """Write one parsed page; the caller holds the transaction."""
-    paper = _newspaper(meta)
+    paper = get_newspaper(meta)
     issue = Issue.objects.create(
         newspaper=paper,
         date=meta.date,
