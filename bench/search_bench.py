@@ -30,6 +30,7 @@ Figures and their reading: docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -364,6 +365,8 @@ class LoadStats:
     seconds: float
     articles: int
     peak_rss_mb: float  # the largest single process: the writer or one of its parse workers
+    loader_cpu_s: float  # the command and its parse workers, user + system
+    server_cpu_s: float | None  # every PostgreSQL process meanwhile (None: not on this machine)
 
     @property
     def mb_per_s(self) -> float:
@@ -374,19 +377,89 @@ class LoadStats:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
-def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> float:
-    """`manage.py ingest FOLDER...` in a child process, as an editor would run it; wall seconds."""
+class ServerCpu:
+    """CPU seconds the local PostgreSQL server's processes spend while the load runs.
+
+    The ingest command's own backend exits with it, so its CPU cannot be read afterwards: the
+    server's processes are sampled every half second instead, which misses at most the last
+    half second of a process that exits. Reads nothing (None) when the server is not on this
+    machine or psutil is missing.
+    """
+
+    def __init__(self, interval: float = 0.5) -> None:
+        import threading
+
+        self._interval = interval
+        self._seen: dict[int, tuple[float, float]] = {}  # pid -> (CPU at first sight, last)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        for proc in psutil.process_iter(["name", "cpu_times"]):
+            times = proc.info["cpu_times"]
+            if proc.info["name"] != "postgres" or times is None:
+                continue
+            cpu = times.user + times.system
+            first = self._seen.get(proc.pid, (cpu, cpu))[0]
+            self._seen[proc.pid] = (first, cpu)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._sample()
+
+    def __enter__(self) -> ServerCpu:
+        try:
+            import psutil  # noqa: F401  (a test dependency)
+        except ImportError:
+            self._seen = {}
+            return self
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+            self._sample()
+
+    @property
+    def seconds(self) -> float | None:
+        if not self._seen:
+            return None
+        return sum(last - first for first, last in self._seen.values())
+
+
+def _local_server(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+
+
+def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple[float, float, float | None]:
+    """`manage.py ingest FOLDER...` in a child process, as an editor would run it.
+
+    Returns wall seconds, the CPU seconds of the loader (the command and its parse workers) and
+    of the server (None when it is not on this machine).
+    """
     import subprocess
 
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only")}
-    started = time.perf_counter()
     progress = [] if sys.stderr.isatty() else ["--no-progress"]  # no bar redrawn into a log file
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
-         "--workers", str(workers), "--batch", str(batch), *progress],
-        env=env, check=True,
-    )
-    return time.perf_counter() - started
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = ServerCpu()
+    started = time.perf_counter()
+    with server if _local_server(url) else contextlib.nullcontext():
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
+             "--workers", str(workers), "--batch", str(batch), *progress],
+            env=env, check=True,
+        )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    loader = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, loader, server.seconds if _local_server(url) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -849,7 +922,7 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
             f"    loading with the production command: manage.py ingest <{len(folders)} folders> "
             f"--workers {args.workers} --batch {args.batch}"
         )
-        seconds = run_ingest(folders, url, args.workers, args.batch)
+        seconds, loader_cpu, server_cpu = run_ingest(folders, url, args.workers, args.batch)
         from articles.models import Article
 
         stats = LoadStats(
@@ -858,12 +931,15 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
             seconds=seconds,
             articles=Article.objects.count(),
             peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            loader_cpu_s=loader_cpu,
+            server_cpu_s=server_cpu,
         )
         print(
             f"  => {stats.articles:,} articles from {stats.files:,} files, {stats.bytes / 1e6:.1f} MB in "
             f"{stats.seconds:.1f} s: {stats.mb_per_s:.2f} MB/s, {stats.articles_per_s:.0f} articles/s; "
             f"peak RSS of the largest loader process {stats.peak_rss_mb:.0f} MB"
         )
+        print_cpu(stats)
         results["ingest"] = {**vars(stats), "mb_per_s": stats.mb_per_s, "articles_per_s": stats.articles_per_s}
         if not args.corpus_dir:
             import shutil
@@ -980,6 +1056,26 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
     results["wall_seconds"] = time.perf_counter() - wall
     print(f"\ntotal wall time {results['wall_seconds']:.0f} s")
     return results
+
+
+def print_cpu(stats: LoadStats) -> None:
+    """Where the load's CPU went, per article, and the rate the machine's cores allow at that cost."""
+    if not stats.articles:
+        return
+    per = 1000 / stats.articles
+    cores = os.cpu_count() or 1
+    parts = [f"loader {stats.loader_cpu_s * per:.2f} ms (the command and its parse workers)"]
+    total = stats.loader_cpu_s
+    if stats.server_cpu_s is not None:
+        parts.append(f"server {stats.server_cpu_s * per:.2f} ms (every PostgreSQL process)")
+        total += stats.server_cpu_s
+    print(f"  CPU per article: {', '.join(parts)}; {total * per:.2f} ms in all")
+    if stats.server_cpu_s is not None:
+        ceiling = stats.bytes / (total / cores) / 1e6
+        busy = total / (stats.seconds * cores)
+        print(
+            f"  at that cost {cores} cores allow at most {ceiling:.2f} MB/s; they were {busy:.0%} busy"
+        )
 
 
 def print_table(rows: list[dict], total_articles: int) -> None:
