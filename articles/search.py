@@ -135,7 +135,10 @@ class ArticleQuerySet(models.QuerySet):
         """What a result row shows: paper, issue and county names, in three queries."""
         from articles.models import ArticleCounty
 
-        return self.select_related("newspaper", "issue").prefetch_related(
+        # A row never shows these, yet they are most of its bytes: the search vectors (some 10 KB
+        # an article, to fetch and decompress) and the whole page text (20 KB an issue).
+        unshown = ["search_head", "search_body", "search_words", "issue__raw_text", "issue__furniture"]
+        return self.select_related("newspaper", "issue").defer(*unshown).prefetch_related(
             Prefetch(
                 "county_tags",
                 queryset=ArticleCounty.objects.select_related("county").order_by("-primary", "county__name"),

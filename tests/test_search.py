@@ -178,3 +178,11 @@ class TestCappedCounts:
         assert len(data["results"]) == 3  # the estimate labels the count; the rows are real
         page = client.get("/search", {"q": "平遥"}).content.decode()
         assert "约" in page and "分类统计按最新" in page
+
+
+def test_listing_rows_leave_out_the_search_vectors_and_the_page_text():
+    # They are most of a row's bytes and no result row shows them.
+    sql = str(Article.objects.for_listing().query)
+    for column in ["search_head", "search_body", "search_words", "raw_text", "furniture"]:
+        assert column not in sql
+    assert '"articles_issue"."page"' in sql and '"articles_newspaper"."name"' in sql
