@@ -1,9 +1,10 @@
 """Compress the large columns with LZ4 where the server has it.
 
 The search vectors (6–10 KB an article) and the page text are stored out of line and compressed.
-With PostgreSQL's default method (pglz), compressing them was about an eighth of the server's
-work per article at ingest (bench/search_bench.py), and reading them back is part of every exact
-check. LZ4 does both several times faster for about the same size. A server built without LZ4
+With PostgreSQL's default method (pglz), trying to compress them was about an eighth of the
+server's work per article at ingest (the same 10,000 articles written both ways), and reading
+them back is part of every exact check. LZ4 does both several times faster and stores the
+vectors a little smaller (docs/PERFORMANCE.md). A server built without LZ4
 (the embedded one) keeps pglz: the setting is only about speed, never about what is stored.
 
 The setting applies to values written from now on; older rows stay readable as they are.
