@@ -413,8 +413,7 @@ class ServerCpu:
         try:
             import psutil  # noqa: F401  (a test dependency)
         except ImportError:
-            self._seen = {}
-            return self
+            return self  # nothing sampled: seconds is None
         self._sample()
         self._thread.start()
         return self
@@ -448,9 +447,10 @@ def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only")}
     progress = [] if sys.stderr.isatty() else ["--no-progress"]  # no bar redrawn into a log file
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    local = _local_server(url)
     server = ServerCpu()
     started = time.perf_counter()
-    with server if _local_server(url) else contextlib.nullcontext():
+    with server if local else contextlib.nullcontext():
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
              "--workers", str(workers), "--batch", str(batch), *progress],
@@ -459,7 +459,7 @@ def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     loader = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return wall, loader, server.seconds if _local_server(url) else None
+    return wall, loader, server.seconds if local else None
 
 
 # --------------------------------------------------------------------------------------------
