@@ -56,6 +56,8 @@ _LEAD_RE = re.compile(
     rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{0,6}}(?:日报|晚报|早报|商报)|[{_C}]{{2,6}}报)讯(?:\s*[】\]])?"
     rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
     rf"\s*(?:[{_C}]{{1,10}}\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*(?:专)?[电讯]"
+    # an agency story without a date, signed in brackets: `据新华社电  （记者闫起磊）`
+    rf"|据?(?:新华社|中新社)(?:[{_C}]{{1,10}})?电(?=\s*{_OPEN}\s*(?:本报|特约)?记者)"
     r")"
     rf"(?P<paren>\s*{_OPEN}{_PAREN_BODY}{_CLOSE})?"
 )
@@ -139,7 +141,7 @@ def parse_lead(text: str) -> Lead | None:
     m = _LEAD_RE.match(text)
     if m is None:
         return None
-    paren = m.group("paren") or ""
+    paren = (m.group("paren") or "").strip()  # `电  （记者…）`: the spaces are no name
     end = m.end()
     if paren:
         names = clean_names(paren[1:-1].strip())
@@ -268,6 +270,19 @@ def parse_paren_byline(text: str) -> list[str] | None:
     return strict_name_list(m.group("body"))
 
 
+_END_NOTE_WORDS_RE = re.compile(r"整理|执笔|作者为|作者系|作者单位|综合|日电")
+_NAME_LIST_SEP = "、"
+
+
+def is_end_note(group: str) -> bool:
+    """A bracketed closing note that belongs to the story's text, not its byline: a roll of the
+    reporters who gathered a round-up (`（本报记者姚雪青、罗艾桦、杨文明）`), who wrote it up
+    (`（本报记者韩鑫采访整理）`, `（执笔：…）`) or who the author is (`（作者为…）`). A story's own
+    closing byline names one or two people set apart by spaces (`(刘燕 乔润霞)`)."""
+    inner = group.strip()[1:-1]
+    return _NAME_LIST_SEP in inner or _END_NOTE_WORDS_RE.search(inner) is not None
+
+
 def split_trailing_byline(paragraph: str) -> tuple[str, str, list[str]] | None:
     """Cut `…明天。 (张莉)` into (`…明天。`, `(张莉)`, [`张莉`]); None when no name group ends it."""
     if not paragraph or paragraph[-1] not in ")）〕]】":
@@ -276,6 +291,8 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str, list[str]] | None:
     if m is None:
         return None
     group = m.group("group")
+    if is_end_note(group):
+        return None
     names = strict_name_list(group[1:-1])
     if not names:
         return None

@@ -58,6 +58,23 @@ How a page is read
    lines are kept in the story's blocks as ``JUMP`` blocks, not paragraphs. A `数据来源：…` line
    with the story going on under it is a chart's note (a caption), not the story's source.
 
+Rules or learned labels
+-----------------------
+The rules above were written from regional pages as PDF extraction gives them. On other pages
+(a national daily's e-edition text: one whole paragraph a line, stories that end without a
+byline) they run stories on into the next. The learned labeller (:mod:`ingest.learned`, a CRF
+trained on real labelled pages by ``scripts/train_splitter.py``) labels every line (story start,
+title, subheading, body, furniture) and :mod:`ingest.assemble` builds articles from the labels,
+keeping every line of a story in its text as printed (closing names, end notes, credits).
+:func:`split_page` runs both readings and keeps the rules' unless
+
+* the labeller is sure (≥ ``SURE_START``) of a story start the rules ran on over, and
+* finds the rules' reading of the page clearly less likely than its own (``RULES_SLACK`` per
+  line, at least ``MIN_RULES_SLACK``);
+
+on a page without extraction damage (no page furniture, no paragraphs cut at column breaks: an
+e-edition's text) either sign is enough. Without the model file the rules split every page.
+
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """
 
@@ -66,7 +83,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest import bylines
+from ingest import bylines, corpus, learned
+from ingest.assemble import build_page
 from ingest.chars import CJK_CHARS, OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
     Line,
@@ -167,12 +185,9 @@ class _Splitter:
     """The reading state of one page; :meth:`run` consumes all lines once."""
 
     def __init__(self, lines: list[Line]) -> None:
+        """``lines`` as :func:`prepare_lines` leaves them."""
         self.lines = lines
         self.image_gap = image_gap_of(lines)
-        _mark_page_header(lines)
-        _promote_titles(lines)
-        _mark_verse(lines)
-        _mark_uncredited_captions(lines, self.image_gap)
         self.photo_runs: dict[int, PhotoRun] = find_photo_runs(lines)
         # Where the extractor puts a blank line between lines, two title lines with no blank
         # between them are one title set on two lines; on a page without blank lines they are not.
@@ -214,7 +229,10 @@ class _Splitter:
         elif kind == LineKind.BYLINE:
             self._standalone_byline(line)
         elif kind == LineKind.PAREN:
-            self._closing(line, line.text, list(line.names))
+            if bylines.is_end_note(line.text):
+                self._body(line)  # a roll of reporters closing a round-up: the story's text
+            else:
+                self._closing(line, line.text, list(line.names))
         elif kind == LineKind.SOURCE:
             self._source(line, index)
         elif kind == LineKind.CAPTION:
@@ -252,8 +270,10 @@ class _Splitter:
 
     def _flush_pending_section(self) -> None:
         if self.pending_section is not None:
-            text, no = self.pending_section
-            self.furniture.append(Furniture(no, FurnitureKind.COLUMN, text))
+            _, no = self.pending_section
+            # furniture is kept as printed (`简 讯`), not as the label read from it (`简讯`)
+            printed = next(line.text for line in self.lines if line.no == no)
+            self.furniture.append(Furniture(no, FurnitureKind.COLUMN, printed))
             self.pending_section = None
 
     # -- body, bylines, sources --------------------------------------------------------------
@@ -945,6 +965,116 @@ def _warnings(article: ParsedArticle, draft: _Draft) -> list[Warning]:
     return warnings
 
 
+def prepare_lines(text: str) -> list[Line]:
+    """The page's lines, classified, with the marks only the page as a whole shows: the page
+    header, titles promoted over bylines, verse, uncredited captions."""
+    lines = classify_page(text)
+    _mark_page_header(lines)
+    _promote_titles(lines)
+    _mark_verse(lines)
+    _mark_uncredited_captions(lines, image_gap_of(lines))
+    return lines
+
+
+import os as _os
+_EXP = _os.environ.get("SPLIT_EXP", "")
+MODE = "choose"  # "rules", "learned" (every page from the labels) or "choose" (per page)
+# Per line, how much less likely (log) the labeller may find the rules' reading of a page than
+# its own before its own is taken.
+RULES_SLACK = 0.25
+# The rules keep a page unless they run on over a story start the labeller is sure of.
+SURE_START = 0.9
+MIN_MISSED_STARTS = 1
+MIN_RULES_SLACK = 10.0  # a short page's few lines say little about its style: the rules keep it
+
+
 def split_page(text: str) -> Page:
     """Split the extracted text of one page into articles and furniture."""
-    return _Splitter(classify_page(text)).run()
+    lines = prepare_lines(text)
+    labels = learned.label_lines(lines) if MODE != "rules" else None
+    if labels is None:
+        return _Splitter(lines).run()
+    if MODE == "learned":
+        return build_page(lines, labels.labels, labels.confidence)
+    rules_page = _Splitter(lines).run()
+    rules_labels = page_labels(rules_page, lines)
+    if labels.labels == rules_labels:
+        return rules_page
+    if _os.environ.get("SPLIT_DEBUG"):
+        for k, (a, b) in enumerate(zip(labels.labels, rules_labels)):
+            print(f"DBG {k:2} {a}{b} {'*' if a != b else ' '} {labels.confidence[k]:.2f} {lines[k].kind.value:8} {lines[k].text[:30]}")
+        print("DBG ----")
+    if _EXP == "anydiff":
+        return build_page(lines, labels.labels, labels.confidence)
+    missed = _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS
+    damaged = _extraction_damage(lines)
+    if not missed and damaged:
+        return rules_page
+    own = labels.log_probability
+    # a page so long that its best labelling underflows: nothing to compare, the rules keep it
+    gap = own - labels.log_probability_of(rules_labels) if own != float("-inf") else 0.0
+    unlikely = gap > max(RULES_SLACK * len(lines), MIN_RULES_SLACK)
+    if unlikely or missed and not damaged:
+        return build_page(lines, labels.labels, labels.confidence)
+    return rules_page
+
+
+MAX_CUT_SHARE = 0.05  # long lines ending inside a sentence, where paragraphs are whole
+MIN_CUT_LINE_CHARS = 40
+
+
+def _extraction_damage(lines: list[Line]) -> bool:
+    """Whether the page shows what PDF extraction does to a printed page: page furniture
+    (dates, page numbers, staff lines), or paragraphs cut at column breaks. Text exported from
+    an e-edition (one whole paragraph a line, nothing else) shows neither."""
+    if any(line.kind == LineKind.FURNITURE for line in lines):
+        return True
+    long = [line.text for line in lines if len(line.text) >= MIN_CUT_LINE_CHARS]
+    cut = sum(1 for t in long if not ends_sentence(t) and t[-1] not in "）)】")
+    return cut > MAX_CUT_SHARE * len(long)
+
+
+def _missed_starts(page: Page, lines: list[Line], ruled: list[str], labels: learned.Labels) -> int:
+    """Story starts the labeller is sure of that the rules ran on over. A column label right
+    over a start the rules saw is the same start; a line inside a story the rules saw closed by
+    a source or edition line (`据《山西日报》`, `《 光明日报 》（ … 03 版）`) is that story's
+    own subheading: where every story ends with such a line, the rules see every end."""
+    signed_lines = {no for a in page.articles if a.source for no in a.lines}
+    missed = 0
+    for k, (label, sure) in enumerate(zip(labels.labels, labels.confidence)):
+        if label != corpus.START or sure < SURE_START or ruled[k] == corpus.START:
+            continue
+        if k + 1 < len(ruled) and ruled[k + 1] == corpus.START:
+            continue
+        if lines[k].no in signed_lines:
+            continue
+        missed += 1
+    return missed
+
+
+def page_labels(page: Page, lines: list[Line]) -> list[str]:
+    """The line labels (:data:`ingest.corpus.LABELS`) a split page implies."""
+    label_of: dict[int, str] = {}
+    text_of = {line.no: line.text for line in lines}
+    for article in page.articles:
+        title = compact("".join((article.kicker, article.headline, article.subheadline)))
+        inter = {compact(t) for t in article.intertitles}
+        section = compact(article.section)
+        done = ""
+        started = False
+        for no in article.lines:
+            s = compact(text_of.get(no, ""))
+            if not started and section and s == section and not title.startswith(s):
+                label_of[no] = corpus.FURNITURE
+            elif title and len(done) < len(title) and s and title[len(done) :].startswith(s):
+                label_of[no] = corpus.TITLE if started else corpus.START
+                done += s
+                started = True
+            elif not started:
+                label_of[no] = corpus.START
+                started = True
+            elif s in inter:
+                label_of[no] = corpus.INTERTITLE
+            else:
+                label_of[no] = corpus.BODY
+    return [label_of.get(line.no, corpus.FURNITURE) for line in lines]

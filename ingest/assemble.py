@@ -1,0 +1,169 @@
+"""Build a page's articles from the learned line labels (:mod:`ingest.learned`).
+
+The labeller has said where each story starts (``S``), which lines under that start are still
+title (``T``), which are subheadings (``I``), which are the story's other lines (``B``) and which
+belong to no story (``F``). This module turns that into :class:`ingest.model.Page`, reusing the
+rules for what a line *is* (:mod:`ingest.lines` kinds): an opening dateline or byline
+(:func:`ingest.bylines.parse_lead`), a closing name group or a roll of reporters (an end note,
+kept as text), a photo credit and captions, a source, a jump line, the staff line; paragraphs
+cut by a column break are joined (:func:`ingest.repair.continues`).
+
+Every line goes to exactly one article or to the furniture, as :func:`ingest.splitter.split_page`
+guarantees.
+"""
+
+from __future__ import annotations
+
+from ingest import bylines, corpus
+from ingest.chars import ends_sentence
+from ingest.lines import Line, LineKind, compact, split_trailing_jump
+from ingest.model import BlockKind, Furniture, FurnitureKind, Page
+from ingest.repair import clean_title, continues
+from ingest.titles import Title, assign_roles
+
+MAX_TITLE_LINE_CHARS = 80  # a "title" line longer than this is a headless story's first paragraph
+MAX_TITLE_LINES = 4
+_NEVER_OPENS = (LineKind.FURNITURE, LineKind.SOURCE, LineKind.PAREN)
+SURE_START_AFTER_CUT = 0.9  # a less sure story start right after a sentence cut in two is its rest
+MIN_CUT_LINE_CHARS = 12
+
+
+def _cut_mid_sentence(text: str) -> bool:
+    """A line ending inside a sentence, as a column break leaves it: a Chinese character or a
+    comma last, long enough to be a column's width."""
+    core = compact(text)
+    if len(core) < MIN_CUT_LINE_CHARS or ends_sentence(core):
+        return False
+    return "\u4e00" <= core[-1] <= "\u9fff" or core[-1] in "，,、"
+
+
+def build_page(lines: list[Line], labels: list[str], confidence: list[float] | None = None) -> Page:
+    """Articles and furniture of a page from its lines and their labels (same length), and the
+    labeller's confidence in each label."""
+    # the splitter's own draft and finishing (imported here: the splitter imports this module)
+    from ingest.splitter import _Draft, _finish, _Para
+
+    if confidence is None:
+        confidence = [1.0] * len(labels)
+
+    drafts: list[_Draft] = []
+    furniture: list[Furniture] = []
+    cur: _Draft | None = None
+    titles: list[Line] = []  # title lines of the current story, not yet read into its title
+    pending_section: tuple[str, int] | None = None
+
+    def close_title() -> None:
+        nonlocal titles
+        if cur is None or not titles:
+            titles = []
+            return
+        texts = [t.text for t in titles]
+        if len(texts) == 1:
+            cur.title = Title(headline=clean_title(texts[0]))
+        else:
+            cur.title = assign_roles(texts[-3:])
+            if len(texts) > 3:  # more title lines than roles: the first ones are a kicker
+                cur.title.kicker = " ".join(clean_title(t) for t in texts[:-2])
+        titles = []
+
+    def new_story() -> _Draft:
+        nonlocal cur, pending_section
+        close_title()
+        draft = _Draft()
+        if pending_section is not None:
+            draft.section, no = pending_section
+            draft.lines.add(no)
+            pending_section = None
+        drafts.append(draft)
+        cur = draft
+        return draft
+
+    def add_text(draft: _Draft, text: str, no: int) -> None:
+        jump = split_trailing_jump(text)
+        if jump is not None:
+            text = jump[0]
+        if text:
+            last = draft.blocks[-1][1] if draft.blocks and draft.joinable else None
+            if last is not None and continues(last.parts[-1], text):
+                last.parts.append(text)
+                last.lines.append(no)
+            else:
+                draft.blocks.append((BlockKind.PARAGRAPH, _Para([text], [no])))
+            draft.joinable = True
+        if jump is not None:
+            draft.blocks.append((BlockKind.JUMP, _Para([jump[1]], [no])))
+            draft.joinable = False
+
+    for k, (line, label, sure) in enumerate(zip(lines, labels, confidence)):
+        kind = line.kind
+        prev_kind = lines[k - 1].kind if k else None
+        if label == corpus.FURNITURE or kind == LineKind.FURNITURE and cur is None:
+            if kind == LineKind.COLUMN and pending_section is None and label == corpus.FURNITURE:
+                pending_section = (line.text, line.no)
+            else:
+                top = not drafts
+                furniture.append(Furniture(line.no, FurnitureKind.BANNER if top else FurnitureKind.OTHER, line.text))
+            continue
+        if label in (corpus.START, corpus.TITLE) and cur is not None and kind in _NEVER_OPENS:
+            # a staff line, a source, a closing name group or a jump onward ends a story
+            label = corpus.BODY
+        if (
+            label != corpus.BODY
+            and (label != corpus.START or sure < SURE_START_AFTER_CUT)
+            and cur is not None
+            and cur.joinable
+            and prev_kind == LineKind.BODY
+            and _cut_mid_sentence(cur.blocks[-1][1].parts[-1])
+            and kind in (LineKind.TITLE, LineKind.BODY)
+        ):
+            # the paragraph above is cut in mid-sentence (a column break): this short line is
+            # its rest, whatever it looks like
+            label = corpus.BODY
+        starts = label == corpus.START or cur is None
+        if starts:
+            draft = new_story()
+        else:
+            draft = cur
+        assert draft is not None
+        draft.lines.add(line.no)
+        title_kind = kind in (LineKind.TITLE, LineKind.COLUMN, LineKind.BODY, LineKind.VERSE)
+        if (
+            (label == corpus.START or label == corpus.TITLE)
+            and title_kind
+            and not draft.has_body
+            and not draft.byline_pieces
+            and len(titles) < MAX_TITLE_LINES
+            and len(compact(line.text)) <= MAX_TITLE_LINE_CHARS
+        ):
+            titles.append(line)
+            continue
+        close_title()
+        if label == corpus.INTERTITLE and title_kind and draft.has_body:
+            draft.blocks.append((BlockKind.INTERTITLE, _Para([line.text], [line.no])))
+            draft.joinable = False
+        elif kind == LineKind.LEAD and not draft.has_body:  # a later dateline is a brief's text
+            lead = bylines.parse_lead(line.text)
+            assert lead is not None
+            draft.joinable = False
+            if lead.names:
+                draft.byline_pieces.append(lead.text)
+                draft.add_names(lead.names)
+                rest = lead.rest
+            else:
+                rest = line.text  # a lead naming nobody (`新华社北京1月31日电`) reads as text
+            if rest:
+                add_text(draft, rest, line.no)
+        elif kind == LineKind.BYLINE and not draft.has_body:
+            draft.byline_pieces.append(line.text)
+            draft.add_names(line.names)
+        else:
+            # closing names, end notes, credits, captions, sources, staff lines inside a story:
+            # all part of its running text as printed (the reader sees them where they stand)
+            if kind == LineKind.JUMP and not draft.has_body:
+                draft.continued = True
+            add_text(draft, line.text, line.no)
+    close_title()
+    if pending_section is not None:
+        furniture.append(Furniture(pending_section[1], FurnitureKind.COLUMN, pending_section[0]))
+    articles = [_finish(d) for d in drafts if d.lines]
+    return Page(articles=articles, furniture=sorted(furniture, key=lambda f: f.line))

@@ -1,0 +1,293 @@
+"""Line features for the learned line labeller (:mod:`ingest.learned`).
+
+A line's label (story start, title, intertitle, body, furniture) depends on the line and on its
+neighbours, so each line is described by binary string features (what python-crfsuite takes):
+
+* its own shape: length (bucketed), first and last character class, clause punctuation
+  inside, brackets and column tags (`（感言·…⑩）`, and the tag's first characters), dots,
+  colons, dashes, spaces, numbering, a question; a short line's first and last two characters;
+* today's rules as features: the kind :mod:`ingest.lines` gives it (lead, byline, credit,
+  caption, column, furniture, title, body …), place kickers, slogans, datelines, role words;
+* where it is: first lines of the page, the blank lines before and after it;
+* its neighbours: the same short descriptions of the two lines before and after; for a short
+  line, how the text above it ends and the text below it opens;
+* the words: how many of a short line's character pairs come back in the paragraphs below it
+  (a headline names what its story is about) and above it (a subheading shares its story's);
+* the page's rhythm and style: how far the previous and next short lines are, how much text
+  the section above holds, how many short lines of the page share its shape, whether the page
+  puts a blank line between lines, whether its paragraphs are cut at a column width.
+
+Not the words of the line itself (its character pairs): held out by month (trained on the first
+half of the corpus, scored on the second) they did not help, and another month's news is about
+other things. Pure Python, no Django; one pass over the page, some 20 µs a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.chars import CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
+from ingest.lines import Line, is_place, is_slogan, numbering
+
+_LEN_BUCKETS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 30, 36, 45, 60, 80, 120, 200)
+_TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,20}[）)】]$")
+_DATELINE_RE = re.compile(r"^(?:本报|据新华社|新华社|人民日报|据)[^，。,]{0,16}(?:电|讯)")
+_ROLE_RE = re.compile(r"记者|通讯员|实习生|评论员|特约")
+_CLOSER_CHARS = "”’」』）)】》\"'"
+
+
+def _len_bucket(n: int) -> str:
+    for b in _LEN_BUCKETS:
+        if n <= b:
+            return str(b)
+    return "big"
+
+
+def _char_class(ch: str) -> str:
+    if "\u4e00" <= ch <= "\u9fff":
+        return "c"
+    if ch.isdigit():
+        return "d"
+    if ch.isascii() and ch.isalpha():
+        return "a"
+    return ch  # punctuation and marks stand for themselves (`●`, `“`, `（`, `】`, `▲` …)
+
+
+MAX_PAIR_CHARS = 80  # a paragraph's opening says what it is about; the rest costs time
+
+
+def _pairs(text: str) -> set[str]:
+    """Adjacent character pairs of a short line."""
+    return {text[k : k + 2] for k in range(len(text) - 1)}
+
+
+def _overlap_bucket(title: set[str], other: str) -> str:
+    """How many of a short line's character pairs come back in a window of text (substring
+    tests over a short window: no pair set is built for the long lines)."""
+    if not title:
+        return "na"
+    share = sum(1 for pair in title if pair in other) / len(title)
+    return "0" if share == 0 else "lo" if share < 0.2 else "mid" if share < 0.45 else "hi"
+
+
+def _dist_bucket(n: int) -> str:
+    return str(n) if n <= 3 else "4-6" if n <= 6 else "7-12" if n <= 12 else "13+"
+
+
+def _chars_bucket(n: int) -> str:
+    return "0" if n == 0 else "s" if n < 200 else "m" if n < 600 else "l" if n < 1500 else "xl"
+
+
+def _count_bucket(n: int) -> str:
+    return str(n) if n <= 2 else "3+"
+
+
+def _shape_key(core: str) -> str:
+    """What subheadings of one story share: the clause pattern and about the length."""
+    commas = "".join("," for ch in core if ch in "，,、 ")
+    return commas + str(len(core) // 3)
+
+
+class _Desc:
+    """The short description of one line, shared with its neighbours' features."""
+
+    __slots__ = ("kind", "lenb", "end", "short", "text", "core", "core_len", "own")
+
+    def __init__(self, line: Line) -> None:
+        text = line.text
+        core = "".join(text.split())  # compact(): whitespace out, without a regex
+        n = len(core)
+        self.core = core
+        self.text = text
+        self.core_len = n
+        self.kind = line.kind.value
+        self.lenb = _len_bucket(n)
+        last = core[-1] if core else ""
+        if not core:
+            self.end = "none"
+        elif ends_sentence(core):
+            self.end = "q" if last in _CLOSER_CHARS else "stop"
+        elif last in "，,、":
+            self.end = "comma"
+        elif last in _CLOSER_CHARS:
+            self.end = "close"
+        else:
+            self.end = "open"
+        self.short = n <= 45 and SENTENCE_END_INSIDE_RE.search(core, 0, max(0, n - 1)) is None
+        self.own: list[str] = []
+
+
+def page_features(lines: list[Line]) -> list[list[str]]:
+    """Features of every line of one page (lines as :func:`ingest.lines.classify_page` reads
+    them, after the splitter's own marks), in order."""
+    n = len(lines)
+    if n == 0:
+        return []
+    descs = [_Desc(line) for line in lines]
+    gaps = [line.gap for line in lines[1:]]
+    blank_style = "gaps" if gaps and sum(1 for g in gaps if g >= 1) * 2 >= len(gaps) else "nogaps"
+    long_lens = sorted(d.core_len for d in descs if d.core_len > 45)
+    # a page cut at a column width: many long lines of (nearly) one length
+    width = long_lens[len(long_lens) // 2] if long_lens else 0
+    cut = width and sum(1 for v in long_lens if abs(v - width) <= 2) * 3 >= len(long_lens) and len(long_lens) >= 6
+    page = ["page=" + blank_style, "cut=" + ("y" if cut else "n")]
+    next_short = [n] * n
+    next_long = [n] * n
+    ns = nl = n
+    for k in range(n - 1, -1, -1):
+        next_short[k] = ns
+        next_long[k] = nl
+        if descs[k].short:
+            ns = k
+        else:
+            nl = k
+    shape_count: dict[str, int] = {}
+    for d in descs:
+        if d.short:
+            key = _shape_key(d.core)
+            shape_count[key] = shape_count.get(key, 0) + 1
+    last_short = -1
+    chars_since_short = 0
+    prev_long: _Desc | None = None
+
+    for k, (line, d) in enumerate(zip(lines, descs)):
+        text = line.text
+        core = d.core
+        f = d.own
+        f.append("k=" + d.kind)
+        f.append("len=" + d.lenb)
+        f.append("end=" + d.end)
+        f.append("k|end=" + d.kind + "|" + d.end)
+        f.append("k|len=" + d.kind + "|" + d.lenb)
+        if core:
+            f.append("first=" + _char_class(core[0]))
+            f.append("last=" + _char_class(core[-1]))
+        clauses = len(CLAUSE_PUNCT_RE.findall(core, 0, 60))
+        f.append("cl=" + (str(clauses) if clauses < 4 else "4+"))
+        if d.short:
+            f.append("short")
+        if d.core_len <= 60 and _TAG_END_RE.search(core):
+            f.append("tag_end")
+        if "·" in core or "•" in core:
+            f.append("dot")
+        if "：" in core[:12] or ":" in core[:12]:
+            f.append("colon_head")
+        if "——" in core[:3] or core.startswith(("—", "－")):
+            f.append("dash_head")
+        if " " in text.strip() and d.core_len <= 45:
+            f.append("space_in_short")
+        if numbering(text):
+            f.append("numbered")
+        if d.core_len <= 16 and is_place(core):
+            f.append("place")
+        if d.core_len <= 45 and is_slogan(core):
+            f.append("slogan")
+        if _DATELINE_RE.match(core):
+            f.append("dateline")
+        if d.core_len <= 30 and _ROLE_RE.search(core):
+            f.append("role_word")
+        if "“" in core[:1] or "”" in core[-2:]:
+            f.append("quoted")
+        if "？" in core or "?" in core:
+            f.append("question")
+        gap = line.gap
+        f.append("gap=" + (str(gap) if gap < 3 else "3+"))
+        f.append("pos=" + (str(k) if k < 4 else "mid" if k < n - 2 else "end"))
+        f.extend(page)
+        if d.short and core:
+            # the words at its edges: column tags (`（今日谈）`), openings (`——`, `图为`)
+            f.append("first2=" + core[:2])
+            f.append("last2=" + core[-2:])
+            tag = _TAG_END_RE.search(core)
+            if tag is not None:
+                f.append("tag=" + tag.group()[1:-1][:4])
+        if d.short:
+            mine = _pairs(core)
+            # the words: does the text below carry this line on, and does the text above?
+            # A headline names what its story is about; a subheading shares its story's words.
+            below: list[str] = []
+            j = k + 1
+            while j < n and len(below) < 2 and j < k + 8:
+                if not descs[j].short:
+                    below.append(descs[j].core[:MAX_PAIR_CHARS])
+                j += 1
+            above: list[str] = []
+            i = k - 1
+            while i >= 0 and len(above) < 4 and i > k - 10:
+                if not descs[i].short:
+                    above.append(descs[i].core[:MAX_PAIR_CHARS])
+                i -= 1
+            ob, oa = _overlap_bucket(mine, "|".join(below)), _overlap_bucket(mine, "|".join(above))
+            f.append("ov_next=" + ob)
+            f.append("ov_prev=" + oa)
+            f.append("ov=" + ob + "|" + oa)
+            # the page's rhythm: how far the short lines around it are (subheadings of one story
+            # come every few paragraphs; a headline follows a story's last paragraph)
+            f.append("since_short=" + _dist_bucket(k - last_short) if last_short >= 0 else "since_short=none")
+            # how much text the section above holds: a story's last section, or one of many
+            f.append("above_chars=" + _chars_bucket(chars_since_short))
+            nxt = next_short[k]
+            f.append("to_short=" + (_dist_bucket(nxt - k) if nxt < n else "none"))
+            f.append("siblings=" + _count_bucket(shape_count[_shape_key(core)] - 1))
+            if prev_long is not None:
+                f.append("prevlong_end=" + prev_long.end + "|" + ("paren" if prev_long.text.endswith(("）", ")")) else "-"))
+                f.append("prevlong_k=" + prev_long.kind)
+                # how the text above ends: `…说。`, `…（记者 X）`, `…X摄`, `…（据新华社电）`
+                f.append("prevlong_last2=" + prev_long.core[-2:])
+            nl = next_long[k]
+            if nl < n:
+                f.append("nextlong_k=" + descs[nl].kind)
+                f.append("nextlong_first=" + _char_class(descs[nl].core[:1] or " "))
+                # how the text below opens: `本报…电`, `2月1日，…`, `近日，…`, `记者从…`
+                f.append("nextlong_first2=" + descs[nl].core[:2])
+            last_short = k
+            chars_since_short = 0
+        else:
+            prev_long = d
+            chars_since_short += d.core_len
+
+    # what a neighbour shows of itself: built once per line, prefixed by its offset
+    near = [
+        (
+            "k=" + d.kind,
+            "end=" + d.end,
+            "len=" + d.lenb,
+            "short=y" if d.short else "short=n",
+            "k|end=" + d.kind + "|" + d.end,
+        )
+        for d in descs
+    ]
+    out: list[list[str]] = []
+    for k, d in enumerate(descs):
+        f = d.own
+        if k >= 2:
+            o = near[k - 2]
+            f += ("-2" + o[0], "-2" + o[1])
+        else:
+            f.append("-2none")
+        if k >= 1:
+            o = near[k - 1]
+            f += ("-1" + o[0], "-1" + o[1], "-1" + o[2], "-1" + o[3], "-1" + o[4])
+        else:
+            f.append("-1none")
+        if k + 1 < n:
+            o = near[k + 1]
+            f += ("+1" + o[0], "+1" + o[1], "+1" + o[2], "+1" + o[3], "+1" + o[4])
+        else:
+            f.append("+1none")
+        if k + 2 < n:
+            o = near[k + 2]
+            f += ("+2" + o[0], "+2" + o[1])
+        else:
+            f.append("+2none")
+        if k > 0:
+            p = descs[k - 1]
+            f.append("prevend|me=" + p.end + "|" + d.kind + "|" + ("s" if d.short else "l"))
+            rel = "longer" if d.core_len > p.core_len else "shorter" if d.core_len < p.core_len else "same"
+            f.append("vsprev=" + rel)
+        if k + 1 < n:
+            q = descs[k + 1]
+            f.append("me|next=" + ("s" if d.short else "l") + "|" + q.kind + "|" + ("s" if q.short else "l"))
+            f.append("gapnext=" + str(min(lines[k + 1].gap, 3)))
+        out.append(f)
+    return out
