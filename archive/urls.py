@@ -1,17 +1,68 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import views
+from django.views.decorators.http import require_safe
+
+from articles import api, corrections_views, editor_views, feeds, i18n, machine_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search", views.search, name="search"),
     path("articles/<int:pk>/", views.article, name="article"),
-    path("issues/<int:pk>/", views.issue, name="issue"),
+    path("pages/<int:pk>/", views.page, name="page"),
+    path("issues/<int:pk>/", views.issue_redirect, name="issue"),  # the page's address until 2026-11
+    path("counties/", views.counties, name="counties"),
     path("counties/<str:name>/", views.county, name="county"),
-    path("upload/", views.upload, name="upload"),
+    # Browse: papers → a paper's calendar (a year at a time) → an issue (paper + date) → its pages.
+    path("papers/", views.papers, name="papers"),
+    path("papers/<str:key>/", views.paper, name="paper"),
+    path("papers/<str:key>/<int:year>/", views.paper, name="paper-year"),
+    path("papers/<str:key>/<str:day>/", views.paper_issue, name="paper-issue"),
+    path("upload/", editor_views.upload, name="upload"),
+    path("upload/drafts/", editor_views.drafts, name="drafts"),
+    path("pages/<int:pk>/preview/", editor_views.preview, name="page-preview"),
+    path("pages/<int:pk>/publish/", editor_views.publish, name="page-publish"),
+    path("pages/<int:pk>/withdraw/", editor_views.withdraw, name="page-withdraw"),
+    path("pages/<int:pk>/discard/", editor_views.discard, name="page-discard"),
+    path("pages/<int:pk>/replace/", editor_views.replace, name="page-replace"),
+    path("pages/<int:pk>/meta/", editor_views.edit_meta, name="page-meta"),
+    # Admins: correct a page's split, its history, undo, revert, re-split (articles/corrections_views.py)
+    path("pages/<int:pk>/correct/", corrections_views.correct, name="page-correct"),
+    path("pages/<int:pk>/correct/<slug:action>/", corrections_views.correct_action, name="page-correct-action"),
+    path("pages/<int:pk>/history/", corrections_views.history, name="page-history"),
+    path("pages/<int:pk>/history/articles/<int:ref>/", corrections_views.article_history, name="article-history"),
+    path("pages/<int:pk>/undo/", corrections_views.undo, name="page-undo"),
+    path("pages/<int:pk>/revert/", corrections_views.revert, name="page-revert"),
+    path("pages/<int:pk>/resplit/", corrections_views.resplit, name="page-resplit"),
     path("api/articles", views.api_articles, name="api-articles"),
     path("api/articles/<int:pk>", views.api_article, name="api-article"),
+    # Scripts: upload a page file as a draft, publish it (token authentication; articles/api.py).
+    path("api/pages", api.upload_page, name="api-pages"),
+    path("api/pages/<int:pk>/publish", api.publish_page, name="api-page-publish"),
     path("healthz", views.healthz, name="healthz"),
+    # For machines (articles/feeds.py, articles/machine_views.py): feeds, sitemap, robots, OpenSearch,
+    # bulk export, the API's OpenAPI description.
+    path("feeds/latest/", require_safe(feeds.LatestFeed()), name="feed-latest"),
+    path("feeds/counties/<str:name>/", require_safe(feeds.CountyFeed()), name="feed-county"),
+    path("feeds/search", require_safe(feeds.SearchFeed()), name="feed-search"),
+    path("sitemap.xml", machine_views.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", machine_views.sitemap_section, name="sitemap-section"),
+    path("robots.txt", machine_views.robots_txt, name="robots"),
+    path("opensearch.xml", machine_views.opensearch, name="opensearch"),
+    path("export/", machine_views.exports, name="exports"),
+    path("export/<str:paper>/<int:year>.jsonl", machine_views.export_year, name="export-year"),
+    path("export/<str:paper>/undated.jsonl", machine_views.export_year, name="export-undated"),
+    path("api/openapi.json", machine_views.openapi_json, name="openapi"),
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
+    # Django's own sign-in views, in the site's style (templates/registration/); no password reset
+    # by mail: an admin sets a new password (manage.py changepassword or the admin).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = machine_views.page_not_found
+handler500 = machine_views.server_error

@@ -1,19 +1,31 @@
-"""Admin: corrections to splits are audited (django-simple-history) and reindexed in the same transaction."""
+"""Admin: every model is shown; changes to pages and articles go through articles/writer.py, so
+search vectors, the articles' copies and the page's revision log follow in the same transaction.
+
+Pages come from files (the upload page, ``manage.py ingest``), so the admin adds none, nor
+articles; corrections of a split have their own page. Revisions are a read-only log.
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
-from django.db import transaction
-from simple_history.admin import SimpleHistoryAdmin
+from django.http import HttpRequest
 
-from articles.indexing import reindex
-from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper
+from articles import writer
+from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
+from ingest import model as parsed
 
 
 class CaptionInline(admin.TabularInline):
     model = Caption
     extra = 0
-    fields = ["position", "text", "credit"]
+    fields = ["position", "text", "credit", "lines"]
+    readonly_fields = ["position", "lines"]
+    # A caption is tied to its source lines: text and credit can be corrected, the set cannot.
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 class CountyInline(admin.TabularInline):
@@ -23,37 +35,169 @@ class CountyInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "newspaper", "date", "issue", "position", "continued"]
-    list_filter = ["newspaper", "continued"]
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "newspaper", "date", "page", "position", "visible", "continued"]
+    list_filter = ["visible", "newspaper", "continued"]
     search_fields = ["headline", "kicker"]
-    raw_id_fields = ["issue"]
-    readonly_fields = ["lines", "newspaper", "date"]
+    list_select_related = ["newspaper", "page__issue__newspaper"]
+    readonly_fields = ["page", "position", "blocks", "lines", "warnings", "newspaper", "date", "visible"]
     inlines = [CaptionInline, CountyInline]
     fields = [
-        "issue", "position", "section", "kicker", "headline", "subheadline", "byline", "byline_text",
-        "source", "body", "intertitles", "blocks", "continued", "warnings", "lines", "newspaper", "date",
+        "page", "position", "section", "kicker", "headline", "subheadline", "byline", "byline_text",
+        "source", "body", "intertitles", "continued", "blocks", "warnings", "lines", "newspaper", "date", "visible",
     ]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # articles come from splitting a page
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # every line must stay somewhere: merge or move lines on the correction page
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # written with its inlines in save_related, through the writer
+
     def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # Captions change the search text too: reindex after the inlines are saved,
-        # still inside the admin's transaction.
-        with transaction.atomic():
-            reindex([form.instance])
+        article = form.instance
+        page = Page.objects.get(pk=article.page_id)
+        state = writer.load_state(page)
+        target = next(a for a in state.articles if a.ref == article.pk)
+        data = form.cleaned_data
+        for name in ("section", "kicker", "headline", "subheadline", "byline_text", "source", "continued"):
+            if name in data:
+                setattr(target, name, data[name])
+        if "byline" in data:
+            target.byline = list(data["byline"] or [])
+        if "body" in data or "intertitles" in data:
+            target.blocks = _blocks(target.blocks, (data.get("body") or "").split("\n"), list(data.get("intertitles") or []))
+        for formset in formsets:
+            formset.save(commit=False)  # saves nothing: lists the changes for the admin's log
+            if formset.model is Caption:
+                for caption_form in formset.forms:
+                    position = caption_form.instance.position
+                    if caption_form.has_changed() and position < len(target.captions):
+                        caption = target.captions[position]
+                        caption.text = caption_form.cleaned_data.get("text", caption.text)
+                        caption.credit = caption_form.cleaned_data.get("credit", caption.credit)
+            elif formset.model is ArticleCounty:
+                tags = [
+                    f.cleaned_data
+                    for f in formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("county")
+                ]
+                tags.sort(key=lambda d: not d.get("primary"))  # the primary county first
+                target.counties = [
+                    parsed.County(c.code, c.name, c.short_name, c.prefecture, c.province)
+                    for c in dict.fromkeys(d["county"] for d in tags)
+                ]
+        changed = ", ".join(form.changed_data) or "inlines"
+        writer.apply_state(page, state, user=request.user, action=writer.Action.EDIT, summary=f"admin: {changed}")
+
+
+def _blocks(blocks: list[parsed.Block], paragraphs: list[str], intertitles: list[str]) -> list[parsed.Block]:
+    """The article's print order with new paragraph and intertitle texts, in order; extra ones
+    come last, missing ones are dropped."""
+    paragraphs = [p for p in paragraphs if p.strip()]
+    texts = {parsed.BlockKind.PARAGRAPH: iter(paragraphs), parsed.BlockKind.INTERTITLE: iter(intertitles)}
+    out = []
+    for block in blocks:
+        if block.kind in texts:
+            text = next(texts[block.kind], None)
+            if text is not None:
+                out.append(parsed.Block(block.kind, text))
+        else:
+            out.append(block)
+    for kind, rest in texts.items():
+        out.extend(parsed.Block(kind, text) for text in rest)
+    return out
+
+
+class PageAdminForm(forms.ModelForm):
+    paper = forms.ModelChoiceField(Newspaper.objects.all(), label="报纸")
+    date = forms.DateField(label="日期", required=False, help_text="留空：日期不详")
+
+    class Meta:
+        model = Page
+        fields = ["paper", "date", "label", "status"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["paper"].initial = self.instance.issue.newspaper_id
+            self.fields["date"].initial = self.instance.issue.date
+
+
+class RevisionInline(admin.TabularInline):
+    model = PageRevision
+    extra = 0
+    fields = ["number", "parent", "created_at", "user", "action", "summary"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    form = PageAdminForm
+    list_display = ["__str__", "status", "source_name", "uploaded_by", "ingested_at", "published_at"]
+    list_filter = ["status", "issue__newspaper"]
+    list_select_related = ["issue__newspaper", "uploaded_by"]
+    search_fields = ["source_name", "sha256"]
+    readonly_fields = [
+        "number", "source_name", "sha256", "content_key", "uploaded_by", "ingested_at", "published_at",
+        "raw_text", "furniture",
+    ]
+    inlines = [RevisionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # pages come from files: the upload page or manage.py ingest
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Only a draft is deleted; a published page is withdrawn (its status), never lost.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == Page.Status.DRAFT)
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        old = Page.objects.select_related("issue").get(pk=obj.pk)
+        if {"paper", "date", "label"} & set(form.changed_data):
+            writer.update_page_meta(old, paper=data["paper"], date=data["date"], label=data["label"], user=request.user)
+        if data["status"] != old.status:
+            writer.set_status(old, data["status"], request.user)
+        obj.refresh_from_db()
 
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "source_name", "ingested_at"]
+    list_display = ["__str__", "newspaper", "date", "edition"]
     list_filter = ["newspaper"]
-    search_fields = ["source_name", "sha256"]
-    readonly_fields = ["sha256", "raw_text", "source_name", "ingested_at", "furniture"]
+    readonly_fields = ["newspaper", "date"]  # a page moves between issues through its own form
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(PageRevision)
+class PageRevisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "page", "number", "action", "user", "created_at"]
+    list_filter = ["action"]
+    list_select_related = ["page__issue__newspaper", "user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Newspaper)
 class NewspaperAdmin(admin.ModelAdmin):
     list_display = ["name", "prefecture_code"]
+    search_fields = ["name"]
 
 
 @admin.register(County)

@@ -1,8 +1,18 @@
-"""The editors' upload form."""
+"""The editors' upload form: page files (and a manifest.csv), with the paper, date and page label
+they share when the editor types them; what is left blank comes from the manifest or file names."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from ingest.decode import UnreadableFile, decode
+from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, Prefill, parse_manifest, prefill
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -11,21 +21,135 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.csv,text/plain,text/csv"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
+            if not data:
+                return [single(None, initial)]  # "required" says so
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """One page file of an upload and the metadata it will be stored with."""
+
+    upload: UploadedFile
+    meta: Prefill
+    too_large: str = ""  # the refusal, when the file is over INGEST_MAX_FILE_BYTES
+
+    @property
+    def name(self) -> str:
+        return self.upload.name or ""
+
+
 class UploadForm(forms.Form):
-    paper = forms.CharField(label="报名", max_length=100)
-    date = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    page = forms.CharField(label="版次", max_length=50, required=False)
+    files = MultipleFileField(
+        label="版面文本文件",
+        help_text="可多选；每个文件是一个版面的文字（UTF-8、UTF-16、GBK 或 Big5）。可一并选上 manifest.csv。",
+    )
+    paper = forms.CharField(
+        label="报名",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}),
+        help_text="选已有的报纸或输入新报名；留空则取自 manifest.csv 或文件名。",
+    )
+    # The date input sends and needs ISO dates: refilled after a submission it must stay ISO.
+    date = forms.DateField(
+        label="日期",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="留空则取自 manifest.csv 或文件名；都没有则日期不详。",
+    )
+    page = forms.CharField(
+        label="版次",
+        max_length=50,
+        required=False,
+        help_text="如“第3版”，只用于单个文件；留空则取自 manifest.csv 或文件名。",
+    )
     prefecture = forms.RegexField(
         label="所在地市代码", regex=r"^\d{4}$", required=False, help_text="四位代码，如 1407（晋中），用于区分同名乡镇"
     )
-    files = MultipleFileField(label="版面文本文件（可多选）")
+
+    def __init__(self, *args: object, papers: Sequence[str] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.paper_choices = list(papers)
+        self.manifest: dict[str, Entry] = {}
+        self.max_files: int = settings.UPLOAD_MAX_FILES
+        self.max_bytes: int = settings.INGEST_MAX_FILE_BYTES
+
+    def clean_files(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["files"]
+        manifests = [f for f in files if _is_manifest(f)]
+        pages = [f for f in files if not _is_manifest(f)]
+        if len(manifests) > 1:
+            raise forms.ValidationError(f"只能附一个 {MANIFEST_NAME}。")
+        if manifests:
+            self.manifest = _read_manifest(manifests[0], self.max_bytes)
+        if not pages:
+            raise forms.ValidationError("请选择至少一个版面文本文件。")
+        if len(pages) > self.max_files:
+            raise forms.ValidationError(
+                f"一次最多上传 {self.max_files} 个文件，这次选了 {len(pages)} 个：请分批上传。"
+            )
+        return pages
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        files = data.get("files") or []
+        if data.get("page") and len(files) > 1:
+            self.add_error("page", "多个文件不能共用一个版次：请留空，版次会从 manifest.csv 或文件名读取。")
+        return data
+
+    def shared(self) -> Entry:
+        """What the editor typed, shared by every file."""
+        d = self.cleaned_data
+        return Entry(paper=d.get("paper") or "", date=d.get("date"), page=d.get("page") or "", prefecture=d.get("prefecture") or "")
+
+    def planned(self) -> list[PlannedFile]:
+        """Each page file with its metadata: the form's values, else the manifest's, else the name's."""
+        shared = self.shared()
+        planned = []
+        for upload in self.cleaned_data["files"]:
+            too_large = ""
+            if upload.size is not None and upload.size > self.max_bytes:
+                too_large = (
+                    f"文件有 {filesizeformat(upload.size)}，超过每个版面 {filesizeformat(self.max_bytes)} 的上限"
+                )
+            planned.append(PlannedFile(upload=upload, meta=prefill(upload.name or "", shared, self.manifest), too_large=too_large))
+        return planned
+
+
+def _is_manifest(upload: UploadedFile) -> bool:
+    return (upload.name or "").lower() == MANIFEST_NAME
+
+
+def _read_manifest(upload: UploadedFile, max_bytes: int) -> dict[str, Entry]:
+    try:
+        # Spreadsheets in China often save CSV as GBK: read it like a page file.
+        text = decode(upload.read(), max_bytes=max_bytes)
+    except UnreadableFile as exc:
+        raise forms.ValidationError(f"{MANIFEST_NAME} 无法读取：{exc}") from None
+    try:
+        return parse_manifest(text, where=MANIFEST_NAME)
+    except ManifestError as exc:
+        raise forms.ValidationError(f"{MANIFEST_NAME} 有误：{exc}") from None
+
+
+class PageMetaForm(forms.Form):
+    """Paper, date and page label of one stored page, corrected on its preview (no new upload)."""
+
+    paper = forms.CharField(label="报名", max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
+    date = forms.DateField(
+        label="日期",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="留空表示日期不详。",
+    )
+    label = forms.CharField(label="版次", max_length=50, required=False)

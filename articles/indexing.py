@@ -1,6 +1,6 @@
 """Search vectors of an article, kept in step with its text.
 
-Every write path (ingest, admin corrections, the reindex command) goes through here, inside the
+Every write (articles/writer.py, and the reindex command) computes vectors here, inside the
 same transaction as the change, so search never disagrees with what the page shows.
 """
 

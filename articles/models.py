@@ -1,15 +1,28 @@
-"""The archive's data: papers, issue pages, articles, captions and the county gazetteer."""
+"""The archive's data: a newspaper's issues and pages, their articles, captions and counties.
+
+Newspaper → Issue (one paper, one date, an edition) → Page (one source file, kept verbatim)
+→ Article. Pages are written only by articles/writer.py; readers see only published pages
+(``Page.objects.visible()``, ``Article.objects.visible()``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connections, models, transaction
+from django.db.models import Count, IntegerField, Prefetch, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from articles.search import ArticleQuerySet
+from articles.query import ParsedQuery, parse
+from articles.search import match_condition, tier_sql
 
 SEARCH_FIELDS = ["search_head", "search_body", "search_words"]
 
@@ -44,38 +57,100 @@ class Newspaper(models.Model):
 
 
 class Issue(models.Model):
-    """One ingested page file. The raw text is kept verbatim: nothing is ever lost."""
+    """One paper's issue of one date (and edition). Its pages are the source files.
+
+    Pages whose date is unknown share one issue per paper and edition with date NULL (the
+    constraint below treats NULL dates as equal): "that paper, date unknown". Giving such a page
+    its date (writer.update_page_meta) moves it to the issue of that date.
+    """
 
     newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="issues")
     # Unknown for the seed pages: never invent one.
     date = models.DateField("日期", null=True, blank=True)
-    page = models.CharField("版次", max_length=50, blank=True)
+    edition = models.CharField("版别", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["newspaper", models.F("date").desc(nulls_last=True), "edition"]
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        constraints = [
+            # One issue per paper, date and edition (the writer's get_or_create relies on it);
+            # the undated pages of a paper share one.
+            models.UniqueConstraint(
+                fields=["newspaper", "date", "edition"], name="issue_paper_date_edition_uniq", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = self.date.isoformat() if self.date else "日期不详"
+        edition = f" {self.edition}" if self.edition else ""
+        return f"{self.newspaper} {when}{edition}"
+
+
+class PageQuerySet(models.QuerySet):
+    def visible(self) -> PageQuerySet:
+        """What readers may see: published pages (never drafts or withdrawn ones)."""
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    """One ingested page file. The raw text is kept verbatim: nothing is ever lost."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="pages")
+    label = models.CharField("版次", max_length=50, blank=True)  # as printed: 第3版, A2
+    number = models.PositiveIntegerField("版号", null=True, blank=True)  # 3 of 第3版, for ordering
     source_name = models.CharField("源文件", max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the normalised text (writer.content_key): the same page with a trailing newline
+    # or CRLF line ends is the same page. NULL only for duplicates stored before this existed.
+    content_key = models.CharField("内容指纹", max_length=64, unique=True, null=True, blank=True)
     raw_text = models.TextField("原文")
     furniture = models.JSONField("版面元素", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="上传者",
+    )
     ingested_at = models.DateTimeField("入库时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-ingested_at", "-id"]
         verbose_name = "版面"
         verbose_name_plural = "版面"
+        permissions = [("publish_page", "可发布版面"), ("correct_page", "可校正拆分")]
         indexes = [
-            # The front page lists the latest issues.
-            models.Index(fields=["-ingested_at", "-id"], name="issue_latest_idx"),
+            # The front page lists the latest published pages.
+            models.Index(
+                fields=["-ingested_at", "-id"], name="page_latest_visible_idx", condition=Q(status="published")
+            ),
+            # Same-slot check at ingest: the pages of an issue with a label.
+            models.Index(fields=["issue", "label"], name="page_issue_label_idx"),
         ]
 
     def __str__(self) -> str:
-        when = self.date.isoformat() if self.date else "日期不详"
-        page = f" {self.page}" if self.page else ""
-        return f"{self.newspaper} {when}{page}"
+        label = f" {self.label}" if self.label else ""
+        return f"{self.issue}{label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("page", args=[self.pk])
 
     def source_lines(self) -> list[str]:
-        return self.raw_text.splitlines()
+        # Numbered as the splitter numbers them (ingest/lines.py): by "\n" only. splitlines() would
+        # also break at a form feed, which pdftotext puts at every page break.
+        return self.raw_text.split("\n")
 
 
 class County(models.Model):
-    """A county-level division from the gazetteer (see ingest/gazetteer.py)."""
+    """A county-level division from the gazetteer (see ingest/gazetteer.py; loaded by migration
+    0006, new codes by ``manage.py loadcounties``)."""
 
     code = models.CharField("代码", max_length=6, primary_key=True)
     name = models.CharField("名称", max_length=50, db_index=True)
@@ -95,11 +170,131 @@ class County(models.Model):
         return reverse("county", args=[self.code])
 
 
+class ArticleQuerySet(models.QuerySet):
+    """Article queries: visibility, filters, search and ranking (SQL conditions: articles/search.py)."""
+
+    def visible(self) -> ArticleQuerySet:
+        """What readers may see: articles of published pages (a copy on the row, so search needs
+        no join)."""
+        return self.filter(visible=True)
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a result row shows: paper, page and county names, in three queries."""
+        # A row never shows these, yet they are most of its bytes: the search vectors (some 10 KB
+        # an article, to fetch and decompress) and the whole page text (20 KB a page).
+        unshown = ["search_head", "search_body", "search_words", "page__raw_text", "page__furniture"]
+        return self.select_related("newspaper", "page__issue__newspaper").defer(*unshown).prefetch_related(
+            Prefetch(
+                "county_tags",
+                queryset=ArticleCounty.objects.select_related("county").order_by("-primary", "county__name"),
+            )
+        )
+
+    def for_detail(self) -> ArticleQuerySet:
+        return self.for_listing().prefetch_related("captions")
+
+    def capped_count(self, cap: int) -> int:
+        """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap)).
+
+        The LIMIT makes a sequential scan look cheap to the planner, but for a search it reads
+        every row's vectors until ``cap`` match; the GIN bitmap finds them without reading
+        non-matching rows at all. So the sequential scan is ruled out for this one statement.
+        """
+        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return self.order_by()[:cap].count()
+
+    def estimated_count(self) -> int:
+        """The planner's estimate of the count: one EXPLAIN, no rows read."""
+        plan = json.loads(self.order_by().values("id").explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def newest(self) -> ArticleQuerySet:
+        return self.order_by(models.F("date").desc(nulls_last=True), "-id")
+
+    def in_county(self, code: str) -> ArticleQuerySet:
+        """Articles tagged with exactly this county (by code: 绛县 never brings 新绛县)."""
+        return self.filter(county_tags__county_id=code)
+
+    def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
+        """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
+        if name_or_code.isdigit():
+            tags = ArticleCounty.objects.filter(county__code__startswith=name_or_code)
+        else:
+            tags = ArticleCounty.objects.filter(county__prefecture=name_or_code)
+        # A subquery, not a join: an article with two counties in the prefecture appears once.
+        return self.filter(id__in=tags.values("article_id"))
+
+    def in_paper(self, name: str) -> ArticleQuerySet:
+        return self.filter(newspaper__name=name)
+
+    def between(self, date_from: dt.date | None, date_to: dt.date | None) -> ArticleQuerySet:
+        qs = self
+        if date_from:
+            qs = qs.filter(date__gte=date_from)
+        if date_to:
+            qs = qs.filter(date__lte=date_to)
+        return qs
+
+    def matching(self, query: ParsedQuery | str) -> ArticleQuerySet:
+        """Articles that contain every positive term and none of the negative ones; unordered."""
+        if isinstance(query, str):
+            query = parse(query)
+        sql, params = match_condition(query)
+        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))
+
+    def search(self, query: ParsedQuery | str, *, sort: str = "relevance") -> ArticleQuerySet:
+        """Matching articles, best first: exact before word-only, headline before body, then newest.
+
+        ``sort="date"`` orders by date only (newest first). The tie-break is always the id, so
+        pages never shuffle. This is the reference order; articles/ranking.py computes one page
+        of it without ranking every match.
+        """
+        if isinstance(query, str):
+            query = parse(query)
+        qs = self.matching(query)
+        if sort == "date":
+            return qs.newest()
+        sql, params = tier_sql(query)
+        return qs.annotate(tier=RawSQL(sql, params, output_field=IntegerField())).order_by(
+            "tier", models.F("date").desc(nulls_last=True), "-id"
+        )
+
+    def facets(self, ids: list[int]) -> dict[str, list[tuple]]:
+        """Counts by county, paper and year over the given articles (a search's newest matches).
+
+        The search ran once to find the ids; the three grouped queries look rows up by id
+        instead of evaluating it again.
+        """
+        rows = self.filter(id__in=ids)
+        counties = (
+            ArticleCounty.objects.filter(article__in=ids)
+            .values("county__code", "county__name")
+            .annotate(n=Count("article", distinct=True))
+            .order_by("-n", "county__code")[:30]
+        )
+        papers = rows.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
+        years = (
+            rows.filter(~Q(date=None))
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=Count("id"))
+            .order_by("-year")
+        )
+        return {
+            "county": [(c["county__code"], c["county__name"], c["n"]) for c in counties],
+            "paper": [(p["newspaper__name"], p["n"]) for p in papers],
+            "year": [(str(y["year"]), y["n"]) for y in years],
+        }
+
+
 class Article(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
-    # Copies of the issue's paper and date: search filters and sorts on them without a join.
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles")
+    # Copies of the page's paper, date and status, written by articles/writer.py in the same
+    # transaction as the page: search filters, sorts and hides on them without a join.
     newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="articles")
     date = models.DateField(null=True, blank=True)
+    visible = models.BooleanField("公开", default=False)  # the page is published
     position = models.PositiveIntegerField("版内顺序")
     section = models.TextField("栏目", blank=True)
     kicker = models.TextField("引题", blank=True)
@@ -118,22 +313,20 @@ class Article(models.Model):
     warnings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles")
 
-    # Filled by articles.indexing in the same transaction as every change to the text
+    # Filled by articles/writer.py in the same transaction as every change to the text
     # (ingest/tokens.py says what is in them).
     search_head = SearchVectorField(null=True, editable=False)  # titles, captions, byline: small
     search_body = SearchVectorField(null=True, editable=False)
     search_words = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=SEARCH_FIELDS)
-
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["issue", "position"]
+        ordering = ["page", "position"]
         verbose_name = "文章"
         verbose_name_plural = "文章"
         constraints = [
-            models.UniqueConstraint(fields=["issue", "position"], name="article_issue_position_uniq"),
+            models.UniqueConstraint(fields=["page", "position"], name="article_page_position_uniq"),
         ]
         indexes = [
             # Substring search: every term is a phrase of character grams (Article.objects.search).
@@ -148,9 +341,13 @@ class Article(models.Model):
             GinIndex(_weights("search_head", "ab"), name="article_titles_gin"),
             GinIndex(_weights("search_words", "a"), name="article_headline_words_gin"),
             GinIndex(_weights("search_words", "ab"), name="article_titles_words_gin"),
-            # Browse and sort=date: newest first with a stable tie-break.
+            # Browse, county pages, sort=date and ranking's walk (articles/ranking.py): visible
+            # articles newest first with a stable tie-break; every reader query says visible.
             models.Index(
-                models.F("date").desc(nulls_last=True), models.F("id").desc(), name="article_date_idx"
+                models.F("date").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="article_visible_date_idx",
+                condition=Q(visible=True),
             ),
             # Paper filter on the API and the paper facet.
             models.Index(fields=["newspaper", "date"], name="article_paper_date_idx"),
@@ -182,6 +379,20 @@ class Article(models.Model):
     @property
     def title(self) -> str:
         return self.headline or self.kicker or self.subheadline or (self.body[:24] if self.body else "")
+
+    @property
+    def display_title(self) -> str:
+        """The title readers see everywhere, never blank: the titles, else the body's start, else
+        (a photo story) its first caption's start, else 图片新闻. Captions count only when already
+        fetched (``prefetch_related("captions")``): this never runs a query."""
+        if self.title:
+            return self.title
+        captions = getattr(self, "_prefetched_objects_cache", {}).get("captions")
+        text = next((c.text.strip() for c in captions or () if c.text.strip()), "")
+        if text:
+            first = re.split(r"(?<=[。！？；])", text, maxsplit=1)[0]
+            return first if len(first) <= 24 else first[:24] + "…"
+        return "图片新闻"
 
 
 class Caption(models.Model):
@@ -222,3 +433,73 @@ class ArticleCounty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.county_id}{' (主)' if self.primary else ''}"
+
+
+class PageRevision(models.Model):
+    """One version of a page's split, from the state at ingest (number 0) on.
+
+    ``state`` is ``ingest.model.page_to_dict`` of the page after the change, with each article's
+    ``ref`` its Article id, so undo and revert restore the rows and their ids exactly.
+    ``parent`` is the revision this one was made from (an undo's parent is the parent of the
+    revision it returned to), so undo walks back along the chain (writer.undo).
+    """
+
+    class Action(models.TextChoices):
+        INGEST = "ingest", "入库"
+        EDIT = "edit", "编辑"
+        CORRECT = "correct", "校正"
+        RESPLIT = "resplit", "重新切分"
+        REPLACE = "replace", "替换文件"
+        UNDO = "undo", "撤销"
+        REVERT = "revert", "恢复版本"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField("版本")
+    parent = models.PositiveIntegerField("前一版本", null=True, blank=True)
+    created_at = models.DateTimeField("时间")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="用户",
+    )
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    summary = models.TextField("说明", blank=True)
+    state = models.JSONField("切分")
+    # The page's text before this revision replaced its file (action REPLACE); else NULL.
+    raw_text = models.TextField("替换前原文", null=True, blank=True)
+
+    class Meta:
+        ordering = ["page", "number"]
+        verbose_name = "版面修订"
+        verbose_name_plural = "版面修订"
+        constraints = [
+            # Numbers are the page's version numbers; two concurrent changes cannot both take one.
+            models.UniqueConstraint(fields=["page", "number"], name="pagerevision_page_number_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} v{self.number} {self.get_action_display()}"
+
+
+class ApiToken(models.Model):
+    """A script's key for the JSON write API (``Authorization: Token <key>``, articles/auth.py).
+
+    Only the key's SHA-256 is kept: ``manage.py apitoken`` shows a key once, when it is made.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token", verbose_name="用户"
+    )
+    key_hash = models.CharField("令牌摘要", max_length=64)
+    created_at = models.DateTimeField("创建时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        constraints = [
+            # Every API request looks its token up by this hash.
+            models.UniqueConstraint(fields=["key_hash"], name="apitoken_key_hash_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} 的 API 令牌"

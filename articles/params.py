@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from articles.models import County
+from articles.models import ArticleQuerySet, County
 from articles.query import ParsedQuery, QueryError, parse
 from articles.ranking import RankedResults, newest_matches
-from articles.search import ArticleQuerySet
 from ingest.tokens import strip_controls
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 10_000
 SORTS = ("relevance", "date")
+NOTHING_SEARCHABLE = "检索词里没有可检索的文字（汉字、字母或数字）：符号和表情无法检索，请换一个词。"
 
 
 class ParamError(ValueError):
@@ -43,7 +43,9 @@ class SearchParams:
         """Apply the query and filters; order by relevance with a query, else newest first.
 
         ``ordered=False`` skips ranking (for counts); ``match=False`` the query too (the filters
-        alone)."""
+        alone). Readers see only published pages: this is where every search, count and facet
+        gets that rule."""
+        qs = qs.visible()
         if self.county:
             qs = qs.in_county(self.county.code)
         if self.prefecture:
@@ -120,6 +122,9 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         query = parse(q) if q.strip() else None
     except QueryError as exc:
         raise ParamError(str(exc)) from None
+    if query is not None and not query.terms:
+        # Only an emoji, a backslash, punctuation: searching for nothing must not list everything.
+        raise ParamError(NOTHING_SEARCHABLE)
     sort = params.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
         raise ParamError(f"sort 只能是 {' 或 '.join(SORTS)}")

@@ -1,7 +1,8 @@
 """The reader's query language, parsed into terms (plain Python, shared by the page and the API).
 
 - Terms are separated by whitespace and ANDed: ``介休 党建``.
-- ``"quoted phrase"`` matches exactly as written (spaces inside are kept as a gap).
+- ``"quoted phrase"`` matches exactly as written (spaces inside are kept as a gap); Chinese
+  keyboards' quotes mean the same: ``“网格化党建”``, ``「…」``, ``『…』``, ``＂…＂``.
 - ``-term`` (or ``-"phrase"``) excludes articles containing it.
 - Everything else is literal text: tsquery operators, backslashes and quotes mean nothing special.
 """
@@ -16,7 +17,12 @@ from ingest.tokens import fold, loose_query, phrase_query, strip_controls, units
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# Opening quote → its closing one. A phrase runs to its closing quote, or to the end of the query.
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
+_TOKEN = re.compile(
+    r"(-?)(?:" + "|".join(f"{re.escape(o)}([^{re.escape(c)}]*){re.escape(c)}?" for o, c in QUOTES.items()) + r")|(\S+)"
+)
+_BARE = len(QUOTES) + 2  # the group of an unquoted term
 
 
 class QueryError(ValueError):
@@ -77,14 +83,14 @@ def parse(q: str) -> ParsedQuery:
         raise QueryError(f"检索词过长：最多 {MAX_QUERY_CHARS} 个字符。")
     terms: list[Term] = []
     for match in _TOKEN.finditer(q):
-        if match.group(3) is not None:
-            raw = match.group(3)
+        if match.group(_BARE) is not None:
+            raw = match.group(_BARE)
             negated = raw.startswith("-") and len(raw) > 1
             text = raw[1:] if negated else raw
             quoted = False
         else:
             negated = match.group(1) == "-"
-            text = match.group(2).strip()
+            text = next(g for g in match.groups()[1:_BARE - 1] if g is not None).strip()
             quoted = True
         if not text or not _searchable(text):
             continue  # punctuation alone cannot be searched for

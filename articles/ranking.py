@@ -23,13 +23,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
 
 from articles.query import ParsedQuery
-from articles.search import ArticleQuerySet, exclusion_condition, match_condition, tier_chains
+from articles.search import exclusion_condition, match_condition, tier_chains
+
+if TYPE_CHECKING:
+    from articles.models import ArticleQuerySet
 
 Condition = tuple[str, list[str]]
 
@@ -187,9 +191,9 @@ def _read_newest(plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_r
 
 
 def _date_at(qs: ArticleQuerySet, n: int) -> dt.date | None:
-    """The date of the n-th newest article (filters aside), None past the dated ones: a walk of
-    the date index down to it reads about n rows."""
-    row = qs.model._default_manager.newest().values_list("date", flat=True)[n : n + 1]
+    """The date of the n-th newest visible article (filters aside), None past the dated ones: a
+    walk of the date index (of visible articles) down to it reads about n rows."""
+    row = qs.model._default_manager.visible().newest().values_list("date", flat=True)[n : n + 1]
     return next(iter(row), None)
 
 

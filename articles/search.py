@@ -1,16 +1,9 @@
-"""Article queries: filters, search and ranking, as QuerySet methods (``Article.objects.search(q)``)."""
+"""The SQL conditions of search and ranking, for ``ArticleQuerySet`` (articles/models.py) and
+articles/ranking.py. Plain strings and parameters: this module never imports the models."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
-from django.db import connections, models, transaction
-from django.db.models import Count, IntegerField, Prefetch, Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
-
-from articles.query import ParsedQuery, Term, parse
+from articles.query import ParsedQuery, Term
 
 # Ranking tiers, best first: every term exactly (as a substring) in the headline; in the
 # headline, kicker or subheadline; there or in the body; anywhere (captions, byline too); then
@@ -123,125 +116,8 @@ def match_condition(query: ParsedQuery, *, loose: bool = False, estimate: bool =
     return _all(parts)
 
 
-def _tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
+def tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
     """SQL for the ranking tier of a matching article (0 best)."""
     tiers = [condition for _, condition in tier_chains(query)]
     whens = " ".join(f"WHEN {sql} THEN {tier}" for tier, (sql, _) in enumerate(tiers))
     return f"CASE {whens} ELSE {len(tiers)} END", [p for _, params in tiers for p in params]
-
-
-class ArticleQuerySet(models.QuerySet):
-    def for_listing(self) -> ArticleQuerySet:
-        """What a result row shows: paper, issue and county names, in three queries."""
-        from articles.models import ArticleCounty
-
-        # A row never shows these, yet they are most of its bytes: the search vectors (some 10 KB
-        # an article, to fetch and decompress) and the whole page text (20 KB an issue).
-        unshown = ["search_head", "search_body", "search_words", "issue__raw_text", "issue__furniture"]
-        return self.select_related("newspaper", "issue").defer(*unshown).prefetch_related(
-            Prefetch(
-                "county_tags",
-                queryset=ArticleCounty.objects.select_related("county").order_by("-primary", "county__name"),
-            )
-        )
-
-    def for_detail(self) -> ArticleQuerySet:
-        return self.for_listing().prefetch_related("captions")
-
-    def capped_count(self, cap: int) -> int:
-        """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap)).
-
-        The LIMIT makes a sequential scan look cheap to the planner, but for a search it reads
-        every row's vectors until ``cap`` match; the GIN bitmap finds them without reading
-        non-matching rows at all. So the sequential scan is ruled out for this one statement.
-        """
-        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            return self.order_by()[:cap].count()
-
-    def estimated_count(self) -> int:
-        """The planner's estimate of the count: one EXPLAIN, no rows read."""
-        plan = json.loads(self.order_by().values("id").explain(format="json"))
-        return int(plan[0]["Plan"]["Plan Rows"])
-
-
-    def newest(self) -> ArticleQuerySet:
-        return self.order_by(models.F("date").desc(nulls_last=True), "-id")
-
-    def in_county(self, code: str) -> ArticleQuerySet:
-        """Articles tagged with exactly this county (by code: 绛县 never brings 新绛县)."""
-        return self.filter(county_tags__county_id=code)
-
-    def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
-        """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
-        from articles.models import ArticleCounty
-
-        if name_or_code.isdigit():
-            tags = ArticleCounty.objects.filter(county__code__startswith=name_or_code)
-        else:
-            tags = ArticleCounty.objects.filter(county__prefecture=name_or_code)
-        # A subquery, not a join: an article with two counties in the prefecture appears once.
-        return self.filter(id__in=tags.values("article_id"))
-
-    def in_paper(self, name: str) -> ArticleQuerySet:
-        return self.filter(newspaper__name=name)
-
-    def between(self, date_from: dt.date | None, date_to: dt.date | None) -> ArticleQuerySet:
-        qs = self
-        if date_from:
-            qs = qs.filter(date__gte=date_from)
-        if date_to:
-            qs = qs.filter(date__lte=date_to)
-        return qs
-
-    def matching(self, query: ParsedQuery | str) -> ArticleQuerySet:
-        """Articles that contain every positive term and none of the negative ones; unordered."""
-        if isinstance(query, str):
-            query = parse(query)
-        sql, params = match_condition(query)
-        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))
-
-    def search(self, query: ParsedQuery | str, *, sort: str = "relevance") -> ArticleQuerySet:
-        """Matching articles, best first: exact before word-only, headline before body, then newest.
-
-        ``sort="date"`` orders by date only (newest first). The tie-break is always the id, so
-        pages never shuffle.
-        """
-        if isinstance(query, str):
-            query = parse(query)
-        qs = self.matching(query)
-        if sort == "date":
-            return qs.newest()
-        tier_sql, params = _tier_sql(query)
-        return qs.annotate(tier=RawSQL(tier_sql, params, output_field=IntegerField())).order_by(
-            "tier", models.F("date").desc(nulls_last=True), "-id"
-        )
-
-    def facets(self, ids: list[int]) -> dict[str, list[tuple]]:
-        """Counts by county, paper and year over the given articles (a search's newest matches).
-
-        The search ran once to find the ids; the three grouped queries look rows up by id
-        instead of evaluating it again.
-        """
-        from articles.models import ArticleCounty
-
-        rows = self.filter(id__in=ids)
-        counties = (
-            ArticleCounty.objects.filter(article__in=ids)
-            .values("county__code", "county__name")
-            .annotate(n=Count("article", distinct=True))
-            .order_by("-n", "county__code")[:30]
-        )
-        papers = rows.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
-        years = (
-            rows.filter(~Q(date=None))
-            .annotate(year=ExtractYear("date"))
-            .values("year")
-            .annotate(n=Count("id"))
-            .order_by("-year")
-        )
-        return {
-            "county": [(c["county__code"], c["county__name"], c["n"]) for c in counties],
-            "paper": [(p["newspaper__name"], p["n"]) for p in papers],
-            "year": [(str(y["year"]), y["n"]) for y in years],
-        }

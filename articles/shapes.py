@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from articles.models import Article
+from django.urls import reverse
+
+from articles.models import Article, Page
 
 
 def county_names(article: Article) -> list[str]:
@@ -24,7 +26,7 @@ def article_row(article: Article, snippet: str) -> dict[str, object]:
 
 
 def article_detail(article: Article) -> dict[str, object]:
-    issue = article.issue
+    page = article.page
     return {
         "id": article.pk,
         "url": article.get_absolute_url(),
@@ -46,11 +48,37 @@ def article_detail(article: Article) -> dict[str, object]:
         "continued": article.continued,
         "warnings": list(article.warnings),
         "lines": list(article.lines),
-        "issue": {
-            "id": issue.pk,
+        "page": {
+            "id": page.pk,
+            "url": page.get_absolute_url(),
             "paper": article.newspaper.name,
-            "date": issue.date.isoformat() if issue.date else None,
-            "page": issue.page,
-            "file": issue.source_name,
+            "date": article.date.isoformat() if article.date else None,
+            "label": page.label,
+            "file": page.source_name,
         },
+    }
+
+
+def page_detail(page: Page) -> dict[str, object]:
+    """A page and its articles in full, in order (the write API's answer). Two queries for the
+    articles, captions and counties; ``page`` should come with ``issue__newspaper`` and ``uploaded_by``."""
+    articles = Article.objects.for_detail().filter(page=page).order_by("position")
+    issue = page.issue
+    return {
+        "id": page.pk,
+        "url": page.get_absolute_url(),
+        "preview_url": reverse("page-preview", args=[page.pk]),
+        "status": page.status,
+        "paper": issue.newspaper.name,
+        "date": issue.date.isoformat() if issue.date else None,
+        "edition": issue.edition,
+        "label": page.label,
+        "number": page.number,
+        "file": page.source_name,
+        "sha256": page.sha256,
+        "uploaded_by": page.uploaded_by.get_username() if page.uploaded_by else None,
+        "ingested_at": page.ingested_at.isoformat(),
+        "published_at": page.published_at.isoformat() if page.published_at else None,
+        "furniture": page.furniture,
+        "articles": [article_detail(a) for a in articles],
     }

@@ -1,33 +1,49 @@
-"""Reader pages and the JSON API. Views are thin: rules live on querysets and in articles/params.py."""
+"""Reader pages and the JSON API. Views are thin: rules live on querysets and in articles/params.py.
+
+What readers see is decided once, by ``Article.objects.visible()`` / ``Page.objects.visible()``
+(published pages); every reader view below starts from them (editors with ``view_page`` also
+see drafts on the page and article views, ``_readable``).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
-from django.core.paginator import Page
-from django.db import DatabaseError, connection
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_http_methods
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
 
-from articles.forms import UploadForm
-from articles.highlight import needles_for, snippet
-from articles.models import Article, County, Issue
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, connection
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Count, F, Max, Min, Prefetch, Q, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
+
+from articles.highlight import mark, needles_for, snippet
+from articles.models import Article, Caption, County, Issue, Newspaper, Page as NewspaperPage
 from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
+from articles.query import QueryError, parse
+from articles.related import related_articles
 from articles.shapes import article_detail, article_row
-from articles.store import (
-    HOME_CACHE_KEY,
-    IngestResult,
-    IssueMeta,
-    Outcome,
-    Preview,
-    ensure_counties,
-    ingest_bytes,
-    preview_bytes,
-)
+from articles.writer import HOME_CACHE_KEY
+
+HOME_ISSUES = 12
+HOME_STORIES = 10
+HOME_COUNTIES = 30
+ISSUE_PAGES_PER_SCREEN = 40
+LINES_PER_SCREEN = 1000
+# What an untitled story needs for its display title (Article.display_title): its captions' text.
+CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))
+FURNITURE_LABELS = {"banner": "通栏标语", "column": "栏目名", "other": "版面元素"}
 
 
 def _page(qs, params: SearchParams) -> Page:
@@ -43,73 +59,99 @@ def _snippet(article: Article, needles: list[str]):
     return snippet(text, needles)
 
 
-def _home_summary() -> dict[str, object]:
-    """Counties with article counts and the article total: whole-table aggregates, so cached
-    (articles/store.py drops the cache when an ingest commits)."""
+def _readable(request: HttpRequest, qs):
+    """Readers see published pages only (``visible()``); editors also drafts and withdrawn pages."""
+    return qs if request.user.has_perm("articles.view_page") else qs.visible()
+
+
+def _visible_issues():
+    """Issues with at least one page readers may see (``Page.objects.visible()`` decides)."""
+    return Issue.objects.filter(id__in=NewspaperPage.objects.visible().values("issue_id"))
+
+
+def issue_url(paper_id: int, date: dt.date | None) -> str:
+    return reverse("paper-issue", args=[paper_id, date.isoformat() if date else "undated"])
+
+
+# --- Home, counties ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountyLink:
+    """A county with its count of visible stories, as the cached summary keeps it (plain data,
+    its address worked out once: cheap to read back and to render 2,833 times)."""
+
+    code: str
+    name: str
+    n: int
+    url: str
+    prefecture: str
+    province: str
+
+
+def _summary() -> dict[str, object]:
+    """Whole-table aggregates and the latest lists, cached as one entry (articles/writer.py drops
+    it when a write commits): counties with their visible stories' counts, the story total, the
+    latest issues and stories."""
     summary = cache.get(HOME_CACHE_KEY)
     if summary is None:
-        counties = list(
-            County.objects.annotate(article_count=Count("article_tags"))
-            .filter(article_count__gt=0)
+        counties = [
+            CountyLink(c.code, c.name, c.n, c.get_absolute_url(), c.prefecture, c.province)
+            for c in County.objects.annotate(n=Count("article_tags", filter=Q(article_tags__article__visible=True)))
+            .filter(n__gt=0)
+            .only("code", "name", "prefecture", "province")
             .order_by("province", "prefecture", "code")
+        ]
+        issues = list(
+            _visible_issues().select_related("newspaper").order_by(F("date").desc(nulls_last=True), "-id")[:HOME_ISSUES]
         )
-        summary = {"counties": counties, "article_total": Article.objects.count()}
+        stories = list(Article.objects.visible().for_listing().prefetch_related(CAPTIONS).newest()[:HOME_STORIES])
+        summary = {
+            "counties": counties,
+            "top_counties": sorted(counties, key=lambda c: (-c.n, c.code))[:HOME_COUNTIES],
+            "article_total": Article.objects.visible().count(),
+            "issues": [(issue_url(i.newspaper_id, i.date), i.newspaper.name, i.date, i.edition) for i in issues],
+            "stories": stories,
+        }
         cache.set(HOME_CACHE_KEY, summary, timeout=settings.HOME_CACHE_SECONDS)
     return summary
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    issues = (
-        Issue.objects.select_related("newspaper")
-        .annotate(article_count=Count("articles"))
-        .order_by("-ingested_at", "-id")[:12]
-    )
-    context = {"issues": issues, **_home_summary()}
+    summary = _summary()
+    context = {
+        "article_total": summary["article_total"],
+        "issues": summary["issues"],
+        "stories": summary["stories"],
+        "top_counties": summary["top_counties"],
+        "county_total": len(summary["counties"]),
+    }
     return render(request, "articles/home.html", context)
 
 
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    try:
-        params = read_params(request.GET)
-    except ParamError as exc:
-        return render(request, "articles/search.html", {"error": str(exc), "q": request.GET.get("q", "")}, status=400)
-    page = None
-    facets = None
-    if params.query or params.county or params.paper or params.prefecture:
-        qs = params.filter(Article.objects.for_listing())
-        page = _page(qs, params)
-        facets = params.facets(exact_count=page.paginator.exact)
-        needles = _needles(params)
-        for article in page.object_list:
-            article.snippet = _snippet(article, needles)
-    context = {
-        "params": params,
-        "q": params.q,
-        "page": page,
-        "facets": facets,
-        "facet_sample": settings.FACET_SAMPLE,
-        "query_string": _query_string(request, drop="page"),
-    }
-    return render(request, "articles/search.html", context)
+@dataclass
+class Group:
+    name: str
+    n: int = 0
+    items: list = field(default_factory=list)
 
 
-def _query_string(request: HttpRequest, *, drop: str) -> str:
-    query = request.GET.copy()
-    query.pop(drop, None)
-    return query.urlencode()
+@require_safe
+def counties(request: HttpRequest) -> HttpResponse:
+    """Every county with stories, by province and prefecture, with its count (cached aggregate)."""
+    provinces: dict[str, Group] = {}
+    for county in _summary()["counties"]:
+        prov = provinces.setdefault(county.province, Group(county.province))
+        if not prov.items or prov.items[-1].name != county.prefecture:
+            prov.items.append(Group(county.prefecture))
+        prov.items[-1].items.append(county)
+        prov.items[-1].n += county.n
+        prov.n += county.n
+    return render(request, "articles/counties.html", {"provinces": list(provinces.values())})
 
 
-@require_GET
-def article(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = get_object_or_404(Article.objects.for_detail(), pk=pk)
-    siblings = Article.objects.filter(issue_id=obj.issue_id).order_by("position").only("id", "position", "kicker", "headline", "subheadline", "body")
-    context = {"article": obj, "siblings": siblings}
-    return render(request, "articles/article.html", context)
-
-
-@require_GET
+@require_safe
 def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         found = resolve_county(name)
@@ -119,7 +161,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
         params = read_params(request.GET)
     except ParamError as exc:
         return render(request, "articles/county.html", {"county": found, "error": str(exc)}, status=400)
-    qs = Article.objects.for_listing().in_county(found.code).newest()
+    qs = Article.objects.visible().for_listing().prefetch_related(CAPTIONS).in_county(found.code).newest()
     page = _page(qs, params)
     for item in page.object_list:
         item.snippet = _snippet(item, [])
@@ -127,62 +169,489 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "articles/county.html", context)
 
 
-@require_GET
-def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = get_object_or_404(Issue.objects.select_related("newspaper"), pk=pk)
-    articles = list(obj.articles.order_by("position").only("id", "issue", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"))
-    owner = {line: a for a in articles for line in a.lines}
-    furniture = {f["line"]: f for f in obj.furniture}
-    rows = [
-        {"number": n, "text": text, "article": owner.get(n), "furniture": furniture.get(n)}
-        for n, text in enumerate(obj.source_lines(), 1)
-    ]
-    context = {"issue": obj, "articles": articles, "rows": rows}
+# --- Browse: papers, a paper's calendar, an issue, a page --------------------------------
+
+
+def _get_paper_or_404(key: str) -> Newspaper:
+    """A paper by id (the permalink) or by its name (晋中日报)."""
+    lookup = {"pk": int(key)} if key.isdigit() else {"name": key}
+    return get_object_or_404(Newspaper, **lookup)
+
+
+@require_safe
+def papers(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Newspaper.objects.filter(issues__in=_visible_issues())  # before annotate: counts these issues only
+        .annotate(
+            issue_count=Count("issues", filter=Q(issues__date__isnull=False)),
+            undated=Count("issues", filter=Q(issues__date__isnull=True)),
+            first_date=Min("issues__date"),
+            last_date=Max("issues__date"),
+        )
+        .order_by("name")
+    )
+    return render(request, "articles/papers.html", {"papers": rows})
+
+
+@dataclass
+class Month:
+    year: int
+    month: int
+    weeks: list[list[tuple[int, str | None] | None]]
+    count: int
+
+
+def _months(paper_id: int, year: int, days: set[dt.date]) -> list[Month]:
+    """The year's months that have issues, as weeks of (day, link or None); None pads a week."""
+    cal = calendar.Calendar(firstweekday=0)
+    months = []
+    for month in range(1, 13):
+        count = sum(1 for d in days if d.month == month)
+        if not count:
+            continue
+        weeks = [
+            [(d.day, issue_url(paper_id, d) if d in days else None) if d.month == month else None for d in week]
+            for week in cal.monthdatescalendar(year, month)
+        ]
+        months.append(Month(year, month, weeks, count))
+    return months
+
+
+@require_safe
+def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpResponse:
+    """A paper's issues as a calendar, one year at a time (the latest by default)."""
+    obj = _get_paper_or_404(key)
+    issues = _visible_issues().filter(newspaper=obj)
+    years = list(
+        issues.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by(F("year").desc(nulls_last=True))
+    )
+    if not years:
+        raise Http404("这份报纸还没有公开的版面")
+    dated = [y for y in years if y["year"] is not None]
+    undated = next((y["n"] for y in years if y["year"] is None), 0)
+    if year is None and dated:
+        year = dated[0]["year"]
+    elif year is not None and year not in {y["year"] for y in dated}:
+        raise Http404("这一年没有这份报纸")
+    days = set(issues.filter(date__year=year).values_list("date", flat=True)) if year else set()
+    context = {
+        "paper": obj,
+        "years": dated,
+        "year": year,
+        "months": _months(obj.pk, year, days) if year else [],
+        "undated_url": issue_url(obj.pk, None) if undated else None,
+        "weekdays": "一二三四五六日",
+    }
+    return render(request, "articles/paper.html", context)
+
+
+@require_safe
+def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
+    """One issue (every edition of that date): its pages in order, each with its stories.
+
+    The address is the paper and the date (/papers/3/2024-03-05/): /issues/<id>/ was a page's
+    address before issues and pages were told apart, and still leads to that page.
+    """
+    obj = _get_paper_or_404(key)
+    if day == "undated":
+        date = None
+    else:
+        try:
+            date = dt.date.fromisoformat(day)
+        except ValueError:
+            raise Http404("日期格式应为 YYYY-MM-DD") from None
+    pages_qs = (
+        NewspaperPage.objects.visible()
+        .filter(issue__newspaper=obj, issue__date=date) if date else
+        NewspaperPage.objects.visible().filter(issue__newspaper=obj, issue__date__isnull=True)
+    )
+    pages_qs = pages_qs.select_related("issue").defer("raw_text", "furniture").order_by(
+        "issue__edition", F("number").asc(nulls_last=True), "label", "id"
+    )
+    screen = Paginator(pages_qs, ISSUE_PAGES_PER_SCREEN).get_page(request.GET.get("page"))
+    if not screen.object_list:
+        raise Http404("没有这一期")
+    pages = list(screen.object_list)
+    by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}
+    stories = (
+        Article.objects.visible()
+        .filter(page__in=pages)
+        .only("id", "page_id", "position", "kicker", "headline", "subheadline", "body")
+        .prefetch_related(CAPTIONS)
+        .order_by("page_id", "position")
+    )
+    for story in stories:
+        by_page[story.page_id].append(story)
+    for p in pages:
+        p.stories = by_page[p.pk]
+    issues = _visible_issues().filter(newspaper=obj, date__isnull=False)
+    context = {
+        "paper": obj,
+        "date": date,
+        "pages": pages,
+        "page": screen,
+        "query_string": "",
+        "previous": issues.filter(date__lt=date).order_by("-date").values_list("date", flat=True).first() if date else None,
+        "next": issues.filter(date__gt=date).order_by("date").values_list("date", flat=True).first() if date else None,
+    }
+    context["previous_url"] = issue_url(obj.pk, context["previous"]) if context["previous"] else None
+    context["next_url"] = issue_url(obj.pk, context["next"]) if context["next"] else None
     return render(request, "articles/issue.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("articles.add_issue", raise_exception=True)
-def upload(request: HttpRequest) -> HttpResponse:
-    """Editors load page files; each file is stored (or refused) on its own, like the command.
+_LINE_SLICE = "(string_to_array(raw_text, E'\\n'))[%s:%s]"
 
-    With "preview" the split is shown and nothing is stored.
+
+@require_safe
+def page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page's articles in print order beside its source lines, furniture shown as such.
+
+    A long file is shown a part at a time (LINES_PER_SCREEN lines): PostgreSQL cuts the part out
+    of the text, so a 100,000-line page is never sent, split or rendered whole.
     """
-    results: list[IngestResult] = []
-    previews: list[Preview] = []
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            meta = IssueMeta(
-                paper=form.cleaned_data["paper"].strip(),
-                date=form.cleaned_data["date"],
-                page=form.cleaned_data["page"].strip(),
-                prefecture_code=form.cleaned_data["prefecture"],
-            )
-            files = form.cleaned_data["files"]
-            if "preview" in request.POST:
-                previews = [preview_bytes(f.name, f.read(), meta) for f in files]
-            else:
-                ensure_counties()
-                results = [ingest_bytes(f.name, f.read(), meta) for f in files]
-                form = UploadForm(initial={"paper": meta.paper, "date": meta.date, "prefecture": meta.prefecture_code})
-    else:
-        form = UploadForm()
-    failed = any(r.outcome == Outcome.FAILED for r in results) or any(p.error for p in previews)
-    context = {"form": form, "results": results, "previews": previews}
-    return render(request, "articles/upload.html", context, status=400 if failed else 200)
+    try:
+        part = max(1, int(request.GET.get("part", "1")))
+    except ValueError:
+        part = 1
+    lo = (part - 1) * LINES_PER_SCREEN + 1
+    hi = lo + LINES_PER_SCREEN - 1
+    pages = (
+        NewspaperPage.objects.select_related("issue__newspaper")
+        .defer("raw_text")
+        # One line past the part tells whether another follows (counting them all costs more).
+        .annotate(part_lines=RawSQL(_LINE_SLICE, [lo, hi + 1], output_field=ArrayField(TextField())))
+    )
+    obj = get_object_or_404(_readable(request, pages), pk=pk)
+    lines = obj.part_lines or []
+    if part > 1 and not lines:
+        raise Http404("没有这一部分")
+    more = len(lines) > LINES_PER_SCREEN
+    paged = part > 1 or more
+    stories = obj.articles.order_by("position").only(
+        "id", "page", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"
+    )
+    if paged:
+        stories = stories.filter(lines__overlap=list(range(lo, hi + 1)))
+    articles = list(stories.prefetch_related(CAPTIONS))
+    owner = {line: a for a in articles for line in a.lines}
+    furniture = {f["line"]: f for f in obj.furniture if lo <= f.get("line", 0) <= hi}
+    rows = [
+        {
+            "number": n,
+            "text": text,
+            "article": owner.get(n),
+            "furniture": FURNITURE_LABELS.get(furniture[n].get("kind"), "版面元素") if n in furniture else None,
+        }
+        for n, text in enumerate(lines[:LINES_PER_SCREEN], lo)
+    ]
+    context = {
+        "page": obj,
+        "articles": articles,
+        "rows": rows,
+        "issue_url": issue_url(obj.issue.newspaper_id, obj.issue.date),
+        "part": part,
+        "paged": paged,
+        "lines_per_part": LINES_PER_SCREEN,
+        "previous_part": part - 1 if part > 1 else None,
+        "next_part": part + 1 if more else None,
+    }
+    return render(request, "articles/page.html", context)
+
+
+@require_safe
+def issue_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    """/issues/<id>/ was the page's address before issues and pages were told apart: old links
+    (cited, bookmarked) keep working. An issue's own address is /papers/<paper>/<date>/."""
+    return redirect("page", pk=pk, permanent=True)
+
+
+# --- Article ----------------------------------------------------------------------------
+
+
+class _Hits:
+    """Marks the reader's terms through a whole article, numbering each mark (``#hit-3``) and
+    following it with links to the previous and next one: hit-to-hit reading without JavaScript."""
+
+    LAST = "\x00last\x00"  # the number of the last hit, known only at the end (never in text)
+
+    def __init__(self, needles: list[str]) -> None:
+        self.needles = needles
+        self.count = 0
+
+    def __call__(self, text: str, *, nav: bool = True) -> str:
+        """``nav=False`` (titles): numbered marks without the links, so a heading stays plain text."""
+        if not self.needles or not text:
+            return escape(text)
+        return re.sub(r"<mark>(.*?)</mark>", lambda m: self._number(m, nav), str(mark(text, self.needles)))
+
+    def _number(self, match: re.Match, nav: bool) -> str:
+        self.count += 1
+        n = self.count
+        if not nav:
+            return f'<mark id="hit-{n}">{match.group(1)}</mark>'
+        return (
+            f'<mark id="hit-{n}">{match.group(1)}</mark><span class="hit-nav">'
+            f'<a href="#hit-{n - 1 if n > 1 else self.LAST}" aria-label="上一处">↑</a>'
+            f'<a href="#hit-{n + 1}" aria-label="下一处">↓</a></span>'
+        )
+
+    def finish(self, html: str) -> SafeString:
+        html = html.replace(self.LAST, str(self.count))
+        # The last hit's "next" goes back to the first.
+        html = html.replace(f'href="#hit-{self.count + 1}"', 'href="#hit-1"')
+        return mark_safe(html)
+
+
+def _source_lines(article: Article) -> list[tuple[int, str]]:
+    """The article's own lines of the page file, cut out of the text by PostgreSQL: a page of
+    100,000 lines is never sent whole to show twenty of them."""
+    if not article.lines:
+        return []
+    lo, hi = min(article.lines), max(article.lines)
+    texts = (
+        NewspaperPage.objects.filter(pk=article.page_id)
+        .annotate(part_lines=RawSQL(_LINE_SLICE, [lo, hi], output_field=ArrayField(TextField())))
+        .values_list("part_lines", flat=True)
+        .first()
+    ) or []
+    wanted = set(article.lines)
+    return [(lo + i, text) for i, text in enumerate(texts) if lo + i in wanted]
+
+
+def _cite(article: Article, permalink: str) -> dict[str, str]:
+    """GB/T 7714-2015 (newspaper, [N]) and a plain Chinese citation."""
+    names = [n for n in article.byline if n]
+    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+    title = article.display_title
+    paper = article.newspaper.name
+    page_no = article.page.number or article.page.label
+    when = article.date.isoformat() if article.date else "[出版日期不详]"
+    gb = f"{authors + '. ' if authors else ''}{title}[N]. {paper}, {when}{f'({page_no})' if page_no else ''}."
+    plain_date = f"{article.date.year}年{article.date.month}月{article.date.day}日" if article.date else "（日期不详）"
+    plain_page = article.page.label or (f"第{article.page.number}版" if article.page.number else "")
+    plain = f"{'、'.join(names) + '：' if names else ''}《{title}》，《{paper}》{plain_date}{plain_page}。{permalink}"
+    return {"gb": gb, "plain": plain}
+
+
+@require_safe
+def article(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(_readable(request, Article.objects.for_detail()), pk=pk)
+    siblings = list(
+        _readable(request, Article.objects.filter(page_id=obj.page_id))
+        .order_by("position")
+        .only("id", "position", "kicker", "headline", "subheadline", "body")
+        .prefetch_related(CAPTIONS)
+    )
+    at = next((i for i, s in enumerate(siblings) if s.pk == obj.pk), None)
+    previous = siblings[at - 1] if at else None
+    following = siblings[at + 1] if at is not None and at + 1 < len(siblings) else None
+
+    q = request.GET.get("q", "").strip()
+    try:
+        query = parse(q) if q else None
+    except QueryError:
+        query = None
+    hits = _Hits(needles_for([t.text for t in query.positive]) if query else [])
+    marked = {
+        "kicker": hits(obj.kicker, nav=False),
+        "headline": hits(obj.headline or obj.display_title, nav=False),
+        "subheadline": hits(obj.subheadline, nav=False),
+        "blocks": [{"kind": b["kind"], "html": hits(b["text"])} for b in obj.reading_order()],
+        "captions": [{"html": hits(c.text), "credit": c.credit} for c in obj.captions.all()],
+    }
+    # One string, so the last hit's number reaches every "previous" link that needs it.
+    parts = [marked["kicker"], marked["headline"], marked["subheadline"]]
+    parts += [b["html"] for b in marked["blocks"]] + [c["html"] for c in marked["captions"]]
+    finished = [hits.finish(p) for p in parts]
+    marked["kicker"], marked["headline"], marked["subheadline"] = finished[:3]
+    for block, html in zip(marked["blocks"], finished[3:], strict=False):
+        block["html"] = html
+    for caption, html in zip(marked["captions"], finished[3 + len(marked["blocks"]):], strict=True):
+        caption["html"] = html
+
+    permalink = request.build_absolute_uri(obj.get_absolute_url())
+    context = {
+        "article": obj,
+        "marked": marked,
+        "q": q if hits.count or query else "",
+        "hit_count": hits.count,
+        "siblings": siblings,
+        "previous": previous,
+        "next": following,
+        "source_lines": _source_lines(obj),
+        "related": related_articles(obj) if obj.visible else [],
+        "permalink": permalink,
+        "cite": _cite(obj, permalink),
+        "issue_url": issue_url(obj.newspaper_id, obj.page.issue.date),
+    }
+    return render(request, "articles/article.html", context)
+
+
+# --- Search -----------------------------------------------------------------------------
+
+CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_LABEL = 28, 8, 100, 18
+
+
+def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str:
+    """This search's address with some parameters changed or dropped (and back to page 1)."""
+    query: QueryDict = request.GET.copy()
+    for name in ("page", *drop):
+        query.pop(name, None)
+    for name, value in values.items():
+        query[name] = value
+    encoded = query.urlencode()
+    return f"{reverse('search')}?{encoded}" if encoded else reverse("search")
+
+
+def _query_string(request: HttpRequest, *, drop: str) -> str:
+    query = request.GET.copy()
+    query.pop(drop, None)
+    return query.urlencode()
+
+
+def _chips(request: HttpRequest, params: SearchParams) -> list[dict[str, str]]:
+    chips = []
+    if params.county:
+        chips.append({"label": f"县区：{params.county.name}", "url": _url(request, ("county",))})
+    if params.prefecture:
+        chips.append({"label": f"地市：{params.prefecture}", "url": _url(request, ("prefecture",))})
+    if params.paper:
+        chips.append({"label": f"报纸：{params.paper}", "url": _url(request, ("paper",))})
+    if params.date_from or params.date_to:
+        span = f"{params.date_from or '…'} 至 {params.date_to or '…'}"
+        chips.append({"label": f"日期：{span}", "url": _url(request, ("date_from", "date_to"))})
+    return chips
+
+
+def _year_span(year: str) -> dict[str, str]:
+    return {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+
+
+def _facet_links(request: HttpRequest, params: SearchParams, facets: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+    """Facet values as links that set one filter and keep every other."""
+    year_set = (
+        str(params.date_from.year)
+        if params.date_from and params.date_to and params.date_from == dt.date(params.date_from.year, 1, 1)
+        and params.date_to == dt.date(params.date_from.year, 12, 31) else None
+    )
+    return {
+        "county": [
+            {"label": name, "n": n, "url": _url(request, county=code), "active": params.county and params.county.code == code}
+            for code, name, n in facets["county"]
+        ],
+        "paper": [
+            {"label": name, "n": n, "url": _url(request, paper=name), "active": params.paper == name}
+            for name, n in facets["paper"]
+        ],
+        "year": [
+            {"label": year, "n": n, "url": _url(request, **_year_span(year)), "active": year_set == year}
+            for year, n in facets["year"]
+        ],
+    }
+
+
+def _chart(request: HttpRequest, years: list[tuple[str, int]]) -> dict | None:
+    """Results by year as bars for a server-drawn SVG (no script): every year from the first to
+    the last, empty ones too, so the gaps show."""
+    if not years:
+        return None
+    counts = {int(y): n for y, n in years}
+    first, last = min(counts), max(counts)
+    top = max(counts.values())
+    bars = []
+    for i, year in enumerate(range(first, last + 1)):
+        n = counts.get(year, 0)
+        height = round(CHART_HEIGHT * n / top) if n else 0
+        x = i * (CHART_BAR + CHART_GAP)
+        bars.append({
+            "year": year, "n": n, "x": x, "y": CHART_HEIGHT - height, "height": height,
+            "label_x": x + CHART_BAR / 2, "url": _url(request, **_year_span(str(year))) if n else None,
+        })
+    return {
+        "bars": bars, "width": len(bars) * (CHART_BAR + CHART_GAP) - CHART_GAP, "bar": CHART_BAR,
+        "height": CHART_HEIGHT + CHART_LABEL, "label_y": CHART_HEIGHT + CHART_LABEL - 4,
+    }
+
+
+def _county_hints(request: HttpRequest, params: SearchParams, facets: dict | None) -> list[dict]:
+    """A term that is a county's name (绛县, 介休): offer that county's stories only, and say why
+    a county whose name contains it (新绛县) matched too — search finds text, not places."""
+    if params.county or not params.query:
+        return []
+    terms = [t.text for t in params.query.positive]
+    named = County.objects.filter(Q(name__in=terms) | Q(short_name__in=terms)).only("code", "name", "short_name")[:5]
+    hints = []
+    for county in named:
+        term = county.name if county.name in terms else county.short_name
+        others = [name for code, name, _ in (facets or {}).get("county", []) if term in name and code != county.code]
+        hints.append({"term": term, "county": county, "url": _url(request, county=county.code), "others": others})
+    return hints
+
+
+def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) -> list[dict[str, str]]:
+    """What to try when nothing matched: fewer filters, fewer terms, no quotes, no exclusions."""
+    tries = [{"label": f"去掉「{c['label']}」", "url": c["url"]} for c in chips]
+    if chips:
+        only_q = QueryDict(mutable=True)
+        only_q["q"] = params.q
+        tries.append({"label": "去掉全部筛选条件", "url": f"{reverse('search')}?{only_q.urlencode()}"})
+    query = params.query
+    if query and len(query.positive) > 1:
+        tries += [{"label": f"只查「{t.text}」", "url": _url(request, q=t.text)} for t in query.positive]
+    if query and any(t.quoted for t in query.terms):
+        loose = " ".join(("-" if t.negated else "") + t.text.replace(" ", "") for t in query.terms)
+        tries.append({"label": f"不加引号：{loose}", "url": _url(request, q=loose)})
+    if query and query.negative:
+        kept = " ".join(t.text for t in query.positive)
+        tries.append({"label": f"不排除：{kept}", "url": _url(request, q=kept)})
+    return tries
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    try:
+        params = read_params(request.GET)
+    except ParamError as exc:
+        return render(request, "articles/search.html", {"error": str(exc), "q": request.GET.get("q", "")}, status=400)
+    page = facets = links = chart = None
+    chips = _chips(request, params)
+    if params.query or params.county or params.paper or params.prefecture or params.date_from or params.date_to:
+        qs = params.filter(Article.objects.for_listing().prefetch_related(CAPTIONS))  # visible articles only
+        page = _page(qs, params)
+        facets = params.facets(exact_count=page.paginator.exact)
+        needles = _needles(params)
+        for item in page.object_list:
+            item.snippet = _snippet(item, needles)
+        if facets:
+            links = _facet_links(request, params, facets)
+            chart = _chart(request, facets["year"])
+    context = {
+        "params": params,
+        "q": params.q,
+        "page": page,
+        "facets": links,
+        "chart": chart,
+        "chips": chips,
+        "county_hints": _county_hints(request, params, facets) if page is not None else [],
+        "suggestions": _suggestions(request, params, chips) if page is not None and not page.paginator.count else [],
+        "sort_urls": {"relevance": _url(request, ("sort",)), "date": _url(request, sort="date")},
+        "facet_sample": settings.FACET_SAMPLE,
+        "query_string": _query_string(request, drop="page"),
+        "hidden_filters": [(k, request.GET[k]) for k in ("county", "prefecture", "paper") if request.GET.get(k)],
+    }
+    return render(request, "articles/search.html", context)
 
 
 # --- JSON API -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def api_articles(request: HttpRequest) -> JsonResponse:
     try:
         params = read_params(request.GET)
     except ParamError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
-    page = _page(params.filter(Article.objects.for_listing()), params)
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    page = _page(params.filter(Article.objects.for_listing()), params)  # visible only
     needles = _needles(params)
     return JsonResponse(
         {
@@ -196,16 +665,16 @@ def api_articles(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     try:
-        obj = Article.objects.for_detail().get(pk=pk)
+        obj = Article.objects.visible().for_detail().get(pk=pk)
     except Article.DoesNotExist:
-        return JsonResponse({"error": "没有这篇文章"}, status=404)
+        return JsonResponse({"error": "没有这篇文章"}, status=404, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(article_detail(obj), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:

@@ -6,9 +6,9 @@ server process's CPU time from /proc) and a corpus written by bench/search_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/ingest_cost.py /tmp/corpus100k/part000 --files 1000
 
-1. parse: ``articles.bulk.prepare`` for each file in this process (decode, split, tag counties,
+1. parse: ``articles.writer.prepare`` for each file in this process (decode, split, tag counties,
    build the three search vectors): what one parse worker spends.
-2. write: the prepared files written by the production ``articles.bulk.Writer`` (COPY, batches
+2. write: the prepared files written by the production ``articles.writer.Writer`` (COPY, batches
    of 50 files) into a fresh database ``bench_ingest_cost``: this process's CPU, and the CPU of
    the server process that serves its connection.
 
@@ -64,16 +64,14 @@ def measure(folder: Path, n_files: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from articles.bulk import Source, Writer, prepare
-    from articles.store import IssueMeta, ensure_counties
+    from articles.writer import PageMeta, Source, Writer, prepare
     from ingest.manifest import read_manifest
 
-    call_command("migrate", verbosity=0)
-    ensure_counties()
+    call_command("migrate", verbosity=0)  # loads the counties too (migration 0006)
     manifest = read_manifest(folder)
     paths = sorted(folder.glob("*.txt"))[:n_files]
     sources = [
-        Source(p.name, IssueMeta(paper=e.paper, date=e.date, page=e.page, prefecture_code=e.prefecture), path=p)
+        Source(p.name, PageMeta(paper=e.paper, date=e.date, label=e.page, prefecture_code=e.prefecture), path=p)
         for p in paths
         for e in [manifest[p.name]]
     ]

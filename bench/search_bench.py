@@ -302,7 +302,7 @@ def setup_django(url: str) -> None:
     import articles.indexing
     import articles.paging
     import articles.params
-    import articles.store
+    import articles.writer
     import articles.views  # noqa: F401
 
 
@@ -324,7 +324,7 @@ def percentile(samples: Sequence[float], q: float) -> float:
 
 # --------------------------------------------------------------------------------------------
 # Loading: the corpus is written as page files with a manifest, then `manage.py ingest` loads
-# them exactly as it would load a paper's pages (articles/bulk.py).
+# them exactly as it would load a paper's pages (articles/writer.py).
 # --------------------------------------------------------------------------------------------
 
 FILES_PER_FOLDER = 10_000
@@ -453,7 +453,9 @@ def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple
     with server if local else contextlib.nullcontext():
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
-             "--workers", str(workers), "--batch", str(batch), *progress],
+             # The synthetic corpus may draw the same paper, date and page label twice: both
+             # pages are meant to be stored.
+             "--workers", str(workers), "--batch", str(batch), "--keep-both", *progress],
             env=env, check=True,
         )
     wall = time.perf_counter() - started
@@ -471,14 +473,14 @@ def relation_sizes() -> list[tuple[str, int, int]]:
     """(relation, own size, total size incl. TOAST and indexes) for the article table and friends."""
     from django.db import connection
 
-    from articles.models import Article, ArticleCounty, Caption, Issue
+    from articles.models import Article, ArticleCounty, Caption, Page
 
     article = Article._meta.db_table
     rows: list[tuple[str, int, int]] = []
     with connection.cursor() as cur:
         for table in (
             article,
-            Issue._meta.db_table,
+            Page._meta.db_table,
             ArticleCounty._meta.db_table,
             Caption._meta.db_table,
         ):
@@ -875,8 +877,6 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
     from django.core.management import call_command
     from django.db import connection
 
-    from articles.store import ensure_counties
-
     wall = time.perf_counter()
     results: dict[str, object] = {
         "command": " ".join(sys.argv),
@@ -890,8 +890,7 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
         "Term frequencies are not those of a real archive; use the figures for orders of magnitude."
     )
     print("=" * 100)
-    call_command("migrate", verbosity=0)
-    ensure_counties()
+    call_command("migrate", verbosity=0)  # loads the counties too (migration 0006)
     facts = machine_facts()
     results["machine"] = facts
     print("machine: " + ", ".join(f"{k}={v}" for k, v in facts.items()))

@@ -1,7 +1,11 @@
-"""The small manifest that may sit next to page files: which paper, date and page each file is.
+"""Which paper, date and page a file is: from a ``manifest.csv`` beside it, or from its name.
 
-``manifest.csv`` with a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD or
+``manifest.csv`` has a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD or
 empty when unknown; prefecture is the paper's four-digit prefecture code, optional).
+
+File names often say it too: ``晋中日报_2025-03-29_第3版.txt``, ``jzrb-20250329-03.txt``,
+``2025-03-29/03.txt``. :func:`guess_from_name` reads what such a name says and nothing more; a
+Latin paper code (``jzrb``) gives a paper only through the ``aliases`` the caller passes.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 MANIFEST_NAME = "manifest.csv"
 _COLUMNS = {"file", "paper", "date", "page", "prefecture"}
@@ -50,24 +56,183 @@ def read_manifest(folder: Path) -> dict[str, Entry]:
     path = folder / MANIFEST_NAME
     if not path.exists():
         return {}
-    text = path.read_text(encoding="utf-8-sig")
+    return parse_manifest(path.read_text(encoding="utf-8-sig"), where=str(path))
+
+
+def parse_manifest(text: str, *, where: str = MANIFEST_NAME) -> dict[str, Entry]:
+    """Entries by file name from a manifest's text (the command's file or an uploaded one).
+
+    Raises ManifestError naming the line for a missing column, a bad date or prefecture, an empty
+    or repeated file name.
+    """
     reader = csv.DictReader(io.StringIO(text))
     missing = {"file", "paper"} - set(reader.fieldnames or [])
     if missing:
-        raise ManifestError(f"{path}: header lacks {', '.join(sorted(missing))}")
+        raise ManifestError(f"{where}: header lacks {', '.join(sorted(missing))}")
     unknown = set(reader.fieldnames or []) - _COLUMNS
     if unknown:
-        raise ManifestError(f"{path}: unknown columns {', '.join(sorted(unknown))}")
+        raise ManifestError(f"{where}: unknown columns {', '.join(sorted(unknown))}")
     entries: dict[str, Entry] = {}
     for row in reader:
-        where = f"{path}:{reader.line_num}"
+        line = f"{where}:{reader.line_num}"
         name = (row.get("file") or "").strip()
         if not name:
-            raise ManifestError(f"{where}: empty file name")
+            raise ManifestError(f"{line}: empty file name")
+        if name in entries:
+            raise ManifestError(f"{line}: {name} is listed twice")
         entries[name] = Entry(
             paper=(row.get("paper") or "").strip(),
-            date=parse_date(row.get("date") or "", where=where),
+            date=parse_date(row.get("date") or "", where=line),
             page=(row.get("page") or "").strip(),
-            prefecture=parse_prefecture(row.get("prefecture") or "", where=where),
+            prefecture=parse_prefecture(row.get("prefecture") or "", where=line),
         )
     return entries
+
+
+# -- file names ------------------------------------------------------------------------------
+
+# 2025-03-29, 2025_03_29, 2025.3.29, 2025/03/29, 2025年3月29日
+_DATE_SEP_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_./]|年)(\d{1,2})(?:[-_./]|月)(\d{1,2})日?(?!\d)")
+# 20250329
+_DATE_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+# 第3版, 第03版, 3版
+_PAGE_CN_RE = re.compile(r"(?:第\s*)?0*(\d{1,3})\s*版")
+# A03, B2 (sections of evening and metro papers), as its own token
+_PAGE_SECTION_RE = re.compile(r"(?<![A-Za-z0-9])([A-Ha-h])(\d{1,3})(?![A-Za-z0-9])")
+# p3, page03, pg3
+_PAGE_P_RE = re.compile(r"(?<![A-Za-z0-9])(?:p|pg|page)[-_ ]?0*(\d{1,3})(?![0-9])", re.IGNORECASE)
+# a bare number left at the end of the name: jzrb-20250329-03, 2025-03-29/03
+_PAGE_TAIL_RE = re.compile(r"(?:^|[-_\s.])0*(\d{1,3})\s*$")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
+_LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+@dataclass(frozen=True)
+class NameGuess:
+    """What a file name says; "" / None for what it does not."""
+
+    paper: str = ""
+    date: dt.date | None = None
+    page: str = ""  # the label as the archive writes it: 第3版, A03
+    number: int | None = None  # the page number when the name gives one
+
+
+def page_label(number: int) -> str:
+    return f"第{number}版"
+
+
+def _find_date(text: str) -> tuple[dt.date | None, str]:
+    """The first valid date in the text, and the text without it.
+
+    A date-shaped run that is no date (2025-02-30) is dropped too, so that its digits are not
+    read as a page number.
+    """
+    for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
+        shaped = None
+        for match in pattern.finditer(text):
+            shaped = shaped or match
+            try:
+                found = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+            return found, text[: match.start()] + " " + text[match.end() :]
+        if shaped is not None:
+            return None, text[: shaped.start()] + " " + text[shaped.end() :]
+    return None, text
+
+
+def _find_page(text: str) -> tuple[str, int | None, str]:
+    match = _PAGE_CN_RE.search(text)
+    if match:
+        number = int(match[1])
+        return page_label(number), number, text[: match.start()] + " " + text[match.end() :]
+    match = _PAGE_SECTION_RE.search(text)
+    if match:
+        label = f"{match[1].upper()}{match[2]}"
+        return label, int(match[2]), text[: match.start()] + " " + text[match.end() :]
+    for pattern in (_PAGE_P_RE, _PAGE_TAIL_RE):
+        match = pattern.search(text)
+        if match and int(match[1]) > 0:
+            number = int(match[1])
+            return page_label(number), number, text[: match.start()] + " " + text[match.end() :]
+    return "", None, text
+
+
+def guess_from_name(name: str, *, aliases: Mapping[str, str] | None = None) -> NameGuess:
+    """Paper, date and page label read from a file name (with folders, if any).
+
+    The stem is read first; a folder named like a date (``2025-03-29/03.txt``) or like a paper
+    gives what the stem does not. ``aliases`` maps Latin codes (compared in lower case) to paper
+    names: ``{"jzrb": "晋中日报"}``.
+    """
+    folded = {k.lower(): v for k, v in (aliases or {}).items()}
+    path = PurePosixPath(name.replace("\\", "/"))
+    parts = [path.stem, *reversed(path.parent.parts)]  # the file first, then the nearest folder
+    paper, date, page, number = "", None, "", None
+    for i, part in enumerate(parts):
+        rest = part
+        if date is None:
+            date, rest = _find_date(rest)
+        if not page and i == 0:  # a page label only from the file itself, never a folder
+            page, number, rest = _find_page(rest)
+        if not paper:
+            paper = _paper_in(rest, folded)
+    return NameGuess(paper=paper, date=date, page=page, number=number)
+
+
+def _paper_in(text: str, aliases: Mapping[str, str]) -> str:
+    runs = _CJK_RUN_RE.findall(text)
+    if runs:
+        return max(runs, key=len)
+    for token in _LATIN_TOKEN_RE.findall(text):
+        if token.lower() in aliases:
+            return aliases[token.lower()]
+    return ""
+
+
+# -- putting it together -----------------------------------------------------------------------
+
+FORM, MANIFEST, NAME = "form", "manifest", "name"
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """One file's metadata and where each value came from (FORM, MANIFEST or NAME)."""
+
+    entry: Entry
+    number: int | None = None
+    origin: dict[str, str] = field(default_factory=dict)
+
+
+def prefill(
+    name: str,
+    form: Entry,
+    manifest: Mapping[str, Entry] | None = None,
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> Prefill:
+    """The metadata one uploaded file is stored with.
+
+    What the editor typed in the form wins; a blank form field is filled from the manifest's row
+    for this file, else from what the file name says.
+    """
+    row = (manifest or {}).get(name) or (manifest or {}).get(PurePosixPath(name.replace("\\", "/")).name)
+    guess = guess_from_name(name, aliases=aliases)
+    origin: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for key, from_name in (("paper", guess.paper), ("date", guess.date), ("page", guess.page), ("prefecture", "")):
+        for source, value in ((FORM, getattr(form, key)), (MANIFEST, getattr(row, key, None)), (NAME, from_name)):
+            if value:
+                values[key], origin[key] = value, source
+                break
+    entry = replace(Entry(), **values)
+    number = guess.number if entry.page and entry.page == guess.page else _number_of(entry.page)
+    return Prefill(entry=entry, number=number, origin=origin)
+
+
+def _number_of(label: str) -> int | None:
+    """The page number a label gives (第3版 → 3, A03 → 3), else None."""
+    if not label:
+        return None
+    _, number, _ = _find_page(label)
+    return number

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class FurnitureKind(StrEnum):
@@ -78,6 +79,9 @@ class ParsedArticle:
     continued: bool = False  # opens with a fragment continued from another page
     warnings: list[Warning] = field(default_factory=list)
     counties: list[County] = field(default_factory=list)  # primary first
+    # The id of the stored article this one was loaded from: an opaque handle for the write path
+    # (corrections keep it so the row is updated in place). Ingest never sets it.
+    ref: int | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -96,3 +100,73 @@ class ParsedArticle:
 class Page:
     articles: list[ParsedArticle] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
+
+
+# -- JSON form -------------------------------------------------------------------------------
+# A page's state is stored as JSON (each revision of a page keeps one), so the round trip must
+# be exact: ``page_from_dict(page_to_dict(p)) == p`` for every field, enums and counties included.
+
+
+def page_to_dict(page: Page) -> dict[str, Any]:
+    """The page as plain JSON-safe data (str, int, bool, None, lists and dicts)."""
+    return {
+        "articles": [_article_to_dict(a) for a in page.articles],
+        "furniture": [{"line": f.line, "kind": str(f.kind), "text": f.text} for f in page.furniture],
+    }
+
+
+def page_from_dict(d: dict[str, Any]) -> Page:
+    """The page :func:`page_to_dict` made; raises ``ValueError``/``KeyError`` on malformed data."""
+    return Page(
+        articles=[_article_from_dict(a) for a in d.get("articles", [])],
+        furniture=[
+            Furniture(line=int(f["line"]), kind=FurnitureKind(f["kind"]), text=str(f["text"]))
+            for f in d.get("furniture", [])
+        ],
+    )
+
+
+def _county_to_dict(c: County) -> dict[str, str]:
+    return {"code": c.code, "name": c.name, "short": c.short, "prefecture": c.prefecture, "province": c.province}
+
+
+def _article_to_dict(a: ParsedArticle) -> dict[str, Any]:
+    return {
+        "ref": a.ref,
+        "section": a.section,
+        "kicker": a.kicker,
+        "headline": a.headline,
+        "subheadline": a.subheadline,
+        "byline": list(a.byline),
+        "byline_text": a.byline_text,
+        "source": a.source,
+        "blocks": [{"kind": str(b.kind), "text": b.text} for b in a.blocks],
+        "captions": [{"text": c.text, "credit": c.credit, "lines": list(c.lines)} for c in a.captions],
+        "lines": list(a.lines),
+        "continued": a.continued,
+        "warnings": [str(w) for w in a.warnings],
+        "counties": [_county_to_dict(c) for c in a.counties],
+    }
+
+
+def _article_from_dict(d: dict[str, Any]) -> ParsedArticle:
+    ref = d.get("ref")
+    return ParsedArticle(
+        kicker=str(d.get("kicker", "")),
+        headline=str(d.get("headline", "")),
+        subheadline=str(d.get("subheadline", "")),
+        byline=[str(n) for n in d.get("byline", [])],
+        byline_text=str(d.get("byline_text", "")),
+        source=str(d.get("source", "")),
+        section=str(d.get("section", "")),
+        blocks=[Block(kind=BlockKind(b["kind"]), text=str(b["text"])) for b in d.get("blocks", [])],
+        captions=[
+            Caption(text=str(c["text"]), credit=str(c.get("credit", "")), lines=[int(n) for n in c.get("lines", [])])
+            for c in d.get("captions", [])
+        ],
+        lines=[int(n) for n in d.get("lines", [])],
+        continued=bool(d.get("continued", False)),
+        warnings=[Warning(w) for w in d.get("warnings", [])],
+        counties=[County(**{k: str(c[k]) for k in ("code", "name", "short", "prefecture", "province")}) for c in d.get("counties", [])],
+        ref=None if ref is None else int(ref),
+    )

@@ -23,17 +23,22 @@ def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Ga
     gaz = gazetteer or Gazetteer.default()
     page = split_page(text)
     for article in page.articles:
-        # Folding (traditional → simplified, full-width → ASCII) lets 臨猗縣 find 临猗县.
-        article.counties = gaz.tag(
-            kicker=fold(article.kicker),
-            headline=fold(article.headline),
-            subheadline=fold(article.subheadline),
-            body=fold(article.body),
-            captions=[fold(c.text) for c in article.captions],
-            hint_prefectures=tuple(hint_prefectures),
-        )
+        article.counties = tag_counties(article, gaz, hint_prefectures=hint_prefectures)
     _tag_home_county(page)
     return page
+
+
+def tag_counties(article: ParsedArticle, gazetteer: Gazetteer, *, hint_prefectures: Sequence[str] = ()) -> list[County]:
+    """The counties one article is about, primary first (also used when a correction re-reads one)."""
+    # Folding (traditional → simplified, full-width → ASCII) lets 臨猗縣 find 临猗县.
+    return gazetteer.tag(
+        kicker=fold(article.kicker),
+        headline=fold(article.headline),
+        subheadline=fold(article.subheadline),
+        body=fold(article.body),
+        captions=[fold(c.text) for c in article.captions],
+        hint_prefectures=tuple(hint_prefectures),
+    )
 
 
 # How a county paper names its own county: 我县, 全县, 县委, 县城, 县税务局, 县图书馆 …

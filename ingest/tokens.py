@@ -67,8 +67,14 @@ def fold(text: str) -> str:
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u3007"
-# A run of CJK characters, or a Latin/digit word (word characters that are not CJK, not "_").
-_UNIT_RE = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
+# PostgreSQL refuses a lexeme over 2,047 bytes (a tsvector and a tsquery alike): a longer word —
+# an unbroken URL, a base64 blob — is cut into pieces of at most this many characters (4 bytes
+# each at most), at consecutive positions, so the whole word is still a phrase of its pieces.
+# The cut is made here for every token: grams (the regex below) and jieba words (_bounded).
+MAX_WORD_CHARS = 500
+# A run of CJK characters, or a Latin/digit word (word characters that are not CJK, not "_"),
+# at most MAX_WORD_CHARS of it.
+_UNIT_RE = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]{{1,{MAX_WORD_CHARS}}})")
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,15 @@ def _is_word_token(token: str) -> bool:
 def word_tokens(text: str, *, folded: bool = False) -> list[str]:
     """jieba search-mode tokens of folded text, punctuation and spaces dropped."""
     # isalnum() is the fast test for the usual all-word token; the pattern catches mixed ones.
-    return [t for t in rjieba.cut_for_search(text if folded else fold(text)) if t.isalnum() or _WORDLIKE_RE.search(t)]
+    tokens = rjieba.cut_for_search(text if folded else fold(text))
+    return _bounded([t for t in tokens if t.isalnum() or _WORDLIKE_RE.search(t)])
+
+
+def _bounded(tokens: list[str]) -> list[str]:
+    """Tokens over MAX_WORD_CHARS cut into pieces of that size (see MAX_WORD_CHARS)."""
+    if all(len(t) <= MAX_WORD_CHARS for t in tokens):
+        return tokens
+    return [t[i : i + MAX_WORD_CHARS] for t in tokens for i in range(0, len(t), MAX_WORD_CHARS)]
 
 
 def _quote(lexeme: str) -> str:
@@ -283,7 +297,7 @@ def words_query(term: str, weight: str = "", *, any_word: bool = False) -> str |
     """tsquery text requiring every jieba token of ``term`` (tokens-only match), or None.
 
     ``any_word``: any one of them (for the planner's estimate, as in ``loose_query``)."""
-    tokens = list(dict.fromkeys(t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)))
+    tokens = list(dict.fromkeys(_bounded([t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)])))
     if not tokens:
         return None
     suffix = f":{weight}" if weight else ""

@@ -10,13 +10,14 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, with the gazetteer's counties loaded once for the whole run."""
-    from articles.store import ensure_counties
+@pytest.fixture
+def counties(db):
+    """The gazetteer's counties (migration 0006 loads them; a transactional test's flush does
+    not spare them, so tests that run after one ask for this)."""
+    from articles.counties import load_counties
+    from articles.models import County
 
-    with django_db_blocker.unblock():
-        ensure_counties()
+    load_counties(County)
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from articles.models import Article, Issue, Newspaper
-from articles.store import IssueMeta, create_articles, ensure_counties, ingest_bytes
+from articles.models import Article, Page
+from articles.writer import Action, PageMeta, apply_state, get_issue, get_newspaper, ingest_file, load_state
 from ingest.model import Block, BlockKind, County, ParsedArticle
 from ingest.model import Caption as ParsedCaption
 from tests.conftest import SEED_FILES
@@ -14,34 +14,45 @@ from tests.conftest import SEED_FILES
 _counter = itertools.count()
 
 
-def seed_meta() -> dict[str, IssueMeta]:
+def seed_meta() -> dict[str, PageMeta]:
     from ingest.manifest import read_manifest
 
     entries = read_manifest(SEED_FILES[0].parent)
     return {
-        name: IssueMeta(paper=e.paper, date=e.date, page=e.page, prefecture_code=e.prefecture)
+        name: PageMeta(paper=e.paper, date=e.date, label=e.page, prefecture_code=e.prefecture)
         for name, e in entries.items()
     }
 
 
-def ingest_seeds() -> list:
+def ingest_seeds(status: str = Page.Status.PUBLISHED) -> list:
+    """The five seed pages through the real write path (published, as ``manage.py serve`` loads them)."""
+    from articles.counties import load_counties
+    from articles.models import County as CountyRow
+
     # Transactional tests (the browser's live server) flush every table, counties included.
-    ensure_counties()
+    load_counties(CountyRow)
     metas = seed_meta()
-    return [ingest_bytes(p.name, p.read_bytes(), metas[p.name]) for p in SEED_FILES]
+    return [ingest_file(p.name, p.read_bytes(), metas[p.name], status=status) for p in SEED_FILES]
 
 
-def make_issue(*, paper: str = "测试日报", date: dt.date | None = None, text: str = "") -> Issue:
-    newspaper, _ = Newspaper.objects.get_or_create(name=paper)
+def make_page(
+    *, paper: str = "测试日报", date: dt.date | None = None, text: str = "", status: str = Page.Status.PUBLISHED
+) -> Page:
+    """An empty page (no articles) with this text; make_article fills it."""
     n = next(_counter)
-    return Issue.objects.create(
-        newspaper=newspaper, date=date, source_name=f"test-{n}.txt", sha256=f"{n:064x}", raw_text=text
+    return Page.objects.create(
+        issue=get_issue(get_newspaper(paper), date),
+        source_name=f"test-{n}.txt",
+        sha256=f"{n:064x}",
+        content_key=f"{n:064x}",
+        raw_text=text,
+        status=status,
     )
 
 
 def make_article(
     *,
-    issue: Issue | None = None,
+    page: Page | None = None,
     headline: str = "",
     kicker: str = "",
     subheadline: str = "",
@@ -52,9 +63,8 @@ def make_article(
     date: dt.date | None = None,
     paper: str = "测试日报",
 ) -> Article:
-    """One stored, indexed article built through the real ingest path (create_articles)."""
-    issue = issue or make_issue(paper=paper, date=date)
-
+    """One stored, indexed article, added to its page through the real write path."""
+    page = page or make_page(paper=paper, date=date)
     parsed = ParsedArticle(
         kicker=kicker,
         headline=headline,
@@ -64,6 +74,24 @@ def make_article(
         captions=[ParsedCaption(text=c) for c in captions],
         counties=list(counties),
     )
-    start = issue.articles.count()
-    (article,) = create_articles(issue, [parsed], start=start)
-    return article
+    state = load_state(page)
+    state.articles.append(parsed)
+    revision = apply_state(page, state, user=None, action=Action.EDIT, summary="test")
+    return Article.objects.get(pk=revision.state["articles"][-1]["ref"])
+
+
+PASSWORD = "Zhang-San-2025-archive"
+
+
+def make_user(name: str = "user", *, role=None, password: str = PASSWORD, **fields):
+    """An account, with a role ("编辑"/"管理员" group, articles/roles.py) when one is given."""
+    from django.contrib.auth.models import Group, User
+
+    from articles.roles import assign_role, sync_roles
+
+    user = User.objects.create_user(name, password=password, **fields)
+    if role is not None:
+        if not Group.objects.filter(name=role.label).exists():
+            sync_roles()  # transactional tests flush the groups the migration made
+        assign_role(user, role)
+    return user

@@ -70,19 +70,26 @@ def test_bad_parameters_answer_400_with_a_message(client, params):
     assert response.json()["error"]
 
 
-@pytest.mark.parametrize("q", ["a & b", "\\", "'", '"', "(", ":*", "\x00", "🙂", "   ", "!!", "介休\x00党建"])
+@pytest.mark.parametrize("q", ["a & b", "\x00", "   ", "介休\x00党建", "介休 🙂", '“介休”'])
 def test_odd_queries_never_fail(client, seeds, q):
     response = client.get("/api/articles", {"q": q})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("q", ["\\", "'", '"', "(", ":*", "🙂", "!!", "“”", "-"])
+def test_a_query_with_nothing_searchable_is_400_never_everything(client, seeds, q):
+    response = client.get("/api/articles", {"q": q})
+    assert response.status_code == 400
+    assert "没有可检索的文字" in response.json()["error"]
 
 
 def test_detail_has_every_field(client, seeds, django_assert_max_num_queries):
     article = Article.objects.filter(captions__isnull=False).first()
     with django_assert_max_num_queries(5):
         data = client.get(f"/api/articles/{article.pk}").json()
-    for key in ("kicker", "headline", "subheadline", "byline", "body", "intertitles", "captions", "counties", "issue"):
+    for key in ("kicker", "headline", "subheadline", "byline", "body", "intertitles", "captions", "counties", "page"):
         assert key in data
-    assert set(data["issue"]) >= {"paper", "date", "page", "file"}
+    assert set(data["page"]) >= {"id", "url", "paper", "date", "label", "file"}
     assert data["captions"] and set(data["captions"][0]) == {"text", "credit"}
 
 

@@ -74,7 +74,7 @@ def test_reader_narrows_results_with_a_county_facet(page):
 
 def test_reader_browses_a_county_page(page):
     page.goto("/")
-    page.locator("dl.counties").get_by_role("link", name="绛县", exact=True).click()
+    page.locator("ul.county-cloud").get_by_role("link", name="绛县", exact=True).click()
     headlines = page.locator("ol.results a.headline").all_inner_texts()
     assert "绛县举办迎“八一”双拥篮球比赛" in headlines
     assert not any("新绛" in h for h in headlines)

@@ -28,13 +28,16 @@ def test_reindex_command_rebuilds_vectors_and_resumes_after_an_id():
 
 
 def test_admin_correction_is_searchable_at_once_and_audited(client):
+    from articles.models import PageRevision
+    from articles.writer import undo
+
     article = make_article(headline="旧标题", body="正文。")
     admin = User.objects.create_superuser("admin", "admin@example.com", "pw")
     client.force_login(admin)
     form = {
-        "issue": article.issue_id, "position": article.position, "section": "", "kicker": "",
+        "section": "", "kicker": "",
         "headline": "新标题文峰塔", "subheadline": "", "byline": "", "byline_text": "", "source": "",
-        "body": "正文。", "intertitles": "", "blocks": "[]", "warnings": "",
+        "body": "正文。", "intertitles": "",
         "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0",
         "county_tags-TOTAL_FORMS": "0", "county_tags-INITIAL_FORMS": "0",
     }
@@ -42,5 +45,9 @@ def test_admin_correction_is_searchable_at_once_and_audited(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(Article.objects.search("文峰塔").values_list("id", flat=True)) == [article.id]
     assert not Article.objects.search("旧标题").exists()
-    history = article.history.order_by("history_date")
-    assert history.last().headline == "新标题文峰塔" and history.last().history_user == admin
+    latest = PageRevision.objects.filter(page=article.page_id).order_by("number").last()
+    assert latest.user == admin and latest.state["articles"][-1]["headline"] == "新标题文峰塔"
+    # Undoing it from the history brings the old text back to search too, with the same id.
+    undo(article.page, admin)
+    assert list(Article.objects.search("旧标题").values_list("id", flat=True)) == [article.id]
+    assert not Article.objects.search("文峰塔").exists()

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, ArticleCounty, Caption, Issue
+from articles.models import Article, ArticleCounty, Caption, Page
 from tests.conftest import SEED_FILES, SEEDS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counties")]
 
 
 def run_ingest(*args: str, **opts: object) -> str:
@@ -24,35 +24,36 @@ def run_ingest(*args: str, **opts: object) -> str:
 def test_seeds_ingest_into_articles_with_counties():
     output = run_ingest(str(SEEDS))
     assert "5 ingested" in output
-    assert Issue.objects.count() == 5
+    assert Page.objects.count() == 5
+    assert set(Page.objects.values_list("status", flat=True)) == {Page.Status.PUBLISHED}
     assert Article.objects.count() >= 25
     assert ArticleCounty.objects.filter(primary=True).count() >= 15
     assert Caption.objects.exists()
     # Paper names come from the manifest; the seeds' dates are unknown and stay unknown.
-    assert set(Issue.objects.values_list("newspaper__name", flat=True)) == {"晋中日报", "吕梁日报", "临汾日报", "运城日报"}
-    assert not Issue.objects.exclude(date=None).exists()
+    assert set(Page.objects.values_list("issue__newspaper__name", flat=True)) == {"晋中日报", "吕梁日报", "临汾日报", "运城日报"}
+    assert not Page.objects.exclude(issue__date=None).exists()
 
 
 def test_second_ingest_writes_nothing():
     run_ingest(str(SEEDS))
-    counts = (Issue.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count())
+    counts = (Page.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count())
     output = run_ingest(str(SEEDS))
-    assert "0 ingested" in output and "5 already ingested" in output
-    assert (Issue.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count()) == counts
+    assert "0 ingested" in output and "5 already in the archive" in output
+    assert (Page.objects.count(), Article.objects.count(), Caption.objects.count(), ArticleCounty.objects.count()) == counts
 
 
 def test_raw_text_is_kept_verbatim():
     run_ingest(str(SEED_FILES[0]), paper="晋中日报")
-    issue = Issue.objects.get()
-    assert issue.raw_text == SEED_FILES[0].read_text(encoding="utf-8")
+    page = Page.objects.get()
+    assert page.raw_text == SEED_FILES[0].read_text(encoding="utf-8")
 
 
 def test_every_source_line_is_stored_once():
     run_ingest(str(SEEDS))
-    for issue in Issue.objects.all():
-        lines = [n for a in issue.articles.all() for n in a.lines] + [f["line"] for f in issue.furniture]
-        expected = [n for n, text in enumerate(issue.source_lines(), 1) if text.strip()]
-        assert sorted(lines) == expected, issue.source_name
+    for page in Page.objects.all():
+        lines = [n for a in page.articles.all() for n in a.lines] + [f["line"] for f in page.furniture]
+        expected = [n for n, text in enumerate(page.source_lines(), 1) if text.strip()]
+        assert sorted(lines) == expected, page.source_name
 
 
 def test_failed_file_leaves_nothing_behind_and_names_the_file(tmp_path: Path):
@@ -68,7 +69,7 @@ def test_failed_file_leaves_nothing_behind_and_names_the_file(tmp_path: Path):
     assert "binary.txt: file holds NUL bytes" in err.getvalue()
     assert "empty.txt: file is empty" in err.getvalue()
     # The good file went in; the bad ones left no issue and no articles.
-    assert list(Issue.objects.values_list("source_name", flat=True)) == ["good.txt"]
+    assert list(Page.objects.values_list("source_name", flat=True)) == ["good.txt"]
 
 
 def test_file_without_paper_fails_with_a_message(tmp_path: Path):
@@ -76,17 +77,17 @@ def test_file_without_paper_fails_with_a_message(tmp_path: Path):
     shutil.copy(SEED_FILES[0], page)
     with pytest.raises(CommandError):
         call_command("ingest", str(page), no_progress=True, stdout=StringIO(), stderr=StringIO())
-    assert not Issue.objects.exists()
+    assert not Page.objects.exists()
 
 
 def test_gbk_file_is_decoded(tmp_path: Path):
     page = tmp_path / "gbk.txt"
     page.write_bytes(SEED_FILES[1].read_text(encoding="utf-8").encode("gb18030"))
     run_ingest(str(page), paper="吕梁日报", date="2025-04-21", page="第2版")
-    issue = Issue.objects.get()
-    assert issue.raw_text == SEED_FILES[1].read_text(encoding="utf-8")
-    assert issue.date.isoformat() == "2025-04-21" and issue.page == "第2版"
-    assert set(Article.objects.values_list("date", flat=True)) == {issue.date}
+    page = Page.objects.get()
+    assert page.raw_text == SEED_FILES[1].read_text(encoding="utf-8")
+    assert page.issue.date.isoformat() == "2025-04-21" and page.label == "第2版"
+    assert set(Article.objects.values_list("date", flat=True)) == {page.issue.date}
 
 
 def test_bad_date_option_is_a_usage_error():
@@ -109,6 +110,35 @@ def test_a_huge_page_is_stored_and_searchable(tmp_path: Path):
     page = tmp_path / "huge.txt"
     page.write_text(f"文峰塔大事记\n\n本报讯 平遥古城{body}。\n", encoding="utf-8")
     run_ingest(str(page), paper="测试日报")
-    assert Issue.objects.count() == 1
+    assert Page.objects.count() == 1
     assert Article.objects.search("平遥古城").exists()
     assert Article.objects.search("文峰塔").exists()
+
+
+def test_draft_option_stores_pages_readers_do_not_see():
+    run_ingest(str(SEED_FILES[0]), paper="晋中日报", draft=True)
+    page = Page.objects.get()
+    assert page.status == Page.Status.DRAFT and page.published_at is None
+    assert Article.objects.exists() and not Article.objects.visible().exists()
+
+
+def test_same_paper_date_and_page_with_other_text_is_reported_then_replaced_or_kept(tmp_path: Path):
+    slot = {"paper": "晋中日报", "date": "2025-03-29", "page": "第3版"}
+    run_ingest(str(SEED_FILES[0]), **slot)
+    other = tmp_path / "corrected.txt"
+    shutil.copy(SEED_FILES[1], other)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 not written") as excinfo:
+        call_command("ingest", str(other), no_progress=True, stdout=StringIO(), stderr=err, **slot)
+    assert "corrected.txt" in str(excinfo.value)
+    assert "corrected.txt: not written: the archive holds 晋中日报 2025-03-29 第3版 with different text" in err.getvalue()
+    assert Page.objects.count() == 1
+
+    output = run_ingest(str(other), replace=True, **slot)
+    assert "1 replaced" in output
+    page = Page.objects.get()
+    assert page.source_name == "corrected.txt" and page.raw_text == SEED_FILES[1].read_text(encoding="utf-8")
+    assert page.revisions.filter(action="replace").get().raw_text == SEED_FILES[0].read_text(encoding="utf-8")
+
+    run_ingest(str(SEED_FILES[2]), keep_both=True, **slot)
+    assert Page.objects.filter(label="第3版").count() == 2

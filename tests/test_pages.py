@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from articles.models import Article, County, Issue
+from articles.models import Article, County, Page
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 
 def test_home_lists_issues_and_counties(client, seeds, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # Cold cache: counties, latest issues, latest stories (+ their counties and captions), total;
+    # warm: none (tests/test_browse.py).
+    with django_assert_max_num_queries(6):
         response = client.get("/")
     text = response.content.decode()
     assert response.status_code == 200
@@ -21,8 +23,9 @@ def test_home_lists_issues_and_counties(client, seeds, django_assert_max_num_que
 def test_search_page_lists_jiexiu_stories_with_marks(client, seeds, django_assert_max_num_queries):
     # estimate + capped count (4 with its savepoint) + ranking (savepoint, plan, release, table
     # size; per tier an estimate, a read, a check) + rows + prefetch + facet sample (the same, one
-    # tier) + three facet queries
-    with django_assert_max_num_queries(28):
+    # tier) + three facet queries + the rows' captions (untitled stories' titles) + the county
+    # named by a term (the "only this county" offer)
+    with django_assert_max_num_queries(30):
         response = client.get("/search", {"q": "介休"})
     text = response.content.decode()
     assert response.status_code == 200
@@ -44,7 +47,9 @@ def test_search_page_bad_input_is_400_with_message(client):
 
 def test_article_page_shows_the_whole_article(client, seeds, django_assert_max_num_queries):
     article = Article.objects.filter(captions__isnull=False).first()
-    with django_assert_max_num_queries(6):
+    # article, its counties, captions; the page's other articles and their captions; its source
+    # lines; related stories and their captions (cached after this)
+    with django_assert_max_num_queries(8):
         response = client.get(f"/articles/{article.pk}/")
     text = response.content.decode()
     assert response.status_code == 200
@@ -61,11 +66,14 @@ def test_county_page_by_name_and_code(client, seeds, django_assert_max_num_queri
     assert client.get("/counties/没有这个县/").status_code == 404
 
 
-def test_issue_page_shows_every_line(client, seeds, django_assert_max_num_queries):
-    issue = Issue.objects.first()
+def test_page_view_shows_every_line(client, seeds, django_assert_max_num_queries):
+    page = Page.objects.first()
     with django_assert_max_num_queries(4):
-        response = client.get(f"/issues/{issue.pk}/")
+        response = client.get(f"/pages/{page.pk}/")
     assert response.status_code == 200
+    # The page's address before issues and pages were told apart still leads there.
+    old = client.get(f"/issues/{page.pk}/")
+    assert old.status_code == 301 and old["Location"] == f"/pages/{page.pk}/"
 
 
 def test_everything_rendered_is_escaped(client):
@@ -97,20 +105,23 @@ def test_article_page_shows_the_byline_as_printed(client):
 
 
 def test_front_page_counts_follow_a_committed_ingest(client, django_capture_on_commit_callbacks):
-    from articles.store import IssueMeta, ingest_bytes
+    from articles.writer import PageMeta, ingest_file
     from tests.conftest import SEED_FILES
 
     assert "收录 0 篇" in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        ingest_bytes(SEED_FILES[0].name, SEED_FILES[0].read_bytes(), IssueMeta(paper="晋中日报", prefecture_code="1407"))
+        ingest_file(
+            SEED_FILES[0].name, SEED_FILES[0].read_bytes(), PageMeta(paper="晋中日报", prefecture_code="1407"),
+            status=Page.Status.PUBLISHED,
+        )
     text = client.get("/").content.decode()
     assert "收录 0 篇" not in text and "介休市" in text
 
 
 def test_body_text_is_stored_once_and_read_in_print_order(client):
-    from articles.store import create_articles
-    from ingest.model import Block, BlockKind, ParsedArticle
-    from tests.factories import make_issue
+    from articles.writer import Action, apply_state
+    from ingest.model import Block, BlockKind, Page as ParsedPage, ParsedArticle
+    from tests.factories import make_page
 
     parsed = ParsedArticle(
         headline="标题",
@@ -121,8 +132,9 @@ def test_body_text_is_stored_once_and_read_in_print_order(client):
             Block(BlockKind.JUMP, "（下转第3版）"),
         ],
     )
-    (article,) = create_articles(make_issue(), [parsed])
-    article.refresh_from_db()
+    page = make_page()
+    apply_state(page, ParsedPage([parsed]), user=None, action=Action.EDIT)
+    article = page.articles.get()
     assert article.blocks == [{"kind": "p"}, {"kind": "h", "text": "小标题"}, {"kind": "p"}, {"kind": "j", "text": "（下转第3版）"}]
     assert [b["text"] for b in article.reading_order()] == ["第一段。", "小标题", "第二段。", "（下转第3版）"]
     # A correction that adds a paragraph to the body shows it too.

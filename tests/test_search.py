@@ -185,4 +185,4 @@ def test_listing_rows_leave_out_the_search_vectors_and_the_page_text():
     sql = str(Article.objects.for_listing().query)
     for column in ["search_head", "search_body", "search_words", "raw_text", "furniture"]:
         assert column not in sql
-    assert '"articles_issue"."page"' in sql and '"articles_newspaper"."name"' in sql
+    assert '"articles_page"."label"' in sql and '"articles_newspaper"."name"' in sql

@@ -14,7 +14,7 @@ from django.db import migrations
 
 COLUMNS = {
     "articles_article": ["search_head", "search_body", "search_words", "body"],
-    "articles_issue": ["raw_text"],
+    "articles_issue": ["raw_text"],  # renamed articles_page by 0005; the setting moves with it
 }
 
 

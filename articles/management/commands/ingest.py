@@ -1,4 +1,4 @@
-"""``manage.py ingest PATH...``: store page files, each all or nothing (articles/bulk.py)."""
+"""``manage.py ingest PATH...``: store page files, each all or nothing (articles/writer.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
-from articles.bulk import Source, ingest_sources
-from articles.store import IngestResult, IssueMeta, Outcome, ensure_counties
+from articles.models import Page
+from articles.writer import IngestResult, Outcome, PageMeta, Source, ingest_sources
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
 
 
@@ -45,6 +45,20 @@ class Command(BaseCommand):
             "--batch", type=int, default=50,
             help="files per transaction (a batch that fails is retried one file per transaction)",
         )
+        parser.add_argument(
+            "--draft", action="store_true",
+            help="store the pages as drafts, for an editor to check and publish (default: published)",
+        )
+        slot = parser.add_mutually_exclusive_group()
+        slot.add_argument(
+            "--replace", action="store_true",
+            help="a file with the paper, date and page of a stored page but other text replaces it "
+            "(the old text is kept in the page's history); default: reported and not written",
+        )
+        slot.add_argument(
+            "--keep-both", action="store_true",
+            help="such a file is stored as a second page beside the first",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         self.verbosity = opts["verbosity"]
@@ -59,7 +73,6 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("no .txt files found")
         manifests: dict[Path, dict[str, Entry]] = {}
-        ensure_counties()
         results: list[IngestResult] = []
         sources: list[Source] = []
         for path in files:
@@ -67,10 +80,10 @@ class Command(BaseCommand):
                 if path.parent not in manifests:
                     manifests[path.parent] = read_manifest(path.parent)
                 entry = manifests[path.parent].get(path.name, Entry())
-                meta = IssueMeta(
+                meta = PageMeta(
                     paper=opts["paper"] or entry.paper,
                     date=date or entry.date,
-                    page=opts["page"] if opts["page"] is not None else entry.page,
+                    label=opts["page"] if opts["page"] is not None else entry.page,
                     prefecture_code=prefecture or entry.prefecture,
                 )
                 if not meta.paper:
@@ -81,41 +94,55 @@ class Command(BaseCommand):
                 continue
             sources.append(Source(path.name, meta, path=path))
         bar = tqdm(total=len(sources), unit="file", disable=bool(opts["no_progress"]) or opts["verbosity"] == 0)
+        same_slot = "replace" if opts["replace"] else "keep" if opts["keep_both"] else "report"
+        status = Page.Status.DRAFT if opts["draft"] else Page.Status.PUBLISHED
+        written = ingest_sources(
+            sources, workers=opts["workers"], batch=opts["batch"], status=status, same_slot=same_slot
+        )
         try:
-            for source, result in zip(
-                sources, ingest_sources(sources, workers=opts["workers"], batch=opts["batch"])
-            ):
+            for source, result in zip(sources, written):
                 results.append(result)
                 self._report(source.path, result)
                 bar.update()
         except DatabaseError as exc:
             # The server went away mid-run: what was committed stays, the rest is not written.
-            raise CommandError(f"the database failed: {exc}".strip()) from None
+            reason = str(exc).strip().split("\n")[0]
+            raise CommandError(f"the database failed ({reason}); files after the last reported one were not written") from None
         finally:
             bar.close()
         self._summary(results)
 
     def _report(self, path: Path, result: IngestResult) -> None:
-        if result.outcome == Outcome.FAILED:
-            tqdm.write(self.style.ERROR(f"{path}: {result.error}"), file=self.stderr._out)
-        elif self.verbosity >= 2:
-            tqdm.write(f"{path}: {result.outcome} ({result.articles} articles)", file=self.stdout._out)
+        if result.outcome in (Outcome.FAILED, Outcome.SAME_SLOT):
+            tqdm.write(self.style.ERROR(f"{path}: {result.message}"), file=self.stderr._out)
+        elif self.verbosity >= 2 or (result.outcome == Outcome.REPLACED and self.verbosity >= 1):
+            tqdm.write(f"{path}: {result.message}", file=self.stdout._out)
 
     def _summary(self, results: list[IngestResult]) -> None:
-        created = [r for r in results if r.outcome == Outcome.CREATED]
-        duplicate = [r for r in results if r.outcome == Outcome.DUPLICATE]
-        failed = [r for r in results if r.outcome == Outcome.FAILED]
+        def of(outcome: Outcome) -> list[IngestResult]:
+            return [r for r in results if r.outcome == outcome]
+
+        created, duplicate, same_slot, replaced, failed = (
+            of(Outcome.CREATED), of(Outcome.DUPLICATE), of(Outcome.SAME_SLOT), of(Outcome.REPLACED), of(Outcome.FAILED)
+        )
         articles = sum(r.articles for r in created)
         parts = [f"{len(created)} ingested ({articles} articles)"]
+        if replaced:
+            parts.append(f"{len(replaced)} replaced")
         if duplicate:
-            parts.append(f"{len(duplicate)} already ingested")
+            parts.append(f"{len(duplicate)} already in the archive")
+        if same_slot:
+            parts.append(
+                f"{len(same_slot)} not written: a stored page has the same paper, date and page "
+                "with other text (--replace or --keep-both)"
+            )
         if failed:
             parts.append(f"{len(failed)} failed")
         summary = ", ".join(parts)
-        if failed:
-            names = ", ".join(r.name for r in failed)
+        if failed or same_slot:
+            names = ", ".join(r.name for r in failed + same_slot)
             raise CommandError(f"{summary}: {names}")
         self.stdout.write(self.style.SUCCESS(summary))
         for r in duplicate:
             if self.verbosity >= 1 and len(duplicate) <= 20:
-                self.stdout.write(f"{r.name}: already ingested, nothing written")
+                self.stdout.write(f"{r.name}: {r.message}")

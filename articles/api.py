@@ -1,0 +1,154 @@
+"""The JSON write API for scripts: upload a page file as a draft, publish it.
+
+Scripts authenticate with ``Authorization: Token <key>`` (``manage.py apitoken NAME``; articles/auth.py)
+and nothing else: a session cookie is never accepted here, which is why these views alone may be
+exempt from CSRF. Every write goes through articles/writer.py, so nothing is written on a refusal.
+
+    POST /api/pages                 multipart: file, paper, date (YYYY-MM-DD), page (label),
+                                    prefecture (4 digits), same_slot (report|replace|keep)
+        201 created      the draft page and its articles
+        200 duplicate    the same file (or the same text) is stored already: that page, nothing written
+        200 replaced     same_slot=replace: the stored page, now with the new text
+        409 same_slot    the archive holds this paper + date + page with other text: that page;
+                         nothing written (send same_slot=replace, or same_slot=keep for both)
+        400              the form or the file is refused: "error" names the file and says why
+    POST /api/pages/<id>/publish   keep_both=1 to publish a draft beside a page of its slot
+        200              the page, published (already published: the same, nothing changed)
+        409 same_slot    a draft of a slot that holds another page, without keep_both=1
+        404              no such page
+    Both: 401 without or with a wrong token, 403 without the role, 405 for another method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from articles import writer
+from articles.auth import user_from_token
+from articles.models import Page
+from articles.roles import roles_with
+from articles.shapes import page_detail
+
+_JSON = {"ensure_ascii": False}
+
+
+def _answer(body: dict[str, object], status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params=_JSON)
+
+
+def _refuse(message: str, status: int, **extra: object) -> JsonResponse:
+    return _answer({"error": message, **extra}, status)
+
+
+def _page(pk: int) -> Page | None:
+    return Page.objects.select_related("issue__newspaper", "uploaded_by").filter(pk=pk).first()
+
+
+def _same_slot(page: Page) -> list[int]:
+    """Other pages of the page's paper, date, edition and label (a slot needs a date and a label)."""
+    if page.issue.date is None or not page.label:
+        return []
+    return list(Page.objects.filter(issue=page.issue, label=page.label).exclude(pk=page.pk).values_list("pk", flat=True))
+
+
+def post_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """405 as JSON, like every other answer here, for any method but POST."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+        if request.method != "POST":
+            response = _refuse(f"只接受 POST（收到 {request.method}）。", 405)
+            response["Allow"] = "POST"
+            return response
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def token_required(perm: str) -> Callable:
+    """Token authentication for a write view: 401 (with how to get a token) without a valid key,
+    403 naming the role when the key's user lacks ``perm``; else the view runs as that user."""
+
+    def decorator(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+            user = user_from_token(request)
+            if user is None:
+                response = _refuse(
+                    "需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。"
+                    " A valid API token is required: Authorization: Token <key>.",
+                    401,
+                )
+                response["WWW-Authenticate"] = 'Token realm="api"'
+                return response
+            if not user.has_perm(perm):
+                roles = "或".join(f"“{role.label}”" for role in roles_with(perm)) or "相应"
+                return _refuse(f"{user.get_username()} 没有这项权限：需要{roles}角色。", 403)
+            request.user = user
+            return view(request, *args, **kwargs)
+
+        guarded.required_perm = perm
+        return guarded
+
+    return decorator
+
+
+class PageUploadForm(forms.Form):
+    file = forms.FileField()
+    paper = forms.CharField(max_length=100)
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    page = forms.CharField(max_length=50, required=False)
+    prefecture = forms.RegexField(r"^\d{4}$", required=False)
+    same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
+
+
+@post_only
+@token_required("articles.add_page")
+def upload_page(request: HttpRequest) -> JsonResponse:
+    form = PageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        summary = "；".join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
+        return _refuse(f"请求有误：{summary}", 400, fields=fields)
+    data = form.cleaned_data
+    upload = data["file"]
+    if data["same_slot"] == "replace" and not request.user.has_perm("articles.change_page"):
+        return _refuse("替换已有版面需要修改版面的权限。", 403)
+    meta = writer.PageMeta(
+        paper=data["paper"].strip(), date=data["date"], label=data["page"].strip(), prefecture_code=data["prefecture"]
+    )
+    result = writer.ingest_file(
+        upload.name, upload.read(), meta,
+        status=Page.Status.DRAFT, user=request.user, same_slot=data["same_slot"] or "report",
+    )
+    if result.outcome == writer.Outcome.FAILED:
+        return _refuse(f"{result.name}: {result.error}", 400, file=result.name, outcome=result.outcome)
+    body = {"outcome": result.outcome, "message": result.message_zh, "page": page_detail(_page(result.page.pk))}
+    status = {writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409}.get(result.outcome, 200)
+    return _answer(body, status)
+
+
+@post_only
+@token_required("articles.publish_page")
+def publish_page(request: HttpRequest, pk: int) -> JsonResponse:
+    page = _page(pk)
+    if page is None:
+        return _refuse(f"没有编号为 {pk} 的版面。", 404)
+    if page.status == Page.Status.DRAFT and request.POST.get("keep_both") != "1":
+        # As on the preview page: never a silent second copy of a page.
+        others = _same_slot(page)
+        if others:
+            return _refuse(
+                "档案中已有同一报纸、日期、版次的版面：发送 keep_both=1 以两者都保留，或先删除这个草稿。",
+                409, outcome="same_slot", page=page_detail(page), others=others,
+            )
+    if page.status != Page.Status.PUBLISHED:
+        writer.set_status(page, Page.Status.PUBLISHED, user=request.user)
+        page = _page(pk)
+    return _answer({"outcome": "published", "page": page_detail(page)})

@@ -1,0 +1,497 @@
+"""The admin's pages for a page's split: correct it, see its history, undo, revert, re-split.
+
+Every change goes the same way: lock the page, check that the admin saw its latest version,
+``writer.load_state`` → one pure function of :mod:`ingest.corrections` →
+``writer.apply_state`` (rows, search vectors, copies and the revision, in one transaction).
+An impossible action answers 400 with the reason in Chinese, on the page the admin came from.
+Forms are plain POST forms with real buttons and labels: no JavaScript needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from articles import writer
+from articles.models import Newspaper, Page, PageRevision
+from articles.roles import role_required
+from ingest import corrections
+from ingest.carry import carry_over
+from ingest.corrections import CorrectionError
+from ingest.gazetteer import Gazetteer
+from ingest.model import FurnitureKind, page_from_dict
+from ingest.model import Page as PageState
+from ingest.pipeline import parse_page
+
+PERMISSION = "articles.correct_page"
+Action = PageRevision.Action
+
+FURNITURE_CHOICES = [(kind.value, corrections.FURNITURE_LABELS[kind]) for kind in FurnitureKind]
+_NAME_SEP_RE = re.compile(r"[、,，;；/\s]+")
+
+
+class _NoChange(Exception):
+    """The action leaves the page as it is: nothing to record."""
+
+
+@dataclass
+class _Change:
+    state: PageState
+    action: str
+    summary: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class _PageText:
+    """What the structural corrections need besides the state: the source lines, and how to tag a
+    re-read article's counties (the paper's prefecture, as at ingest)."""
+
+    source: list[str]
+    tagger: corrections.Tagger
+
+    @classmethod
+    def of(cls, page: Page, paper: Newspaper) -> _PageText:
+        hint = (paper.prefecture_code,) if paper.prefecture_code else ()
+        return cls(corrections.source_lines(page.raw_text), corrections.Tagger(hint_prefectures=hint))
+
+
+# -- reading the request ---------------------------------------------------------------------
+
+
+def _get_page_or_404(pk: int) -> Page:
+    return get_object_or_404(Page.objects.select_related("issue__newspaper"), pk=pk)
+
+
+def _version(page: Page) -> int:
+    """The page's latest revision number (0 before its first change)."""
+    return page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def _int(post: QueryDict, name: str, what: str) -> int:
+    value = post.get(name, "").strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise CorrectionError(f"请选择{what}。") from None
+
+
+def _check_version(post: QueryDict, page: Page) -> None:
+    """Refuse a form made from an older version: another admin changed the page since."""
+    try:
+        seen = int(post.get("version", ""))
+    except ValueError:
+        raise CorrectionError("表单缺少版本号：请刷新页面后再操作。") from None
+    latest = _version(page)
+    if seen != latest:
+        raise CorrectionError(f"这个版面刚被修改过（现在是第{latest}版，你看到的是第{seen}版）。请看过最新的切分后再操作。")
+
+
+def _title(state: PageState, i: int) -> str:
+    headline = state.articles[i].headline
+    return f"第{i + 1}篇《{headline}》" if headline else f"第{i + 1}篇"
+
+
+# -- the actions -----------------------------------------------------------------------------
+
+
+def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    """The left-hand form: the lines ticked, and which button was pressed."""
+    try:
+        nos = sorted({int(v) for v in post.getlist("line")})
+    except ValueError:
+        raise CorrectionError("行号必须是数字。") from None
+    if not nos:
+        raise CorrectionError("请先勾选原文中的行。")
+    do = post.get("do", "")
+    places = corrections.line_places(state)
+    ranges = corrections.line_ranges(nos, ctx.source)
+    if do in ("split", "previous", "next"):
+        owners = set()
+        for no in nos:
+            place = places.get(no)
+            if place is None or place.article is None:
+                raise CorrectionError(f"第{no}行不在任何文章里。")
+            owners.add(place.article)
+        if len(owners) != 1:
+            raise CorrectionError("所选的行分属不同的文章：请只选同一篇文章的行。")
+        i = owners.pop()
+        if do == "split":
+            if len(nos) != 1:
+                raise CorrectionError("拆分时请只勾选一行：新文章从这一行开始。")
+            new = corrections.split_article(state, i, nos[0], source=ctx.source, tagger=ctx.tagger)
+            return _Change(new, Action.CORRECT, f"拆分{_title(state, i)}：从第{nos[0]}行起成为新的一篇", f"#article-{i + 2}")
+        new = corrections.move_lines(state, i, nos, do, source=ctx.source, tagger=ctx.tagger)
+        j = i - 1 if do == "previous" else i + 1
+        where = "上一篇" if do == "previous" else "下一篇"
+        return _Change(new, Action.CORRECT, f"把第{ranges}行从{_title(state, i)}移到{where}", f"#article-{j + 1}")
+    if do == "mark":
+        kind = post.get("kind", FurnitureKind.OTHER)
+        new = corrections.mark_furniture(state, nos, kind, source=ctx.source, tagger=ctx.tagger)
+        label = corrections.FURNITURE_LABELS.get(kind, kind)  # type: ignore[call-overload]
+        return _Change(new, Action.CORRECT, f"把第{ranges}行标为版面元素（{label}）", f"#line-{nos[0]}")
+    if do == "unmark":
+        into = _int(post, "into", "要收回到的文章")
+        new = corrections.unmark_furniture(state, nos, into, source=ctx.source, tagger=ctx.tagger)
+        return _Change(new, Action.CORRECT, f"把版面元素第{ranges}行收回到{_title(state, into)}", f"#article-{into + 1}")
+    raise CorrectionError("请选择要做的操作。")
+
+
+def _article_index(post: QueryDict, state: PageState) -> int:
+    i = _int(post, "article", "文章")
+    if not 0 <= i < len(state.articles):
+        raise CorrectionError(f"没有第{i + 1}篇文章。")
+    return i
+
+
+def _edit_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    i = _article_index(post, state)
+    article = state.articles[i]
+    fields: dict[str, object] = {name: post.get(name, "") for name in corrections.TEXT_FIELDS}
+    fields["byline"] = [n for n in _NAME_SEP_RE.split(post.get("byline", "")) if n]
+    if article.intertitles:
+        fields["intertitles"] = post.getlist("intertitle")
+    if article.captions:
+        texts, credits = post.getlist("caption_text"), post.getlist("caption_credit")
+        if len(texts) != len(credits):
+            raise CorrectionError("图片说明和摄影者的数目不一致。")
+        fields["captions"] = list(zip(texts, credits, strict=True))
+    new = corrections.edit_fields(state, i, **fields)
+    changed = corrections.article_changes(article, new.articles[i], ctx.source)
+    if not changed:
+        raise _NoChange
+    labels = "、".join(c.label for c in changed)
+    return _Change(new, Action.EDIT, f"编辑{_title(state, i)}：{labels}", f"#article-{i + 1}")
+
+
+def _counties_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    i = _article_index(post, state)
+    gazetteer = Gazetteer.default()
+    counties = []
+    for name in _NAME_SEP_RE.split(post.get("counties", "")):
+        if not name:
+            continue
+        county = gazetteer.lookup(name)
+        if county is None:
+            raise CorrectionError(f"地名表里没有“{name}”（或者这个名字不止一个区县在用，请写全称或代码）。")
+        counties.append(county)
+    primary_name = post.get("primary", "").strip()
+    primary = None
+    if primary_name:
+        primary = gazetteer.lookup(primary_name)
+        if primary is None:
+            raise CorrectionError(f"地名表里没有“{primary_name}”。")
+        if primary not in counties:
+            counties.insert(0, primary)
+    new = corrections.set_counties(state, i, counties, primary)
+    if new == state:
+        raise _NoChange
+    names = "、".join(c.name for c in new.articles[i].counties) or "无"
+    return _Change(new, Action.EDIT, f"{_title(state, i)}的区县：{names}", f"#article-{i + 1}")
+
+
+def _merge_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    i = _article_index(post, state)
+    new = corrections.merge_with_next(state, i, source=ctx.source, tagger=ctx.tagger)
+    return _Change(new, Action.CORRECT, f"合并{_title(state, i)}与第{i + 2}篇", f"#article-{i + 1}")
+
+
+def _reorder_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    i = _article_index(post, state)
+    to = _int(post, "to", "新的位置")
+    new = corrections.reorder(state, i, to)
+    if new == state:
+        raise _NoChange
+    return _Change(new, Action.CORRECT, f"把{_title(state, i)}移到第{to + 1}位", f"#article-{to + 1}")
+
+
+def _delete_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
+    i = _article_index(post, state)
+    new = corrections.delete_empty(state, i)
+    return _Change(new, Action.CORRECT, f"删除空的第{i + 1}篇")
+
+
+_ACTIONS: dict[str, Callable[[QueryDict, PageState, _PageText], _Change]] = {
+    "lines": _lines_action,
+    "edit": _edit_action,
+    "counties": _counties_action,
+    "merge": _merge_action,
+    "reorder": _reorder_action,
+    "delete": _delete_action,
+}
+
+
+# -- the correction page ---------------------------------------------------------------------
+
+
+@require_safe
+@role_required(PERMISSION)
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Source lines on one side, the articles on the other; a form for every action."""
+    return _render_correct(request, _get_page_or_404(pk))
+
+
+def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status: int = 200) -> HttpResponse:
+    state = writer.load_state(page)
+    source = corrections.source_lines(page.raw_text)
+    latest = page.revisions.select_related("user").defer("state", "raw_text").order_by("-number").first()
+    places = corrections.line_places(state)
+    starts = {a.lines[0]: i for i, a in enumerate(state.articles) if a.lines}
+    rows = []
+    for no, text in enumerate(source, start=1):
+        if not text.strip():
+            continue
+        place = places.get(no)
+        rows.append(
+            {
+                "no": no,
+                "text": text.strip(),
+                "article": place.article if place else None,
+                "caption": place.caption if place else None,
+                "furniture": corrections.FURNITURE_LABELS[place.furniture] if place and place.furniture else "",
+                "starts": starts.get(no),
+            }
+        )
+    articles = [
+        {
+            "index": i,
+            "number": i + 1,
+            "a": a,
+            "lines": corrections.line_ranges(a.lines, source),
+            "byline": "、".join(a.byline),
+            "counties": " ".join(c.name for c in a.counties),
+            "primary": a.counties[0].name if a.counties else "",
+            "url": reverse("article", args=[a.ref]) if a.ref else "",
+            "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
+            "last": i == len(state.articles) - 1,
+        }
+        for i, a in enumerate(state.articles)
+    ]
+    context = {
+        "page": page,
+        "state": state,
+        "rows": rows,
+        "articles": articles,
+        "version": latest.number if latest else 0,
+        "latest": latest,
+        "furniture": [
+            {"line": f.line, "text": f.text, "label": corrections.FURNITURE_LABELS[f.kind]} for f in state.furniture
+        ],
+        "furniture_choices": FURNITURE_CHOICES,
+        "error": error,
+    }
+    return render(request, "articles/correct.html", context, status=status)
+
+
+@require_POST
+@role_required(PERMISSION)
+def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Apply one correction (see ``_ACTIONS``) and record it as a revision."""
+    handler = _ACTIONS.get(action)
+    if handler is None:
+        raise Http404("没有这个操作")
+    page = _get_page_or_404(pk)
+    try:
+        with transaction.atomic():
+            locked = Page.objects.select_for_update().get(pk=page.pk)
+            _check_version(request.POST, locked)
+            change = handler(request.POST, writer.load_state(locked), _PageText.of(locked, page.issue.newspaper))
+            writer.apply_state(locked, change.state, user=request.user, action=change.action, summary=change.summary)
+    except CorrectionError as exc:
+        return _render_correct(request, page, error=str(exc), status=400)
+    except _NoChange:
+        messages.info(request, "没有改动。")
+        return redirect("page-correct", pk=page.pk)
+    messages.success(request, f"已保存：{change.summary}")
+    return redirect(reverse("page-correct", args=[page.pk]) + change.anchor)
+
+
+# -- history, undo, revert -------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    revision: PageRevision
+    diff: corrections.PageDiff | None  # None for the state at ingest
+    changes: tuple[corrections.ArticleChange, ...]
+
+
+def _entries(page: Page, ref: int | None = None) -> list[_Entry]:
+    revisions = list(page.revisions.select_related("user").order_by("number"))
+    # The text each revision's line numbers refer to: a replaced file keeps the text before.
+    texts: dict[int, str] = {}
+    text = page.raw_text
+    for revision in reversed(revisions):
+        texts[revision.number] = text
+        if revision.raw_text is not None:
+            text = revision.raw_text
+    entries: list[_Entry] = []
+    previous: PageState | None = None
+    for revision in revisions:
+        source = corrections.source_lines(texts[revision.number])
+        state = page_from_dict(revision.state)
+        diff = corrections.diff_pages(previous, state, source) if previous is not None else None
+        previous = state
+        if ref is None:
+            entries.append(_Entry(revision, diff, diff.articles if diff else ()))
+            continue
+        if diff is None:
+            if any(a.ref == ref for a in state.articles):
+                entries.append(_Entry(revision, None, ()))
+            continue
+        mine = tuple(c for c in diff.articles if ref in {getattr(c.before, "ref", None), getattr(c.after, "ref", None)})
+        if mine:
+            entries.append(_Entry(revision, diff, mine))
+    entries.reverse()
+    return entries
+
+
+def _render_history(
+    request: HttpRequest, page: Page, *, ref: int | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    entries = _entries(page, ref)
+    context = {
+        "page": page,
+        "entries": entries,
+        "ref": ref,
+        "version": _version(page),
+        "error": error,
+    }
+    return render(request, "articles/history.html", context, status=status)
+
+
+@require_safe
+@role_required(PERMISSION)
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of the page's split from ingest on: who, when, what, before and after."""
+    return _render_history(request, _get_page_or_404(pk))
+
+
+@require_safe
+@role_required(PERMISSION)
+def article_history(request: HttpRequest, pk: int, ref: int) -> HttpResponse:
+    """The versions that touched one article (also one that was since merged away)."""
+    page = _get_page_or_404(pk)
+    if not _entries(page, ref) and not page.articles.filter(pk=ref).exists():
+        raise Http404("这个版面没有这篇文章")
+    return _render_history(request, page, ref=ref)
+
+
+@require_POST
+@role_required(PERMISSION)
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the latest change (again and again, back to the state at ingest)."""
+    page = _get_page_or_404(pk)
+    try:
+        with transaction.atomic():
+            _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
+            revision = writer.undo(page, request.user)
+    except CorrectionError as exc:
+        return _render_history(request, page, error=str(exc), status=400)
+    except writer.CannotUndo as exc:
+        return _render_history(request, page, error=_cannot_undo(exc), status=400)
+    messages.success(request, f"已撤销：现在是第{revision.number}版。")
+    back = "page-correct" if request.POST.get("next") == "correct" else "page-history"
+    return redirect(back, pk=pk)
+
+
+@require_POST
+@role_required(PERMISSION)
+def revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the split that of an earlier version again (itself a change, undoable)."""
+    page = _get_page_or_404(pk)
+    try:
+        number = _int(request.POST, "number", "要恢复的版本")
+        with transaction.atomic():
+            _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
+            if not page.revisions.filter(number=number).exists():
+                raise CorrectionError(f"没有第{number}版。")
+            revision = writer.revert(page, number, request.user)
+    except CorrectionError as exc:
+        return _render_history(request, page, error=str(exc), status=400)
+    except writer.CannotUndo as exc:
+        return _render_history(request, page, error=_cannot_undo(exc), status=400)
+    messages.success(request, f"已恢复到第{number}版（记为第{revision.number}版）。")
+    return redirect("page-history", pk=pk)
+
+
+def _cannot_undo(exc: Exception) -> str:
+    text = str(exc)
+    if "nothing" in text:
+        return "没有可以撤销的改动。"
+    if "replaced" in text:
+        return "版面文件已被替换，替换之前的改动不能撤销：请重新上传旧文件。"
+    return text
+
+
+# -- re-split --------------------------------------------------------------------------------
+
+
+def _resplit_state(page: Page, current: PageState) -> tuple[PageState, list]:
+    """The page split again by the current splitter, with the hand corrections of unchanged lines."""
+    paper = page.issue.newspaper
+    hint = [paper.prefecture_code] if paper.prefecture_code else []
+    fresh = parse_page(page.raw_text, hint_prefectures=hint)
+    source = corrections.source_lines(page.raw_text)
+    # The split at ingest tells the splitter's own output from hand corrections; once the file was
+    # replaced its line numbers are another text's: then every article counts as corrected.
+    first = page.revisions.filter(number=0).values_list("state", flat=True).first()
+    replaced = page.revisions.filter(action=Action.REPLACE).exists()
+    original = None if replaced else page_from_dict(first) if first is not None else current
+    proposed, conflicts = carry_over(current, source, fresh, source, original=original)
+    if corrections.placement_problems(proposed, source):
+        raise CorrectionError("重新切分的结果有行没有归属，没有保存。请报告这个版面。")
+    return proposed, conflicts
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(PERMISSION)
+def resplit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Split the page again with the current splitter: GET shows the difference, POST applies it."""
+    page = _get_page_or_404(pk)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                locked = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+                _check_version(request.POST, locked)
+                current = writer.load_state(locked)
+                proposed, conflicts = _resplit_state(locked, current)
+                diff = corrections.diff_pages(current, proposed, corrections.source_lines(locked.raw_text))
+                if not diff:
+                    raise _NoChange
+                counts = {kind: sum(1 for c in diff.articles if c.kind == kind) for kind in ("added", "removed", "changed")}
+                summary = f"用当前的切分程序重新切分：新增{counts['added']}篇，删去{counts['removed']}篇，改动{counts['changed']}篇"
+                writer.apply_state(locked, proposed, user=request.user, action=Action.RESPLIT, summary=summary)
+        except CorrectionError as exc:
+            return _render_resplit(request, page, error=str(exc), status=400)
+        except _NoChange:
+            messages.info(request, "新的切分与现在的相同，没有改动。")
+            return redirect("page-correct", pk=pk)
+        messages.success(request, f"已保存：{summary}")
+        return redirect("page-correct", pk=pk)
+    return _render_resplit(request, page)
+
+
+def _render_resplit(request: HttpRequest, page: Page, *, error: str = "", status: int = 200) -> HttpResponse:
+    current = writer.load_state(page)
+    try:
+        proposed, conflicts = _resplit_state(page, current)
+        diff = corrections.diff_pages(current, proposed, corrections.source_lines(page.raw_text))
+    except CorrectionError as exc:
+        error, diff, conflicts, status = str(exc), None, [], 400
+    context = {
+        "page": page,
+        "diff": diff,
+        "conflicts": conflicts,
+        "version": _version(page),
+        "error": error,
+    }
+    return render(request, "articles/resplit.html", context, status=status)

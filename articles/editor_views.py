@@ -1,0 +1,346 @@
+"""What editors do in the browser: upload page files as drafts, preview them, publish, discard,
+withdraw, and settle a page that takes the place of one already in the archive.
+
+Every write goes through articles/writer.py; these views only choose what to call and say what
+happened, naming each file.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from articles import writer
+from articles.forms import PageMetaForm, PlannedFile, UploadForm
+from articles.models import Newspaper, Page
+from articles.roles import role_required
+from ingest import model as parsed
+from ingest.manifest import MANIFEST, NAME
+
+logger = logging.getLogger(__name__)
+
+Status = Page.Status
+Outcome = writer.Outcome
+
+# The upload's per-file results, shown once on the page the upload redirects to.
+RESULTS_KEY = "upload-results"
+# What the editor typed last (paper, ISO date, prefecture): the next upload starts from it.
+LAST_KEY = "upload-last"
+RECENT_UPLOADS = 50
+
+
+# -- upload ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("articles.add_page")
+def upload(request: HttpRequest) -> HttpResponse:
+    """Store each file as a draft on its own (one bad file never stops the others), then show
+    the results and the editor's drafts."""
+    papers = list(Newspaper.objects.order_by("name").values_list("name", flat=True))
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, papers=papers)
+        if form.is_valid():
+            results = [_store(request, planned) for planned in form.planned()]
+            shared = form.shared()
+            # ISO, as the date input needs it: refilled as 2025/03/29 it would be refused.
+            request.session[LAST_KEY] = {
+                "paper": shared.paper,
+                "date": shared.date.isoformat() if shared.date else "",
+                "prefecture": shared.prefecture,
+            }
+            request.session[RESULTS_KEY] = results
+            return redirect("drafts")
+    else:
+        form = UploadForm(initial=request.session.get(LAST_KEY, {}), papers=papers)
+    context = {"form": form, "drafts": _drafts(request.user)[:20]}
+    return render(request, "articles/upload.html", context)
+
+
+def _store(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
+    """One file as a draft; the result as plain data for the session.
+
+    The writer reports every refusal it knows (unreadable file, database refusal) as FAILED. An
+    error nobody foresaw (a parser bug on a strange page) is logged and reported for this file
+    alone: its transaction rolled back, and the editor's other files still go in.
+    """
+    try:
+        return _store_one(request, planned)
+    except Exception:
+        logger.exception("upload of %s failed", planned.name)
+        return _result(planned.name, Outcome.FAILED, message="未入库：处理这个文件时出了错（已记入日志，请告诉管理员）")
+
+
+def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
+    name = planned.name
+    if planned.too_large:
+        return _result(name, Outcome.FAILED, message=f"未入库：{planned.too_large}")
+    entry = planned.meta.entry
+    if not entry.paper:
+        return _result(name, Outcome.FAILED, message="未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里")
+    meta = writer.PageMeta(paper=entry.paper, date=entry.date, label=entry.page, prefecture_code=entry.prefecture)
+    data = planned.upload.read()
+    result = writer.ingest_file(name, data, meta, status=Status.DRAFT, user=request.user, same_slot="report")
+    if result.outcome == Outcome.SAME_SLOT:
+        occupant = result.page
+        # Kept as a draft beside the page it would replace, so the editor chooses on its preview
+        # (replace it, or keep both) without choosing the file again. Readers see neither change.
+        result = writer.ingest_file(name, data, meta, status=Status.DRAFT, user=request.user, same_slot="keep")
+        if result.outcome == Outcome.CREATED:
+            return _result(
+                name,
+                Outcome.SAME_SLOT,
+                page=result.page,
+                other=occupant,
+                message="已存为草稿；档案中已有同一报纸、日期、版次的版面，内容不同：请在预览中选择替换它，或两者都保留",
+            )
+    if result.outcome == Outcome.CREATED:
+        message = f"已存为草稿（{result.articles} 篇文章），请预览后发布{_origin_note(planned)}"
+        return _result(name, Outcome.CREATED, page=result.page, message=message)
+    if result.outcome == Outcome.DUPLICATE:
+        return _result(name, Outcome.DUPLICATE, page=result.page, message="档案中已有这个版面，未重复写入")
+    return _result(name, Outcome.FAILED, message=f"未入库：{result.error}")
+
+
+_FIELD_NAMES = {"paper": "报名", "date": "日期", "page": "版次"}
+_SOURCE_NAMES = {MANIFEST: "manifest.csv", NAME: "文件名"}
+
+
+def _origin_note(planned: PlannedFile) -> str:
+    """Which values were not typed but read from the manifest or the file name, so the editor
+    checks them on the preview: "（报名、日期取自文件名）"."""
+    parts = []
+    for source, source_name in _SOURCE_NAMES.items():
+        fields = [label for key, label in _FIELD_NAMES.items() if planned.meta.origin.get(key) == source]
+        if fields:
+            parts.append(f"{'、'.join(fields)}取自{source_name}")
+    return f"（{'；'.join(parts)}）" if parts else ""
+
+
+def _result(name: str, outcome: str, *, page: Page | None = None, other: Page | None = None, message: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "outcome": str(outcome),
+        "message": message,
+        "page_id": page.pk if page is not None else None,
+        "page": str(page) if page is not None else "",
+        "other_id": other.pk if other is not None else None,
+        "other": str(other) if other is not None else "",
+    }
+
+
+# -- the editor's list -------------------------------------------------------------------------
+
+
+def _drafts(user) -> QuerySet[Page]:
+    return (
+        Page.objects.filter(status=Status.DRAFT, uploaded_by=user)
+        .select_related("issue__newspaper")
+        .annotate(article_count=Count("articles"))
+        .order_by("-ingested_at", "-id")
+    )
+
+
+@require_safe
+@role_required("articles.add_page")
+def drafts(request: HttpRequest) -> HttpResponse:
+    """My drafts, the other editors' drafts and my recent uploads; the last upload's results on top."""
+    results = request.session.pop(RESULTS_KEY, [])
+    others = (
+        Page.objects.filter(status=Status.DRAFT)
+        .filter(~Q(uploaded_by=request.user) | Q(uploaded_by=None))
+        .select_related("issue__newspaper", "uploaded_by")
+        .annotate(article_count=Count("articles"))
+        .order_by("-ingested_at", "-id")[:RECENT_UPLOADS]
+    )
+    recent = (
+        Page.objects.filter(uploaded_by=request.user)
+        .exclude(status=Status.DRAFT)
+        .select_related("issue__newspaper")
+        .annotate(article_count=Count("articles"))
+        .order_by("-ingested_at", "-id")[:RECENT_UPLOADS]
+    )
+    context = {"results": results, "mine": _drafts(request.user)[:200], "others": others, "recent": recent}
+    return render(request, "articles/upload_drafts.html", context)
+
+
+# -- preview -----------------------------------------------------------------------------------
+
+
+FURNITURE_LABELS = {"banner": "通栏标语", "column": "栏目标签", "other": "其他"}
+
+
+@dataclass
+class SourceRow:
+    number: int
+    text: str
+    article: int | None = None  # 1-based index of the article the line went to
+    caption: bool = False
+    furniture: str = ""  # the furniture kind, when the line is page furniture
+
+
+def _get_page_or_404(pk: int) -> Page:
+    return get_object_or_404(Page.objects.select_related("issue__newspaper", "uploaded_by"), pk=pk)
+
+
+def _slot_pages(page: Page) -> list[Page]:
+    """Other pages of the same paper, date, edition and label (a replacement or a second copy)."""
+    if page.issue.date is None or not page.label:
+        return []
+    return list(
+        Page.objects.filter(issue=page.issue, label=page.label)
+        .exclude(pk=page.pk)
+        .select_related("issue__newspaper")
+        .annotate(article_count=Count("articles"))
+        .order_by("id")
+    )
+
+
+def _source_rows(page: Page, state: parsed.Page) -> list[SourceRow]:
+    """Every source line, numbered as the splitter numbers them, with where it went."""
+    rows = [SourceRow(number=n, text=text) for n, text in enumerate(page.raw_text.split("\n"), 1)]
+    for i, article in enumerate(state.articles, 1):
+        captioned = {n for c in article.captions for n in c.lines}
+        for n in article.lines:
+            if 1 <= n <= len(rows):
+                rows[n - 1].article = i
+                rows[n - 1].caption = n in captioned
+    for f in state.furniture:
+        if 1 <= f.line <= len(rows):
+            rows[f.line - 1].furniture = FURNITURE_LABELS.get(str(f.kind), str(f.kind))
+    return rows
+
+
+@require_safe
+@role_required("articles.view_page")
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page as its articles will read, beside its source lines: each line marked with where it
+    went. Drafts are published or discarded from here; published pages withdrawn."""
+    page = _get_page_or_404(pk)
+    state = writer.load_state(page)
+    rows = _source_rows(page, state)
+    meta_form = PageMetaForm(initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label})
+    context = {
+        "page": page,
+        "meta_form": meta_form,
+        "paper_choices": Newspaper.objects.order_by("name").values_list("name", flat=True),
+        "articles": state.articles,
+        "rows": [r for r in rows if r.text.strip()],
+        "slot_pages": _slot_pages(page),
+    }
+    return render(request, "articles/upload_preview.html", context)
+
+
+# -- publish, withdraw, discard, replace -------------------------------------------------------
+
+
+@require_POST
+@role_required("articles.publish_page")
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _get_page_or_404(pk)
+    if page.status == Status.PUBLISHED:
+        messages.info(request, "这个版面已经发布。")
+        return redirect("page-preview", pk=page.pk)
+    others = _slot_pages(page)
+    if others and page.status == Status.DRAFT and request.POST.get("keep_both") != "1":
+        # Never a silent second copy of a page: the editor says "keep both" on purpose.
+        messages.error(request, "档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。")
+        return redirect("page-preview", pk=page.pk)
+    page = writer.set_status(page, Status.PUBLISHED, user=request.user)
+    messages.success(
+        request,
+        format_html("已发布：读者现在可以看到并检索这个版面的文章。<a href=\"{}\">查看版面</a>", page.get_absolute_url()),
+    )
+    return redirect("page-preview", pk=page.pk)
+
+
+@require_POST
+@role_required("articles.publish_page")
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _get_page_or_404(pk)
+    if page.status != Status.PUBLISHED:
+        messages.info(request, "只有已发布的版面可以撤回。")
+        return redirect("page-preview", pk=page.pk)
+    writer.set_status(page, Status.WITHDRAWN, user=request.user)
+    messages.success(request, "已撤回：读者不再能看到或检索这个版面；可以再次发布。")
+    return redirect("page-preview", pk=page.pk)
+
+
+@require_POST
+@role_required("articles.add_page")
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _get_page_or_404(pk)
+    if page.status != Status.DRAFT:
+        messages.error(request, "只有草稿可以删除；已发布的版面请撤回。")
+        return redirect("page-preview", pk=page.pk)
+    name = page.source_name
+    writer.discard(page)
+    messages.success(request, f"已删除草稿 {name}。")
+    return redirect("drafts")
+
+
+@require_POST
+@role_required("articles.publish_page")
+def replace(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's file takes the place of a page of the same slot: that page keeps its address
+    and status, its old text goes into its history, and its corrections are carried over where
+    their lines are unchanged (the rest are listed as conflicts). The draft is used up."""
+    draft = _get_page_or_404(pk)
+    if not request.user.has_perm("articles.change_page"):
+        messages.error(request, "替换版面需要修改版面的权限。")
+        return redirect("page-preview", pk=draft.pk)
+    if draft.status != Status.DRAFT:
+        messages.error(request, "只有草稿可以替换其他版面。")
+        return redirect("page-preview", pk=draft.pk)
+    targets = {p.pk: p for p in _slot_pages(draft)}
+    try:
+        target = targets[int(request.POST.get("target", ""))]
+    except (KeyError, ValueError):
+        messages.error(request, "请选择要替换的版面（同一报纸、日期、版次）。")
+        return redirect("page-preview", pk=draft.pk)
+    name, data = draft.source_name, draft.raw_text.encode("utf-8")
+    with transaction.atomic():
+        # The draft goes first: its text is about to become the target's, and a text is stored once.
+        writer.discard(draft)
+        result = writer.replace_page(target, name, data, user=request.user)
+        if result.outcome != Outcome.REPLACED:
+            transaction.set_rollback(True)
+    if result.outcome != Outcome.REPLACED:
+        messages.error(request, f"{name}：未能替换：{result.message_zh}")
+        return redirect("page-preview", pk=draft.pk)
+    messages.success(request, f"{name}：已替换 {target}（{result.articles} 篇文章；旧文本保留在修订记录中）。")
+    for conflict in result.conflicts:
+        messages.warning(
+            request,
+            format_html(
+                "人工校正未能沿用：《{}》——{}",
+                conflict.headline or "（无标题）",
+                conflict.why,
+            ),
+        )
+    return redirect("page-preview", pk=target.pk)
+
+
+@require_POST
+@role_required("articles.change_page")
+def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the paper, date or page label the upload guessed; the articles' copies follow."""
+    page = _get_page_or_404(pk)
+    form = PageMetaForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("page-preview", pk=page.pk)
+    d = form.cleaned_data
+    writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+    messages.success(request, "已更新报名、日期和版次。")
+    return redirect("page-preview", pk=page.pk)

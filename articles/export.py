@@ -1,0 +1,133 @@
+"""Bulk export: a paper's articles of one year (or of unknown date) as JSON Lines.
+
+One line per article, the API's detail shape (articles/shapes.py ``article_detail``), in print
+order (date, page, position). Read in batches by keyset, never by offset and never all at once,
+so memory stays flat however large the year; visible articles only. ``manage.py export`` and the
+download view (articles/machine_views.py) both call ``export_lines``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from articles.models import Article, ArticleQuerySet, Newspaper
+from articles.shapes import article_detail
+
+BATCH = 500
+UNDATED = "undated"  # the year of the articles whose date is unknown
+SUMMARY_CACHE_KEY = "export-summary"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What one export file holds: a paper's visible articles of a year (None: date unknown)."""
+
+    paper: Newspaper
+    year: int | None
+
+    @property
+    def year_label(self) -> str:
+        return str(self.year) if self.year is not None else UNDATED
+
+    @property
+    def filename(self) -> str:
+        return f"{self.paper.name}-{self.year_label}.jsonl"
+
+    def articles(self) -> ArticleQuerySet:
+        qs = Article.objects.visible().filter(newspaper=self.paper)
+        if self.year is None:
+            return qs.filter(date__isnull=True)
+        # A range, not date__year: the (newspaper, date) index answers it.
+        return qs.filter(date__gte=f"{self.year}-01-01", date__lte=f"{self.year}-12-31")
+
+
+def parse_year(value: str) -> int | None:
+    """"2025" → 2025, "undated" → None; ValueError otherwise."""
+    if value == UNDATED:
+        return None
+    year = int(value)
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year out of range: {value}")
+    return year
+
+
+def _batches(qs: ArticleQuerySet, size: int) -> Iterator[list[Article]]:
+    """Batches in (date, page, position) order, each after the last row of the one before."""
+    after: Article | None = None
+    while True:
+        batch_qs = qs
+        if after is not None:
+            same_page = Q(page_id=after.page_id, position__gt=after.position)
+            later = Q(page_id__gt=after.page_id) | same_page
+            if after.date is not None:
+                later = Q(date__gt=after.date) | (Q(date=after.date) & later)
+            batch_qs = qs.filter(later)
+        batch = list(batch_qs.order_by("date", "page_id", "position")[:size])
+        if not batch:
+            return
+        yield batch
+        if len(batch) < size:
+            return
+        after = batch[-1]
+
+
+def export_lines(slot: Slot, *, batch: int = BATCH) -> Iterator[str]:
+    """The slot's articles, one JSON object per line (UTF-8 text, not escaped to ASCII).
+
+    Outside a transaction, read in one of its own (REPEATABLE READ, read only), so that an edit
+    made while a long export runs can neither duplicate nor drop an article."""
+    if connection.in_atomic_block:
+        yield from _lines(slot, batch)
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield from _lines(slot, batch)
+
+
+def _lines(slot: Slot, batch: int) -> Iterator[str]:
+    for rows in _batches(slot.articles().for_detail(), batch):
+        for article in rows:
+            line = json.dumps(article_detail(article), ensure_ascii=False) + "\n"
+            # Prefetched captions and county tags point back at their article; that cycle would
+            # keep every batch alive until the garbage collector ran, and memory would grow with
+            # the export instead of staying at one batch.
+            article._prefetched_objects_cache.clear()
+            yield line
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    paper: str
+    year: int | None
+    count: int
+
+    @property
+    def year_label(self) -> str:
+        return str(self.year) if self.year is not None else UNDATED
+
+
+def summary() -> list[SummaryRow]:
+    """Visible articles per paper and year (None last): the exports page. A whole-table count,
+    so cached for HOME_CACHE_SECONDS (a download itself is always read live)."""
+    rows = cache.get(SUMMARY_CACHE_KEY)
+    if rows is None:
+        grouped = (
+            Article.objects.visible()
+            .annotate(year=ExtractYear("date"))
+            .values("newspaper__name", "year")
+            .annotate(n=Count("id"))
+            .order_by("newspaper__name", "year")
+        )
+        rows = [SummaryRow(r["newspaper__name"], r["year"], r["n"]) for r in grouped]
+        rows.sort(key=lambda r: (r.paper, r.year is None, -(r.year or 0)))
+        cache.set(SUMMARY_CACHE_KEY, rows, timeout=settings.HOME_CACHE_SECONDS)
+    return rows

@@ -1,0 +1,41 @@
+"""Which language a page is made in: Simplified Chinese unless the reader chose English.
+
+The choice is the footer's switch (Django's ``set_language`` view, which sets the language cookie);
+the browser's Accept-Language is not consulted, because the archive is Chinese and most of its
+readers' browsers say ``en-US`` whatever they read. Templates are not translated yet: this is the
+groundwork (LANGUAGES, the cookie, the switch), and Django's own messages follow the choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+
+def chosen_language(request: HttpRequest) -> str:
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class LanguageCookieMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+# Django's view (it refuses an off-site ``next``), POST only; like every form here, with its token.
+set_language = require_POST(django_set_language)

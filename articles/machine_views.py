@@ -1,0 +1,109 @@
+"""Pages for machines: sitemap, robots.txt, OpenSearch, bulk export, the OpenAPI description; and
+the error pages (404, 500) in the site's style. The feeds are articles/feeds.py."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist, loader
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from articles import openapi
+from articles.export import Slot, export_lines, summary
+from articles.models import Newspaper
+from articles.sitemaps import TEMPLATE as SITEMAP_TEMPLATE, sitemaps
+
+JSON = {"ensure_ascii": False}
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.index(request, sitemaps(), sitemap_url_name="sitemap-section")
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, sitemaps(), section=section, template_name=SITEMAP_TEMPLATE)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    # A view, not a static file: the sitemap's address needs the host the crawler asked for.
+    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def opensearch(request: HttpRequest) -> HttpResponse:
+    context = {
+        "search_url": request.build_absolute_uri(reverse("search")),
+        "feed_url": request.build_absolute_uri(reverse("feed-search")),
+        "api_url": request.build_absolute_uri(reverse("api-articles")),
+        "self_url": request.build_absolute_uri(reverse("opensearch")),
+        "home_url": request.build_absolute_uri(reverse("home")),
+    }
+    return render(
+        request, "articles/opensearch.xml", context, content_type="application/opensearchdescription+xml; charset=utf-8"
+    )
+
+
+@require_safe
+def exports(request: HttpRequest) -> HttpResponse:
+    rows = summary()
+    context = {"rows": rows, "total": sum(r.count for r in rows)}
+    return render(request, "articles/exports.html", context)
+
+
+def _get_slot_or_404(paper: str, year: int | None) -> Slot:
+    found = Newspaper.objects.filter(name=paper).first()
+    if found is None:
+        raise Http404(f"没有名为“{paper}”的报纸")
+    slot = Slot(found, year)
+    if not slot.articles().exists():
+        raise Http404(f"{found.name} {'日期不详' if year is None else f'{year} 年'}没有公开的文章")
+    return slot
+
+
+@require_safe
+def export_year(request: HttpRequest, paper: str, year: int | None = None) -> StreamingHttpResponse:
+    slot = _get_slot_or_404(paper, year)
+    response = StreamingHttpResponse(export_lines(slot), content_type="application/jsonl; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=slot.filename)
+    return response
+
+
+@require_safe
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(openapi.spec(request.build_absolute_uri("/")), json_dumps_params={**JSON, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"  # readable by API tools in a browser
+    return response
+
+
+# --- Error pages (archive/urls.py handler404, handler500) ------------------------------------
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page. A message written for readers (Http404("没有这个县区")) is shown; Django's own
+    ("No Article matches the given query.", the resolver's) are for developers and are not.
+    Under /api/ the answer is JSON (articles/middleware.py would turn it so anyway)."""
+    message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
+    if message.isascii():
+        message = ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message or "没有这个地址"}, status=404, json_dumps_params=JSON)
+    return render(request, "404.html", {"message": message, "request_path": request.path}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: rendered without a request context (no context processor, no database: the
+    database may be what failed), as Django's own default does."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "服务器内部错误，请稍后再试"}, status=500, json_dumps_params=JSON)
+    try:
+        body = loader.get_template("500.html").render()
+    except TemplateDoesNotExist:
+        body = "<h1>服务器内部错误 Server Error (500)</h1>"
+    return HttpResponse(body, status=500)

@@ -1,0 +1,82 @@
+"""Related stories for the article page: the same county, ranked by shared keywords.
+
+Keywords are jieba's TF-IDF extraction (``jieba.analyse.extract_tags``) over the article's titles
+and body. The candidates are bounded before anything is ranked: the newest ``CANDIDATES``
+visible articles of the article's counties (or, with no county, the newest that share a
+keyword), so a county of 300,000 stories costs as much as one of 30. The answer is cached per
+article: it is a suggestion, and an hour's staleness is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models import F, Prefetch
+from django.db.models.expressions import RawSQL
+
+from articles.models import Article, ArticleCounty, Caption
+from ingest.tokens import words_query
+
+KEYWORDS = 5
+CANDIDATES = 200
+LIMIT = 5
+CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Related:
+    url: str
+    title: str
+    paper: str
+    date: dt.date | None
+
+
+def keywords(article: Article, k: int = KEYWORDS) -> list[str]:
+    """The article's few most telling words (jieba's TF-IDF keywords; its dictionary loads once)."""
+    import jieba.analyse
+
+    text = "\n".join([article.kicker, article.headline, article.subheadline, article.body])
+    return [w for w in jieba.analyse.extract_tags(text, topK=k) if len(w) > 1]
+
+
+def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:
+    """Up to ``limit`` visible stories like this one (cached); ``article.county_tags`` prefetched."""
+    key = f"related:{article.pk}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = _find(article, limit)
+        cache.set(key, found, timeout=CACHE_SECONDS)
+    return found
+
+
+def _find(article: Article, limit: int) -> list[Related]:
+    words = keywords(article)
+    tsquery = words_query(" ".join(words), any_word=True) if words else None
+    codes = [tag.county_id for tag in article.county_tags.all()]
+    others = Article.objects.visible().exclude(pk=article.pk)
+    if codes:
+        # A subquery, not a join: a story of two of these counties is one candidate.
+        tagged = ArticleCounty.objects.filter(county_id__in=codes).values("article_id")
+        candidates = others.filter(id__in=tagged)
+    elif tsquery:
+        candidates = others.filter(RawSQL("search_words @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
+    else:
+        return []
+    ids = candidates.newest().values("id")[:CANDIDATES]
+    score = (
+        RawSQL("ts_rank(search_words, %s::tsquery)", [tsquery], output_field=models.FloatField())
+        if tsquery
+        else models.Value(0.0, output_field=models.FloatField())
+    )
+    rows = (
+        Article.objects.filter(id__in=ids)
+        .annotate(score=score)
+        .select_related("newspaper")
+        .only("id", "kicker", "headline", "subheadline", "body", "date", "newspaper__name")
+        .prefetch_related(Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "text")))
+        .order_by("-score", F("date").desc(nulls_last=True), "-id")[:limit]
+    )
+    return [Related(a.get_absolute_url(), a.display_title, a.newspaper.name, a.date) for a in rows]

@@ -1,0 +1,880 @@
+"""The one write path: every Page, Article, Caption and county tag is written here.
+
+Callers — ``manage.py ingest`` (``ingest_sources``), the upload page and the API
+(``ingest_file``), corrections, re-splitting and undo (``apply_state``), publishing
+(``set_status``), the admin (``apply_state``, ``update_page_meta``) — share these rules:
+
+- a file is identified by the SHA-256 of its bytes and by ``content_key`` of its text (the same
+  page with a trailing newline or CRLF line ends is the same page): seen before → DUPLICATE;
+- the same paper, date, edition and page label with different text is the SAME_SLOT: nothing is
+  written unless the caller says replace (new text and split; the old text kept in a revision)
+  or keep (a second page on purpose);
+- each file is all or nothing, in one transaction; a database refusal fails that file alone with
+  a plain message naming it;
+- an article's paper, date and ``visible`` (the page is published) are copies of its page's,
+  and its search vectors are computed from its text: written with the row, in the same
+  transaction, whatever the change;
+- every change to a page's split records a PageRevision (revision 0 is the state at ingest,
+  recorded before the first change), so any change can be undone.
+
+Rows are written with ``COPY`` (a batch of files per transaction in the command, one file for an
+upload, the changed articles of a correction): one writer, so the forms cannot drift apart.
+The parse runs in ``workers`` forked processes for the command; decoding, splitting, tagging
+and the search vectors are most of the work per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.indexing import field_vectors
+from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
+from ingest import model as parsed
+from ingest.carry import Conflict, carry_over
+from ingest.decode import UnreadableFile, decode, sha256
+from ingest.pipeline import parse_page
+from ingest.tokens import strip_controls
+
+# The front page's cached whole-table counts (articles/views.py): dropped when a write commits.
+HOME_CACHE_KEY = "home-summary"
+
+SameSlot = Literal["report", "replace", "keep"]
+Status = Page.Status
+Action = PageRevision.Action
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"  # the same bytes or the same text is stored: .page is that page
+    SAME_SLOT = "same_slot"  # same paper + date + label, other text: .page is the stored one
+    REPLACED = "replaced"  # same_slot="replace": .page is the stored page, now with the new text
+    FAILED = "failed"  # .error says why, in plain words
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a file's name, a manifest or an editor says about a page."""
+
+    paper: str
+    date: dt.date | None = None
+    label: str = ""  # the page as printed: 第3版, A2
+    prefecture_code: str = ""
+    edition: str = ""
+
+
+@dataclass
+class IngestResult:
+    name: str
+    outcome: Outcome
+    page: Page | None = None
+    articles: int = 0
+    chars: int = 0
+    error: str = ""
+    # REPLACED: corrections of the old page that could not be carried over to the new text.
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        """What happened to the file, in plain English (the command prints it)."""
+        if self.outcome == Outcome.CREATED:
+            return f"stored ({self.articles} articles)"
+        if self.outcome == Outcome.DUPLICATE:
+            return "already in the archive, nothing written"
+        if self.outcome == Outcome.SAME_SLOT:
+            return (
+                f"not written: the archive holds {self._slot()} with different text "
+                "(replace it, or keep both)"
+            )
+        if self.outcome == Outcome.REPLACED:
+            return f"replaced {self._slot()} ({self.articles} articles; the old text is kept in its history)"
+        return self.error
+
+    @property
+    def message_zh(self) -> str:
+        """The same, in Chinese (the upload page shows it)."""
+        if self.outcome == Outcome.CREATED:
+            return f"已入库（{self.articles} 篇文章）"
+        if self.outcome == Outcome.DUPLICATE:
+            return "此前已入库，未重复写入"
+        if self.outcome == Outcome.SAME_SLOT:
+            return f"未写入：档案中已有同一报纸、日期、版次的版面（{self._slot()}），内容不同；可替换它，或两者都保留"
+        if self.outcome == Outcome.REPLACED:
+            return f"已替换 {self._slot()}（{self.articles} 篇文章；旧文本保留在修订记录中）"
+        return f"未入库：{self.error}"
+
+    def _slot(self) -> str:
+        return str(self.page) if self.page is not None else "this page"
+
+
+# --- reading a file (no database) ---------------------------------------------------------------
+
+
+def read_page(data: bytes, meta: PageMeta) -> tuple[str, parsed.Page]:
+    """Decode and parse one file without storing it (ingest and the editors' preview)."""
+    text = strip_controls(decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES))
+    page = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
+    return text, page
+
+
+@dataclass
+class Preview:
+    name: str
+    page: parsed.Page | None = None
+    lines: list[str] | None = None
+    error: str = ""
+
+
+def preview_bytes(name: str, data: bytes, meta: PageMeta) -> Preview:
+    """The split an ingest would store, for an editor to check first; writes nothing."""
+    try:
+        text, page = read_page(data, meta)
+    except UnreadableFile as exc:
+        return Preview(name, error=str(exc))
+    return Preview(name, page=page, lines=text.splitlines())
+
+
+def content_key(text: str) -> str:
+    """SHA-256 of the page text normalised so that invisible differences make the same page:
+    BOM, CRLF/CR line ends, trailing spaces of each line, trailing blank lines."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def page_number(label: str) -> int | None:
+    """The page's number from its label, for ordering: 第3版 → 3, A2 → 2, 第十二版 → 12."""
+    digits = re.search(r"\d+", label)
+    if digits:
+        return int(digits.group())
+    numeral = re.search(r"[零〇一二两三四五六七八九十]+", label)
+    if not numeral:
+        return None
+    text, value = numeral.group(), 0
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones[:1], 0) if ones else 0)
+    else:
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+    return value or None
+
+
+# --- articles as rows ------------------------------------------------------------------------------
+
+# Columns of an article after its ids, foreign keys and copies, in COPY order.
+ARTICLE_COLUMNS = (
+    "section",
+    "kicker",
+    "headline",
+    "subheadline",
+    "byline",
+    "byline_text",
+    "source",
+    "body",
+    "intertitles",
+    "blocks",
+    "lines",
+    "continued",
+    "warnings",
+)
+VECTOR_COLUMNS = ("search_head", "search_body", "search_words")
+
+
+def article_fields(p: parsed.ParsedArticle) -> dict[str, object]:
+    """An article's stored fields (ARTICLE_COLUMNS) from its parsed form."""
+    return {
+        "section": p.section,
+        "kicker": p.kicker,
+        "headline": p.headline,
+        "subheadline": p.subheadline,
+        "byline": list(p.byline),
+        "byline_text": p.byline_text,
+        "source": p.source,
+        "body": p.body,
+        "intertitles": p.intertitles,
+        # Paragraph text lives in body only; blocks keep the print order (Article.reading_order).
+        "blocks": [
+            {"kind": str(b.kind)} if b.kind == parsed.BlockKind.PARAGRAPH else {"kind": str(b.kind), "text": b.text}
+            for b in p.blocks
+        ],
+        "lines": list(p.lines),
+        "continued": p.continued,
+        "warnings": [str(w) for w in p.warnings],
+    }
+
+
+@dataclass
+class ArticleRows:
+    """One article as plain rows: cheap to pickle back from a worker."""
+
+    fields: dict[str, object]
+    captions: list[tuple]  # (position, text, credit, lines)
+    counties: list[str]  # county codes, primary first
+    vectors: tuple[str, str, str] | None = None
+
+    def key(self) -> tuple:
+        """What decides whether a stored article must be rewritten (vectors follow from it)."""
+        return (json.dumps(self.fields, ensure_ascii=False, sort_keys=True), self.captions, self.counties)
+
+    def with_vectors(self) -> ArticleRows:
+        if self.vectors is None:
+            f = self.fields
+            self.vectors = field_vectors(
+                headline=f["headline"],
+                kicker=f["kicker"],
+                subheadline=f["subheadline"],
+                body=f["body"],
+                captions=[c[1] for c in self.captions],
+                byline=f["byline"],
+            )
+        return self
+
+    def copy_row(self) -> tuple:
+        values = [json.dumps(self.fields[c], ensure_ascii=False) if c == "blocks" else self.fields[c] for c in ARTICLE_COLUMNS]
+        return (*values, *self.with_vectors().vectors)
+
+
+def article_rows(p: parsed.ParsedArticle, *, vectors: bool = True) -> ArticleRows:
+    rows = ArticleRows(
+        fields=article_fields(p),
+        captions=[(j, c.text, c.credit, list(c.lines)) for j, c in enumerate(p.captions)],
+        counties=list(dict.fromkeys(c.code for c in p.counties)),
+    )
+    return rows.with_vectors() if vectors else rows
+
+
+def _stored_rows(article: Article) -> ArticleRows:
+    """The rows of a stored article (captions and county tags prefetched, see _page_articles)."""
+    return ArticleRows(
+        fields={c: getattr(article, c) for c in ARTICLE_COLUMNS},
+        captions=[(c.position, c.text, c.credit, list(c.lines)) for c in article.captions.all()],
+        counties=[t.county_id for t in _tags(article)],
+    )
+
+
+def _tags(article: Article) -> list[ArticleCounty]:
+    """County tags in the order they were given: primary first, then as written."""
+    return sorted(article.county_tags.all(), key=lambda t: (not t.primary, t.id))
+
+
+def _furniture(page: parsed.Page) -> list[dict]:
+    return [{"line": f.line, "kind": str(f.kind), "text": f.text} for f in page.furniture]
+
+
+# --- many files: parsed in workers, written in batches -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One page file to ingest: its bytes, or a path a worker reads them from."""
+
+    name: str
+    meta: PageMeta
+    data: bytes | None = None
+    path: Path | None = None
+
+
+@dataclass
+class Prepared:
+    """A parsed page as plain rows, made in a worker."""
+
+    name: str
+    meta: PageMeta
+    digest: str
+    key: str
+    text: str
+    furniture: list[dict]
+    articles: list[ArticleRows]
+    state: parsed.Page  # for a replace
+
+
+def prepare(source: Source) -> Prepared | IngestResult:
+    """Read, decode, parse and index one file (no database): in a worker process."""
+    try:
+        data = source.data if source.data is not None else source.path.read_bytes()
+        text, page = read_page(data, source.meta)
+    except (OSError, UnreadableFile) as exc:
+        return IngestResult(source.name, Outcome.FAILED, error=str(exc).strip())
+    return Prepared(
+        source.name,
+        source.meta,
+        sha256(data),
+        content_key(text),
+        text,
+        _furniture(page),
+        [article_rows(p) for p in page.articles],
+        page,
+    )
+
+
+def prepared(sources: Iterable[Source], *, workers: int, batch: int) -> Iterator[list[Prepared | IngestResult]]:
+    """Batches of prepared files, in the order given, parsed by ``workers`` processes.
+
+    At most ``workers + 1`` batches are parsed ahead of the writer, so memory stays bounded
+    however many files there are.
+    """
+    chunks = _chunks(sources, batch)
+    if workers <= 1:
+        for chunk in chunks:
+            yield [prepare(s) for s in chunk]
+        return
+    # Forked workers inherit the loaded gazetteer and dictionaries; they never use the parent's
+    # database connection.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.map_async(prepare, chunk))
+            if len(pending) > workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    chunk: list[Source] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def refusal(exc: DatabaseError) -> str:
+    """The database's reason in one plain line: never the SQL, the data or a traceback."""
+    diag = getattr(exc.__cause__, "diag", None)
+    reason = getattr(diag, "message_primary", None) or str(exc).strip().split("\n")[0]
+    return f"the database refused it ({reason[:200]})"
+
+
+Slot = tuple[str, dt.date, str, str]
+
+
+def _slot(meta: PageMeta) -> Slot | None:
+    """A page's place in the archive; only a known date and label make one (an undated page or
+    one without a label can be anywhere)."""
+    if meta.date is None or not meta.label:
+        return None
+    return (meta.paper, meta.date, meta.edition, meta.label)
+
+
+class Writer:
+    """Writes batches of prepared pages; remembers papers and issues between batches."""
+
+    def __init__(self, *, status: str = Status.PUBLISHED, user=None, same_slot: SameSlot = "report") -> None:
+        if same_slot not in ("report", "replace", "keep"):
+            raise ValueError(f"same_slot must be report, replace or keep, not {same_slot!r}")
+        self.status = Status(status)
+        self.user = user
+        self.same_slot = same_slot
+        self._papers: dict[str, Newspaper] = {}
+        self._issues: dict[tuple, Issue] = {}
+        self._known_counties = set(County.objects.values_list("code", flat=True))
+
+    def write(self, batch: Sequence[Prepared | IngestResult]) -> list[IngestResult]:
+        """Store a batch, each file all or nothing; results in the batch's order."""
+        results: dict[int, IngestResult] = {}
+        todo = [(i, item) for i, item in enumerate(batch) if isinstance(item, Prepared)]
+        results.update({i: item for i, item in enumerate(batch) if isinstance(item, IngestResult)})
+        digests = [p.digest for _, p in todo]
+        keys = [p.key for _, p in todo]
+        stored = list(Page.objects.filter(Q(sha256__in=digests) | Q(content_key__in=keys)).select_related("issue__newspaper"))
+        by_digest = {p.sha256: p for p in stored}
+        by_key = {p.content_key: p for p in stored}
+        slots = self._stored_slots([p.meta for _, p in todo])
+        fresh: list[tuple[int, Prepared]] = []
+        first_of: dict[str, int] = {}  # digest or key → the earlier file of this batch with it
+        for i, p in todo:
+            seen = by_digest.get(p.digest) or by_key.get(p.key)
+            if seen is not None or p.digest in first_of or p.key in first_of:
+                results[i] = IngestResult(p.name, Outcome.DUPLICATE, page=seen)
+                continue
+            slot = _slot(p.meta)
+            if slot is not None and slot in slots and self.same_slot != "keep":
+                occupant = slots[slot]
+                if self.same_slot == "replace" and isinstance(occupant, Page):
+                    results[i] = _replace(occupant, p, user=self.user)
+                else:
+                    results[i] = IngestResult(
+                        p.name, Outcome.SAME_SLOT, page=occupant if isinstance(occupant, Page) else None
+                    )
+                continue
+            first_of[p.digest] = first_of[p.key] = i
+            if slot is not None:
+                slots.setdefault(slot, i)
+            fresh.append((i, p))
+        try:
+            results.update(self._store(fresh))
+        except DatabaseError:
+            # Something in the batch was refused: write its files one transaction each, so the
+            # others are kept and the bad one is named.
+            for i, p in fresh:
+                try:
+                    results.update(self._store([(i, p)]))
+                except DatabaseError as exc:
+                    results[i] = _refused(p, exc)
+        # A repeat of a file earlier in this batch: point at the page that file became.
+        for i, result in results.items():
+            if result.outcome == Outcome.DUPLICATE and result.page is None:
+                p = batch[i]
+                first = results.get(first_of.get(p.digest, first_of.get(p.key, -1)))
+                result.page = first.page if first is not None else None
+        return [results[i] for i in range(len(batch))]
+
+    def _stored_slots(self, metas: list[PageMeta]) -> dict[Slot, Page | int]:
+        wanted = {s for s in map(_slot, metas) if s is not None}
+        if not wanted:
+            return {}
+        condition = Q()
+        for paper, date, edition, label in wanted:
+            condition |= Q(issue__newspaper__name=paper, issue__date=date, issue__edition=edition, label=label)
+        slots: dict[Slot, Page | int] = {}
+        for page in Page.objects.filter(condition).select_related("issue__newspaper").order_by("id"):
+            slots.setdefault((page.issue.newspaper.name, page.issue.date, page.issue.edition, page.label), page)
+        return slots
+
+    def _paper(self, meta: PageMeta) -> Newspaper:
+        paper = self._papers.get(meta.paper)
+        if paper is None or (meta.prefecture_code and not paper.prefecture_code):
+            paper = self._papers[meta.paper] = get_newspaper(meta.paper, meta.prefecture_code)
+        return paper
+
+    def _issue(self, paper: Newspaper, meta: PageMeta) -> Issue:
+        key = (paper.id, meta.date, meta.edition)
+        if key not in self._issues:
+            self._issues[key] = get_issue(paper, meta.date, meta.edition)
+        return self._issues[key]
+
+    def _store(self, items: list[tuple[int, Prepared]]) -> dict[int, IngestResult]:
+        if not items:
+            return {}
+        papers, issues = dict(self._papers), dict(self._issues)
+        try:
+            with transaction.atomic():
+                page_ids = self._copy(items)
+                transaction.on_commit(clear_caches)
+        except DatabaseError:
+            # Rows made in the rolled-back transaction are gone.
+            self._papers, self._issues = papers, issues
+            raise
+        pages = Page.objects.select_related("issue__newspaper").in_bulk(page_ids)
+        return {
+            i: IngestResult(p.name, Outcome.CREATED, page=pages.get(pid), articles=len(p.articles), chars=len(p.text))
+            for (i, p), pid in zip(items, page_ids)
+        }
+
+    def _copy(self, items: list[tuple[int, Prepared]]) -> list[int]:
+        pages = [p for _, p in items]
+        issues = [self._issue(self._paper(p.meta), p.meta) for p in pages]
+        page_ids = next_ids(Page, len(pages))
+        now = timezone.now()
+        published_at = now if self.status == Status.PUBLISHED else None
+        user_id = getattr(self.user, "pk", None)
+        # psycopg's cursor (Django's wrapper has no COPY), with psycopg's errors made Django's
+        # (IntegrityError, DataError…) as the wrapper would, so callers catch them per file.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            raw = cursor.cursor
+            columns = ["id", "issue_id", "label", "number", "source_name", "sha256", "content_key", "raw_text",
+                       "furniture", "status", "uploaded_by_id", "ingested_at", "published_at"]
+            with raw.copy(copy_sql(Page, columns)) as copy:
+                for page_id, issue, p in zip(page_ids, issues, pages):
+                    copy.write_row((page_id, issue.id, p.meta.label, page_number(p.meta.label), p.name, p.digest,
+                                    p.key, p.text, json.dumps(p.furniture, ensure_ascii=False), self.status,
+                                    user_id, now, published_at))
+        visible = self.status == Status.PUBLISHED
+        ids = iter(next_ids(Article, sum(len(p.articles) for p in pages)))
+        write_articles(
+            [
+                (next(ids), page_id, issue.newspaper_id, issue.date, visible, position, rows)
+                for page_id, issue, p in zip(page_ids, issues, pages)
+                for position, rows in enumerate(p.articles)
+            ],
+            self._known_counties,
+        )
+        return page_ids
+
+
+def _refused(p: Prepared, exc: DatabaseError) -> IngestResult:
+    if isinstance(exc, IntegrityError):
+        # Another process stored the same file since the check: the unique keys held.
+        seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).first()
+        if seen is not None:
+            return IngestResult(p.name, Outcome.DUPLICATE, page=seen)
+    return IngestResult(p.name, Outcome.FAILED, error=refusal(exc))
+
+
+def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
+    """Give a stored page a new file: new text and split, with the corrections of unchanged
+    lines carried over (ingest/carry.py); the old text is kept in the revision."""
+    try:
+        with transaction.atomic():
+            page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+            original = parsed.page_from_dict(_first_revision(page, number=0).state)
+            old_text, old_state = page.raw_text, load_state(page)
+            state, conflicts = carry_over(
+                old_state, old_text.split("\n"), p.state, p.text.split("\n"), original=original
+            )
+            page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
+            page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
+            _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)
+    except DatabaseError as exc:
+        return _refused(p, exc)
+    return IngestResult(
+        p.name, Outcome.REPLACED, page=page, articles=len(state.articles), chars=len(p.text), conflicts=conflicts
+    )
+
+
+def write_articles(rows: list[tuple[int, int, int, dt.date | None, bool, int, ArticleRows]], known_counties: set[str]) -> None:
+    """COPY articles (id, page, paper, date, visible, position, rows) with their captions and
+    county tags. Codes missing from the County table (a gazetteer newer than the loaded rows,
+    see ``manage.py loadcounties``) are skipped."""
+    if not rows:
+        return
+    captions, tags = [], []
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor  # as in Writer._copy
+        columns = ["id", "page_id", "newspaper_id", "date", "visible", "position", *ARTICLE_COLUMNS, *VECTOR_COLUMNS]
+        with raw.copy(copy_sql(Article, columns)) as copy:
+            for article_id, page_id, paper_id, date, visible, position, r in rows:
+                copy.write_row((article_id, page_id, paper_id, date, visible, position, *r.copy_row()))
+                captions.extend((article_id, *c) for c in r.captions)
+                known = [c for c in r.counties if c in known_counties]
+                tags.extend((article_id, code, n == 0) for n, code in enumerate(known))
+        with raw.copy(copy_sql(Caption, ["article_id", "position", "text", "credit", "lines"])) as copy:
+            for row in captions:
+                copy.write_row(row)
+        with raw.copy(copy_sql(ArticleCounty, ["article_id", "county_id", "primary"])) as copy:
+            for row in tags:
+                copy.write_row(row)
+
+
+def copy_sql(model: type, columns: list[str]) -> str:
+    quote = connection.ops.quote_name
+    return f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+
+
+def next_ids(model: type, n: int) -> list[int]:
+    """n fresh primary keys from the table's sequence (rows written by COPY need them first)."""
+    if not n:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, n]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def clear_caches() -> None:
+    """After a commit that changes what readers see: the front page counts again."""
+    cache.delete(HOME_CACHE_KEY)
+
+
+def get_newspaper(name: str, prefecture_code: str = "") -> Newspaper:
+    """The paper of that name, created on first sight; a prefecture learnt later is kept."""
+    paper, created = Newspaper.objects.get_or_create(name=name, defaults={"prefecture_code": prefecture_code})
+    if not created and prefecture_code and not paper.prefecture_code:
+        paper.prefecture_code = prefecture_code
+        paper.save(update_fields=["prefecture_code"])
+    return paper
+
+
+def get_issue(paper: Newspaper, date: dt.date | None, edition: str = "") -> Issue:
+    """The paper's issue of that date (and edition), created on first sight; undated pages share
+    one per paper."""
+    issue, _ = Issue.objects.get_or_create(newspaper=paper, date=date, edition=edition)
+    return issue
+
+
+# --- the public API ------------------------------------------------------------------------------
+
+
+def ingest_sources(
+    sources: Iterable[Source],
+    *,
+    workers: int = 1,
+    batch: int = 50,
+    status: str = Status.PUBLISHED,
+    user=None,
+    same_slot: SameSlot = "report",
+) -> Iterator[IngestResult]:
+    """Ingest files, yielding one result per file in the order given (``manage.py ingest``)."""
+    writer = Writer(status=status, user=user, same_slot=same_slot)
+    for chunk in prepared(sources, workers=workers, batch=batch):
+        yield from writer.write(chunk)
+
+
+def ingest_file(
+    name: str, data: bytes, meta: PageMeta, *, status: str, user=None, same_slot: SameSlot = "report"
+) -> IngestResult:
+    """Decode, parse and store one page file (the upload page, the API). Writes nothing when the
+    file was seen before, takes a stored page's slot (unless ``same_slot`` says replace or
+    keep), or anything fails; the result says which and why."""
+    seen = Page.objects.filter(sha256=sha256(data)).select_related("issue__newspaper").first()
+    if seen is not None:
+        return IngestResult(name, Outcome.DUPLICATE, page=seen)
+    return Writer(status=status, user=user, same_slot=same_slot).write([prepare(Source(name, meta, data=data))])[0]
+
+
+def replace_page(page: Page, name: str, data: bytes, *, user=None) -> IngestResult:
+    """Replace THIS page's file (an editor's choice): DUPLICATE when another page (or this one)
+    already holds the same bytes or text, FAILED when unreadable, else REPLACED as for
+    ``same_slot="replace"``. The page keeps its id, status, paper, date and label."""
+    page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
+    meta = PageMeta(
+        paper=page.issue.newspaper.name, date=page.issue.date, label=page.label,
+        prefecture_code=page.issue.newspaper.prefecture_code, edition=page.issue.edition,
+    )
+    p = prepare(Source(name, meta, data=data))
+    if isinstance(p, IngestResult):
+        return p
+    seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
+    if seen is not None:
+        return IngestResult(name, Outcome.DUPLICATE, page=seen)
+    return _replace(page, p, user=user)
+
+
+def _page_articles(page: Page):
+    return (
+        Article.objects.filter(page=page)
+        .defer(*VECTOR_COLUMNS)
+        .order_by("position")
+        .prefetch_related("captions", "county_tags__county")
+    )
+
+
+def load_state(page: Page) -> parsed.Page:
+    """The page's split as the parser's dataclasses, rebuilt from its rows; each article's
+    ``ref`` is its id."""
+    articles = []
+    for a in _page_articles(page):
+        paragraphs = iter(a.body.split("\n")) if any(b.get("kind") == "p" for b in a.blocks) else iter(())
+        blocks = []
+        for b in a.blocks:
+            kind = parsed.BlockKind(b.get("kind", "p"))
+            text = next(paragraphs, "") if kind == parsed.BlockKind.PARAGRAPH else b.get("text", "")
+            blocks.append(parsed.Block(kind, text))
+        blocks.extend(parsed.Block(parsed.BlockKind.PARAGRAPH, t) for t in paragraphs)
+        articles.append(
+            parsed.ParsedArticle(
+                kicker=a.kicker,
+                headline=a.headline,
+                subheadline=a.subheadline,
+                byline=list(a.byline),
+                byline_text=a.byline_text,
+                source=a.source,
+                section=a.section,
+                blocks=blocks,
+                captions=[parsed.Caption(c.text, c.credit, list(c.lines)) for c in a.captions.all()],
+                lines=list(a.lines),
+                continued=a.continued,
+                warnings=[parsed.Warning(w) for w in a.warnings if w in parsed.Warning._value2member_map_],
+                counties=[
+                    parsed.County(t.county.code, t.county.name, t.county.short_name, t.county.prefecture, t.county.province)
+                    for t in _tags(a)
+                ],
+                ref=a.id,
+            )
+        )
+    furniture = [parsed.Furniture(f["line"], parsed.FurnitureKind(f["kind"]), f["text"]) for f in page.furniture]
+    return parsed.Page(articles=articles, furniture=furniture)
+
+
+def apply_state(page: Page, state: parsed.Page, *, user, action: str, summary: str = "") -> PageRevision:
+    """Make the page's rows match ``state`` in one transaction and record the revision.
+
+    Articles with a ``ref`` keep that id (rewritten only when they changed; a ref whose row is
+    gone is inserted again with that id, so undo restores ids exactly); ``ref=None`` makes a new
+    row; rows not in the state are deleted. Captions, county tags (first = primary), vectors,
+    positions, furniture and the copies follow. Before the first change the page's state at
+    ingest is recorded as revision 0.
+    """
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        _first_revision(page)
+        return _record(page, state, user=user, action=action, summary=summary)
+
+
+def _first_revision(page: Page, *, number: int | None = None) -> PageRevision:
+    """Record the state at ingest as revision 0 if the page has none yet; returns the latest
+    revision (or revision ``number``)."""
+    latest = page.revisions.order_by("-number").first()
+    if latest is None:
+        latest = PageRevision.objects.create(
+            page=page, number=0, parent=None, created_at=page.ingested_at, user=None, action=Action.INGEST,
+            summary="", state=parsed.page_to_dict(load_state(page)),
+        )
+    return latest if number is None else page.revisions.get(number=number)
+
+
+def _record(
+    page: Page, state: parsed.Page, *, user, action: str, summary: str, parent: int | None | bool = True,
+    raw_text: str | None = None,
+) -> PageRevision:
+    """Sync the rows, then record the revision (``parent=True``: made from the latest one)."""
+    latest = page.revisions.order_by("-number").first()
+    after = _sync(page, state)
+    revision = PageRevision.objects.create(
+        page=page,
+        number=latest.number + 1,
+        parent=latest.number if parent is True else parent,
+        created_at=timezone.now(),
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        summary=summary,
+        state=parsed.page_to_dict(after),
+        raw_text=raw_text,
+    )
+    transaction.on_commit(clear_caches)
+    return revision
+
+
+def _sync(page: Page, state: parsed.Page) -> parsed.Page:
+    """Rewrite the page's articles that differ from ``state``; returns the state with every
+    article's ref set to its row's id."""
+    current = {a.id: a for a in _page_articles(page)}
+    refs = [a.ref for a in state.articles if a.ref is not None]
+    foreign = set(refs) - set(current)
+    if foreign and Article.objects.filter(id__in=foreign).exclude(page=page).exists():
+        raise ValueError("the state refers to articles of another page")
+    keep: set[int] = set()
+    rewrite: list[tuple[int | None, int, ArticleRows]] = []
+    used: set[int] = set()
+    for position, article in enumerate(state.articles):
+        rows = article_rows(article, vectors=False)
+        ref = article.ref if article.ref is not None and article.ref not in used else None
+        if ref is not None:
+            used.add(ref)
+        stored = current.get(ref) if ref is not None else None
+        if stored is not None and stored.position == position and _stored_rows(stored).key() == rows.key():
+            keep.add(ref)
+        else:
+            rewrite.append((ref, position, rows))
+    Article.objects.filter(page=page).exclude(id__in=keep).delete()
+    new_ids = iter(next_ids(Article, sum(1 for ref, _, _ in rewrite if ref is None)))
+    ids = [ref if ref is not None else next(new_ids) for ref, _, _ in rewrite]
+    visible = page.status == Status.PUBLISHED
+    write_articles(
+        [
+            (article_id, page.id, page.issue.newspaper_id, page.issue.date, visible, position, rows)
+            for article_id, (_, position, rows) in zip(ids, rewrite)
+        ],
+        set(County.objects.filter(code__in={c for _, _, r in rewrite for c in r.counties}).values_list("code", flat=True)),
+    )
+    furniture = _furniture(state)
+    if furniture != page.furniture:
+        page.furniture = furniture
+        page.save(update_fields=["furniture"])
+    # The state as stored: refs of the rows (new ones included).
+    assigned = iter(ids)
+    rewritten = {position: next(assigned) for _, position, _ in rewrite}
+    articles = [replace(a, ref=rewritten.get(position, a.ref)) for position, a in enumerate(state.articles)]
+    return parsed.Page(articles=articles, furniture=list(state.furniture))
+
+
+def set_status(page: Page, status: str, user=None) -> Page:
+    """Publish, withdraw or return a page to draft; its articles' visibility follows at once."""
+    status = Status(status)
+    with transaction.atomic():
+        page = Page.objects.select_for_update().get(pk=page.pk)
+        fields = ["status"]
+        if status == Status.PUBLISHED and page.status != Status.PUBLISHED:
+            page.published_at = timezone.now()
+            fields.append("published_at")
+        page.status = status
+        page.save(update_fields=fields)
+        Article.objects.filter(page=page).update(visible=status == Status.PUBLISHED)
+        transaction.on_commit(clear_caches)
+    return page
+
+
+_UNSET = object()
+
+
+def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_UNSET, label: str | None = None, user=None) -> Page:
+    """Move a page to another paper or date (``date=None``: unknown) or give it another label;
+    its articles' copies follow in the same transaction."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+        old_issue = page.issue
+        if isinstance(paper, str):
+            paper = get_newspaper(paper.strip())
+        newspaper = paper or old_issue.newspaper
+        new_date = old_issue.date if date is _UNSET else date
+        issue = get_issue(newspaper, new_date, old_issue.edition)
+        page.issue = issue
+        fields = ["issue"]
+        if label is not None:
+            page.label, page.number = label, page_number(label)
+            fields += ["label", "number"]
+        page.save(update_fields=fields)
+        Article.objects.filter(page=page).update(newspaper=newspaper, date=new_date)
+        if issue.pk != old_issue.pk and not old_issue.pages.exists():
+            old_issue.delete()
+        transaction.on_commit(clear_caches)
+    return page
+
+
+def discard(page: Page) -> None:
+    """Delete a draft page with its articles and history (a published page is withdrawn instead)."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        if page.status != Status.DRAFT:
+            raise ValueError("only a draft can be discarded; withdraw a published page")
+        issue = page.issue
+        page.delete()
+        if not issue.pages.exists():
+            issue.delete()
+
+
+class CannotUndo(ValueError):
+    """Nothing to undo, or a change that cannot be undone (a replaced file)."""
+
+
+def undo(page: Page, user=None) -> PageRevision:
+    """Go back to the state before the latest change (again and again, back to the ingest)."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        latest = page.revisions.order_by("-number").first()
+        if latest is None or latest.parent is None:
+            raise CannotUndo("nothing to undo")
+        if latest.action == Action.REPLACE:
+            raise CannotUndo("a replaced file cannot be undone: upload the old file again")
+        target = page.revisions.get(number=latest.parent)
+        return _record(
+            page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
+            summary=f"撤销 v{latest.number}", parent=target.parent,
+        )
+
+
+def revert(page: Page, number: int, user=None) -> PageRevision:
+    """Make the page's split that of revision ``number`` again (itself a change, undoable)."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        target = page.revisions.get(number=number)
+        if page.revisions.filter(number__gt=number, action=Action.REPLACE).exists():
+            raise CannotUndo("the file was replaced since that version")
+        return _record(
+            page, parsed.page_from_dict(target.state), user=user, action=Action.REVERT, summary=f"恢复到 v{number}"
+        )

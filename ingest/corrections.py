@@ -1,0 +1,706 @@
+"""An admin's corrections of a page's split: pure functions from one page state to the next.
+
+Every function takes an :class:`ingest.model.Page` and returns a NEW page (the input is never
+changed), or raises :class:`CorrectionError` with a plain Chinese message when the action is
+impossible (a line that is not where the action needs it, an article that does not exist …).
+The write path stores each state (``articles.writer.apply_state``); undo is storing an earlier one.
+
+Where the lines are
+-------------------
+Structural actions need the page's source lines: ``source`` is ``source_lines(raw_text)``, the raw
+text cut at ``\\n`` exactly as the splitter numbers lines (:func:`ingest.lines.read_lines`), so line
+``n`` is ``source[n - 1]``. The invariant, checked after every structural action: every non-blank
+source line is in exactly one place, one article's ``lines`` or one ``Furniture`` item; a caption's
+lines are lines of its own article, and no line is in two captions. An action that would break
+it is refused.
+
+What an article's text becomes when its lines change
+----------------------------------------------------
+An article whose lines change (split, merge, moved lines, lines marked as furniture or taken
+back) is *re-read*: the splitter reads just its lines (blank gaps between them as in the source),
+and what it finds is folded into one article: the first story found gives the title; the titles of
+further stories found become intertitles, their bylines, sources and captions are added, and a
+line the splitter would call furniture stays in the article (the admin put it there): as an
+intertitle when it looks like a title, else as a paragraph. Its counties are tagged again from
+the new text (``tagger``: the gazetteer, with the paper's prefectures as at ingest).
+
+Where the top of the article is unchanged (same first line), its counties stay as they were, and
+so do its section, kicker, headline, subheadline and continued flag (these may have been fixed by
+hand) as long as its lines are still read as the same title (else the new reading's title is
+taken: the old one would repeat text that is now read as body). A merge keeps the first article's
+title in the same way, and its counties in any case (the second's are added after them). Articles
+the action does not touch keep every field exactly. Fields edited by hand in the *body* of a
+re-read article (paragraphs, byline, captions) are read again from the lines: the history keeps
+the earlier state.
+
+``ParsedArticle.ref`` (the stored article's id) follows the article that stays: the first part of a
+split, the first of a merge, both ends of a move; a new article has ``ref`` None.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from ingest.gazetteer import Gazetteer
+from ingest.lines import Line, LineKind, classify, compact
+from ingest.model import (
+    Block,
+    BlockKind,
+    Caption,
+    County,
+    Furniture,
+    FurnitureKind,
+    Page,
+    ParsedArticle,
+    Warning,
+)
+from ingest.pipeline import tag_counties
+from ingest.splitter import MAX_BODY_CHARS, MIN_BODY_CHARS, split_page
+
+
+class CorrectionError(ValueError):
+    """An impossible correction; the message is for the admin, in Chinese."""
+
+
+# The fields an admin may edit by hand (see :func:`edit_fields`).
+TEXT_FIELDS = ("section", "kicker", "headline", "subheadline", "byline_text", "source")
+EDITABLE_FIELDS = (*TEXT_FIELDS, "byline", "intertitles", "captions", "blocks")
+_TITLE_FIELDS = ("section", "kicker", "headline", "subheadline")
+
+
+def source_lines(raw_text: str) -> list[str]:
+    """The page's source lines, numbered as the splitter numbers them (line n is item n - 1)."""
+    return raw_text.split("\n")
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """How a re-read article's counties are found: the gazetteer (default: the committed one) and
+    the prefectures of the paper, as at ingest."""
+
+    gazetteer: Gazetteer | None = None
+    hint_prefectures: tuple[str, ...] = ()
+
+    def __call__(self, article: ParsedArticle) -> list[County]:
+        gazetteer = self.gazetteer or Gazetteer.default()
+        return tag_counties(article, gazetteer, hint_prefectures=self.hint_prefectures)
+
+
+DEFAULT_TAGGER = Tagger()
+
+
+# -- where each line is ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one source line is: in article ``article`` (and caption ``caption`` of it), or in
+    the furniture (``article`` None, ``furniture`` its kind)."""
+
+    article: int | None = None
+    caption: int | None = None
+    furniture: FurnitureKind | None = None
+
+
+def line_places(page: Page) -> dict[int, Place]:
+    """Each placed line number → its place (a line in two places keeps the first found)."""
+    places: dict[int, Place] = {}
+    for i, article in enumerate(page.articles):
+        in_caption = {no: k for k, caption in enumerate(article.captions) for no in caption.lines}
+        for no in article.lines:
+            places.setdefault(no, Place(article=i, caption=in_caption.get(no)))
+    for item in page.furniture:
+        places.setdefault(item.line, Place(furniture=item.kind))
+    return places
+
+
+def placement_problems(page: Page, source: Sequence[str]) -> list[str]:
+    """What breaks the invariant (see the module docs); empty when every line is in one place."""
+    problems: list[str] = []
+    nonblank = {no for no, raw in enumerate(source, start=1) if raw.strip()}
+    seen = Counter(no for a in page.articles for no in a.lines) + Counter(f.line for f in page.furniture)
+    for no, count in sorted(seen.items()):
+        if count > 1:
+            problems.append(f"第{no}行出现了{count}次")
+        if no not in nonblank:
+            problems.append(f"第{no}行是空行或不存在，却被归入了文章或版面元素")
+    for no in sorted(nonblank - set(seen)):
+        problems.append(f"第{no}行没有归属")
+    for i, article in enumerate(page.articles, start=1):
+        if article.lines != sorted(set(article.lines)):
+            problems.append(f"第{i}篇文章的行号没有排序或有重复")
+        captioned = Counter(no for caption in article.captions for no in caption.lines)
+        for no, count in sorted(captioned.items()):
+            if no not in article.lines:
+                problems.append(f"第{i}篇文章的图片说明含有不属于它的第{no}行")
+            if count > 1:
+                problems.append(f"第{no}行出现在第{i}篇文章的两条图片说明里")
+    for item in page.furniture:
+        if 1 <= item.line <= len(source) and item.text != source[item.line - 1].strip():
+            problems.append(f"版面元素第{item.line}行的文字与原文不符")
+    return problems
+
+
+def _check(page: Page, source: Sequence[str]) -> Page:
+    problems = placement_problems(page, source)
+    if problems:
+        # Never a state that loses a line (a bug here, or a stored state broken before).
+        raise CorrectionError("这样改会让原文的行无处可寻，没有保存：" + "；".join(problems[:5]) + "。")
+    return page
+
+
+# -- reading an article from its lines -------------------------------------------------------
+
+
+def read_article(lines: Iterable[int], source: Sequence[str]) -> ParsedArticle:
+    """One article read by the splitter from just these source lines (see the module docs)."""
+    nos = sorted({no for no in lines if 1 <= no <= len(source) and source[no - 1].strip()})
+    if not nos:
+        return ParsedArticle()
+    text_lines: list[str] = []
+    real: dict[int, int] = {}  # line number in the text read → source line number
+    previous = 0
+    for no in nos:
+        # The blank gap right above the line, as in the source (a large gap is an image).
+        gap = 0
+        while no - gap - 1 > previous and not source[no - gap - 2].strip():
+            gap += 1
+        text_lines.extend([""] * gap)
+        text_lines.append(source[no - 1])
+        real[len(text_lines)] = no
+        previous = no
+    sub = split_page("\n".join(text_lines))
+
+    items: list[tuple[int, ParsedArticle | Furniture]] = [(min(a.lines), a) for a in sub.articles if a.lines]
+    items += [(f.line, f) for f in sub.furniture]
+    items.sort(key=lambda item: item[0])
+    out = ParsedArticle(lines=nos)
+    first = True
+    photo = True
+    for _, item in items:
+        if isinstance(item, Furniture):
+            # Kept in the article (the admin put it there): a title-like line as an intertitle.
+            kind = BlockKind.INTERTITLE if classify(Line(item.line, item.text, 0)).kind == LineKind.TITLE else BlockKind.PARAGRAPH
+            out.blocks.append(Block(kind, item.text))
+            photo = False
+            continue
+        if first:
+            out.section, out.kicker = item.section, item.kicker
+            out.headline, out.subheadline = item.headline, item.subheadline
+            out.continued = item.continued
+            first = False
+        else:
+            for text in (item.section, item.kicker, item.headline, item.subheadline):
+                if text:
+                    out.blocks.append(Block(BlockKind.INTERTITLE, text))
+        photo = photo and Warning.PHOTO_ONLY in item.warnings
+        out.blocks.extend(item.blocks)
+        for name in item.byline:
+            if name not in out.byline:
+                out.byline.append(name)
+        out.byline_text = _join(out.byline_text, item.byline_text)
+        out.source = _join(out.source, item.source)
+        out.captions.extend(
+            Caption(text=c.text, credit=c.credit, lines=[real[no] for no in c.lines]) for c in item.captions
+        )
+    out.warnings = _warnings(out, photo=photo and not first)
+    return out
+
+
+def _join(have: str, more: str) -> str:
+    # (the same text twice stays twice: each is on a line of its own)
+    if not more:
+        return have
+    return f"{have} {more}" if have else more
+
+
+def _warnings(article: ParsedArticle, *, photo: bool) -> list[Warning]:
+    """The splitter's warnings for an article as it now stands."""
+    warnings: list[Warning] = []
+    if not article.lines:
+        return warnings
+    if not article.headline:
+        warnings.append(Warning.NO_HEADLINE)
+    if not article.byline and not article.byline_text and not article.source:
+        warnings.append(Warning.NO_BYLINE)
+    if article.continued:
+        warnings.append(Warning.CONTINUED_FRAGMENT)
+    body_chars = sum(len(p) for p in article.paragraphs)
+    if photo or (not article.blocks and article.captions):
+        warnings.append(Warning.PHOTO_ONLY)
+    elif body_chars < MIN_BODY_CHARS:
+        warnings.append(Warning.TOO_SHORT)
+    if body_chars > MAX_BODY_CHARS:
+        warnings.append(Warning.TOO_LONG)
+    return warnings
+
+
+def _title(article: ParsedArticle) -> tuple[str, ...]:
+    return tuple(getattr(article, name) for name in _TITLE_FIELDS)
+
+
+def _repeats_body(keep: ParsedArticle, article: ParsedArticle) -> bool:
+    """A title field of ``keep`` that the new reading has as body text (the page read it as a
+    title in its context, these lines alone read it as prose): keeping it would repeat it."""
+    texts = [compact(b.text) for b in article.blocks] + [compact(c.text) for c in article.captions]
+    for name in _TITLE_FIELDS:
+        old = compact(getattr(keep, name))
+        if old and old != compact(getattr(article, name)) and any(old in text for text in texts):
+            return True
+    return False
+
+
+def _reread(
+    lines: Iterable[int],
+    source: Sequence[str],
+    *,
+    keep: ParsedArticle | None,
+    force_keep: bool = False,
+    tagger: Tagger,
+) -> ParsedArticle:
+    """The article re-read from ``lines``; ``keep`` is the article it was, whose ref it keeps and
+    whose title and counties it keeps where its top is unchanged (or ``force_keep``)."""
+    article = read_article(lines, source)
+    if not article.lines:
+        return ParsedArticle(ref=keep.ref if keep is not None else None)
+    same_top = keep is not None and bool(keep.lines) and keep.lines[0] == article.lines[0]
+    if keep is not None and (same_top or force_keep):
+        # The title as it was (maybe fixed by hand) replaces the title read from the same lines;
+        # only where its lines are still read as the title: else the text would be there twice.
+        if _title(read_article(keep.lines, source)) == _title(article) and not _repeats_body(keep, article):
+            photo = Warning.PHOTO_ONLY in article.warnings
+            for name in _TITLE_FIELDS:
+                setattr(article, name, getattr(keep, name))
+            article.continued = keep.continued
+            article.warnings = _warnings(article, photo=photo)
+        article.counties = list(keep.counties)
+    else:
+        article.counties = tagger(article)
+    article.ref = keep.ref if keep is not None else None
+    return article
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _copy(page: Page) -> Page:
+    return copy.deepcopy(page)
+
+
+def _index(page: Page, i: int) -> int:
+    if not isinstance(i, int) or not 0 <= i < len(page.articles):
+        raise CorrectionError(f"没有第{i + 1 if isinstance(i, int) else i}篇文章。")
+    return i
+
+
+def _line_set(lines: Iterable[int]) -> list[int]:
+    try:
+        nos = sorted({int(no) for no in lines})
+    except (TypeError, ValueError):
+        raise CorrectionError("行号必须是数字。") from None
+    if not nos:
+        raise CorrectionError("请至少选择一行。")
+    return nos
+
+
+# -- structural actions ----------------------------------------------------------------------
+
+
+def split_article(
+    page: Page, i: int, at_line: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER
+) -> Page:
+    """Split article ``i`` in two: a new article, right after it, starts at source line
+    ``at_line`` and takes every line of article ``i`` from there on."""
+    i = _index(page, i)
+    article = page.articles[i]
+    if at_line not in article.lines:
+        raise CorrectionError(f"第{at_line}行不在第{i + 1}篇文章里。")
+    if at_line == article.lines[0]:
+        raise CorrectionError(f"第{at_line}行是这篇文章的第一行，不能从这里拆分。")
+    head = [no for no in article.lines if no < at_line]
+    tail = [no for no in article.lines if no >= at_line]
+    out = _copy(page)
+    out.articles[i] = _reread(head, source, keep=article, tagger=tagger)
+    out.articles.insert(i + 1, _reread(tail, source, keep=None, tagger=tagger))
+    return _check(out, source)
+
+
+def merge_with_next(page: Page, i: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER) -> Page:
+    """Merge article ``i`` with the one after it; the merged article keeps the first's ref,
+    title and counties (the second's counties follow), and is re-read from both sets of lines."""
+    i = _index(page, i)
+    if i + 1 >= len(page.articles):
+        raise CorrectionError(f"第{i + 1}篇文章是最后一篇，后面没有可以合并的文章。")
+    first, second = page.articles[i], page.articles[i + 1]
+    out = _copy(page)
+    merged = _reread([*first.lines, *second.lines], source, keep=first, force_keep=True, tagger=tagger)
+    if merged.lines:
+        merged.counties += [c for c in second.counties if c not in merged.counties]
+    out.articles[i] = merged
+    del out.articles[i + 1]
+    return _check(out, source)
+
+
+def move_lines(
+    page: Page,
+    i: int,
+    lines: Iterable[int],
+    to: str = "previous",
+    *,
+    source: Sequence[str],
+    tagger: Tagger = DEFAULT_TAGGER,
+) -> Page:
+    """Move some lines of article ``i`` to the article before it (``to="previous"``) or after
+    it (``"next"``). Both articles are re-read; moving every line leaves ``i`` empty (see
+    :func:`delete_empty`)."""
+    i = _index(page, i)
+    if to not in ("previous", "next"):
+        raise CorrectionError("只能把行移到上一篇或下一篇文章。")
+    j = i - 1 if to == "previous" else i + 1
+    if not 0 <= j < len(page.articles):
+        raise CorrectionError(f"第{i + 1}篇文章{'前面' if to == 'previous' else '后面'}没有文章。")
+    nos = _line_set(lines)
+    article = page.articles[i]
+    stray = [no for no in nos if no not in article.lines]
+    if stray:
+        raise CorrectionError(f"第{stray[0]}行不在第{i + 1}篇文章里。")
+    moving = set(nos)
+    out = _copy(page)
+    out.articles[i] = _reread([no for no in article.lines if no not in moving], source, keep=article, tagger=tagger)
+    target = page.articles[j]
+    out.articles[j] = _reread([*target.lines, *nos], source, keep=target, tagger=tagger)
+    return _check(out, source)
+
+
+def mark_furniture(
+    page: Page,
+    lines: Iterable[int],
+    kind: FurnitureKind | str = FurnitureKind.OTHER,
+    *,
+    source: Sequence[str],
+    tagger: Tagger = DEFAULT_TAGGER,
+) -> Page:
+    """Make these lines page furniture of ``kind``: taken out of their articles (which are
+    re-read); a line that is furniture already just takes the new kind."""
+    try:
+        kind = FurnitureKind(kind)
+    except ValueError:
+        raise CorrectionError(f"没有“{kind}”这种版面元素。") from None
+    nos = _line_set(lines)
+    for no in nos:
+        if not 1 <= no <= len(source) or not source[no - 1].strip():
+            raise CorrectionError(f"第{no}行是空行或不存在。")
+    moving = set(nos)
+    out = _copy(page)
+    for i, article in enumerate(page.articles):
+        if moving & set(article.lines):
+            rest = [no for no in article.lines if no not in moving]
+            out.articles[i] = _reread(rest, source, keep=article, tagger=tagger)
+    out.furniture = [f for f in out.furniture if f.line not in moving]
+    out.furniture += [Furniture(line=no, kind=kind, text=source[no - 1].strip()) for no in nos]
+    out.furniture.sort(key=lambda f: f.line)
+    return _check(out, source)
+
+
+def unmark_furniture(
+    page: Page, lines: Iterable[int], into: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER
+) -> Page:
+    """Take these furniture lines back into article ``into`` (which is re-read)."""
+    into = _index(page, into)
+    nos = _line_set(lines)
+    furniture = {f.line for f in page.furniture}
+    stray = [no for no in nos if no not in furniture]
+    if stray:
+        raise CorrectionError(f"第{stray[0]}行不是版面元素。")
+    moving = set(nos)
+    out = _copy(page)
+    out.furniture = [f for f in out.furniture if f.line not in moving]
+    article = page.articles[into]
+    out.articles[into] = _reread([*article.lines, *nos], source, keep=article, tagger=tagger)
+    return _check(out, source)
+
+
+def reorder(page: Page, i: int, new_index: int) -> Page:
+    """Move article ``i`` to position ``new_index`` (both 0-based)."""
+    i = _index(page, i)
+    if not isinstance(new_index, int) or not 0 <= new_index < len(page.articles):
+        raise CorrectionError(f"位置必须在1到{len(page.articles)}之间。")
+    out = _copy(page)
+    out.articles.insert(new_index, out.articles.pop(i))
+    return out
+
+
+def delete_empty(page: Page, i: int) -> Page:
+    """Delete article ``i``, which must have no lines left."""
+    i = _index(page, i)
+    if page.articles[i].lines:
+        raise CorrectionError(f"第{i + 1}篇文章还有{len(page.articles[i].lines)}行，只能删除空文章。")
+    out = _copy(page)
+    del out.articles[i]
+    return out
+
+
+# -- fields ----------------------------------------------------------------------------------
+
+
+def edit_fields(page: Page, i: int, **fields: object) -> Page:
+    """Set fields of article ``i`` by hand; lines stay where they are.
+
+    ``section``, ``kicker``, ``headline``, ``subheadline``, ``byline_text``, ``source``: text;
+    ``byline``: the names, a list of text; ``intertitles``: the new text of each intertitle, in
+    order (as many as it has); ``captions``: ``(text, credit)`` for each caption, in order (as many
+    as it has; a caption keeps its lines); ``blocks``: the whole body, ``Block`` items or
+    ``(kind, text)`` pairs (empty blocks are dropped).
+    """
+    i = _index(page, i)
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise CorrectionError(f"不能修改“{unknown[0]}”。")
+    out = _copy(page)
+    article = out.articles[i]
+    photo = Warning.PHOTO_ONLY in article.warnings
+    for name in TEXT_FIELDS:
+        if name in fields:
+            setattr(article, name, _text(fields[name], name))
+    if "byline" in fields:
+        names = [_text(n, "byline") for n in _list(fields["byline"], "byline")]
+        article.byline = list(dict.fromkeys(n for n in names if n))
+    if "blocks" in fields:
+        blocks = []
+        for item in _list(fields["blocks"], "blocks"):
+            if isinstance(item, Block):
+                kind, text = item.kind, item.text
+            elif isinstance(item, dict):
+                kind, text = item.get("kind", BlockKind.PARAGRAPH), item.get("text", "")
+            else:
+                kind, text = _pair(item, "blocks")
+            try:
+                kind = BlockKind(kind)
+            except ValueError:
+                raise CorrectionError(f"没有“{kind}”这种段落。") from None
+            text = _text(text, "blocks")
+            if text:
+                blocks.append(Block(kind, text))
+        article.blocks = blocks
+    if "intertitles" in fields:
+        texts = [_text(t, "intertitles") for t in _list(fields["intertitles"], "intertitles")]
+        slots = [k for k, b in enumerate(article.blocks) if b.kind == BlockKind.INTERTITLE]
+        if len(texts) != len(slots):
+            raise CorrectionError(f"这篇文章有{len(slots)}个小标题，收到了{len(texts)}个。")
+        for k, text in zip(slots, texts, strict=True):
+            article.blocks[k] = Block(BlockKind.INTERTITLE, text)
+        article.blocks = [b for b in article.blocks if b.text]
+    if "captions" in fields:
+        pairs = [_pair(c, "captions") for c in _list(fields["captions"], "captions")]
+        if len(pairs) != len(article.captions):
+            raise CorrectionError(f"这篇文章有{len(article.captions)}条图片说明，收到了{len(pairs)}条。")
+        article.captions = [
+            replace(c, text=_text(text, "captions"), credit=_text(credit, "captions"))
+            for c, (text, credit) in zip(article.captions, pairs, strict=True)
+        ]
+    article.warnings = _warnings(article, photo=photo)
+    return out
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise CorrectionError(f"“{name}”必须是文字。")
+    return value.strip()
+
+
+def _list(value: object, name: str) -> list:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise CorrectionError(f"“{name}”必须是一个列表。")
+    return list(value)
+
+
+def _pair(item: object, name: str) -> tuple[object, object]:
+    if isinstance(item, Caption):
+        return item.text, item.credit
+    if isinstance(item, dict):
+        return item.get("text", ""), item.get("credit", "")
+    if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2:
+        return item[0], item[1]
+    raise CorrectionError(f"“{name}”的每一项必须是两个值。")
+
+
+def set_counties(page: Page, i: int, counties: Sequence[County], primary: County | str | None = None) -> Page:
+    """Set article ``i``'s counties; ``primary`` (a County or its code; default the first)
+    goes first. No counties at all is allowed."""
+    i = _index(page, i)
+    chosen = list(dict.fromkeys(counties))
+    if any(not isinstance(c, County) for c in chosen):
+        raise CorrectionError("区县必须来自地名表。")
+    if chosen and primary is not None:
+        code = primary.code if isinstance(primary, County) else str(primary)
+        first = [c for c in chosen if c.code == code]
+        if not first:
+            raise CorrectionError("主要区县必须是所选区县之一。")
+        chosen = first + [c for c in chosen if c.code != code]
+    elif primary is not None:
+        raise CorrectionError("没有选择区县，不能指定主要区县。")
+    out = _copy(page)
+    out.articles[i].counties = chosen
+    return out
+
+
+# -- what changed between two states ---------------------------------------------------------
+
+FIELD_LABELS = {
+    "section": "栏目",
+    "kicker": "引题",
+    "headline": "标题",
+    "subheadline": "副题",
+    "byline": "作者",
+    "byline_text": "署名",
+    "source": "来源",
+    "intertitles": "小标题",
+    "body": "正文",
+    "captions": "图片说明",
+    "counties": "区县",
+    "lines": "原文行",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """One article added, removed or changed between two states (``before``/``after`` None for
+    an added/removed one); ``index``: its position in the later state, else in the earlier."""
+
+    kind: str  # "added", "removed", "changed"
+    before: ParsedArticle | None
+    after: ParsedArticle | None
+    index: int
+    fields: tuple[FieldChange, ...] = ()
+    line_text: str = ""  # its lines as ranges (``3–5, 7``)
+
+    @property
+    def article(self) -> ParsedArticle:
+        return self.after if self.after is not None else self.before  # type: ignore[return-value]
+
+
+
+@dataclass(frozen=True)
+class PageDiff:
+    articles: tuple[ArticleChange, ...]
+    furniture: tuple[FieldChange, ...]  # one per furniture line added, removed or given a new kind
+    moved: bool  # the order of the articles that are in both changed
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.furniture or self.moved)
+
+
+def line_ranges(lines: Iterable[int], source: Sequence[str] | None = None) -> str:
+    """``[3, 4, 5, 7]`` → ``"3–5, 7"``; with the page's ``source`` lines, a run broken only by
+    blank lines is one range too (``[3, 5, 7]`` → ``"3–7"`` when 4 and 6 are blank)."""
+    out: list[str] = []
+    nos = sorted(set(lines))
+
+    def next_to(a: int, b: int) -> bool:
+        if b == a + 1:
+            return True
+        return source is not None and all(not source[k - 1].strip() for k in range(a + 1, b) if k <= len(source))
+
+    k = 0
+    while k < len(nos):
+        end = k
+        while end + 1 < len(nos) and next_to(nos[end], nos[end + 1]):
+            end += 1
+        out.append(str(nos[k]) if end == k else f"{nos[k]}–{nos[end]}")
+        k = end + 1
+    return ", ".join(out)
+
+
+def _shown(article: ParsedArticle, name: str, source: Sequence[str] | None = None) -> str:
+    if name == "byline":
+        return "、".join(article.byline)
+    if name == "intertitles":
+        return " / ".join(article.intertitles)
+    if name == "captions":
+        return "\n".join(f"{c.text}（{c.credit}）" if c.credit else c.text for c in article.captions)
+    if name == "counties":
+        return "、".join(c.name for c in article.counties)
+    if name == "lines":
+        return line_ranges(article.lines, source)
+    if name == "body":
+        return article.body
+    return str(getattr(article, name))
+
+
+def article_changes(
+    before: ParsedArticle, after: ParsedArticle, source: Sequence[str] | None = None
+) -> tuple[FieldChange, ...]:
+    """The fields that differ, as shown to an admin; the body shows only the paragraphs that
+    went and came. ``source``: the page's lines, to show line ranges across blank lines."""
+    changes: list[FieldChange] = []
+    for name, label in FIELD_LABELS.items():
+        old, new = _shown(before, name, source), _shown(after, name, source)
+        if old == new:
+            continue
+        if name == "body":
+            went = [p for p in before.paragraphs if p not in after.paragraphs]
+            came = [p for p in after.paragraphs if p not in before.paragraphs]
+            old, new = "\n".join(went), "\n".join(came)
+        changes.append(FieldChange(label, old, new))
+    return tuple(changes)
+
+
+def diff_pages(before: Page, after: Page, source: Sequence[str] | None = None) -> PageDiff:
+    """What changed from ``before`` to ``after``. Articles are matched by ``ref``, then (those
+    without one) by identical lines. ``source``: the page's lines (see :func:`line_ranges`)."""
+    after_by_ref = {a.ref: k for k, a in enumerate(after.articles) if a.ref is not None}
+    match: dict[int, int] = {}  # index in before → index in after
+    for k, a in enumerate(before.articles):
+        if a.ref is not None and a.ref in after_by_ref:
+            match[k] = after_by_ref[a.ref]
+    taken = set(match.values())
+    by_lines: dict[tuple[int, ...], list[int]] = {}
+    for k, a in enumerate(after.articles):
+        if k not in taken and a.lines:
+            by_lines.setdefault(tuple(a.lines), []).append(k)
+    for k, a in enumerate(before.articles):
+        if k not in match and by_lines.get(tuple(a.lines)):
+            match[k] = by_lines[tuple(a.lines)].pop(0)
+    matched_after = set(match.values())
+    changes: list[ArticleChange] = []
+    for k, a in enumerate(before.articles):
+        if k not in match:
+            changes.append(ArticleChange("removed", a, None, k, line_text=line_ranges(a.lines, source)))
+    for k, a in enumerate(after.articles):
+        if k not in matched_after:
+            changes.append(ArticleChange("added", None, a, k, line_text=line_ranges(a.lines, source)))
+    for k, j in match.items():
+        a = after.articles[j]
+        fields = article_changes(before.articles[k], a, source)
+        if fields:
+            changes.append(ArticleChange("changed", before.articles[k], a, j, fields, line_ranges(a.lines, source)))
+    changes.sort(key=lambda c: (c.index, c.kind != "removed"))
+    old_furniture = {f.line: f for f in before.furniture}
+    new_furniture = {f.line: f for f in after.furniture}
+    furniture = []
+    for no in sorted(old_furniture.keys() | new_furniture.keys()):
+        old, new = old_furniture.get(no), new_furniture.get(no)
+        if old is None or new is None or old.kind != new.kind:
+            text = (new or old).text  # type: ignore[union-attr]
+            furniture.append(
+                FieldChange(
+                    f"第{no}行 {text}",
+                    FURNITURE_LABELS[old.kind] if old else "",
+                    FURNITURE_LABELS[new.kind] if new else "",
+                )
+            )
+    order = [j for _, j in sorted(match.items())]
+    return PageDiff(tuple(changes), tuple(furniture), moved=order != sorted(order))
+
+
+FURNITURE_LABELS = {FurnitureKind.BANNER: "横幅", FurnitureKind.COLUMN: "栏目", FurnitureKind.OTHER: "其他版面元素"}

@@ -1,0 +1,251 @@
+"""The scripted upload API: POST /api/pages makes a draft, POST /api/pages/<id>/publish publishes it.
+
+Token authentication only; every refusal writes nothing (see articles/api.py for the answers).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.auth import issue_token
+from articles.models import ApiToken, Article, Page
+from articles.roles import Role
+from tests.conftest import SEED_FILES
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+PAGES = "/api/pages"
+
+
+@pytest.fixture
+def editor():
+    return make_user("editor", role=Role.EDITOR)
+
+
+@pytest.fixture
+def key(editor) -> str:
+    return issue_token(editor)
+
+
+def seed(i: int = 0, name: str | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or SEED_FILES[i].name, SEED_FILES[i].read_bytes(), content_type="text/plain")
+
+
+def post(client, url: str, key: str | None = None, data: dict | None = None, **extra):
+    if key is not None:
+        extra["HTTP_AUTHORIZATION"] = f"Token {key}"
+    return client.post(url, data or {}, **extra)
+
+
+def upload(client, key: str | None, i: int = 0, **fields):
+    data = {"file": seed(i), "paper": "运城日报", "date": "2025-07-24", "page": "第3版", **fields}
+    return post(client, PAGES, key, data)
+
+
+# --- upload ----------------------------------------------------------------------------------
+
+
+def test_editor_uploads_a_page_as_a_draft(client, editor, key):
+    response = upload(client, key, 3)
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["outcome"] == "created"
+    page = Page.objects.get()
+    assert body["page"]["id"] == page.pk and body["page"]["status"] == "draft"
+    assert body["page"]["paper"] == "运城日报" and body["page"]["date"] == "2025-07-24"
+    assert body["page"]["label"] == "第3版" and body["page"]["file"] == SEED_FILES[3].name
+    headlines = [a["headline"] for a in body["page"]["articles"]]
+    assert "绛县举办迎“八一”双拥篮球比赛" in headlines
+    assert len(headlines) == page.articles.count()
+    assert page.status == Page.Status.DRAFT and page.uploaded_by == editor
+    assert not Article.objects.visible().exists()  # a draft is not public
+
+
+def test_answers_are_readable_utf8_json(client, key):
+    response = upload(client, key, 3)
+    raw = response.content.decode("utf-8")
+    assert "运城日报" in raw and "\\u" not in raw
+
+
+def test_publish_makes_the_draft_public(client, key):
+    page_id = upload(client, key, 3).json()["page"]["id"]
+    response = post(client, f"{PAGES}/{page_id}/publish", key)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["outcome"] == "published" and body["page"]["status"] == "published"
+    page = Page.objects.get(pk=page_id)
+    assert page.status == Page.Status.PUBLISHED and page.published_at is not None
+    assert Article.objects.visible().filter(page=page).count() == page.articles.count() > 0
+    again = post(client, f"{PAGES}/{page_id}/publish", key)
+    assert again.status_code == 200 and again.json()["page"]["status"] == "published"
+
+
+def test_publish_of_an_unknown_page_is_404(client, key):
+    response = post(client, f"{PAGES}/999999/publish", key)
+    assert response.status_code == 404 and "999999" in response.json()["error"]
+
+
+def test_same_file_again_is_the_same_page_and_writes_nothing(client, key):
+    first = upload(client, key, 3).json()["page"]["id"]
+    again = upload(client, key, 3)
+    assert again.status_code == 200
+    assert again.json()["outcome"] == "duplicate" and again.json()["page"]["id"] == first
+    assert Page.objects.count() == 1
+
+
+def test_same_slot_with_other_text_is_a_conflict_until_told_what_to_do(client, key):
+    first = upload(client, key, 3).json()["page"]["id"]
+    conflict = upload(client, key, 4)
+    body = conflict.json()
+    assert conflict.status_code == 409
+    assert body["outcome"] == "same_slot" and body["page"]["id"] == first and body["message"]
+    assert Page.objects.count() == 1
+    kept = upload(client, key, 4, same_slot="keep")
+    assert kept.status_code == 201 and Page.objects.count() == 2
+
+
+def test_same_slot_replace_replaces_the_stored_page(client, key):
+    first = upload(client, key, 3).json()["page"]["id"]
+    replaced = upload(client, key, 4, same_slot="replace")
+    assert replaced.status_code == 200
+    assert replaced.json()["outcome"] == "replaced" and replaced.json()["page"]["id"] == first
+    assert Page.objects.count() == 1
+    assert Page.objects.get().raw_text == SEED_FILES[4].read_text(encoding="utf-8")
+
+
+# --- refusals write nothing --------------------------------------------------------------------
+
+
+def test_a_bad_file_is_refused_by_name(client, key):
+    data = {"file": SimpleUploadedFile("scan.txt", b"\x00PNG\x00" * 20), "paper": "运城日报"}
+    response = post(client, PAGES, key, data)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["file"] == "scan.txt" and body["error"].startswith("scan.txt: ")
+    assert not Page.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"paper": ""}, "paper"), ({"date": "2025/07/24"}, "date"), ({"file": ""}, "file"),
+     ({"prefecture": "14"}, "prefecture"), ({"same_slot": "overwrite"}, "same_slot")],
+    ids=["no-paper", "bad-date", "no-file", "bad-prefecture", "bad-same-slot"],
+)
+def test_a_bad_form_is_refused_naming_the_field(client, key, fields, field):
+    data = {"file": seed(3), "paper": "运城日报", "date": "2025-07-24", **fields}
+    if data["file"] == "":
+        del data["file"]
+    response = post(client, PAGES, key, data)
+    assert response.status_code == 400
+    assert field in response.json()["fields"] and field in response.json()["error"]
+    assert not Page.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Token ", "Token not-a-key", "Bearer {key}", "{key}"],
+    ids=["none", "empty", "wrong-key", "other-scheme", "no-scheme"],
+)
+def test_without_a_valid_token_401_and_nothing_written(client, key, authorization):
+    extra = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization.format(key=key)}
+    response = client.post(PAGES, {"file": seed(3), "paper": "运城日报"}, **extra)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Token realm="api"'
+    assert "Authorization: Token" in response.json()["error"]
+    assert not Page.objects.exists()
+
+
+def test_a_signed_in_session_is_not_a_token(client, editor):
+    # Session cookies are refused here, which is what makes these views safe without CSRF.
+    client.force_login(editor)
+    response = upload(client, None, 3)
+    assert response.status_code == 401
+    assert not Page.objects.exists()
+
+
+def test_an_inactive_users_token_is_refused(client, editor, key):
+    editor.is_active = False
+    editor.save()
+    assert upload(client, key, 3).status_code == 401
+
+
+def test_a_rotated_token_stops_working(client, editor, key):
+    new = issue_token(editor, rotate=True)
+    assert upload(client, key, 3).status_code == 401
+    assert upload(client, new, 3).status_code == 201
+
+
+def test_without_the_role_403_and_nothing_written(client):
+    reader_key = issue_token(make_user("reader"))
+    response = upload(client, reader_key, 3)
+    assert response.status_code == 403
+    assert "“编辑”" in response.json()["error"]
+    assert not Page.objects.exists()
+
+
+def test_publish_refusals_leave_the_draft_a_draft(client, key):
+    page_id = upload(client, key, 3).json()["page"]["id"]
+    reader_key = issue_token(make_user("reader"))
+    assert post(client, f"{PAGES}/{page_id}/publish").status_code == 401
+    assert post(client, f"{PAGES}/{page_id}/publish", reader_key).status_code == 403
+    assert client.get(f"{PAGES}/{page_id}/publish", HTTP_AUTHORIZATION=f"Token {key}").status_code == 405
+    assert Page.objects.get(pk=page_id).status == Page.Status.DRAFT
+    assert not Article.objects.visible().exists()
+
+
+def test_get_is_not_allowed(client, key):
+    response = client.get(PAGES, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 405 and response["Allow"] == "POST" and "POST" in response.json()["error"]
+
+
+def test_a_token_records_when_it_was_last_used(client, editor, key):
+    assert ApiToken.objects.get(user=editor).last_used_at is None
+    upload(client, key, 3)
+    assert ApiToken.objects.get(user=editor).last_used_at is not None
+
+
+def test_error_answers_are_json(client):
+    response = post(client, PAGES, None, {"paper": "运城日报"})
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]
+
+
+def test_publishing_a_second_copy_of_a_slot_needs_keep_both(client, key):
+    first = upload(client, key, 3).json()["page"]["id"]
+    post(client, f"{PAGES}/{first}/publish", key)
+    second = upload(client, key, 4, same_slot="keep").json()["page"]["id"]
+    refused = post(client, f"{PAGES}/{second}/publish", key)
+    assert refused.status_code == 409
+    assert refused.json()["outcome"] == "same_slot" and refused.json()["others"] == [first]
+    assert Page.objects.get(pk=second).status == Page.Status.DRAFT
+    assert post(client, f"{PAGES}/{second}/publish", key, {"keep_both": "1"}).status_code == 200
+    assert Page.objects.get(pk=second).status == Page.Status.PUBLISHED
+
+
+def test_publish_answers_in_a_fixed_number_of_queries(client, key, django_assert_max_num_queries):
+    page_id = upload(client, key, 3).json()["page"]["id"]
+    assert Page.objects.get(pk=page_id).articles.count() > 3
+    # Token (+ last used), the role's permissions, page, slot, the status change (savepoint, lock,
+    # two updates), and the answer's page, articles, counties and captions: none per article.
+    with django_assert_max_num_queries(15):
+        assert post(client, f"{PAGES}/{page_id}/publish", key).status_code == 200
+
+
+def test_an_oversized_file_is_refused_by_name(client, key, settings):
+    settings.INGEST_MAX_FILE_BYTES = 1024
+    response = upload(client, key, 3)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(f"{SEED_FILES[3].name}: ")
+    assert not Page.objects.exists()
+
+
+def test_a_script_needs_no_csrf_token(key):
+    from django.test import Client
+
+    response = upload(Client(enforce_csrf_checks=True), key, 3)
+    assert response.status_code == 201

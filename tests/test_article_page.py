@@ -1,0 +1,136 @@
+"""The article page: everything a reader needs to read, find their terms, move on and cite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from articles.models import Article, Page
+from articles.writer import Action, apply_state
+from ingest.model import Block, BlockKind, Caption as ParsedCaption, County, Page as ParsedPage, ParsedArticle
+from tests.factories import make_article, make_page
+
+pytestmark = pytest.mark.django_db
+
+JIEXIU = County("140781", "介休市", "介休", "晋中市", "山西省")
+TEXT = "\n".join(["介休市网格化党建", "第一段。", "小标题", "第二段介休。", "春耕时节", "政务动态"])
+
+
+@pytest.fixture
+def story(db):
+    page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text=TEXT)
+    Page.objects.filter(pk=page.pk).update(label="第3版", number=3)
+    page.refresh_from_db()
+    articles = [
+        ParsedArticle(headline="前一篇", blocks=[Block(BlockKind.PARAGRAPH, "介休前文。")], counties=[JIEXIU]),
+        ParsedArticle(
+            kicker="引题",
+            headline="介休市网格化党建激活基层治理",
+            subheadline="副题",
+            byline=["刘燕", "乔润霞"],
+            blocks=[
+                Block(BlockKind.PARAGRAPH, "第一段介休。"),
+                Block(BlockKind.INTERTITLE, "小标题"),
+                Block(BlockKind.PARAGRAPH, "第二段介休，网格化。"),
+            ],
+            captions=[ParsedCaption(text="春耕时节", credit="张三")],
+            counties=[JIEXIU],
+            lines=[1, 2, 3, 4, 5],
+        ),
+        ParsedArticle(captions=[ParsedCaption(text="无题照片的说明。后半句")]),
+    ]
+    apply_state(page, ParsedPage(articles), user=None, action=Action.EDIT)
+    return {a.position: a for a in page.articles.all()}
+
+
+def test_article_page_shows_every_part(client, story, django_assert_num_queries):
+    article = story[1]
+    # article (paper, page, issue), counties, captions; the page's articles and their captions;
+    # the article's source lines; related stories and their captions
+    with django_assert_num_queries(8):
+        text = client.get(f"/articles/{article.pk}/").content.decode()
+    for part in ("引题", "<h1>介休市网格化党建激活基层治理</h1>", "副题", "刘燕、乔润霞", "晋中日报", "2024年3月5日", "第3版"):
+        assert part in text, part
+    assert '<h2 class="intertitle">小标题</h2>' in text
+    assert "春耕时节" in text and "张三" in text
+    assert 'href="/counties/140781/"' in text
+    # warm: the related stories come from the cache
+    with django_assert_num_queries(6):
+        client.get(f"/articles/{article.pk}/")
+
+
+def test_source_lines_on_demand_without_script(client, story):
+    text = client.get(f"/articles/{story[1].pk}/").content.decode()
+    details = text[text.index('<details class="source-text">'):text.index("</details>")]
+    assert "第二段介休。" in details and "政务动态" not in details  # its own lines only
+    assert "<script" not in text
+
+
+def test_previous_and_next_article_on_the_page(client, story):
+    text = client.get(f"/articles/{story[1].pk}/").content.decode()
+    assert f'rel="prev" href="/articles/{story[0].pk}/"' in text
+    assert f'rel="next" href="/articles/{story[2].pk}/"' in text
+    assert "下一篇：无题照片的说明。" in text  # an untitled story's title is its caption's start
+
+
+def test_cite_block_gb_t_7714_and_plain_with_permalink(client, story):
+    article = story[1]
+    text = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "刘燕, 乔润霞. 介休市网格化党建激活基层治理[N]. 晋中日报, 2024-03-05(3)." in text
+    assert "刘燕、乔润霞：《介休市网格化党建激活基层治理》，《晋中日报》2024年3月5日第3版。" in text
+    assert f"http://testserver/articles/{article.pk}/" in text
+    assert article.get_absolute_url() == f"/articles/{article.pk}/"
+
+
+def test_arriving_from_a_search_marks_the_terms_with_hit_links(client, story):
+    text = client.get(f"/articles/{story[1].pk}/", {"q": "介休"}).content.decode()
+    ids = re.findall(r'<mark id="hit-(\d+)">介休</mark>', text)
+    assert ids == ["1", "2", "3"]  # headline, first and second paragraph
+    assert "<h1><mark id=\"hit-1\">介休</mark>市网格化党建激活基层治理</h1>" in text  # no links in the heading
+    second = text[text.index('<mark id="hit-2">'):text.index('<mark id="hit-3">')]
+    assert 'href="#hit-1" aria-label="上一处"' in second and 'href="#hit-3" aria-label="下一处"' in second
+    assert 'href="#hit-1" aria-label="下一处"' in text[text.index('<mark id="hit-3">'):]  # the last leads back
+    assert 'href="#hit-1"' in text and "标出 3 处" in text
+    plain = client.get(f"/articles/{story[1].pk}/").content.decode()
+    assert "<mark" not in plain
+
+
+def test_highlighting_escapes_the_text(client):
+    article = make_article(headline="<b>介休</b>", body="<script>介休</script>")
+    Article.objects.update(visible=True)
+    text = client.get(f"/articles/{article.pk}/", {"q": "介休"}).content.decode()
+    assert "<script>介休" not in text and "&lt;script&gt;" in text
+    assert "&lt;b&gt;<mark" in text
+
+
+def test_odd_query_on_an_article_link_is_ignored(client, story):
+    for q in ("🙂", "-介休", "\\", "党" * 500):
+        assert client.get(f"/articles/{story[1].pk}/", {"q": q}).status_code == 200
+
+
+def test_related_stories_share_the_county_and_keywords(client, story):
+    near = make_article(headline="介休网格化党建再出新招", body="介休市网格化党建。", counties=(JIEXIU,))
+    make_article(headline="别处的新闻", body="无关的内容。")
+    Article.objects.update(visible=True)
+    text = client.get(f"/articles/{story[1].pk}/").content.decode()
+    related = text[text.index('id="related-heading"'):]
+    related = related[:related.index("</section>")]
+    assert f'href="/articles/{near.pk}/"' in related
+    assert "别处的新闻" not in related
+    assert related.index("介休网格化党建再出新招") < related.index("前一篇")  # shared keywords first
+
+
+def test_untitled_story_is_titled_by_its_caption_or_as_a_photo(client, story):
+    untitled = story[2]
+    text = client.get(f"/articles/{untitled.pk}/").content.decode()
+    assert "<title>无题照片的说明。 - 地方报纸档案</title>" in text
+    bare = make_article()
+    assert bare.display_title == "图片新闻"
+
+
+def test_readers_never_see_a_draft_article(client, story):
+    Page.objects.filter(pk=story[1].page_id).update(status=Page.Status.DRAFT)
+    Article.objects.update(visible=False)
+    assert client.get(f"/articles/{story[1].pk}/").status_code == 404

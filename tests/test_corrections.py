@@ -1,0 +1,441 @@
+"""Corrections of a page's split (ingest.corrections): each action alone, then random sequences.
+
+The invariant of every state: every non-blank source line is in exactly one place (one
+article's lines, furniture), captions hold lines of their own article; no action changes its input.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import Counter
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest import corrections as C
+from ingest.corrections import CorrectionError
+from ingest.gazetteer import Gazetteer
+from ingest.model import Block, BlockKind, FurnitureKind, Page, Warning, page_from_dict, page_to_dict
+from ingest.pipeline import parse_page
+from tests.conftest import SEED_FILES
+from tests.test_splitter_properties import DECORATION
+
+
+@cache
+def _seed(n: int) -> tuple[tuple[str, ...], str]:
+    text = SEED_FILES[n].read_text(encoding="utf-8")
+    page = parse_page(text)
+    for k, article in enumerate(page.articles):
+        article.ref = 100 + k  # as loaded from the database
+    return tuple(C.source_lines(text)), json.dumps(page_to_dict(page), ensure_ascii=False)
+
+
+def seed(n: int = 0) -> tuple[Page, list[str]]:
+    source, state = _seed(n)
+    return page_from_dict(json.loads(state)), list(source)
+
+
+def text_of(article) -> str:  # noqa: ANN001 - ParsedArticle
+    parts = [article.section, article.kicker, article.headline, article.subheadline, article.byline_text, article.source]
+    return "".join(parts + [b.text for b in article.blocks] + [c.text for c in article.captions])
+
+
+def assert_holds_its_text(article, source: list[str]) -> None:  # noqa: ANN001 - ParsedArticle
+    """The article's fields hold the characters of its own lines, as the splitter's conservation
+    property says: none invented, none lost but a photo credit's decoration."""
+    own = Counter(ch for no in article.lines for ch in source[no - 1] if not ch.isspace())
+    fields = Counter(ch for ch in text_of(article) if not ch.isspace())
+    credits = Counter(ch for c in article.captions for ch in c.credit if not ch.isspace())
+    assert not fields - own, f"characters not on the article's lines: {fields - own}"
+    assert not credits - own, f"credit not on the article's lines: {credits - own}"
+    assert set(own - fields - credits) <= DECORATION, f"characters lost: {own - fields - credits}"
+
+
+def assert_sound(page: Page, source: list[str]) -> None:
+    assert C.placement_problems(page, source) == []
+    assert page_from_dict(json.loads(json.dumps(page_to_dict(page)))) == page
+
+
+# -- split and merge ---------------------------------------------------------------------------
+
+
+def test_split_makes_a_new_article_from_the_line_on() -> None:
+    page, source = seed()
+    before = copy.deepcopy(page)
+    article = page.articles[1]
+    at = article.lines[len(article.lines) // 2]
+    out = C.split_article(page, 1, at, source=source)
+    assert page == before, "the input is never changed"
+    assert len(out.articles) == len(page.articles) + 1
+    first, new = out.articles[1], out.articles[2]
+    assert first.lines == [no for no in article.lines if no < at]
+    assert new.lines == [no for no in article.lines if no >= at]
+    assert first.ref == article.ref and new.ref is None
+    assert first.headline == article.headline, "the top is unchanged: the title stays"
+    assert source[at - 1].strip()[:6] in text_of(new)
+    assert source[at - 1].strip()[:6] not in "".join(b.text for b in first.blocks)
+    assert out.articles[0] == page.articles[0] and out.articles[3:] == page.articles[2:]
+    assert_sound(out, source)
+
+
+def test_split_then_merge_gives_the_article_back() -> None:
+    page, source = seed()
+    for i, article in enumerate(page.articles):
+        for at in article.lines[1:]:
+            split = C.split_article(page, i, at, source=source)
+            assert_holds_its_text(split.articles[i], source)
+            assert_holds_its_text(split.articles[i + 1], source)
+            merged = C.merge_with_next(split, i, source=source)
+            assert merged.articles[:i] + merged.articles[i + 1 :] == page.articles[:i] + page.articles[i + 1 :]
+            back = merged.articles[i]
+            assert (back.lines, back.ref, back.headline, back.kicker, back.counties) == (
+                article.lines,
+                article.ref,
+                article.headline,
+                article.kicker,
+                article.counties,
+            )
+            assert_holds_its_text(back, source)
+
+
+def test_split_refuses_a_line_elsewhere_or_the_first_line() -> None:
+    page, source = seed()
+    with pytest.raises(CorrectionError, match="不在第2篇文章里"):
+        C.split_article(page, 1, page.articles[0].lines[-1], source=source)
+    with pytest.raises(CorrectionError, match="第一行"):
+        C.split_article(page, 1, page.articles[1].lines[0], source=source)
+    with pytest.raises(CorrectionError, match="没有第99篇文章"):
+        C.split_article(page, 98, 3, source=source)
+
+
+def test_merge_keeps_the_first_title_and_ref_and_reads_the_second_title_as_an_intertitle() -> None:
+    page, source = seed()
+    first, second = page.articles[1], page.articles[2]
+    out = C.merge_with_next(page, 1, source=source)
+    merged = out.articles[1]
+    assert len(out.articles) == len(page.articles) - 1
+    assert merged.ref == first.ref and merged.headline == first.headline
+    assert merged.lines == sorted(first.lines + second.lines)
+    assert second.headline in merged.intertitles
+    assert second.paragraphs[-1] in merged.paragraphs
+    assert merged.counties[: len(first.counties)] == first.counties
+    assert_sound(out, source)
+
+
+def test_merge_of_the_last_article_is_refused() -> None:
+    page, source = seed()
+    with pytest.raises(CorrectionError, match="最后一篇"):
+        C.merge_with_next(page, len(page.articles) - 1, source=source)
+
+
+def test_a_headline_fixed_by_hand_survives_a_split_below_it() -> None:
+    page, source = seed()
+    page = C.edit_fields(page, 1, headline="手改的标题")
+    at = page.articles[1].lines[-3]
+    out = C.split_article(page, 1, at, source=source)
+    assert out.articles[1].headline == "手改的标题"
+
+
+# -- moving lines ------------------------------------------------------------------------------
+
+
+def test_move_last_lines_to_next_and_first_lines_to_previous() -> None:
+    page, source = seed()
+    tail = page.articles[1].lines[-2:]
+    out = C.move_lines(page, 1, tail, "next", source=source)
+    assert out.articles[1].lines == page.articles[1].lines[:-2]
+    assert out.articles[2].lines == sorted(page.articles[2].lines + tail)
+    assert out.articles[1].ref == page.articles[1].ref and out.articles[2].ref == page.articles[2].ref
+    assert out.articles[2].headline != page.articles[2].headline or out.articles[2].lines[0] == page.articles[2].lines[0]
+    assert_sound(out, source)
+    back = C.move_lines(out, 2, tail, "previous", source=source)
+    assert back.articles[1].lines == page.articles[1].lines
+    assert_sound(back, source)
+
+
+def test_moving_every_line_leaves_an_empty_article_that_can_be_deleted() -> None:
+    page, source = seed()
+    lines = page.articles[2].lines
+    out = C.move_lines(page, 2, lines, "previous", source=source)
+    empty = out.articles[2]
+    assert empty.lines == [] and empty.blocks == [] and empty.headline == "" and empty.ref == page.articles[2].ref
+    assert_sound(out, source)
+    with pytest.raises(CorrectionError, match="只能删除空文章"):
+        C.delete_empty(out, 1)
+    gone = C.delete_empty(out, 2)
+    assert len(gone.articles) == len(page.articles) - 1
+    assert_sound(gone, source)
+
+
+def test_move_refuses_lines_of_another_article_and_missing_neighbours() -> None:
+    page, source = seed()
+    with pytest.raises(CorrectionError, match="不在第2篇文章里"):
+        C.move_lines(page, 1, [page.articles[2].lines[0]], "next", source=source)
+    with pytest.raises(CorrectionError, match="前面没有文章"):
+        C.move_lines(page, 0, page.articles[0].lines[:1], "previous", source=source)
+    with pytest.raises(CorrectionError, match="后面没有文章"):
+        C.move_lines(page, len(page.articles) - 1, page.articles[-1].lines[-1:], "next", source=source)
+    with pytest.raises(CorrectionError, match="至少选择一行"):
+        C.move_lines(page, 1, [], "next", source=source)
+    with pytest.raises(CorrectionError, match="上一篇或下一篇"):
+        C.move_lines(page, 1, page.articles[1].lines[:1], "sideways", source=source)
+
+
+# -- furniture ---------------------------------------------------------------------------------
+
+
+def test_mark_and_unmark_furniture() -> None:
+    page, source = seed()
+    no = page.articles[1].lines[-1]
+    out = C.mark_furniture(page, [no], FurnitureKind.BANNER, source=source)
+    assert no not in out.articles[1].lines
+    item = next(f for f in out.furniture if f.line == no)
+    assert item.kind == FurnitureKind.BANNER and item.text == source[no - 1].strip()
+    assert [f.line for f in out.furniture] == sorted(f.line for f in out.furniture)
+    assert_sound(out, source)
+    back = C.unmark_furniture(out, [no], into=1, source=source)
+    assert (back.articles[1].lines, back.articles[1].headline) == (page.articles[1].lines, page.articles[1].headline)
+    assert_holds_its_text(back.articles[1], source)
+    assert back.furniture == page.furniture
+
+
+def test_marking_furniture_again_changes_its_kind() -> None:
+    page, source = seed()
+    no = page.furniture[0].line
+    out = C.mark_furniture(page, [no], "column", source=source)
+    assert [f.kind for f in out.furniture if f.line == no] == [FurnitureKind.COLUMN]
+    assert_sound(out, source)
+
+
+def test_furniture_refusals() -> None:
+    page, source = seed()
+    blank = next(no for no, raw in enumerate(source, start=1) if not raw.strip())
+    with pytest.raises(CorrectionError, match="空行"):
+        C.mark_furniture(page, [blank], source=source)
+    with pytest.raises(CorrectionError, match="版面元素"):
+        C.mark_furniture(page, page.articles[0].lines[:1], "wallpaper", source=source)
+    with pytest.raises(CorrectionError, match="不是版面元素"):
+        C.unmark_furniture(page, page.articles[0].lines[:1], into=0, source=source)
+
+
+# -- fields, counties, order -------------------------------------------------------------------
+
+
+def test_edit_fields_sets_text_and_recomputes_warnings() -> None:
+    page, source = seed()
+    article = page.articles[0]
+    out = C.edit_fields(
+        page,
+        0,
+        section=" 要闻 ",
+        kicker="引题",
+        headline="新标题",
+        subheadline="——副题",
+        byline=["张三", "李四", "张三", ""],
+        byline_text="本报讯（记者 张三 李四）",
+        source="据《山西日报》",
+    )
+    edited = out.articles[0]
+    assert (edited.section, edited.kicker, edited.headline, edited.subheadline) == ("要闻", "引题", "新标题", "——副题")
+    assert edited.byline == ["张三", "李四"] and edited.lines == article.lines and edited.ref == article.ref
+    assert Warning.NO_HEADLINE not in edited.warnings and Warning.NO_BYLINE not in edited.warnings
+    assert out.articles[1:] == page.articles[1:]
+    unheaded = C.edit_fields(out, 0, headline="  ")
+    assert Warning.NO_HEADLINE in unheaded.articles[0].warnings
+    assert_sound(out, source)
+
+
+def test_edit_intertitles_captions_and_blocks() -> None:
+    page, _ = next(p for p in map(seed, range(len(SEED_FILES))) if any(a.captions for a in p[0].articles))
+    i = 0
+    blocks = [Block(BlockKind.PARAGRAPH, "一段。"), ("h", "题"), {"kind": "p", "text": " "}, ("h", "题二")]
+    body = C.edit_fields(page, i, blocks=blocks)
+    assert body.articles[i].blocks == [
+        Block(BlockKind.PARAGRAPH, "一段。"),
+        Block(BlockKind.INTERTITLE, "题"),
+        Block(BlockKind.INTERTITLE, "题二"),
+    ]
+    out = C.edit_fields(body, i, intertitles=["小标题一", "小标题二"])
+    assert out.articles[i].intertitles == ["小标题一", "小标题二"]
+    assert out.articles[i].paragraphs == ["一段。"]
+    with pytest.raises(CorrectionError, match="小标题"):
+        C.edit_fields(body, i, intertitles=["只有一个"])
+    j = next(k for k, a in enumerate(page.articles) if a.captions)
+    captions = [(f"说明{n}", "王成") for n in range(len(page.articles[j].captions))]
+    out = C.edit_fields(page, j, captions=captions)
+    assert [(c.text, c.credit) for c in out.articles[j].captions] == captions
+    assert [c.lines for c in out.articles[j].captions] == [c.lines for c in page.articles[j].captions]
+    with pytest.raises(CorrectionError, match="图片说明"):
+        C.edit_fields(page, j, captions=[*captions, ("多", "")])
+    with pytest.raises(CorrectionError, match="不能修改"):
+        C.edit_fields(page, i, lines=[1])
+    with pytest.raises(CorrectionError, match="必须是文字"):
+        C.edit_fields(page, i, headline=3)
+    with pytest.raises(CorrectionError, match="段落"):
+        C.edit_fields(page, i, blocks=[("x", "文")])
+
+
+def test_set_counties_puts_the_primary_first() -> None:
+    page, _ = seed()
+    gaz = Gazetteer.default()
+    a, b = gaz.lookup("介休市"), gaz.lookup("平遥县")
+    out = C.set_counties(page, 0, [a, b, a], primary=b.code)
+    assert out.articles[0].counties == [b, a]
+    assert C.set_counties(page, 0, []).articles[0].counties == []
+    with pytest.raises(CorrectionError, match="主要区县"):
+        C.set_counties(page, 0, [a], primary=b)
+
+
+def test_reorder() -> None:
+    page, source = seed()
+    out = C.reorder(page, 0, 2)
+    assert out.articles[2] == page.articles[0] and out.articles[0] == page.articles[1]
+    assert C.reorder(out, 2, 0) == page
+    with pytest.raises(CorrectionError, match="位置"):
+        C.reorder(page, 0, len(page.articles))
+    assert_sound(out, source)
+
+
+def test_line_places_says_where_each_line_went() -> None:
+    page, source = seed()
+    places = C.line_places(page)
+    nonblank = [no for no, raw in enumerate(source, start=1) if raw.strip()]
+    assert sorted(places) == nonblank
+    captioned = next(a for a in page.articles if a.captions)
+    no = captioned.captions[0].lines[0]
+    assert places[no].caption == 0 and places[no].article == page.articles.index(captioned)
+    assert places[page.furniture[0].line].furniture == page.furniture[0].kind
+
+
+def test_an_article_read_from_its_own_lines_holds_their_text() -> None:
+    for n in range(len(SEED_FILES)):
+        page, source = seed(n)
+        for article in page.articles:
+            read = C.read_article(article.lines, source)
+            assert read.lines == article.lines
+            assert_holds_its_text(read, source)
+
+
+# -- random sequences --------------------------------------------------------------------------
+
+
+def random_action(data: st.DataObject, page: Page, source: list[str]):  # noqa: ANN202
+    """One action, usually possible, sometimes not; returns (name, function of the page)."""
+    n = len(page.articles)
+    any_index = st.integers(min_value=0, max_value=max(n, 1))
+    kind = data.draw(
+        st.sampled_from(["split", "merge", "move", "mark", "unmark", "edit", "reorder", "delete", "counties"])
+    )
+    i = data.draw(any_index) if n == 0 else data.draw(st.integers(min_value=0, max_value=n - 1))
+    lines = page.articles[i].lines if 0 <= i < n else []
+    nonblank = [no for no, raw in enumerate(source, start=1) if raw.strip()]
+    some_line = st.sampled_from(lines) if lines else st.sampled_from(nonblank)
+    if kind == "split":
+        at = data.draw(some_line)
+        return kind, lambda p: C.split_article(p, i, at, source=source)
+    if kind == "merge":
+        return kind, lambda p: C.merge_with_next(p, i, source=source)
+    if kind == "move":
+        chosen = data.draw(st.lists(some_line, min_size=0, max_size=4))
+        to = data.draw(st.sampled_from(["previous", "next"]))
+        return kind, lambda p: C.move_lines(p, i, chosen, to, source=source)
+    if kind == "mark":
+        chosen = data.draw(st.lists(st.sampled_from(nonblank), min_size=1, max_size=3))
+        fkind = data.draw(st.sampled_from(list(FurnitureKind)))
+        return kind, lambda p: C.mark_furniture(p, chosen, fkind, source=source)
+    if kind == "unmark":
+        pool = [f.line for f in page.furniture] or nonblank
+        chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2))
+        return kind, lambda p: C.unmark_furniture(p, chosen, into=i, source=source)
+    if kind == "edit":
+        headline = data.draw(st.text(max_size=8))
+        return kind, lambda p: C.edit_fields(p, i, headline=headline, byline=[headline])
+    if kind == "reorder":
+        to = data.draw(any_index)
+        return kind, lambda p: C.reorder(p, i, to)
+    if kind == "counties":
+        counties = data.draw(st.lists(st.sampled_from(Gazetteer.default().counties()[:50]), max_size=3))
+        return kind, lambda p: C.set_counties(p, i, counties)
+    return kind, lambda p: C.delete_empty(p, i)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(range(len(SEED_FILES))), st.data())
+def test_random_corrections_keep_every_line_in_one_place_and_undo_exactly(which: int, data: st.DataObject) -> None:
+    page, source = seed(which)
+    states = [page]
+    saved = [page_to_dict(page)]
+    edited = False  # text typed by hand is not on the lines: conservation holds until then
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8))):
+        current = states[-1]
+        kind, action = random_action(data, current, source)
+        try:
+            new = action(current)
+        except CorrectionError:
+            continue
+        edited = edited or kind == "edit"
+        assert page_to_dict(current) == saved[-1], "an action never changes its input"
+        assert C.placement_problems(new, source) == []
+        if not edited:
+            for article in new.articles:
+                assert_holds_its_text(article, source)
+        assert page_from_dict(json.loads(json.dumps(page_to_dict(new)))) == new
+        states.append(new)
+        saved.append(page_to_dict(new))
+    # Undo all: going back through the saved states, each is exactly the state it was.
+    for state, data_ in zip(reversed(states), reversed(saved), strict=True):
+        assert page_from_dict(data_) == state
+    assert page_from_dict(saved[0]) == seed(which)[0]
+
+
+# -- differences -------------------------------------------------------------------------------
+
+
+def test_diff_of_a_split_names_the_new_article_and_the_changed_one() -> None:
+    page, source = seed()
+    at = page.articles[1].lines[-3]
+    out = C.split_article(page, 1, at, source=source)
+    diff = C.diff_pages(page, out)
+    kinds = sorted(c.kind for c in diff.articles)
+    assert kinds == ["added", "changed"]
+    changed = next(c for c in diff.articles if c.kind == "changed")
+    assert "原文行" in [f.label for f in changed.fields]
+    assert not diff.furniture and not diff.moved
+    assert not C.diff_pages(page, copy.deepcopy(page))
+
+
+def test_diff_matches_articles_without_ref_by_their_lines() -> None:
+    page, source = seed()
+    fresh = parse_page("\n".join(source))
+    diff = C.diff_pages(page, fresh)
+    assert not [c for c in diff.articles if c.kind != "changed"]
+    moved = C.reorder(page, 0, 1)
+    assert C.diff_pages(page, moved).moved
+
+
+def test_diff_lists_furniture_marks() -> None:
+    page, source = seed()
+    no = page.articles[1].lines[-1]
+    diff = C.diff_pages(page, C.mark_furniture(page, [no], "banner", source=source))
+    assert [(f.before, f.after) for f in diff.furniture] == [("", "横幅")]
+
+
+def test_line_ranges() -> None:
+    assert C.line_ranges([7, 3, 4, 5]) == "3–5, 7"
+    assert C.line_ranges([]) == ""
+    source = ["a", "", "b", "", "c", "d", "", "", "e"]
+    assert C.line_ranges([1, 3, 5, 9], source) == "1–5, 9"
+
+
+def test_a_state_that_lost_a_line_is_never_made_worse_and_can_be_mended() -> None:
+    page, source = seed()
+    lost = page.articles[0].lines.pop()  # a state stored broken (not by these functions)
+    assert C.placement_problems(page, source) == [f"第{lost}行没有归属"]
+    with pytest.raises(CorrectionError, match="无处可寻"):
+        C.split_article(page, 1, page.articles[1].lines[-1], source=source)
+    mended = C.mark_furniture(page, [lost], "other", source=source)
+    assert C.placement_problems(mended, source) == []
+    assert C.line_places(mended)[lost].furniture == FurnitureKind.OTHER

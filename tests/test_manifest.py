@@ -1,0 +1,94 @@
+"""Which paper, date and page a file is: manifest rows and file names (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ingest.manifest import FORM, MANIFEST, NAME, Entry, ManifestError, guess_from_name, parse_manifest, prefill
+
+D = dt.date(2025, 3, 29)
+
+
+@pytest.mark.parametrize(
+    "name,paper,date,page,number",
+    [
+        ("晋中日报_2025-03-29_第3版.txt", "晋中日报", D, "第3版", 3),
+        ("晋中日报2025年3月29日第03版.txt", "晋中日报", D, "第3版", 3),
+        ("jzrb-20250329-03.txt", "", D, "第3版", 3),
+        ("2025-03-29/03.txt", "", D, "第3版", 3),
+        ("运城日报/2025-07-24/p3.txt", "运城日报", dt.date(2025, 7, 24), "第3版", 3),
+        ("吕梁晚报-A03-2025.04.01.txt", "吕梁晚报", dt.date(2025, 4, 1), "A03", 3),
+        ("2025_03_29_第12版.txt", "", D, "第12版", 12),
+        ("page12.txt", "", None, "第12版", 12),
+        ("20250329.txt", "", D, "", None),
+        # names that say nothing: the seeds' hashes and a scan
+        ("000_7f5b6c240486804c.txt", "", None, "", None),
+        ("001_49cb030964a73740.txt", "", None, "", None),
+        ("scan.txt", "", None, "", None),
+        # no such date: not taken for one
+        ("晋中日报_2025-02-30.txt", "晋中日报", None, "", None),
+    ],
+)
+def test_file_names_say_paper_date_and_page(name, paper, date, page, number):
+    assert guess_from_name(name) == (guess := guess_from_name(name))
+    assert (guess.paper, guess.date, guess.page, guess.number) == (paper, date, page, number)
+
+
+def test_a_latin_paper_code_names_a_paper_only_through_aliases():
+    assert guess_from_name("jzrb-20250329-03.txt", aliases={"JZRB": "晋中日报"}).paper == "晋中日报"
+    assert guess_from_name("jzrb-20250329-03.txt").paper == ""
+
+
+def test_a_folder_gives_the_date_but_never_the_page():
+    guess = guess_from_name("第3版/2025-03-29.txt")
+    assert guess.date == D and guess.page == ""
+
+
+MANIFEST_TEXT = "file,paper,date,page,prefecture\na.txt,晋中日报,2025-03-29,第3版,1407\nb.txt,吕梁日报,,,\n"
+
+
+def test_an_uploaded_manifest_is_parsed():
+    entries = parse_manifest(MANIFEST_TEXT)
+    assert entries["a.txt"] == Entry("晋中日报", D, "第3版", "1407")
+    assert entries["b.txt"] == Entry("吕梁日报")
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("name,paper\na.txt,x\n", "header lacks file"),
+        ("file,paper,colour\na.txt,x,red\n", "unknown columns colour"),
+        ("file,paper,date\na.txt,x,2025/03/29\n", r"manifest.csv:2: date '2025/03/29' is not YYYY-MM-DD"),
+        ("file,paper\na.txt,x\na.txt,y\n", "listed twice"),
+        ("file,paper,prefecture\na.txt,x,14\n", "four-digit"),
+    ],
+)
+def test_a_bad_manifest_says_where(text, message):
+    with pytest.raises(ManifestError, match=message):
+        parse_manifest(text)
+
+
+def test_the_form_wins_then_the_manifest_then_the_name():
+    manifest = parse_manifest(MANIFEST_TEXT)
+    # blank form: the manifest's row
+    got = prefill("a.txt", Entry(), manifest)
+    assert got.entry == Entry("晋中日报", D, "第3版", "1407") and got.number == 3
+    assert got.origin == {"paper": MANIFEST, "date": MANIFEST, "page": MANIFEST, "prefecture": MANIFEST}
+    # typed paper wins; the rest from the manifest
+    got = prefill("a.txt", Entry(paper="太原日报"), manifest)
+    assert got.entry.paper == "太原日报" and got.origin["paper"] == FORM and got.entry.date == D
+    # no manifest row: the name says it
+    got = prefill("临汾日报_2025-03-29_第2版.txt", Entry(prefecture="1410"), manifest)
+    assert got.entry == Entry("临汾日报", D, "第2版", "1410") and got.number == 2
+    assert got.origin == {"paper": NAME, "date": NAME, "page": NAME, "prefecture": FORM}
+    # the manifest's blank date is filled from the name
+    got = prefill("b.txt", Entry(), {"b.txt": Entry("吕梁日报")})
+    assert got.entry.date is None and got.origin == {"paper": MANIFEST}
+
+
+def test_a_typed_label_gives_its_page_number():
+    assert prefill("x.txt", Entry(page="第7版")).number == 7
+    assert prefill("x.txt", Entry(page="A05")).number == 5
+    assert prefill("x.txt", Entry(page="要闻")).number is None

@@ -1,0 +1,139 @@
+"""The search page: facets that keep every filter, removable chips, a year chart, sort, the
+empty state, the county offer, Chinese quotes, and queries with nothing to search for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from articles.query import parse
+from ingest.model import County
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+JIANG = County("140826", "绛县", "", "运城市", "山西省")
+XINJIANG = County("140825", "新绛县", "新绛", "运城市", "山西省")
+
+
+@pytest.fixture
+def stories(db):
+    make_article(headline="绛县党建", body="绛县网格化党建。", counties=(JIANG,), date=dt.date(2021, 5, 1), paper="运城日报")
+    make_article(headline="新绛县党建", body="新绛县网格化党建。", counties=(XINJIANG,), date=dt.date(2023, 5, 1), paper="运城日报")
+    make_article(headline="绛县冬季", body="绛县下雪。", counties=(JIANG,), date=dt.date(2023, 1, 2), paper="山西日报")
+
+
+def _links(text: str, css_class: str = "") -> list[dict[str, list[str]]]:
+    return [parse_qs(urlsplit(html.unescape(h)).query) for h in re.findall(r'href="(/search\?[^"]*)"', text)]
+
+
+def test_facet_links_keep_every_other_filter(client, stories):
+    text = client.get("/search", {"q": "党建", "paper": "运城日报", "sort": "date", "date_from": "2020-01-01"}).content.decode()
+    county_links = [q for q in _links(text) if "county" in q]
+    assert county_links
+    for q in county_links:
+        assert q["q"] == ["党建"] and q["paper"] == ["运城日报"] and q["sort"] == ["date"] and q["date_from"] == ["2020-01-01"]
+        assert "page" not in q
+
+
+def test_each_filter_is_a_chip_that_removes_only_itself(client, stories):
+    text = client.get("/search", {"q": "党建", "county": "140826", "paper": "运城日报"}).content.decode()
+    chips = re.findall(r'<li class="chip">([^<]*) <a href="([^"]*)"', text)
+    assert [label.strip() for label, _ in chips] == ["县区：绛县", "报纸：运城日报"]
+    without_county = parse_qs(urlsplit(html.unescape(chips[0][1])).query)
+    assert without_county == {"q": ["党建"], "paper": ["运城日报"]}
+
+
+def test_results_by_year_as_a_server_side_svg(client, stories):
+    text = client.get("/search", {"q": "绛县"}).content.decode()
+    svg = text[text.index("<svg"):text.index("</svg>")]
+    assert svg.count('<rect class="bar"') == 2  # 2021 and 2023; 2022 is an empty slot
+    assert "2022" in svg and "<script" not in text and "http" not in svg
+    year_link = parse_qs(urlsplit(html.unescape(re.search(r'<a href="([^"]*)" aria-label="2023年', svg).group(1))).query)
+    assert year_link == {"q": ["绛县"], "date_from": ["2023-01-01"], "date_to": ["2023-12-31"]}
+
+
+def test_sort_links_keep_the_filters(client, stories):
+    text = client.get("/search", {"q": "党建", "county": "140826"}).content.decode()
+    by_date = [q for q in _links(text) if q.get("sort") == ["date"]]
+    assert by_date and by_date[0]["county"] == ["140826"]
+
+
+def test_query_counts_are_fixed(client, stories, django_assert_num_queries):
+    # estimate + capped count, ranking, rows + their counties and captions, facet sample and
+    # three facet queries, the county named by a term
+    with django_assert_num_queries(24):
+        assert client.get("/search", {"q": "绛县"}).status_code == 200
+    # filters only: the county, capped count (4 with its savepoint), rows, counties, captions
+    with django_assert_num_queries(8):
+        assert client.get("/search", {"county": "140826"}).status_code == 200
+
+
+def test_empty_state_suggests_what_to_try(client, stories):
+    text = client.get("/search", {"q": "绛县 火星", "paper": "运城日报"}).content.decode()
+    assert "没有找到" in text
+    assert "去掉「报纸：运城日报」" in text and "只查「绛县」" in text
+    quoted = client.get("/search", {"q": "“绛县 党建”"}).content.decode()
+    assert "不加引号" in quoted
+
+
+def test_a_county_name_offers_that_county_and_says_why_another_matched(client, stories):
+    text = client.get("/search", {"q": "绛县"}).content.decode()
+    offer = text[text.index('class="notice county-hint"'):]
+    offer = offer[:offer.index("</p>")]
+    assert "只看绛县的报道" in offer and "county=140826" in offer
+    assert "新绛县" in offer  # why 新绛县's story is in the results
+    filtered = client.get("/search", {"q": "绛县", "county": "140826"}).content.decode()
+    assert "county-hint" not in filtered and "新绛县党建" not in filtered
+
+
+@pytest.mark.parametrize("q", ["“网格化党建”", "「网格化党建」", '"网格化党建"', "『网格化党建』"])
+def test_every_kind_of_quote_makes_a_phrase(q):
+    (term,) = parse(q).terms
+    assert term.text == "网格化党建" and term.quoted
+
+
+def test_a_phrase_keeps_its_inner_spaces_and_can_be_excluded():
+    terms = parse("「网格 化」 -“党建” 介休").terms
+    assert [(t.text, t.quoted, t.negated) for t in terms] == [("网格 化", True, False), ("党建", True, True), ("介休", False, False)]
+
+
+def test_chinese_quotes_search_as_a_phrase(client, stories):
+    make_article(headline="网格化的党建", body="网格化的党建工作。")
+    text = client.get("/search", {"q": "“网格化党建”"}).content.decode()
+    assert "绛县党建" in text and "网格化的党建" not in text
+
+
+@pytest.mark.parametrize("q", ["🙂", "\\", "!!", "“”", "。，", "-"])
+def test_nothing_searchable_is_a_400_with_a_message_never_everything(client, stories, q):
+    response = client.get("/search", {"q": q})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "没有可检索的文字" in text and "绛县党建" not in text
+
+
+def test_every_form_control_has_a_label(client, stories):
+    text = client.get("/search", {"q": "绛县"}).content.decode()
+    for control in re.findall(r"<(?:input|select)\b[^>]*>", text):
+        if 'type="hidden"' in control:
+            continue
+        ident = re.search(r'id="([^"]+)"', control)
+        assert "aria-label=" in control or (ident and f'for="{ident.group(1)}"' in text), control
+
+
+def test_result_links_carry_the_terms_to_the_article(client, stories):
+    text = client.get("/search", {"q": "绛县 党建"}).content.decode()
+    links = re.findall(r'class="headline" href="(/articles/\d+/\?q=[^"]*)"', text)
+    assert links and all(parse_qs(urlsplit(html.unescape(u)).query) == {"q": ["绛县 党建"]} for u in links)
+    article = client.get(html.unescape(links[0])).content.decode()
+    assert '<mark id="hit-1">' in article
+
+
+def test_a_date_range_alone_lists_that_span_newest_first(client, stories):
+    text = client.get("/search", {"date_from": "2023-01-01", "date_to": "2023-12-31"}).content.decode()
+    assert text.index("新绛县党建") < text.index("绛县冬季") and "绛县党建</a>" not in text.replace("新绛县党建</a>", "")
+    assert "日期：2023-01-01 至 2023-12-31" in text
