@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from articles import writer
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
@@ -112,8 +113,8 @@ def _blocks(blocks: list[parsed.Block], paragraphs: list[str], intertitles: list
 
 
 class PageAdminForm(forms.ModelForm):
-    paper = forms.ModelChoiceField(Newspaper.objects.all(), label="报纸")
-    date = forms.DateField(label="日期", required=False, help_text="留空：日期不详")
+    paper = forms.ModelChoiceField(Newspaper.objects.all(), label=_("报纸"))
+    date = forms.DateField(label=_("日期"), required=False, help_text=_("留空：日期不详"))
 
     class Meta:
         model = Page

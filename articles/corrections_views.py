@@ -18,9 +18,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from articles import writer
+from articles import ingest_text, revision_text, writer
 from articles.models import Newspaper, Page, PageRevision
 from articles.roles import role_required
 from ingest import corrections
@@ -34,7 +35,7 @@ from ingest.pipeline import parse_page
 PERMISSION = "articles.correct_page"
 Action = PageRevision.Action
 
-FURNITURE_CHOICES = [(kind.value, corrections.FURNITURE_LABELS[kind]) for kind in FurnitureKind]
+FURNITURE_CHOICES = [(kind.value, corrections.FURNITURE_LABELS[kind]) for kind in FurnitureKind]  # shown through ingest_text
 _NAME_SEP_RE = re.compile(r"[、,，;；/\s]+")
 
 
@@ -81,7 +82,7 @@ def _int(post: QueryDict, name: str, what: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise CorrectionError(f"请选择{what}。") from None
+        raise CorrectionError(_("请选择%(what)s。") % {"what": what}) from None
 
 
 def _check_version(post: QueryDict, page: Page) -> None:
@@ -89,10 +90,12 @@ def _check_version(post: QueryDict, page: Page) -> None:
     try:
         seen = int(post.get("version", ""))
     except ValueError:
-        raise CorrectionError("表单缺少版本号：请刷新页面后再操作。") from None
+        raise CorrectionError(_("表单缺少版本号：请刷新页面后再操作。")) from None
     latest = _version(page)
     if seen != latest:
-        raise CorrectionError(f"这个版面刚被修改过（现在是第{latest}版，你看到的是第{seen}版）。请看过最新的切分后再操作。")
+        raise CorrectionError(
+            _("这个版面刚被修改过（现在是第%(latest)s版，你看到的是第%(seen)s版）。请看过最新的切分后再操作。") % {"latest": latest, "seen": seen}
+        )
 
 
 def _title(state: PageState, i: int) -> str:
@@ -108,9 +111,9 @@ def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
     try:
         nos = sorted({int(v) for v in post.getlist("line")})
     except ValueError:
-        raise CorrectionError("行号必须是数字。") from None
+        raise CorrectionError(_("行号必须是数字。")) from None
     if not nos:
-        raise CorrectionError("请先勾选原文中的行。")
+        raise CorrectionError(_("请先勾选原文中的行。"))
     do = post.get("do", "")
     places = corrections.line_places(state)
     ranges = corrections.line_ranges(nos, ctx.source)
@@ -119,14 +122,14 @@ def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
         for no in nos:
             place = places.get(no)
             if place is None or place.article is None:
-                raise CorrectionError(f"第{no}行不在任何文章里。")
+                raise CorrectionError(_("第%(line)s行不在任何文章里。") % {"line": no})
             owners.add(place.article)
         if len(owners) != 1:
-            raise CorrectionError("所选的行分属不同的文章：请只选同一篇文章的行。")
+            raise CorrectionError(_("所选的行分属不同的文章：请只选同一篇文章的行。"))
         i = owners.pop()
         if do == "split":
             if len(nos) != 1:
-                raise CorrectionError("拆分时请只勾选一行：新文章从这一行开始。")
+                raise CorrectionError(_("拆分时请只勾选一行：新文章从这一行开始。"))
             new = corrections.split_article(state, i, nos[0], source=ctx.source, tagger=ctx.tagger)
             return _Change(new, Action.CORRECT, f"拆分{_title(state, i)}：从第{nos[0]}行起成为新的一篇", f"#article-{i + 2}")
         new = corrections.move_lines(state, i, nos, do, source=ctx.source, tagger=ctx.tagger)
@@ -139,16 +142,16 @@ def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
         label = corrections.FURNITURE_LABELS.get(kind, kind)  # type: ignore[call-overload]
         return _Change(new, Action.CORRECT, f"把第{ranges}行标为版面元素（{label}）", f"#line-{nos[0]}")
     if do == "unmark":
-        into = _int(post, "into", "要收回到的文章")
+        into = _int(post, "into", _("要收回到的文章"))
         new = corrections.unmark_furniture(state, nos, into, source=ctx.source, tagger=ctx.tagger)
         return _Change(new, Action.CORRECT, f"把版面元素第{ranges}行收回到{_title(state, into)}", f"#article-{into + 1}")
-    raise CorrectionError("请选择要做的操作。")
+    raise CorrectionError(_("请选择要做的操作。"))
 
 
 def _article_index(post: QueryDict, state: PageState) -> int:
-    i = _int(post, "article", "文章")
+    i = _int(post, "article", _("文章"))
     if not 0 <= i < len(state.articles):
-        raise CorrectionError(f"没有第{i + 1}篇文章。")
+        raise CorrectionError(_("没有第%(n)s篇文章。") % {"n": i + 1})
     return i
 
 
@@ -162,7 +165,7 @@ def _edit_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
     if article.captions:
         texts, credits = post.getlist("caption_text"), post.getlist("caption_credit")
         if len(texts) != len(credits):
-            raise CorrectionError("图片说明和摄影者的数目不一致。")
+            raise CorrectionError(_("图片说明和摄影者的数目不一致。"))
         fields["captions"] = list(zip(texts, credits, strict=True))
     new = corrections.edit_fields(state, i, **fields)
     changed = corrections.article_changes(article, new.articles[i], ctx.source)
@@ -181,14 +184,14 @@ def _counties_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Chan
             continue
         county = gazetteer.lookup(name)
         if county is None:
-            raise CorrectionError(f"地名表里没有“{name}”（或者这个名字不止一个区县在用，请写全称或代码）。")
+            raise CorrectionError(_("地名表里没有“%(name)s”（或者这个名字不止一个区县在用，请写全称或代码）。") % {"name": name})
         counties.append(county)
     primary_name = post.get("primary", "").strip()
     primary = None
     if primary_name:
         primary = gazetteer.lookup(primary_name)
         if primary is None:
-            raise CorrectionError(f"地名表里没有“{primary_name}”。")
+            raise CorrectionError(_("地名表里没有“%(name)s”。") % {"name": primary_name})
         if primary not in counties:
             counties.insert(0, primary)
     new = corrections.set_counties(state, i, counties, primary)
@@ -206,7 +209,7 @@ def _merge_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
 
 def _reorder_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
     i = _article_index(post, state)
-    to = _int(post, "to", "新的位置")
+    to = _int(post, "to", _("新的位置"))
     new = corrections.reorder(state, i, to)
     if new == state:
         raise _NoChange
@@ -297,7 +300,7 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Apply one correction (see ``_ACTIONS``) and record it as a revision."""
     handler = _ACTIONS.get(action)
     if handler is None:
-        raise Http404("没有这个操作")
+        raise Http404(_("没有这个操作"))
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
@@ -306,11 +309,11 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             change = handler(request.POST, writer.load_state(locked), _PageText.of(locked, page.issue.newspaper))
             writer.apply_state(locked, change.state, user=request.user, action=change.action, summary=change.summary)
     except CorrectionError as exc:
-        return _render_correct(request, page, error=str(exc), status=400)
+        return _render_correct(request, page, error=ingest_text.message(exc), status=400)
     except _NoChange:
-        messages.info(request, "没有改动。")
+        messages.info(request, _("没有改动。"))
         return redirect("page-correct", pk=page.pk)
-    messages.success(request, f"已保存：{change.summary}")
+    messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(change.summary)})
     return redirect(reverse("page-correct", args=[page.pk]) + change.anchor)
 
 
@@ -381,7 +384,7 @@ def article_history(request: HttpRequest, pk: int, ref: int) -> HttpResponse:
     """The versions that touched one article (also one that was since merged away)."""
     page = _get_page_or_404(pk)
     if not _entries(page, ref) and not page.articles.filter(pk=ref).exists():
-        raise Http404("这个版面没有这篇文章")
+        raise Http404(_("这个版面没有这篇文章"))
     return _render_history(request, page, ref=ref)
 
 
@@ -395,10 +398,10 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
             _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
             revision = writer.undo(page, request.user)
     except CorrectionError as exc:
-        return _render_history(request, page, error=str(exc), status=400)
+        return _render_history(request, page, error=ingest_text.message(exc), status=400)
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
-    messages.success(request, f"已撤销：现在是第{revision.number}版。")
+    messages.success(request, _("已撤销：现在是第%(n)s版。") % {"n": revision.number})
     back = "page-correct" if request.POST.get("next") == "correct" else "page-history"
     return redirect(back, pk=pk)
 
@@ -409,26 +412,26 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
     """Make the split that of an earlier version again (itself a change, undoable)."""
     page = _get_page_or_404(pk)
     try:
-        number = _int(request.POST, "number", "要恢复的版本")
+        number = _int(request.POST, "number", _("要恢复的版本"))
         with transaction.atomic():
             _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
             if not page.revisions.filter(number=number).exists():
-                raise CorrectionError(f"没有第{number}版。")
+                raise CorrectionError(_("没有第%(n)s版。") % {"n": number})
             revision = writer.revert(page, number, request.user)
     except CorrectionError as exc:
-        return _render_history(request, page, error=str(exc), status=400)
+        return _render_history(request, page, error=ingest_text.message(exc), status=400)
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
-    messages.success(request, f"已恢复到第{number}版（记为第{revision.number}版）。")
+    messages.success(request, _("已恢复到第%(number)s版（记为第%(n)s版）。") % {"number": number, "n": revision.number})
     return redirect("page-history", pk=pk)
 
 
 def _cannot_undo(exc: Exception) -> str:
     text = str(exc)
     if "nothing" in text:
-        return "没有可以撤销的改动。"
+        return _("没有可以撤销的改动。")
     if "replaced" in text:
-        return "版面文件已被替换，替换之前的改动不能撤销：请重新上传旧文件。"
+        return _("版面文件已被替换，替换之前的改动不能撤销：请重新上传旧文件。")
     return text
 
 
@@ -448,7 +451,7 @@ def _resplit_state(page: Page, current: PageState) -> tuple[PageState, list]:
     original = None if replaced else page_from_dict(first) if first is not None else current
     proposed, conflicts = carry_over(current, source, fresh, source, original=original)
     if corrections.placement_problems(proposed, source):
-        raise CorrectionError("重新切分的结果有行没有归属，没有保存。请报告这个版面。")
+        raise CorrectionError(_("重新切分的结果有行没有归属，没有保存。请报告这个版面。"))
     return proposed, conflicts
 
 
@@ -471,11 +474,11 @@ def resplit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary = f"用当前的切分程序重新切分：新增{counts['added']}篇，删去{counts['removed']}篇，改动{counts['changed']}篇"
                 writer.apply_state(locked, proposed, user=request.user, action=Action.RESPLIT, summary=summary)
         except CorrectionError as exc:
-            return _render_resplit(request, page, error=str(exc), status=400)
+            return _render_resplit(request, page, error=ingest_text.message(exc), status=400)
         except _NoChange:
-            messages.info(request, "新的切分与现在的相同，没有改动。")
+            messages.info(request, _("新的切分与现在的相同，没有改动。"))
             return redirect("page-correct", pk=pk)
-        messages.success(request, f"已保存：{summary}")
+        messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(summary)})
         return redirect("page-correct", pk=pk)
     return _render_resplit(request, page)
 
@@ -486,7 +489,7 @@ def _render_resplit(request: HttpRequest, page: Page, *, error: str = "", status
         proposed, conflicts = _resplit_state(page, current)
         diff = corrections.diff_pages(current, proposed, corrections.source_lines(page.raw_text))
     except CorrectionError as exc:
-        error, diff, conflicts, status = str(exc), None, [], 400
+        error, diff, conflicts, status = ingest_text.message(exc), None, [], 400
     context = {
         "page": page,
         "diff": diff,

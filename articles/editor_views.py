@@ -16,9 +16,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from articles import writer
+from articles import ingest_text, writer
 from articles.forms import PageMetaForm, PlannedFile, UploadForm
 from articles.models import Newspaper, Page
 from articles.roles import role_required
@@ -76,16 +77,16 @@ def _store(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
         return _store_one(request, planned)
     except Exception:
         logger.exception("upload of %s failed", planned.name)
-        return _result(planned.name, Outcome.FAILED, message="未入库：处理这个文件时出了错（已记入日志，请告诉管理员）")
+        return _result(planned.name, Outcome.FAILED, message=_("未入库：处理这个文件时出了错（已记入日志，请告诉管理员）"))
 
 
 def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
     name = planned.name
     if planned.too_large:
-        return _result(name, Outcome.FAILED, message=f"未入库：{planned.too_large}")
+        return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": planned.too_large})
     entry = planned.meta.entry
     if not entry.paper:
-        return _result(name, Outcome.FAILED, message="未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里")
+        return _result(name, Outcome.FAILED, message=_("未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里"))
     meta = writer.PageMeta(paper=entry.paper, date=entry.date, label=entry.page, prefecture_code=entry.prefecture)
     data = planned.upload.read()
     result = writer.ingest_file(name, data, meta, status=Status.DRAFT, user=request.user, same_slot="report")
@@ -100,18 +101,18 @@ def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
                 Outcome.SAME_SLOT,
                 page=result.page,
                 other=occupant,
-                message="已存为草稿；档案中已有同一报纸、日期、版次的版面，内容不同：请在预览中选择替换它，或两者都保留",
+                message=_("已存为草稿；档案中已有同一报纸、日期、版次的版面，内容不同：请在预览中选择替换它，或两者都保留"),
             )
     if result.outcome == Outcome.CREATED:
-        message = f"已存为草稿（{result.articles} 篇文章），请预览后发布{_origin_note(planned)}"
+        message = ngettext("已存为草稿（%(n)s 篇文章），请预览后发布", "已存为草稿（%(n)s 篇文章），请预览后发布", result.articles) % {"n": result.articles} + _origin_note(planned)
         return _result(name, Outcome.CREATED, page=result.page, message=message)
     if result.outcome == Outcome.DUPLICATE:
-        return _result(name, Outcome.DUPLICATE, page=result.page, message="档案中已有这个版面，未重复写入")
-    return _result(name, Outcome.FAILED, message=f"未入库：{result.error}")
+        return _result(name, Outcome.DUPLICATE, page=result.page, message=_("档案中已有这个版面，未重复写入"))
+    return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": result.error})
 
 
-_FIELD_NAMES = {"paper": "报名", "date": "日期", "page": "版次"}
-_SOURCE_NAMES = {MANIFEST: "manifest.csv", NAME: "文件名"}
+_FIELD_NAMES = {"paper": gettext_lazy("报名"), "date": gettext_lazy("日期"), "page": gettext_lazy("版次")}
+_SOURCE_NAMES = {MANIFEST: "manifest.csv", NAME: gettext_lazy("文件名")}
 
 
 def _origin_note(planned: PlannedFile) -> str:
@@ -121,8 +122,8 @@ def _origin_note(planned: PlannedFile) -> str:
     for source, source_name in _SOURCE_NAMES.items():
         fields = [label for key, label in _FIELD_NAMES.items() if planned.meta.origin.get(key) == source]
         if fields:
-            parts.append(f"{'、'.join(fields)}取自{source_name}")
-    return f"（{'；'.join(parts)}）" if parts else ""
+            parts.append(_("%(fields)s取自%(source)s") % {"fields": _("、").join(str(f) for f in fields), "source": source_name})
+    return _("（%(notes)s）") % {"notes": _("；").join(parts)} if parts else ""
 
 
 def _result(name: str, outcome: str, *, page: Page | None = None, other: Page | None = None, message: str) -> dict[str, object]:
@@ -175,7 +176,7 @@ def drafts(request: HttpRequest) -> HttpResponse:
 # -- preview -----------------------------------------------------------------------------------
 
 
-FURNITURE_LABELS = {"banner": "通栏标语", "column": "栏目标签", "other": "其他"}
+FURNITURE_LABELS = {"banner": gettext_lazy("通栏标语"), "column": gettext_lazy("栏目标签"), "other": gettext_lazy("其他")}
 
 
 @dataclass
@@ -247,17 +248,17 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     page = _get_page_or_404(pk)
     if page.status == Status.PUBLISHED:
-        messages.info(request, "这个版面已经发布。")
+        messages.info(request, _("这个版面已经发布。"))
         return redirect("page-preview", pk=page.pk)
     others = _slot_pages(page)
     if others and page.status == Status.DRAFT and request.POST.get("keep_both") != "1":
         # Never a silent second copy of a page: the editor says "keep both" on purpose.
-        messages.error(request, "档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。")
+        messages.error(request, _("档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。"))
         return redirect("page-preview", pk=page.pk)
     page = writer.set_status(page, Status.PUBLISHED, user=request.user)
     messages.success(
         request,
-        format_html("已发布：读者现在可以看到并检索这个版面的文章。<a href=\"{}\">查看版面</a>", page.get_absolute_url()),
+        format_html(_("已发布：读者现在可以看到并检索这个版面的文章。<a href=\"{}\">查看版面</a>"), page.get_absolute_url()),
     )
     return redirect("page-preview", pk=page.pk)
 
@@ -267,10 +268,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     page = _get_page_or_404(pk)
     if page.status != Status.PUBLISHED:
-        messages.info(request, "只有已发布的版面可以撤回。")
+        messages.info(request, _("只有已发布的版面可以撤回。"))
         return redirect("page-preview", pk=page.pk)
     writer.set_status(page, Status.WITHDRAWN, user=request.user)
-    messages.success(request, "已撤回：读者不再能看到或检索这个版面；可以再次发布。")
+    messages.success(request, _("已撤回：读者不再能看到或检索这个版面；可以再次发布。"))
     return redirect("page-preview", pk=page.pk)
 
 
@@ -279,11 +280,11 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     page = _get_page_or_404(pk)
     if page.status != Status.DRAFT:
-        messages.error(request, "只有草稿可以删除；已发布的版面请撤回。")
+        messages.error(request, _("只有草稿可以删除；已发布的版面请撤回。"))
         return redirect("page-preview", pk=page.pk)
     name = page.source_name
     writer.discard(page)
-    messages.success(request, f"已删除草稿 {name}。")
+    messages.success(request, _("已删除草稿 %(name)s。") % {"name": name})
     return redirect("drafts")
 
 
@@ -295,16 +296,16 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     their lines are unchanged (the rest are listed as conflicts). The draft is used up."""
     draft = _get_page_or_404(pk)
     if not request.user.has_perm("articles.change_page"):
-        messages.error(request, "替换版面需要修改版面的权限。")
+        messages.error(request, _("替换版面需要修改版面的权限。"))
         return redirect("page-preview", pk=draft.pk)
     if draft.status != Status.DRAFT:
-        messages.error(request, "只有草稿可以替换其他版面。")
+        messages.error(request, _("只有草稿可以替换其他版面。"))
         return redirect("page-preview", pk=draft.pk)
     targets = {p.pk: p for p in _slot_pages(draft)}
     try:
         target = targets[int(request.POST.get("target", ""))]
     except (KeyError, ValueError):
-        messages.error(request, "请选择要替换的版面（同一报纸、日期、版次）。")
+        messages.error(request, _("请选择要替换的版面（同一报纸、日期、版次）。"))
         return redirect("page-preview", pk=draft.pk)
     name, data = draft.source_name, draft.raw_text.encode("utf-8")
     with transaction.atomic():
@@ -314,16 +315,16 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
         if result.outcome != Outcome.REPLACED:
             transaction.set_rollback(True)
     if result.outcome != Outcome.REPLACED:
-        messages.error(request, f"{name}：未能替换：{result.message_zh}")
+        messages.error(request, _("%(name)s：未能替换：%(reason)s") % {"name": name, "reason": result.message_zh})
         return redirect("page-preview", pk=draft.pk)
-    messages.success(request, f"{name}：已替换 {target}（{result.articles} 篇文章；旧文本保留在修订记录中）。")
+    messages.success(request, ngettext("%(name)s：已替换 %(target)s（%(n)s 篇文章；旧文本保留在修订记录中）。", "%(name)s：已替换 %(target)s（%(n)s 篇文章；旧文本保留在修订记录中）。", result.articles) % {"name": name, "target": target, "n": result.articles})
     for conflict in result.conflicts:
         messages.warning(
             request,
             format_html(
-                "人工校正未能沿用：《{}》——{}",
-                conflict.headline or "（无标题）",
-                conflict.why,
+                _("人工校正未能沿用：《{}》——{}"),
+                conflict.headline or _("（无标题）"),
+                ingest_text.translated(conflict.why),
             ),
         )
     return redirect("page-preview", pk=target.pk)
@@ -338,9 +339,9 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+            messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": _("；").join(errors)} if label else _("；").join(errors))
         return redirect("page-preview", pk=page.pk)
     d = form.cleaned_data
     writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
-    messages.success(request, "已更新报名、日期和版次。")
+    messages.success(request, _("已更新报名、日期和版次。"))
     return redirect("page-preview", pk=page.pk)

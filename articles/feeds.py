@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, County
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 
 FEED_ITEMS = 50
 SUMMARY_CHARS = 300
-SITE_NAME = "地方报纸档案"
+SITE_NAME = gettext_lazy("地方报纸档案")
 # The search page's own parameters minus paging and order (a feed is always newest first).
 SEARCH_KEYS = ("q", "county", "prefecture", "paper", "date_from", "date_to")
 
@@ -76,8 +78,8 @@ class _ArticleFeed(Feed):
 
 
 class LatestFeed(_ArticleFeed):
-    title = f"{SITE_NAME} · 最新文章"
-    subtitle = "新近入库的各报文章，按报纸日期从新到旧。"
+    title = gettext_lazy("地方报纸档案 · 最新文章")
+    subtitle = gettext_lazy("新近入库的各报文章，按报纸日期从新到旧。")
 
     def link(self) -> str:
         return reverse("home")
@@ -91,13 +93,13 @@ class CountyFeed(_ArticleFeed):
         try:
             return resolve_county(name)
         except ParamError:
-            raise Http404("没有这个县区") from None
+            raise Http404(_("没有这个县区")) from None
 
     def title(self, county: County) -> str:
         return f"{county.name} · {SITE_NAME}"
 
     def subtitle(self, county: County) -> str:
-        return f"{county.province}{county.prefecture}{county.name}的新文章"
+        return _("%(place)s的新文章") % {"place": f"{county.province}{county.prefecture}{county.name}"}
 
     def link(self, county: County) -> str:
         return county.get_absolute_url()
@@ -120,17 +122,17 @@ class SearchFeed(_ArticleFeed):
         return params, query.urlencode()
 
     def title(self, obj: tuple[SearchParams, str]) -> str:
-        params, _ = obj
+        params = obj[0]
         parts = [f"“{params.q}”"] if params.q else []
         if params.county:
             parts.append(params.county.name)
         parts += [p for p in (params.prefecture, params.paper) if p]
         if params.date_from or params.date_to:
             parts.append(f"{params.date_from or ''}–{params.date_to or ''}")
-        return f"检索 {' · '.join(parts) or '全部'} · {SITE_NAME}"
+        return _("检索 %(what)s · %(site)s") % {"what": " · ".join(parts) or _("全部"), "site": SITE_NAME}
 
     def subtitle(self, obj: tuple[SearchParams, str]) -> str:
-        return "符合这次检索的文章，按报纸日期从新到旧。"
+        return _("符合这次检索的文章，按报纸日期从新到旧。")
 
     def link(self, obj: tuple[SearchParams, str]) -> str:
         return f"{reverse('search')}?{obj[1]}" if obj[1] else reverse("search")
@@ -148,18 +150,18 @@ def feed_links(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
 
     Every page offers the latest stories; a county page its county's, a search its own. Built
     from the address alone: no query."""
-    links = [(f"{SITE_NAME} · 最新文章", reverse("feed-latest"))]
+    links = [(_("地方报纸档案 · 最新文章"), reverse("feed-latest"))]
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else None
     if name == "county":
         county = match.kwargs.get("name", "")
-        links.append((f"{county} · 新文章", reverse("feed-county", args=[county])))
+        links.append((_("%(county)s · 新文章") % {"county": county}, reverse("feed-county", args=[county])))
     elif name == "search":
         query = request.GET.copy()
         for key in list(query):
             if key not in SEARCH_KEYS or not query.get(key, "").strip():
                 del query[key]
         if query:
-            label = request.GET.get("q", "").strip() or "当前条件"
-            links.append((f"检索“{label}” · 新文章", f"{reverse('feed-search')}?{query.urlencode()}"))
+            label = request.GET.get("q", "").strip() or _("当前条件")
+            links.append((_("检索“%(label)s” · 新文章") % {"label": label}, f"{reverse('feed-search')}?{query.urlencode()}"))
     return {"feed_links": links}

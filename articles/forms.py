@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy
 
 from ingest.decode import UnreadableFile, decode
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, Prefill, parse_manifest, prefill
@@ -48,32 +49,32 @@ class PlannedFile:
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        label="版面文本文件",
-        help_text="可多选；每个文件是一个版面的文字（UTF-8、UTF-16、GBK 或 Big5）。可一并选上 manifest.csv。",
+        label=gettext_lazy("版面文本文件"),
+        help_text=gettext_lazy("可多选；每个文件是一个版面的文字（UTF-8、UTF-16、GBK 或 Big5）。可一并选上 manifest.csv。"),
     )
     paper = forms.CharField(
-        label="报名",
+        label=gettext_lazy("报名"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}),
-        help_text="选已有的报纸或输入新报名；留空则取自 manifest.csv 或文件名。",
+        help_text=gettext_lazy("选已有的报纸或输入新报名；留空则取自 manifest.csv 或文件名。"),
     )
     # The date input sends and needs ISO dates: refilled after a submission it must stay ISO.
     date = forms.DateField(
-        label="日期",
+        label=gettext_lazy("日期"),
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="留空则取自 manifest.csv 或文件名；都没有则日期不详。",
+        help_text=gettext_lazy("留空则取自 manifest.csv 或文件名；都没有则日期不详。"),
     )
     page = forms.CharField(
-        label="版次",
+        label=gettext_lazy("版次"),
         max_length=50,
         required=False,
-        help_text="如“第3版”，只用于单个文件；留空则取自 manifest.csv 或文件名。",
+        help_text=gettext_lazy("如“第3版”，只用于单个文件；留空则取自 manifest.csv 或文件名。"),
     )
     prefecture = forms.RegexField(
-        label="所在地市代码", regex=r"^\d{4}$", required=False, help_text="四位代码，如 1407（晋中），用于区分同名乡镇"
+        label=gettext_lazy("所在地市代码"), regex=r"^\d{4}$", required=False, help_text=gettext_lazy("四位代码，如 1407（晋中），用于区分同名乡镇")
     )
 
     def __init__(self, *args: object, papers: Sequence[str] = (), **kwargs: object) -> None:
@@ -88,14 +89,14 @@ class UploadForm(forms.Form):
         manifests = [f for f in files if _is_manifest(f)]
         pages = [f for f in files if not _is_manifest(f)]
         if len(manifests) > 1:
-            raise forms.ValidationError(f"只能附一个 {MANIFEST_NAME}。")
+            raise forms.ValidationError(gettext("只能附一个 %(name)s。") % {"name": MANIFEST_NAME})
         if manifests:
             self.manifest = _read_manifest(manifests[0], self.max_bytes)
         if not pages:
-            raise forms.ValidationError("请选择至少一个版面文本文件。")
+            raise forms.ValidationError(gettext("请选择至少一个版面文本文件。"))
         if len(pages) > self.max_files:
             raise forms.ValidationError(
-                f"一次最多上传 {self.max_files} 个文件，这次选了 {len(pages)} 个：请分批上传。"
+                gettext("一次最多上传 %(max)s 个文件，这次选了 %(n)s 个：请分批上传。") % {"max": self.max_files, "n": len(pages)}
             )
         return pages
 
@@ -103,7 +104,7 @@ class UploadForm(forms.Form):
         data = super().clean()
         files = data.get("files") or []
         if data.get("page") and len(files) > 1:
-            self.add_error("page", "多个文件不能共用一个版次：请留空，版次会从 manifest.csv 或文件名读取。")
+            self.add_error("page", gettext("多个文件不能共用一个版次：请留空，版次会从 manifest.csv 或文件名读取。"))
         return data
 
     def shared(self) -> Entry:
@@ -119,7 +120,7 @@ class UploadForm(forms.Form):
             too_large = ""
             if upload.size is not None and upload.size > self.max_bytes:
                 too_large = (
-                    f"文件有 {filesizeformat(upload.size)}，超过每个版面 {filesizeformat(self.max_bytes)} 的上限"
+                    gettext("文件有 %(size)s，超过每个版面 %(max)s 的上限") % {"size": filesizeformat(upload.size), "max": filesizeformat(self.max_bytes)}
                 )
             planned.append(PlannedFile(upload=upload, meta=prefill(upload.name or "", shared, self.manifest), too_large=too_large))
         return planned
@@ -134,22 +135,22 @@ def _read_manifest(upload: UploadedFile, max_bytes: int) -> dict[str, Entry]:
         # Spreadsheets in China often save CSV as GBK: read it like a page file.
         text = decode(upload.read(), max_bytes=max_bytes)
     except UnreadableFile as exc:
-        raise forms.ValidationError(f"{MANIFEST_NAME} 无法读取：{exc}") from None
+        raise forms.ValidationError(gettext("%(name)s 无法读取：%(error)s") % {"name": MANIFEST_NAME, "error": exc}) from None
     try:
         return parse_manifest(text, where=MANIFEST_NAME)
     except ManifestError as exc:
-        raise forms.ValidationError(f"{MANIFEST_NAME} 有误：{exc}") from None
+        raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": MANIFEST_NAME, "error": exc}) from None
 
 
 class PageMetaForm(forms.Form):
     """Paper, date and page label of one stored page, corrected on its preview (no new upload)."""
 
-    paper = forms.CharField(label="报名", max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
+    paper = forms.CharField(label=gettext_lazy("报名"), max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
     date = forms.DateField(
-        label="日期",
+        label=gettext_lazy("日期"),
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="留空表示日期不详。",
+        help_text=gettext_lazy("留空表示日期不详。"),
     )
-    label = forms.CharField(label="版次", max_length=50, required=False)
+    label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False)

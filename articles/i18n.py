@@ -2,8 +2,8 @@
 
 The choice is the footer's switch (Django's ``set_language`` view, which sets the language cookie);
 the browser's Accept-Language is not consulted, because the archive is Chinese and most of its
-readers' browsers say ``en-US`` whatever they read. Templates are not translated yet: this is the
-groundwork (LANGUAGES, the cookie, the switch), and Django's own messages follow the choice.
+readers' browsers say ``en-US`` whatever they read. Templates and messages carry their Chinese text
+as the msgid, with English in locale/en/LC_MESSAGES/django.po; Django's own messages follow too.
 """
 
 from __future__ import annotations

@@ -3,12 +3,15 @@ the error pages (404, 500) in the site's style. The feeds are articles/feeds.py.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist, loader
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
 from articles import openapi
@@ -60,10 +63,11 @@ def exports(request: HttpRequest) -> HttpResponse:
 def _get_slot_or_404(paper: str, year: int | None) -> Slot:
     found = Newspaper.objects.filter(name=paper).first()
     if found is None:
-        raise Http404(f"没有名为“{paper}”的报纸")
+        raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
     slot = Slot(found, year)
     if not slot.articles().exists():
-        raise Http404(f"{found.name} {'日期不详' if year is None else f'{year} 年'}没有公开的文章")
+        when = _("日期不详") if year is None else _("%(year)s 年") % {"year": year}
+        raise Http404(_("%(paper)s %(when)s没有公开的文章") % {"paper": found.name, "when": when})
     return slot
 
 
@@ -85,15 +89,20 @@ def openapi_json(request: HttpRequest) -> JsonResponse:
 # --- Error pages (archive/urls.py handler404, handler500) ------------------------------------
 
 
+# Django's own 404 messages (shortcuts, generic views, paginator, the resolver, static files).
+_DJANGO_404 = re.compile(r"^No .*(matches the given query|found matching the query)|^Invalid page|^That page|^Empty|does not exist|Directory indexes|^The requested resource|^\W*$", re.IGNORECASE)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 404 page. A message written for readers (Http404("没有这个县区")) is shown; Django's own
     ("No Article matches the given query.", the resolver's) are for developers and are not.
     Under /api/ the answer is JSON (articles/middleware.py would turn it so anyway)."""
     message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
-    if message.isascii():
+    # In Chinese a reader's message is never ASCII; in English it is, so Django's own are told by their wording.
+    if message.isascii() and (get_language() != "en" or _DJANGO_404.search(message)):
         message = ""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": message or "没有这个地址"}, status=404, json_dumps_params=JSON)
+        return JsonResponse({"error": message or _("没有这个地址")}, status=404, json_dumps_params=JSON)
     return render(request, "404.html", {"message": message, "request_path": request.path}, status=404)
 
 
@@ -101,7 +110,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: rendered without a request context (no context processor, no database: the
     database may be what failed), as Django's own default does."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": "服务器内部错误，请稍后再试"}, status=500, json_dumps_params=JSON)
+        return JsonResponse({"error": _("服务器内部错误，请稍后再试")}, status=500, json_dumps_params=JSON)
     try:
         body = loader.get_template("500.html").render()
     except TemplateDoesNotExist:

@@ -12,17 +12,19 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 API_PREFIX = "/api/"
 
 MESSAGES = {
-    400: "请求有误",
-    401: "需要认证",
-    403: "没有权限",
-    404: "没有这个地址",
-    405: "不支持这个请求方法",
-    413: "请求过大",
-    500: "服务器内部错误，请稍后再试",
+    400: _("请求有误"),
+    401: _("需要认证"),
+    403: _("没有权限"),
+    404: _("没有这个地址"),
+    405: _("不支持这个请求方法"),
+    413: _("请求过大"),
+    500: _("服务器内部错误，请稍后再试"),
 }
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
@@ -45,9 +47,9 @@ class ApiErrorMiddleware:
     @staticmethod
     def as_json(response: HttpResponse, request: HttpRequest) -> JsonResponse:
         status = response.status_code
-        message = MESSAGES.get(status) or response.reason_phrase
+        message = str(MESSAGES.get(status) or response.reason_phrase)
         if status == 405 and response.has_header("Allow"):
-            message = f"{message}：{request.method}（可用：{response['Allow']}）"
+            message = gettext("%(message)s：%(method)s（可用：%(allow)s）") % {"message": message, "method": request.method, "allow": response["Allow"]}
         answer = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
         for header in KEPT_HEADERS:
             if response.has_header(header):

@@ -20,6 +20,8 @@ from django.db.models import Count, IntegerField, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.query import ParsedQuery, parse
 from articles.search import match_condition, tier_sql
@@ -42,15 +44,15 @@ def _weights(field: str, weights: str) -> models.Func:
 
 
 class Newspaper(models.Model):
-    name = models.CharField("报名", max_length=100, unique=True)
+    name = models.CharField(_("报名"), max_length=100, unique=True)
     # Four-digit prefecture code of the paper's home (1407 晋中): breaks ties between
     # same-named townships when tagging counties.
-    prefecture_code = models.CharField("所在地市代码", max_length=4, blank=True)
+    prefecture_code = models.CharField(_("所在地市代码"), max_length=4, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "报纸"
-        verbose_name_plural = "报纸"
+        verbose_name = _("报纸")
+        verbose_name_plural = _("报纸")
 
     def __str__(self) -> str:
         return self.name
@@ -66,13 +68,13 @@ class Issue(models.Model):
 
     newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="issues")
     # Unknown for the seed pages: never invent one.
-    date = models.DateField("日期", null=True, blank=True)
-    edition = models.CharField("版别", max_length=50, blank=True)
+    date = models.DateField(_("日期"), null=True, blank=True)
+    edition = models.CharField(_("版别"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["newspaper", models.F("date").desc(nulls_last=True), "edition"]
-        verbose_name = "期"
-        verbose_name_plural = "期"
+        verbose_name = _("期")
+        verbose_name_plural = _("期")
         constraints = [
             # One issue per paper, date and edition (the writer's get_or_create relies on it);
             # the undated pages of a paper share one.
@@ -82,7 +84,7 @@ class Issue(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = self.date.isoformat() if self.date else "日期不详"
+        when = self.date.isoformat() if self.date else gettext("日期不详")
         edition = f" {self.edition}" if self.edition else ""
         return f"{self.newspaper} {when}{edition}"
 
@@ -97,34 +99,34 @@ class Page(models.Model):
     """One ingested page file. The raw text is kept verbatim: nothing is ever lost."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        WITHDRAWN = "withdrawn", "已撤回"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="pages")
-    label = models.CharField("版次", max_length=50, blank=True)  # as printed: 第3版, A2
-    number = models.PositiveIntegerField("版号", null=True, blank=True)  # 3 of 第3版, for ordering
-    source_name = models.CharField("源文件", max_length=255)
+    label = models.CharField(_("版次"), max_length=50, blank=True)  # as printed: 第3版, A2
+    number = models.PositiveIntegerField(_("版号"), null=True, blank=True)  # 3 of 第3版, for ordering
+    source_name = models.CharField(_("源文件"), max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
     # SHA-256 of the normalised text (writer.content_key): the same page with a trailing newline
     # or CRLF line ends is the same page. NULL only for duplicates stored before this existed.
-    content_key = models.CharField("内容指纹", max_length=64, unique=True, null=True, blank=True)
-    raw_text = models.TextField("原文")
-    furniture = models.JSONField("版面元素", default=list, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    content_key = models.CharField(_("内容指纹"), max_length=64, unique=True, null=True, blank=True)
+    raw_text = models.TextField(_("原文"))
+    furniture = models.JSONField(_("版面元素"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="上传者",
+        verbose_name=_("上传者"),
     )
-    ingested_at = models.DateTimeField("入库时间", auto_now_add=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    ingested_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-ingested_at", "-id"]
-        verbose_name = "版面"
-        verbose_name_plural = "版面"
+        verbose_name = _("版面")
+        verbose_name_plural = _("版面")
         permissions = [("publish_page", "可发布版面"), ("correct_page", "可校正拆分")]
         indexes = [
             # The front page lists the latest published pages.
@@ -152,16 +154,16 @@ class County(models.Model):
     """A county-level division from the gazetteer (see ingest/gazetteer.py; loaded by migration
     0006, new codes by ``manage.py loadcounties``)."""
 
-    code = models.CharField("代码", max_length=6, primary_key=True)
-    name = models.CharField("名称", max_length=50, db_index=True)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    prefecture = models.CharField("所属地市", max_length=50)
-    province = models.CharField("所属省份", max_length=50)
+    code = models.CharField(_("代码"), max_length=6, primary_key=True)
+    name = models.CharField(_("名称"), max_length=50, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    prefecture = models.CharField(_("所属地市"), max_length=50)
+    province = models.CharField(_("所属省份"), max_length=50)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "县区"
-        verbose_name_plural = "县区"
+        verbose_name = _("县区")
+        verbose_name_plural = _("县区")
 
     def __str__(self) -> str:
         return self.name
@@ -294,22 +296,22 @@ class Article(models.Model):
     # transaction as the page: search filters, sorts and hides on them without a join.
     newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="articles")
     date = models.DateField(null=True, blank=True)
-    visible = models.BooleanField("公开", default=False)  # the page is published
-    position = models.PositiveIntegerField("版内顺序")
-    section = models.TextField("栏目", blank=True)
-    kicker = models.TextField("引题", blank=True)
-    headline = models.TextField("标题", blank=True)
-    subheadline = models.TextField("副题", blank=True)
-    byline = ArrayField(models.TextField(), verbose_name="作者", default=list, blank=True)
-    byline_text = models.TextField("署名原文", blank=True)
-    source = models.TextField("来源", blank=True)
-    body = models.TextField("正文", blank=True)
-    intertitles = ArrayField(models.TextField(), verbose_name="小标题", default=list, blank=True)
+    visible = models.BooleanField(_("公开"), default=False)  # the page is published
+    position = models.PositiveIntegerField(_("版内顺序"))
+    section = models.TextField(_("栏目"), blank=True)
+    kicker = models.TextField(_("引题"), blank=True)
+    headline = models.TextField(_("标题"), blank=True)
+    subheadline = models.TextField(_("副题"), blank=True)
+    byline = ArrayField(models.TextField(), verbose_name=_("作者"), default=list, blank=True)
+    byline_text = models.TextField(_("署名原文"), blank=True)
+    source = models.TextField(_("来源"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    intertitles = ArrayField(models.TextField(), verbose_name=_("小标题"), default=list, blank=True)
     # Print order of the body: [{"kind": "p"}, {"kind": "h", "text": intertitle}, {"kind": "j",
     # "text": jump line}, …]; each "p" stands for the next paragraph of body (see reading_order).
     blocks = models.JSONField(default=list, blank=True)
-    lines = ArrayField(models.PositiveIntegerField(), verbose_name="源行号", default=list, blank=True)
-    continued = models.BooleanField("续前文", default=False)
+    lines = ArrayField(models.PositiveIntegerField(), verbose_name=_("源行号"), default=list, blank=True)
+    continued = models.BooleanField(_("续前文"), default=False)
     warnings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles")
 
@@ -323,8 +325,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["page", "position"]
-        verbose_name = "文章"
-        verbose_name_plural = "文章"
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
         constraints = [
             models.UniqueConstraint(fields=["page", "position"], name="article_page_position_uniq"),
         ]
@@ -354,7 +356,7 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"(无标题 #{self.pk})"
+        return self.title or gettext("(无标题 #%(pk)s)") % {"pk": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("article", args=[self.pk])
@@ -392,20 +394,20 @@ class Article(models.Model):
         if text:
             first = re.split(r"(?<=[。！？；])", text, maxsplit=1)[0]
             return first if len(first) <= 24 else first[:24] + "…"
-        return "图片新闻"
+        return gettext("图片新闻")
 
 
 class Caption(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
     position = models.PositiveIntegerField()
-    text = models.TextField("图片说明", blank=True)
-    credit = models.TextField("摄影", blank=True)
+    text = models.TextField(_("图片说明"), blank=True)
+    credit = models.TextField(_("摄影"), blank=True)
     lines = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
 
     class Meta:
         ordering = ["article", "position"]
-        verbose_name = "图片说明"
-        verbose_name_plural = "图片说明"
+        verbose_name = _("图片说明")
+        verbose_name_plural = _("图片说明")
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -417,8 +419,8 @@ class ArticleCounty(models.Model):
     primary = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "县区标签"
-        verbose_name_plural = "县区标签"
+        verbose_name = _("县区标签")
+        verbose_name_plural = _("县区标签")
         constraints = [
             models.UniqueConstraint(fields=["article", "county"], name="article_county_uniq"),
             # An article is about at most one county first.
@@ -445,32 +447,32 @@ class PageRevision(models.Model):
     """
 
     class Action(models.TextChoices):
-        INGEST = "ingest", "入库"
-        EDIT = "edit", "编辑"
-        CORRECT = "correct", "校正"
-        RESPLIT = "resplit", "重新切分"
-        REPLACE = "replace", "替换文件"
-        UNDO = "undo", "撤销"
-        REVERT = "revert", "恢复版本"
+        INGEST = "ingest", _("入库")
+        EDIT = "edit", _("编辑")
+        CORRECT = "correct", _("校正")
+        RESPLIT = "resplit", _("重新切分")
+        REPLACE = "replace", _("替换文件")
+        UNDO = "undo", _("撤销")
+        REVERT = "revert", _("恢复版本")
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField("版本")
-    parent = models.PositiveIntegerField("前一版本", null=True, blank=True)
-    created_at = models.DateTimeField("时间")
+    number = models.PositiveIntegerField(_("版本"))
+    parent = models.PositiveIntegerField(_("前一版本"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="用户",
+        verbose_name=_("用户"),
     )
-    action = models.CharField("操作", max_length=10, choices=Action.choices)
-    summary = models.TextField("说明", blank=True)
-    state = models.JSONField("切分")
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    summary = models.TextField(_("说明"), blank=True)
+    state = models.JSONField(_("切分"))
     # The page's text before this revision replaced its file (action REPLACE); else NULL.
-    raw_text = models.TextField("替换前原文", null=True, blank=True)
+    raw_text = models.TextField(_("替换前原文"), null=True, blank=True)
 
     class Meta:
         ordering = ["page", "number"]
-        verbose_name = "版面修订"
-        verbose_name_plural = "版面修订"
+        verbose_name = _("版面修订")
+        verbose_name_plural = _("版面修订")
         constraints = [
             # Numbers are the page's version numbers; two concurrent changes cannot both take one.
             models.UniqueConstraint(fields=["page", "number"], name="pagerevision_page_number_uniq"),
@@ -487,15 +489,15 @@ class ApiToken(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token", verbose_name="用户"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("用户")
     )
-    key_hash = models.CharField("令牌摘要", max_length=64)
-    created_at = models.DateTimeField("创建时间")
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    key_hash = models.CharField(_("令牌摘要"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
         constraints = [
             # Every API request looks its token up by this hash.
             models.UniqueConstraint(fields=["key_hash"], name="apitoken_key_hash_uniq"),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import ArticleQuerySet, County
 from articles.query import ParsedQuery, QueryError, parse
@@ -17,7 +18,7 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 10_000
 SORTS = ("relevance", "date")
-NOTHING_SEARCHABLE = "检索词里没有可检索的文字（汉字、字母或数字）：符号和表情无法检索，请换一个词。"
+NOTHING_SEARCHABLE = gettext_lazy("检索词里没有可检索的文字（汉字、字母或数字）：符号和表情无法检索，请换一个词。")
 
 
 class ParamError(ValueError):
@@ -81,9 +82,9 @@ def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -
     try:
         value = int(raw)
     except ValueError:
-        raise ParamError(f"{name} 须为整数（收到 {raw[:20]!r}）") from None
+        raise ParamError(gettext("%(name)s 须为整数（收到 %(raw)r）") % {"name": name, "raw": raw[:20]}) from None
     if not lo <= value <= hi:
-        raise ParamError(f"{name} 须在 {lo} 到 {hi} 之间")
+        raise ParamError(gettext("%(name)s 须在 %(lo)s 到 %(hi)s 之间") % {"name": name, "lo": lo, "hi": hi})
     return value
 
 
@@ -94,7 +95,7 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ParamError(f"{name} 须为 YYYY-MM-DD 格式的日期") from None
+        raise ParamError(gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name}) from None
 
 
 def resolve_county(value: str) -> County:
@@ -106,10 +107,10 @@ def resolve_county(value: str) -> County:
         matches = list(County.objects.filter(name=value)[:2]) or list(County.objects.filter(short_name=value)[:2])
         if len(matches) > 1:
             names = "、".join(f"{c.province}{c.prefecture}{c.name}（{c.code}）" for c in matches)
-            raise ParamError(f"县区 {value!r} 不唯一：{names}，请用代码")
+            raise ParamError(gettext("县区 %(value)r 不唯一：%(names)s，请用代码") % {"value": value, "names": names})
         county = matches[0] if matches else None
     if county is None:
-        raise ParamError(f"没有名为 {value!r} 的县区")
+        raise ParamError(gettext("没有名为 %(value)r 的县区") % {"value": value})
     return county
 
 
@@ -124,15 +125,15 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         raise ParamError(str(exc)) from None
     if query is not None and not query.terms:
         # Only an emoji, a backslash, punctuation: searching for nothing must not list everything.
-        raise ParamError(NOTHING_SEARCHABLE)
+        raise ParamError(str(NOTHING_SEARCHABLE))
     sort = params.get("sort", "").strip() or "relevance"
     if sort not in SORTS:
-        raise ParamError(f"sort 只能是 {' 或 '.join(SORTS)}")
+        raise ParamError(gettext("sort 只能是 %(choices)s") % {"choices": gettext(" 或 ").join(SORTS)})
     county_value = params.get("county", "").strip()
     date_from = _date(params, "date_from")
     date_to = _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
-        raise ParamError("date_from 晚于 date_to")
+        raise ParamError(gettext("date_from 晚于 date_to"))
     return SearchParams(
         q=q.strip(),
         query=query or None,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from ingest.tokens import fold, loose_query, phrase_query, strip_controls, units, words_query
 
 MAX_QUERY_CHARS = 200
@@ -80,7 +82,7 @@ def parse(q: str) -> ParsedQuery:
     """Parse the reader's query; raise QueryError with a message a reader understands."""
     q = strip_controls(q).strip()
     if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"检索词过长：最多 {MAX_QUERY_CHARS} 个字符。")
+        raise QueryError(gettext("检索词过长：最多 %(n)s 个字符。") % {"n": MAX_QUERY_CHARS})
     terms: list[Term] = []
     for match in _TOKEN.finditer(q):
         if match.group(_BARE) is not None:
@@ -96,8 +98,8 @@ def parse(q: str) -> ParsedQuery:
             continue  # punctuation alone cannot be searched for
         terms.append(Term(text=text, quoted=quoted, negated=negated))
     if len(terms) > MAX_TERMS:
-        raise QueryError(f"检索词过多：最多 {MAX_TERMS} 个。")
+        raise QueryError(gettext("检索词过多：最多 %(n)s 个。") % {"n": MAX_TERMS})
     parsed = ParsedQuery(tuple(terms))
     if terms and not parsed.positive:
-        raise QueryError("请至少给出一个要查找的词（只有排除词无法检索）。")
+        raise QueryError(gettext("请至少给出一个要查找的词（只有排除词无法检索）。"))
     return parsed

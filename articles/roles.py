@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, pgettext_lazy
 
 _CRUD = ("add", "change", "delete", "view")
 
@@ -122,8 +123,13 @@ def role_required(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable
     return decorator
 
 
+# The roles' names as readers of the page's language see them (the labels above name the groups, so stay Chinese).
+ROLE_NAMES = {Role.EDITOR: pgettext_lazy("role", "编辑"), Role.ADMIN: pgettext_lazy("role", "管理员")}
+
+
 def _needs(perm: str) -> str:
     roles = roles_with(perm)
     if not roles:
-        return "这个页面需要相应的权限，你的账户没有。"
-    return "这个页面需要" + "或".join(f"“{role.label}”" for role in roles) + "角色，你的账户没有。"
+        return gettext("这个页面需要相应的权限，你的账户没有。")
+    names = gettext("或").join(gettext("“%(role)s”") % {"role": ROLE_NAMES.get(role, role.label)} for role in roles)
+    return gettext("这个页面需要%(roles)s角色，你的账户没有。") % {"roles": names}

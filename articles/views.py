@@ -25,6 +25,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext as _, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
@@ -43,7 +45,19 @@ ISSUE_PAGES_PER_SCREEN = 40
 LINES_PER_SCREEN = 1000
 # What an untitled story needs for its display title (Article.display_title): its captions' text.
 CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))
-FURNITURE_LABELS = {"banner": "通栏标语", "column": "栏目名", "other": "版面元素"}
+FURNITURE_LABELS = {"banner": gettext_lazy("通栏标语"), "column": gettext_lazy("栏目名"), "other": gettext_lazy("版面元素")}
+# The links from one marked hit to the next in an article.
+PREVIOUS_HIT, NEXT_HIT = gettext_lazy("上一处"), gettext_lazy("下一处")
+# The calendar's column heads (Monday first) and their full names for screen readers.
+WEEKDAYS = [
+    (pgettext_lazy("weekday", "一"), gettext_lazy("星期一")),
+    (pgettext_lazy("weekday", "二"), gettext_lazy("星期二")),
+    (pgettext_lazy("weekday", "三"), gettext_lazy("星期三")),
+    (pgettext_lazy("weekday", "四"), gettext_lazy("星期四")),
+    (pgettext_lazy("weekday", "五"), gettext_lazy("星期五")),
+    (pgettext_lazy("weekday", "六"), gettext_lazy("星期六")),
+    (pgettext_lazy("weekday", "日"), gettext_lazy("星期日")),
+]
 
 
 def _page(qs, params: SearchParams) -> Page:
@@ -156,7 +170,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         found = resolve_county(name)
     except ParamError:
-        raise Http404("没有这个县区") from None
+        raise Http404(_("没有这个县区")) from None
     try:
         params = read_params(request.GET)
     except ParamError as exc:
@@ -200,6 +214,10 @@ class Month:
     weeks: list[list[tuple[int, str | None] | None]]
     count: int
 
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
 
 def _months(paper_id: int, year: int, days: set[dt.date]) -> list[Month]:
     """The year's months that have issues, as weeks of (day, link or None); None pads a week."""
@@ -226,13 +244,13 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
         issues.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by(F("year").desc(nulls_last=True))
     )
     if not years:
-        raise Http404("这份报纸还没有公开的版面")
+        raise Http404(_("这份报纸还没有公开的版面"))
     dated = [y for y in years if y["year"] is not None]
     undated = next((y["n"] for y in years if y["year"] is None), 0)
     if year is None and dated:
         year = dated[0]["year"]
     elif year is not None and year not in {y["year"] for y in dated}:
-        raise Http404("这一年没有这份报纸")
+        raise Http404(_("这一年没有这份报纸"))
     days = set(issues.filter(date__year=year).values_list("date", flat=True)) if year else set()
     context = {
         "paper": obj,
@@ -240,7 +258,7 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
         "year": year,
         "months": _months(obj.pk, year, days) if year else [],
         "undated_url": issue_url(obj.pk, None) if undated else None,
-        "weekdays": "一二三四五六日",
+        "weekdays": WEEKDAYS,
     }
     return render(request, "articles/paper.html", context)
 
@@ -259,7 +277,7 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         try:
             date = dt.date.fromisoformat(day)
         except ValueError:
-            raise Http404("日期格式应为 YYYY-MM-DD") from None
+            raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
     pages_qs = (
         NewspaperPage.objects.visible()
         .filter(issue__newspaper=obj, issue__date=date) if date else
@@ -270,7 +288,7 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     )
     screen = Paginator(pages_qs, ISSUE_PAGES_PER_SCREEN).get_page(request.GET.get("page"))
     if not screen.object_list:
-        raise Http404("没有这一期")
+        raise Http404(_("没有这一期"))
     pages = list(screen.object_list)
     by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}
     stories = (
@@ -324,7 +342,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(_readable(request, pages), pk=pk)
     lines = obj.part_lines or []
     if part > 1 and not lines:
-        raise Http404("没有这一部分")
+        raise Http404(_("没有这一部分"))
     more = len(lines) > LINES_PER_SCREEN
     paged = part > 1 or more
     stories = obj.articles.order_by("position").only(
@@ -340,7 +358,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
             "number": n,
             "text": text,
             "article": owner.get(n),
-            "furniture": FURNITURE_LABELS.get(furniture[n].get("kind"), "版面元素") if n in furniture else None,
+            "furniture": FURNITURE_LABELS.get(furniture[n].get("kind"), FURNITURE_LABELS["other"]) if n in furniture else None,
         }
         for n, text in enumerate(lines[:LINES_PER_SCREEN], lo)
     ]
@@ -391,8 +409,8 @@ class _Hits:
             return f'<mark id="hit-{n}">{match.group(1)}</mark>'
         return (
             f'<mark id="hit-{n}">{match.group(1)}</mark><span class="hit-nav">'
-            f'<a href="#hit-{n - 1 if n > 1 else self.LAST}" aria-label="上一处">↑</a>'
-            f'<a href="#hit-{n + 1}" aria-label="下一处">↓</a></span>'
+            f'<a href="#hit-{n - 1 if n > 1 else self.LAST}" aria-label="{PREVIOUS_HIT}">↑</a>'
+            f'<a href="#hit-{n + 1}" aria-label="{NEXT_HIT}">↓</a></span>'
         )
 
     def finish(self, html: str) -> SafeString:
@@ -430,6 +448,11 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
     plain_date = f"{article.date.year}年{article.date.month}月{article.date.day}日" if article.date else "（日期不详）"
     plain_page = article.page.label or (f"第{article.page.number}版" if article.page.number else "")
     plain = f"{'、'.join(names) + '：' if names else ''}《{title}》，《{paper}》{plain_date}{plain_page}。{permalink}"
+    if get_language() == "en":
+        # The same facts in an English reader's order; the title and paper stay as printed.
+        en_date = date_format(article.date, "F j, Y") if article.date else "n.d."
+        en_page = f", {article.page.label or article.page.number}" if article.page.label or article.page.number else ""
+        plain = f"{', '.join(names) + '. ' if names else ''}“{title}.” {paper}, {en_date}{en_page}. {permalink}"
     return {"gb": gb, "plain": plain}
 
 
@@ -512,14 +535,14 @@ def _query_string(request: HttpRequest, *, drop: str) -> str:
 def _chips(request: HttpRequest, params: SearchParams) -> list[dict[str, str]]:
     chips = []
     if params.county:
-        chips.append({"label": f"县区：{params.county.name}", "url": _url(request, ("county",))})
+        chips.append({"label": _("县区：%(name)s") % {"name": params.county.name}, "url": _url(request, ("county",))})
     if params.prefecture:
-        chips.append({"label": f"地市：{params.prefecture}", "url": _url(request, ("prefecture",))})
+        chips.append({"label": _("地市：%(name)s") % {"name": params.prefecture}, "url": _url(request, ("prefecture",))})
     if params.paper:
-        chips.append({"label": f"报纸：{params.paper}", "url": _url(request, ("paper",))})
+        chips.append({"label": _("报纸：%(name)s") % {"name": params.paper}, "url": _url(request, ("paper",))})
     if params.date_from or params.date_to:
-        span = f"{params.date_from or '…'} 至 {params.date_to or '…'}"
-        chips.append({"label": f"日期：{span}", "url": _url(request, ("date_from", "date_to"))})
+        span = _("%(start)s 至 %(end)s") % {"start": params.date_from or "…", "end": params.date_to or "…"}
+        chips.append({"label": _("日期：%(span)s") % {"span": span}, "url": _url(request, ("date_from", "date_to"))})
     return chips
 
 
@@ -590,20 +613,20 @@ def _county_hints(request: HttpRequest, params: SearchParams, facets: dict | Non
 
 def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) -> list[dict[str, str]]:
     """What to try when nothing matched: fewer filters, fewer terms, no quotes, no exclusions."""
-    tries = [{"label": f"去掉「{c['label']}」", "url": c["url"]} for c in chips]
+    tries = [{"label": _("去掉「%(label)s」") % {"label": c["label"]}, "url": c["url"]} for c in chips]
     if chips:
         only_q = QueryDict(mutable=True)
         only_q["q"] = params.q
-        tries.append({"label": "去掉全部筛选条件", "url": f"{reverse('search')}?{only_q.urlencode()}"})
+        tries.append({"label": _("去掉全部筛选条件"), "url": f"{reverse('search')}?{only_q.urlencode()}"})
     query = params.query
     if query and len(query.positive) > 1:
-        tries += [{"label": f"只查「{t.text}」", "url": _url(request, q=t.text)} for t in query.positive]
+        tries += [{"label": _("只查「%(term)s」") % {"term": t.text}, "url": _url(request, q=t.text)} for t in query.positive]
     if query and any(t.quoted for t in query.terms):
         loose = " ".join(("-" if t.negated else "") + t.text.replace(" ", "") for t in query.terms)
-        tries.append({"label": f"不加引号：{loose}", "url": _url(request, q=loose)})
+        tries.append({"label": _("不加引号：%(q)s") % {"q": loose}, "url": _url(request, q=loose)})
     if query and query.negative:
         kept = " ".join(t.text for t in query.positive)
-        tries.append({"label": f"不排除：{kept}", "url": _url(request, q=kept)})
+        tries.append({"label": _("不排除：%(q)s") % {"q": kept}, "url": _url(request, q=kept)})
     return tries
 
 
@@ -670,7 +693,7 @@ def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     try:
         obj = Article.objects.visible().for_detail().get(pk=pk)
     except Article.DoesNotExist:
-        return JsonResponse({"error": "没有这篇文章"}, status=404, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"error": _("没有这篇文章")}, status=404, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(article_detail(obj), json_dumps_params={"ensure_ascii": False})
 
 

@@ -42,6 +42,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from articles.indexing import field_vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
@@ -107,16 +108,16 @@ class IngestResult:
 
     @property
     def message_zh(self) -> str:
-        """The same, in Chinese (the upload page shows it)."""
+        """The same, in the reader's language: Chinese unless they chose English (the upload page shows it)."""
         if self.outcome == Outcome.CREATED:
-            return f"已入库（{self.articles} 篇文章）"
+            return ngettext("已入库（%(n)s 篇文章）", "已入库（%(n)s 篇文章）", self.articles) % {"n": self.articles}
         if self.outcome == Outcome.DUPLICATE:
-            return "此前已入库，未重复写入"
+            return gettext("此前已入库，未重复写入")
         if self.outcome == Outcome.SAME_SLOT:
-            return f"未写入：档案中已有同一报纸、日期、版次的版面（{self._slot()}），内容不同；可替换它，或两者都保留"
+            return gettext("未写入：档案中已有同一报纸、日期、版次的版面（%(slot)s），内容不同；可替换它，或两者都保留") % {"slot": self._slot()}
         if self.outcome == Outcome.REPLACED:
-            return f"已替换 {self._slot()}（{self.articles} 篇文章；旧文本保留在修订记录中）"
-        return f"未入库：{self.error}"
+            return ngettext("已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", "已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", self.articles) % {"slot": self._slot(), "n": self.articles}
+        return gettext("未入库：%(reason)s") % {"reason": self.error}
 
     def _slot(self) -> str:
         return str(self.page) if self.page is not None else "this page"

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
+
+from articles import ingest_text, revision_text
 
 register = template.Library()
 
 # What the splitter's warnings mean to an editor (ingest.model.Warning).
 WARNING_LABELS = {
-    "no_headline": "无标题",
-    "no_byline": "无署名",
-    "continued_fragment": "开头接续他版",
-    "too_short": "篇幅过短",
-    "too_long": "篇幅过长",
-    "photo_only": "图片新闻",
+    "no_headline": _("无标题"),
+    "no_byline": _("无署名"),
+    "continued_fragment": _("开头接续他版"),
+    "too_short": _("篇幅过短"),
+    "too_long": _("篇幅过长"),
+    "photo_only": _("图片新闻"),
 }
 
 
 @register.filter
 def warning_label(code: str) -> str:
-    return WARNING_LABELS.get(str(code), str(code))
+    label = WARNING_LABELS.get(str(code))
+    return gettext(label) if label else str(code)
+
+
+@register.filter
+def revision_summary(text: str) -> str:
+    """A stored revision summary (written in Chinese) in the active language."""
+    return revision_text.summary(text or "")
+
+
+@register.filter(name="ingest_text")
+def ingest_text_filter(text: str) -> str:
+    """A fixed text from ingest/ (a field or furniture label, a reason) in the active language."""
+    return ingest_text.translated(str(text)) if text is not None else ""

@@ -1,0 +1,228 @@
+"""Accessibility: axe-core, injected into every page kind by Playwright, finds no serious or critical
+violation (issue 11, "Quality bars → Accessibility").
+
+axe-core comes from the ``axe-playwright-python`` wheel (the [test] extra), which ships axe.min.js
+itself: nothing is fetched at run time. Playwright drives Debian's Chromium against a live server
+(the harness of tests/test_browser.py). Violations of lesser impact (moderate, minor) are printed,
+not failed: run with ``-s`` to see them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+import pytest
+
+from articles.models import Article, Page
+from articles.roles import Role
+from articles.writer import PageMeta, ingest_file
+from tests.browser import IN_CI, require_chromium
+from tests.conftest import SEED_FILES
+from tests.factories import PASSWORD, ingest_seeds, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+require_chromium()
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:
+    if IN_CI:
+        raise RuntimeError("CI needs axe-playwright-python (pip install -e '.[test]')") from None
+    pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')", allow_module_level=True)
+
+
+FAILING = {"serious", "critical"}
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def describe(violation: dict) -> str:
+    nodes = "".join(
+        f"\n      {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}"
+        for node in violation["nodes"][:5]
+    )
+    more = f"\n      … {len(violation['nodes']) - 5} more" if len(violation["nodes"]) > 5 else ""
+    return f"  [{violation['impact']}] {violation['id']}: {violation['help']}{nodes}{more}"
+
+
+class Audit:
+    """Runs axe on each page visited; collects the serious and critical violations to fail on."""
+
+    def __init__(self, axe):
+        self.axe = axe
+        self.failures: list[str] = []
+
+    def check(self, page, name: str, url: str | None = None, *, status: int = 200) -> None:
+        if url is not None:
+            response = page.goto(url)
+            assert response is not None and response.status == status, (name, url, response and response.status)
+        page.wait_for_load_state()
+        # Contrast means nothing without the site's stylesheet: make sure it was served.
+        assert page.evaluate("[...document.styleSheets].some(s => s.cssRules.length > 0)"), (name, "no stylesheet")
+        # Check what a reader can unfold too (the page's source lines, "cite", …).
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        violations = self.axe.run(page, options=AXE_OPTIONS).response["violations"]
+        bad = [v for v in violations if v["impact"] in FAILING]
+        rest = [v for v in violations if v["impact"] not in FAILING]
+        print(f"\naxe {name} ({page.url}): {len(bad)} serious/critical, {len(rest)} other")
+        for violation in rest:
+            print(describe(violation))
+        if bad:
+            self.failures.append(f"{name} ({page.url}):\n" + "\n".join(describe(v) for v in bad))
+
+    def assert_clean(self) -> None:
+        assert not self.failures, "axe-core found serious or critical violations:\n" + "\n".join(self.failures)
+
+
+def test_reader_pages_have_no_serious_accessibility_violation(new_page, axe):
+    ingest_seeds()  # the seed pages are undated: one more, dated, for the calendar and the issue
+    seed = SEED_FILES[3]
+    text = seed.read_text(encoding="utf-8").replace("篮球比赛", "篮球赛", 1)
+    meta = PageMeta(paper="运城日报", date=dt.date(2025, 7, 24), label="第3版", prefecture_code="1408")
+    ingest_file("运城日报-20250724-03.txt", text.encode("utf-8"), meta, status=Page.Status.PUBLISHED)
+    audit = Audit(axe)
+    page = new_page()
+    article = (
+        Article.objects.visible()
+        .filter(page__issue__date__isnull=False)
+        .select_related("page__issue__newspaper")
+        .order_by("pk")
+        .first()
+    )
+    stored = article.page
+    issue = stored.issue
+    paper = issue.newspaper
+    undated = Article.objects.visible().filter(page__issue__date__isnull=True).exclude(intertitles=[]).first()
+
+    audit.check(page, "home", "/")
+    audit.check(page, "search results", "/search?q=" + quote("介休"))
+    # A county facet chosen: its removable chip, facets that keep it; then sorted by date.
+    page.locator("aside.facets").get_by_role("link", name="介休市").first.click()
+    audit.check(page, "search, filtered")
+    audit.check(page, "search, by date", page.url + "&sort=date")
+    audit.check(page, "search, no results", "/search?q=" + quote("火星殖民基地"))
+    audit.check(page, "search 400", "/search?q=" + quote("介") + "&page=abc", status=400)
+    # Arriving from a search: the terms are highlighted, with next/previous-hit buttons.
+    audit.check(page, "article", article.get_absolute_url() + "?q=" + quote("党建"))
+    audit.check(page, "papers", "/papers/")
+    audit.check(page, "paper calendar", f"/papers/{paper.pk}/")
+    audit.check(page, "issue", f"/papers/{paper.pk}/{issue.date.isoformat()}/")
+    audit.check(page, "undated issue", f"/papers/{undated.page.issue.newspaper_id}/undated/")
+    audit.check(page, "page", f"/pages/{stored.pk}/")
+    audit.check(page, "article with intertitles", undated.get_absolute_url())
+    audit.check(page, "counties", "/counties/")
+    audit.check(page, "county", "/counties/" + quote("介休市") + "/")
+    audit.check(page, "exports", "/export/")
+    audit.check(page, "404", "/no-such-page/", status=404)
+    audit.check(page, "sign-in", "/accounts/login/")
+
+    # The same pages in English (the footer's switch).
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    audit.check(page, "home (English)")
+    audit.check(page, "search results (English)", "/search?q=" + quote("介休"))
+    audit.check(page, "article (English)", article.get_absolute_url() + "?q=" + quote("党建"))
+    audit.check(page, "404 (English)", "/no-such-page/", status=404)
+    audit.assert_clean()
+
+    # The check itself works: contrast and links in text were really checked (with the stylesheet)…
+    page.goto("/search?q=" + quote("介休"))
+    checked = axe.run(page, options={"runOnly": ["color-contrast", "link-in-text-block"]}).response
+    assert {r["id"] for r in checked["passes"]} == {"color-contrast", "link-in-text-block"}, checked["incomplete"]
+    # …and an image without a text alternative is a critical violation.
+    page.goto("/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">')")
+    found = {v["id"]: v["impact"] for v in axe.run(page, options=AXE_OPTIONS).response["violations"]}
+    assert found.get("image-alt") == "critical", found
+
+
+def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page, axe):
+    ingest_seeds()
+    make_user("admin", role=Role.ADMIN)
+    audit = Audit(axe)
+    page = new_page()
+
+    page.goto("/upload/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    audit.check(page, "sign-in, wrong password")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/upload/")
+    audit.check(page, "upload")
+
+    # A form sent without a file shows its errors.
+    page.get_by_role("button", name="上传为草稿").click()
+    page.wait_for_load_state()
+    audit.check(page, "upload, with errors")
+
+    # A new draft: a seed page under another date.
+    seed = SEED_FILES[3]
+    text = seed.read_text(encoding="utf-8").replace("篮球比赛", "篮球赛", 1)
+    page.goto("/upload/")
+    page.get_by_label("版面文本文件").set_input_files(
+        files=[{"name": "草稿.txt", "mimeType": "text/plain", "buffer": text.encode("utf-8")}]
+    )
+    page.get_by_label("报名").fill("运城日报")
+    page.get_by_label("日期").fill("2025-07-25")
+    page.get_by_label("版次").fill("第3版")
+    page.get_by_role("button", name="上传为草稿").click()
+    page.wait_for_url("**/upload/drafts/")
+    audit.check(page, "upload results and drafts")
+    audit.check(page, "drafts", "/upload/drafts/")
+
+    draft = Page.objects.get(status=Page.Status.DRAFT)
+    audit.check(page, "preview", f"/pages/{draft.pk}/preview/")
+
+    stored = Page.objects.get(source_name=SEED_FILES[0].name)
+    audit.check(page, "correction", f"/pages/{stored.pk}/correct/")
+    page.locator("article.correct-article").nth(1).get_by_role("button", name="与下一篇合并").click()
+    page.wait_for_load_state()
+    audit.check(page, "correction, after a change")
+    audit.check(page, "history", f"/pages/{stored.pk}/history/")
+    ref = Article.objects.filter(page=stored).order_by("pk").values_list("pk", flat=True).first()
+    audit.check(page, "article history", f"/pages/{stored.pk}/history/articles/{ref}/")
+    audit.check(page, "re-split", f"/pages/{stored.pk}/resplit/")
+    audit.check(page, "password change", "/accounts/password_change/")
+    page.goto("/upload/")
+    page.get_by_role("button", name="退出").click()
+    audit.check(page, "home, signed out")
+
+    # An editor may not correct a split: the 403 page.
+    make_user("editor", role=Role.EDITOR)
+    editor = new_page()
+    editor.goto("/accounts/login/")
+    editor.get_by_label("用户名").fill("editor")
+    editor.get_by_label("密码").fill(PASSWORD)
+    editor.get_by_role("button", name="登录").click()
+    editor.wait_for_load_state()
+    audit.check(editor, "403", f"/pages/{stored.pk}/correct/", status=403)
+    audit.assert_clean()
