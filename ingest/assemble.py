@@ -4,7 +4,8 @@ The labeller has said where each story starts (``S``), which lines under that st
 title (``T``), which are subheadings (``I``), which are the story's other lines (``B``) and which
 belong to no story (``F``). This module turns that into :class:`ingest.model.Page`, reusing the
 rules for what a line *is* (:mod:`ingest.lines` kinds): an opening dateline or byline
-(:func:`ingest.bylines.parse_lead`), a closing name group or a roll of reporters (an end note,
+(:func:`ingest.bylines.parse_lead`, read on into the next line when a column break cut it
+inside its bracketed names), a closing name group or a roll of reporters (an end note,
 kept as text), a photo credit and captions, a source, a jump line, the staff line; paragraphs
 cut by a column break are joined (:func:`ingest.repair.continues`).
 
@@ -35,6 +36,27 @@ def _cut_mid_sentence(text: str) -> bool:
     if len(core) < MIN_CUT_LINE_CHARS or ends_sentence(core):
         return False
     return "\u4e00" <= core[-1] <= "\u9fff" or core[-1] in "，,、"
+
+
+MAX_LEAD_REST_CHARS = 12  # where a lead cut by a column break closes its bracket on the next line
+
+
+def _lead_cut_at_column(lines: list[Line], labels: list[str], k: int, lead: bylines.Lead) -> bylines.Lead | None:
+    """The lead of line ``k`` read together with the next line, when a column break cut it
+    before its names were closed (`本报北京2月4日电 （记者刘` | `毅）记者今天…`): None otherwise."""
+    if k + 1 >= len(lines) or labels[k + 1] != corpus.BODY or lines[k + 1].gap > 1:
+        return None
+    text, nxt = lines[k].text, lines[k + 1].text
+    opened = max(text.rfind("（"), text.rfind("("))
+    unclosed = opened >= 0 and max(text.rfind("）"), text.rfind(")")) < opened
+    bare = not lead.names and not lead.rest and nxt.lstrip().startswith(("（", "("))
+    if not (unclosed or bare) or lines[k + 1].kind not in (LineKind.BODY, LineKind.PAREN, LineKind.TITLE):
+        return None
+    closing = max(nxt.find("）", 0, MAX_LEAD_REST_CHARS + (8 if bare else 0)), nxt.find(")", 0, MAX_LEAD_REST_CHARS + (8 if bare else 0)))
+    if closing < 0:
+        return None
+    whole = bylines.parse_lead(text + nxt.strip() if unclosed else text + " " + nxt.strip())
+    return whole if whole is not None and whole.names else None
 
 
 def build_page(lines: list[Line], labels: list[str], confidence: list[float] | None = None) -> Page:
@@ -94,7 +116,12 @@ def build_page(lines: list[Line], labels: list[str], confidence: list[float] | N
             draft.blocks.append((BlockKind.JUMP, _Para([jump[1]], [no])))
             draft.joinable = False
 
+    joined_to_lead: set[int] = set()  # lines read as the rest of a lead cut by a column break
     for k, (line, label, sure) in enumerate(zip(lines, labels, confidence)):
+        if k in joined_to_lead:
+            assert cur is not None
+            cur.lines.add(line.no)
+            continue
         kind = line.kind
         prev_kind = lines[k - 1].kind if k else None
         if label == corpus.FURNITURE or kind == LineKind.FURNITURE and cur is None:
@@ -144,6 +171,10 @@ def build_page(lines: list[Line], labels: list[str], confidence: list[float] | N
         elif kind == LineKind.LEAD and not draft.has_body:  # a later dateline is a brief's text
             lead = bylines.parse_lead(line.text)
             assert lead is not None
+            whole = _lead_cut_at_column(lines, labels, k, lead)
+            if whole is not None:
+                lead = whole
+                joined_to_lead.add(k + 1)
             draft.joinable = False
             if lead.names:
                 draft.byline_pieces.append(lead.text)

@@ -13,9 +13,14 @@ neighbours, so each line is described by binary string features (what python-crf
   line, how the text above it ends and the text below it opens;
 * the words: how many of a short line's character pairs come back in the paragraphs below it
   (a headline names what its story is about) and above it (a subheading shares its story's);
+  whether the paragraph below a short line carries on the text above it (its Chinese character
+  pairs found in the six paragraphs above: a subheading's section goes on with its story, a new
+  story opens on other things); how much the short line echoes the short lines before it
+  (subheadings of one story repeat its words and marks);
 * the page's rhythm and style: how far the previous and next short lines are, how much text
-  the section above holds, how many short lines of the page share its shape, whether the page
-  puts a blank line between lines, whether its paragraphs are cut at a column width.
+  the section above and the section below hold, how many short lines of the page share its
+  shape, its length against the page's median short line, whether the page puts a blank line
+  between lines, whether its paragraphs are cut at a column width.
 
 Not the words of the line itself (its character pairs): held out by month (trained on the first
 half of the corpus, scored on the second) they did not help, and another month's news is about
@@ -61,12 +66,28 @@ def _pairs(text: str) -> set[str]:
     return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
+CARRY_CHARS = 60
+CARRY_LINES = 6
+CARRY_ABOVE_CHARS = 300
+
+
+_CJK_RUN_RE = re.compile("[\u4e00-\u9fff]{2,}")
+
+
+def _cjk_pairs(text: str) -> set[str]:
+    """Pairs of adjacent Chinese characters (the words, without punctuation and numbers)."""
+    out: set[str] = set()
+    for run in _CJK_RUN_RE.findall(text):
+        out.update(run[k : k + 2] for k in range(len(run) - 1))
+    return out
+
+
 def _overlap_bucket(title: set[str], other: str) -> str:
     """How many of a short line's character pairs come back in a window of text (substring
     tests over a short window: no pair set is built for the long lines)."""
     if not title:
         return "na"
-    share = sum(1 for pair in title if pair in other) / len(title)
+    share = len([pair for pair in title if pair in other]) / len(title)
     return "0" if share == 0 else "lo" if share < 0.2 else "mid" if share < 0.45 else "hi"
 
 
@@ -146,8 +167,17 @@ def page_features(lines: list[Line]) -> list[list[str]]:
         if d.short:
             key = _shape_key(d.core)
             shape_count[key] = shape_count.get(key, 0) + 1
+    # text below each line up to the next short line (the size of the section a short line opens)
+    chars_to_short = [0] * n
+    run = 0
+    for k in range(n - 1, -1, -1):
+        chars_to_short[k] = run
+        run = 0 if descs[k].short else run + descs[k].core_len
+    shorts = sorted(d.core_len for d in descs if d.short and d.core_len >= 4)
+    median_short = shorts[len(shorts) // 2] if shorts else 0
     last_short = -1
     chars_since_short = 0
+    recent_short: list[str] = []
     prev_long: _Desc | None = None
 
     for k, (line, d) in enumerate(zip(lines, descs)):
@@ -218,6 +248,18 @@ def page_features(lines: list[Line]) -> list[list[str]]:
                     above.append(descs[i].core[:MAX_PAIR_CHARS])
                 i -= 1
             ob, oa = _overlap_bucket(mine, "|".join(below)), _overlap_bucket(mine, "|".join(above))
+            if below and above:
+                # does the paragraph below carry on the text above (a subheading inside a story)
+                # or start on other things (a new story)?
+                wide: list[str] = []
+                i = k - 1
+                while i >= 0 and len(wide) < CARRY_LINES and i > k - 16:
+                    if not descs[i].short:
+                        wide.append(descs[i].core[:CARRY_ABOVE_CHARS])
+                    i -= 1
+                carry = _overlap_bucket(_cjk_pairs(below[0][:CARRY_CHARS]), "|".join(wide))
+                f.append("carry=" + carry)
+                f.append("carry|ovn=" + carry + "|" + ob)
             f.append("ov_next=" + ob)
             f.append("ov_prev=" + oa)
             f.append("ov=" + ob + "|" + oa)
@@ -228,6 +270,11 @@ def page_features(lines: list[Line]) -> list[list[str]]:
             f.append("above_chars=" + _chars_bucket(chars_since_short))
             nxt = next_short[k]
             f.append("to_short=" + (_dist_bucket(nxt - k) if nxt < n else "none"))
+            f.append("below_chars=" + _chars_bucket(chars_to_short[k]))
+            f.append("sec=" + _chars_bucket(chars_since_short) + "|" + _chars_bucket(chars_to_short[k]))
+            if median_short:
+                r = d.core_len / median_short
+                f.append("vsmedian=" + ("lt" if r < 0.75 else "gt" if r > 1.33 else "eq"))
             f.append("siblings=" + _count_bucket(shape_count[_shape_key(core)] - 1))
             if prev_long is not None:
                 f.append("prevlong_end=" + prev_long.end + "|" + ("paren" if prev_long.text.endswith(("）", ")")) else "-"))
@@ -240,6 +287,15 @@ def page_features(lines: list[Line]) -> list[list[str]]:
                 f.append("nextlong_first=" + _char_class(descs[nl].core[:1] or " "))
                 # how the text below opens: `本报…电`, `2月1日，…`, `近日，…`, `记者从…`
                 f.append("nextlong_first2=" + descs[nl].core[:2])
+            if recent_short:
+                # subheadings of one story echo each other and their headline (words, marks)
+                f.append("ov_shorts=" + _overlap_bucket(mine, "|".join(recent_short)))
+                prev_first = recent_short[-1][:1]
+                if core[:1] == prev_first and not "\u4e00" <= prev_first <= "\u9fff":
+                    f.append("same_mark")
+            recent_short.append(core)
+            if len(recent_short) > 3:
+                recent_short.pop(0)
             last_short = k
             chars_since_short = 0
         else:

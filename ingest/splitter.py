@@ -66,14 +66,16 @@ byline) they run stories on into the next. The learned labeller (:mod:`ingest.le
 trained on real labelled pages by ``scripts/train_splitter.py``) labels every line (story start,
 title, subheading, body, furniture) and :mod:`ingest.assemble` builds articles from the labels,
 keeping every line of a story in its text as printed (closing names, end notes, credits).
-:func:`split_page` runs both readings and keeps the rules' unless
+:func:`split_page` runs both readings. Where the labeller reads the page line for line as the
+rules do, the rules' page is kept (their conventions: closing names as bylines, credits as
+captions). Otherwise the labels are taken when
 
-* the labeller is sure (≥ ``SURE_START``) of a story start the rules ran on over, and
-* finds the rules' reading of the page clearly less likely than its own (``RULES_SLACK`` per
-  line, at least ``MIN_RULES_SLACK``);
+* the labeller is sure (≥ ``SURE_START``) of a story start the rules ran on over, or
+* it finds the rules' reading of the page clearly less likely than its own (log-probability
+  gap > ``RULES_SLACK``; on a page of fewer than ``SHORT_PAGE_LINES`` lines, whose few lines
+  say little about its paper's style, > ``SHORT_PAGE_SLACK`` and sure of every start it reads);
 
-on a page without extraction damage (no page furniture, no paragraphs cut at column breaks: an
-e-edition's text) either sign is enough. Without the model file the rules split every page.
+with or without extraction damage. Without the model file the rules split every page.
 
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """
@@ -976,16 +978,16 @@ def prepare_lines(text: str) -> list[Line]:
     return lines
 
 
-import os as _os
-_EXP = _os.environ.get("SPLIT_EXP", "")
 MODE = "choose"  # "rules", "learned" (every page from the labels) or "choose" (per page)
-# Per line, how much less likely (log) the labeller may find the rules' reading of a page than
-# its own before its own is taken.
-RULES_SLACK = 0.25
-# The rules keep a page unless they run on over a story start the labeller is sure of.
+# The rules keep a page unless they run on over a story start the labeller is sure of, or the
+# labeller finds their reading clearly less likely than its own (log-probability gap).
 SURE_START = 0.9
 MIN_MISSED_STARTS = 1
-MIN_RULES_SLACK = 10.0  # a short page's few lines say little about its style: the rules keep it
+RULES_SLACK = 3.0
+# a short page's few lines say little about its paper's style: there the gap must be wider and
+# the labeller sure of every story start it reads
+SHORT_PAGE_LINES = 20
+SHORT_PAGE_SLACK = 10.5
 
 
 def split_page(text: str) -> Page:
@@ -998,40 +1000,23 @@ def split_page(text: str) -> Page:
         return build_page(lines, labels.labels, labels.confidence)
     rules_page = _Splitter(lines).run()
     rules_labels = page_labels(rules_page, lines)
-    if labels.labels == rules_labels:
+    if labels.labels == rules_labels:  # the same reading: the rules' page keeps their conventions
         return rules_page
-    if _os.environ.get("SPLIT_DEBUG"):
-        for k, (a, b) in enumerate(zip(labels.labels, rules_labels)):
-            print(f"DBG {k:2} {a}{b} {'*' if a != b else ' '} {labels.confidence[k]:.2f} {lines[k].kind.value:8} {lines[k].text[:30]}")
-        print("DBG ----")
-    if _EXP == "anydiff":
+    if _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS:
         return build_page(lines, labels.labels, labels.confidence)
-    missed = _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS
-    damaged = _extraction_damage(lines)
-    if not missed and damaged:
-        return rules_page
     own = labels.log_probability
     # a page so long that its best labelling underflows: nothing to compare, the rules keep it
     gap = own - labels.log_probability_of(rules_labels) if own != float("-inf") else 0.0
-    unlikely = gap > max(RULES_SLACK * len(lines), MIN_RULES_SLACK)
-    if unlikely or missed and not damaged:
+    if len(lines) >= SHORT_PAGE_LINES and gap > RULES_SLACK or gap > SHORT_PAGE_SLACK and _sure_reading(labels):
         return build_page(lines, labels.labels, labels.confidence)
     return rules_page
 
 
-MAX_CUT_SHARE = 0.05  # long lines ending inside a sentence, where paragraphs are whole
-MIN_CUT_LINE_CHARS = 40
-
-
-def _extraction_damage(lines: list[Line]) -> bool:
-    """Whether the page shows what PDF extraction does to a printed page: page furniture
-    (dates, page numbers, staff lines), or paragraphs cut at column breaks. Text exported from
-    an e-edition (one whole paragraph a line, nothing else) shows neither."""
-    if any(line.kind == LineKind.FURNITURE for line in lines):
-        return True
-    long = [line.text for line in lines if len(line.text) >= MIN_CUT_LINE_CHARS]
-    cut = sum(1 for t in long if not ends_sentence(t) and t[-1] not in "）)】")
-    return cut > MAX_CUT_SHARE * len(long)
+def _sure_reading(labels: learned.Labels) -> bool:
+    """Whether the labeller is sure of every story start it reads (asked of a short page, whose
+    few lines say little about its paper's style)."""
+    starts = [sure for label, sure in zip(labels.labels, labels.confidence) if label == corpus.START]
+    return all(sure >= SURE_START for sure in starts)
 
 
 def _missed_starts(page: Page, lines: list[Line], ruled: list[str], labels: learned.Labels) -> int:

@@ -7,7 +7,8 @@ Usage:
 Reads
   * the shared corpus (default ``../shared/corpus/rmrb-2020-02`` beside the clone): real pages with
     gold articles; each page is used clean and once more with simulated PDF-extraction damage
-    (:mod:`ingest.augment`: column breaks, stray spaces, headers, column labels);
+    (:mod:`ingest.augment`: column breaks, stray spaces, headers, column labels, bylines on a
+    line of their own);
   * the archive's hand-made splits: ``seeds/`` + ``tests/expected/``, ``tests/unseen``,
     ``tests/unseen2``, ``tests/unseen3``. ``tests/unseen4`` is never read: it is the held-out
     measure of ``bench/split_score.py --dir tests/unseen4``;
@@ -22,7 +23,8 @@ Reads
 Prints, with ``--folds K`` (default 4): the corpus days split into K folds (whole days held out,
 day index mod K); for each fold a model trained on the other folds' pages plus the hand-made
 splits, then the held-out pages split by ``ingest.splitter`` with that model and scored by the
-corpus's own ``score_split.py`` (clean pages, and the same pages damaged); per-label line
+corpus's own ``score_split.py`` (clean pages, the same pages damaged, and damaged with a city
+daily's layouts: bylines on their own line, headlines broken over two lines); per-label line
 precision/recall over all folds. Then trains on everything and writes the model
 (``ingest/data/splitter.crfsuite`` by default). Deterministic: fixed seed, fixed order.
 """
@@ -144,10 +146,15 @@ def main() -> int:
     started = time.perf_counter()
     rng = random.Random(args.seed)
     corpus = read_corpus(args.corpus)
-    damaged = {p.name: damage(p, rng) for p in corpus}  # training copies
+    # training copies: extraction damage, and a city daily's bylines on a line of their own
+    damaged = {p.name: damage(p, rng, layout=True) for p in corpus}
     # held-out copies keep their characters (the scorer looks for the gold's first and last ones)
     eval_rng = random.Random(args.seed + 1)
     damaged_eval = {p.name: damage(p, eval_rng, punctuation=False) for p in corpus}
+    # and once more with a city daily's layouts too: bylines on a line of their own, headlines
+    # broken over two lines
+    layout_rng = random.Random(args.seed + 2)
+    layout_eval = {p.name: damage(p, layout_rng, punctuation=False, layout=True, broken_titles=True) for p in corpus}
     hand = [p for group, pages_dir, exp_dir in HAND_MADE for p in read_expected(pages_dir, exp_dir, group)]
     if args.corrections is not None:
         # either form: the hand-made expected split (NAME.json) or the corpus's gold (NAME.gold.json)
@@ -161,7 +168,7 @@ def main() -> int:
         days = sorted({p.group for p in corpus})
         fold_of = {day: k % args.folds for k, day in enumerate(days)}
         confusion: Counter[tuple[str, str]] = Counter()
-        totals = {k: Counter() for k in ("clean", "damaged", "learned", "learned~", "rules")}
+        totals = {k: Counter() for k in ("clean", "damaged", "layout", "learned", "learned~", "rules")}
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             for fold in range(args.folds):
@@ -175,7 +182,12 @@ def main() -> int:
                 for xs, ys in sequences(held):
                     for want, got in zip(ys, tagger.tag(xs)):
                         confusion[(want, got)] += 1
-                for tag, pages in (("clean", held), ("damaged", [damaged_eval[p.name] for p in held])):
+                evals = (
+                    ("clean", held),
+                    ("damaged", [damaged_eval[p.name] for p in held]),
+                    ("layout", [layout_eval[p.name] for p in held]),
+                )
+                for tag, pages in evals:
                     figures, precision, misses, counts = score_pages(pages, work, f"{tag}{fold}", args.corpus)
                     print(f"fold {fold} {tag:8} ({len(pages)} pages): {fmt(figures, precision)}")
                     if args.v:
@@ -195,7 +207,8 @@ def main() -> int:
                     _tally(totals["rules"], held, figures, counts)
         learned.use_model(None)
         print(f"\nheld-out corpus, {args.folds} folds by day (clean = the pages as they are, damaged = with "
-              "simulated extraction damage; learned = every page built from the labels; rules = no model):")
+              "simulated extraction damage, layout = damage and a city daily's layouts; learned = every page "
+              "built from the labels; rules = no model):")
         for tag, t in totals.items():
             if t["n"]:
                 print(f"  {tag:8}: " + "  ".join(f"{k} {t[k] / t['n']:5.1f}%" for k in ("split", "title", "byline"))

@@ -202,3 +202,44 @@ def test_committed_model_splits_corpus_pages_it_was_trained_on(tmp_path: Path) -
     with contextlib.redirect_stdout(io.StringIO()):
         figures, precision = scorer.main(str(tmp_path / "gold.json"), str(tmp_path))
     assert figures["split"] >= 85 and figures["title"] >= 85 and precision >= 85, (figures, precision)
+
+
+def test_lead_cut_by_a_column_break_keeps_its_names() -> None:
+    """`本报北京2月4日电 （记者刘` | `毅）记者今天…`: the names close on the next line."""
+    text = _page(
+        [STORY_A[0], "本报北京2月4日电  （记者刘", "毅）" + STORY_A[1]] + STORY_A[2:],
+    )
+    lines = prepare_lines(text)
+    labels = ["S"] + ["B"] * (len(lines) - 1)
+    page = build_page(lines, labels)
+    assert _accounted_once(text, page)
+    (article,) = page.articles
+    assert article.byline == ["刘毅"]
+    assert article.paragraphs[0].startswith(STORY_A[1][:10])
+
+
+def test_layout_damage_moves_the_dateline_names_to_a_line_of_their_own() -> None:
+    lines = [LabelledLine(STORY_A[0], 0, "S"), LabelledLine("本报北京2月2日电  （记者王观、李明）" + STORY_A[1], 1, "B")]
+    page = LabelledPage("made_up", "day", lines + [LabelledLine(t, 1, "B") for t in STORY_A[2:]])
+    rng = random.Random(2)
+    moved = [damage(page, rng, punctuation=False, layout=True) for _ in range(20)]
+    own = [p for p in moved if any(x.text.endswith("王观 李明") for x in p.lines)]
+    assert own, "some copies print the byline on its own line"
+    for hurt in own:
+        body = [x for x in hurt.lines if x.label != "F"]
+        assert [x.label for x in body][:3] == ["S", "B", "B"]
+        assert "".join(x.text for x in body).replace(" ", "").endswith("".join(STORY_A[1:]).replace(" ", ""))
+
+
+def test_same_reading_keeps_the_rules_page() -> None:
+    """Where the labeller reads a hand-made page line for line as the rules do, the page is the
+    rules' own (closing names as bylines, credits as captions)."""
+    from ingest.splitter import _Splitter, page_labels
+
+    for path in sorted((ROOT / "seeds").glob("*.txt"))[:3]:
+        text = path.read_text(encoding="utf-8")
+        lines = prepare_lines(text)
+        rules = _Splitter(lines).run()
+        labels = learned.label_lines(lines)
+        if labels is not None and labels.labels == page_labels(rules, lines):
+            assert split_page(text) == rules
