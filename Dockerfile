@@ -19,4 +19,6 @@ RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build python m
 RUN useradd --create-home archive
 USER archive
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py ingest seeds --no-progress && exec gunicorn archive.wsgi:application --bind 0.0.0.0:8000 --workers 2 --access-logfile -"]
+# gthread workers, timeouts and request limits: archive/gunicorn_conf.py (the environment
+# overrides them: GUNICORN_CMD_ARGS="--workers 4 --threads 8").
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py ingest seeds --no-progress && exec gunicorn archive.wsgi:application --config python:archive.gunicorn_conf --bind 0.0.0.0:8000"]

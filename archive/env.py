@@ -6,6 +6,7 @@ Settings are read once, in ``archive/settings.py``; nothing else reads the envir
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +52,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} has an empty item; separate items with single commas")
     return items
+
+
+_RATE = re.compile(r"^[1-9]\d*/\d*[smhd]$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as django-ratelimit writes it: "60/m" (per second, minute, hour, day; "10/5m")."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate (write COUNT/PERIOD: 60/m, 1000/h, 10/5m)")
+    return value

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from archive.env import env_bool, env_int, env_list, env_str
+from archive.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,10 +40,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Refusals under /api/ as JSON, whoever made them (articles/middleware.py).
     "articles.middleware.ApiErrorMiddleware",
+    # A database outage is a 503 with Retry-After, not a 500 (articles/middleware.py).
+    "articles.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "articles.i18n.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Upload POSTs: sign-in and size checked before CSRF reads the body (articles/upload_limits.py).
+    "articles.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,6 +95,11 @@ else:
 DATABASE_WORK_MEM_MB = env_int("DATABASE_WORK_MEM_MB", 32, minimum=1, maximum=4096)
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM_MB}MB -c jit=off".strip()
+
+# gunicorn's gthread workers (archive/gunicorn_conf.py) give each thread its own connection, kept
+# between requests (CONN_MAX_AGE); checked before reuse so that after a database restart a thread's
+# stale connection is replaced rather than failing its next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,8 +149,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.accounts.lockout"
 
-# Per-process memory cache: only the front page's whole-table counts use it.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What a 503 during a database outage asks clients to wait (Retry-After).
+OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1, maximum=3600)
+
+# Per-client rate limits (articles/ratelimits.py): over one, 429 with Retry-After. Counted in a
+# per-process memory cache ("ratelimit" below), not the shared database cache: counting there
+# would write to the database on every search. So with N workers a client may get up to N times these.
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "articles.ratelimits.client_ip"
+RATE_LIMIT_SEARCH = env_rate("RATE_LIMIT_SEARCH", "60/m")  # the search page
+RATE_LIMIT_API = env_rate("RATE_LIMIT_API", "120/m")  # the JSON read API
+RATE_LIMIT_UPLOAD = env_rate("RATE_LIMIT_UPLOAD", "300/h")  # upload POSTs, the form's and the API's
+
+# One cache for every process (gunicorn's workers, `manage.py ingest`, the admin): what readers
+# may see (the home page's latest stories, related stories) is dropped by whichever process
+# writes, so no worker keeps serving a withdrawn story. Its table is made by migration 0008.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
 HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
 
 # Searches matching more than this show the planner's estimate ("约 N 篇"), and their facets are
@@ -155,15 +182,40 @@ FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
 SEARCH_WINDOW = env_int("SEARCH_WINDOW", 2, minimum=1)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 5 * 1024 * 1024, minimum=1024)
+# One upload POST (/upload/, /api/pages), all files together: refused with 413 on its declared
+# Content-Length before the body is read (articles/upload_limits.py). At least one largest file.
+UPLOAD_MAX_REQUEST_BYTES = env_int(
+    "UPLOAD_MAX_REQUEST_BYTES", max(64 * 1024 * 1024, INGEST_MAX_FILE_BYTES + 1024 * 1024),
+    minimum=INGEST_MAX_FILE_BYTES + 64 * 1024,
+)
+# Django's own bounds, within that: the form fields (not files) of any request, and the body of
+# any request that is not multipart; a file larger than a page may be spills to a temporary file
+# instead of memory (it is refused by name anyway).
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024), UPLOAD_MAX_REQUEST_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(DATA_UPLOAD_MAX_MEMORY_SIZE, INGEST_MAX_FILE_BYTES)
 # Files one upload may carry (a manifest.csv among them not counted); Django refuses a request
 # with many more before the form can say so, so its own cap sits a little above.
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 100, minimum=1, maximum=10_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES + 10
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# One switch for an HTTPS deployment: HSTS, the redirect from http:// and cookies sent over HTTPS
+# only. Off by default so that `manage.py serve` on 127.0.0.1 (plain HTTP) keeps working.
+HTTPS = env_bool("HTTPS", False)
+# Behind a proxy that ends TLS, Django sees plain HTTP; the proxy's X-Forwarded-Proto says what the
+# client used. Trusted only when asked for: without a proxy that sets (and overwrites) it, a client
+# could claim https itself.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer's or container's health probe speaks plain HTTP to the app itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", True)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# SECURE_COOKIES (older): secure cookies alone, for a site whose HTTPS is set up elsewhere.
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

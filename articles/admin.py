@@ -59,7 +59,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         article = form.instance
-        page = Page.objects.get(pk=article.page_id)
+        # Locked before it is read (the admin's view is one transaction): a correction committed
+        # meanwhile is never overwritten with the state this form was made from.
+        page = Page.objects.select_for_update().get(pk=article.page_id)
         state = writer.load_state(page)
         target = next(a for a in state.articles if a.ref == article.pk)
         data = form.cleaned_data
@@ -125,6 +127,16 @@ class PageAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["paper"].initial = self.instance.issue.newspaper_id
             self.fields["date"].initial = self.instance.issue.date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk and "paper" in data and "date" in data and "label" in data:
+            holder = writer.slot_holder(
+                data["paper"], data["date"], self.instance.issue.edition, data["label"], exclude=self.instance
+            )
+            if holder is not None:
+                raise forms.ValidationError(_("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）。") % {"pk": holder.pk})
+        return data
 
 
 class RevisionInline(admin.TabularInline):

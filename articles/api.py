@@ -12,6 +12,7 @@ exempt from CSRF. Every write goes through articles/writer.py, so nothing is wri
         409 same_slot    the archive holds this paper + date + page with other text: that page;
                          nothing written (send same_slot=replace, or same_slot=keep for both)
         400              the form or the file is refused: "error" names the file and says why
+        413              Content-Length over UPLOAD_MAX_REQUEST_BYTES: refused before the body is read
     POST /api/pages/<id>/publish   keep_both=1 to publish a draft beside a page of its slot
         200              the page, published (already published: the same, nothing changed)
         409 same_slot    a draft of a slot that holds another page, without keep_both=1
@@ -32,7 +33,9 @@ from articles import writer
 from articles.auth import user_from_token
 from articles.models import Page
 from articles.roles import roles_with
+from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
+from articles.upload_limits import over_limit, refusal
 
 _JSON = {"ensure_ascii": False}
 
@@ -110,7 +113,10 @@ class PageUploadForm(forms.Form):
 
 @post_only
 @token_required("articles.add_page")
+@rate_limited("upload", "RATE_LIMIT_UPLOAD")
 def upload_page(request: HttpRequest) -> JsonResponse:
+    if over_limit(request):  # on the declared length, before the body is read
+        return refusal(request)
     form = PageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
@@ -140,7 +146,7 @@ def publish_page(request: HttpRequest, pk: int) -> JsonResponse:
     page = _page(pk)
     if page is None:
         return _refuse(f"没有编号为 {pk} 的版面。", 404)
-    if page.status == Page.Status.DRAFT and request.POST.get("keep_both") != "1":
+    if page.status != Page.Status.PUBLISHED and request.POST.get("keep_both") != "1":
         # As on the preview page: never a silent second copy of a page.
         others = _same_slot(page)
         if others:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from articles import ingest_text, writer
 from articles.forms import PageMetaForm, PlannedFile, UploadForm
+from articles.ratelimits import rate_limited
 from articles.models import Newspaper, Page
 from articles.roles import role_required
 from ingest import model as parsed
@@ -43,6 +44,7 @@ RECENT_UPLOADS = 50
 
 @require_http_methods(["GET", "POST"])
 @role_required("articles.add_page")
+@rate_limited("upload", "RATE_LIMIT_UPLOAD", method="POST")
 def upload(request: HttpRequest) -> HttpResponse:
     """Store each file as a draft on its own (one bad file never stops the others), then show
     the results and the editor's drafts."""
@@ -251,7 +253,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("这个版面已经发布。"))
         return redirect("page-preview", pk=page.pk)
     others = _slot_pages(page)
-    if others and page.status == Status.DRAFT and request.POST.get("keep_both") != "1":
+    if others and request.POST.get("keep_both") != "1":  # a draft, or a withdrawn page again
         # Never a silent second copy of a page: the editor says "keep both" on purpose.
         messages.error(request, _("档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。"))
         return redirect("page-preview", pk=page.pk)
@@ -342,6 +344,10 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": _("；").join(errors)} if label else _("；").join(errors))
         return redirect("page-preview", pk=page.pk)
     d = form.cleaned_data
-    writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+    try:
+        writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+    except writer.SlotTaken as taken:
+        messages.error(request, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
+        return redirect("page-preview", pk=page.pk)
     messages.success(request, _("已更新报名、日期和版次。"))
     return redirect("page-preview", pk=page.pk)

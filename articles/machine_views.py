@@ -4,6 +4,7 @@ the error pages (404, 500) in the site's style. The feeds are articles/feeds.py.
 from __future__ import annotations
 
 import re
+import sys
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from articles import openapi
 from articles.export import Slot, export_lines, summary
+from articles.middleware import OUTAGE_ERRORS, outage_response
 from articles.models import Newspaper
 from articles.sitemaps import TEMPLATE as SITEMAP_TEMPLATE, sitemaps
 
@@ -61,6 +63,8 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 def _get_slot_or_404(paper: str, year: int | None) -> Slot:
+    if year is not None and not 1 <= year <= 9999:  # no such date: the slot's date range would fail
+        raise Http404(_("没有这一年"))
     found = Newspaper.objects.filter(name=paper).first()
     if found is None:
         raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
@@ -108,7 +112,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: rendered without a request context (no context processor, no database: the
-    database may be what failed), as Django's own default does."""
+    database may be what failed), as Django's own default does. When the database is what
+    failed (outside a view, where DatabaseOutageMiddleware does not see it) the answer is its 503."""
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return outage_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"error": _("服务器内部错误，请稍后再试")}, status=500, json_dumps_params=JSON)
     try:

@@ -4,16 +4,24 @@ The API's own views answer JSON already; what reaches a client from elsewhere is
 405 from ``require_safe``, the resolver's 404 for an unknown address, a 400 for a bad host or a
 too-large upload, a 403 from CSRF. Those are rewritten here, keeping their status and headers
 (``Allow`` above all).
+
+``DatabaseOutageMiddleware`` answers 503 with ``Retry-After`` while the database cannot be reached,
+instead of a 500: the outage is not a bug, and clients should come back.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
@@ -24,7 +32,9 @@ MESSAGES = {
     404: _("没有这个地址"),
     405: _("不支持这个请求方法"),
     413: _("请求过大"),
+    429: _("请求太频繁，请稍后再试"),
     500: _("服务器内部错误，请稍后再试"),
+    503: _("数据库暂时无法访问，请稍后再试"),
 }
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
@@ -55,3 +65,42 @@ class ApiErrorMiddleware:
             if response.has_header(header):
                 answer[header] = response[header]
         return answer
+
+
+# Connection refused, the server gone mid-query, a pool closed under us: an outage. A bad query
+# (ProgrammingError, IntegrityError) is a bug and stays a 500.
+OUTAGE_ERRORS = (OperationalError, InterfaceError)
+
+
+def outage_response(request: HttpRequest) -> HttpResponse:
+    """The 503 for a database outage: JSON under /api/, else templates/503.html, which is rendered
+    without a request context so that nothing in it asks the database."""
+    seconds = settings.OUTAGE_RETRY_AFTER_SECONDS
+    if request.path.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse(
+            {"error": str(MESSAGES[503])}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render({"retry_after": seconds}), status=503)
+    response["Retry-After"] = str(seconds)
+    # Never cached: the page must go away when the database is back.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """A view that fails because the database is unreachable answers 503, not 500. Failures in
+    other middleware (a session saved after the view) reach handler500, which asks the same
+    question (articles/machine_views.py server_error)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OUTAGE_ERRORS):
+            logger.error("database unreachable on %s %s: %s", request.method, request.path, exception)
+            return outage_response(request)
+        return None

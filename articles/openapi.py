@@ -257,6 +257,7 @@ def _paths() -> dict[str, Any]:
                     "201": _json(_ref("PageWritten"), "新草稿。A new draft (outcome created)."),
                     "200": _json(_ref("PageWritten"), "已有同样的文件（duplicate）或已替换（replaced）。Nothing new, or replaced."),
                     "400": _error("表单或文件被拒，error 说明原因。The form or the file is refused."),
+                    "413": _error("请求体超过 UPLOAD_MAX_REQUEST_BYTES，未读取即拒绝。The request is over the size limit."),
                     "409": _json(
                         _ref("PageWritten"),
                         "同报同日同版已有不同内容，什么也没写。The slot holds another text; nothing written.",

@@ -4,7 +4,8 @@ Keywords are jieba's TF-IDF extraction (``jieba.analyse.extract_tags``) over the
 and body. The candidates are bounded before anything is ranked: the newest ``CANDIDATES``
 visible articles of the article's counties (or, with no county, the newest that share a
 keyword), so a county of 300,000 stories costs as much as one of 30. The answer is cached per
-article: it is a suggestion, and an hour's staleness is harmless.
+article: it is a suggestion, and an hour's staleness is harmless — but never a story readers may
+no longer see: a cached list is checked against ``Article.objects.visible()`` when it is read.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CACHE_SECONDS = 3600
 
 @dataclass(frozen=True)
 class Related:
+    pk: int
     url: str
     title: str
     paper: str
@@ -49,6 +51,10 @@ def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:
     if found is None:
         found = _find(article, limit)
         cache.set(key, found, timeout=CACHE_SECONDS)
+    elif found:
+        # Withdrawn (or unpublished) since it was cached: left out, in one query.
+        visible = set(Article.objects.visible().filter(pk__in=[r.pk for r in found]).values_list("pk", flat=True))
+        found = [r for r in found if r.pk in visible]
     return found
 
 
@@ -79,4 +85,4 @@ def _find(article: Article, limit: int) -> list[Related]:
         .prefetch_related(Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "text")))
         .order_by("-score", F("date").desc(nulls_last=True), "-id")[:limit]
     )
-    return [Related(a.get_absolute_url(), a.display_title, a.newspaper.name, a.date) for a in rows]
+    return [Related(a.pk, a.get_absolute_url(), a.display_title, a.newspaper.name, a.date) for a in rows]

@@ -34,6 +34,7 @@ from articles.models import Article, Caption, County, Issue, Newspaper, Page as 
 from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.query import QueryError, parse
+from articles.ratelimits import rate_limited
 from articles.related import related_articles
 from articles.shapes import article_detail, article_row
 from articles.writer import HOME_CACHE_KEY
@@ -317,6 +318,8 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     return render(request, "articles/issue.html", context)
 
 
+# More parts than a page of INGEST_MAX_FILE_BYTES can fill, far below int4's limit.
+MAX_PARTS = 1_000_000
 _LINE_SLICE = "(string_to_array(raw_text, E'\\n'))[%s:%s]"
 
 
@@ -331,6 +334,8 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         part = max(1, int(request.GET.get("part", "1")))
     except ValueError:
         part = 1
+    if part > MAX_PARTS:  # past any file the archive accepts; PostgreSQL's int4 would refuse it
+        raise Http404(_("没有这一部分"))
     lo = (part - 1) * LINES_PER_SCREEN + 1
     hi = lo + LINES_PER_SCREEN - 1
     pages = (
@@ -631,6 +636,7 @@ def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) 
 
 
 @require_safe
+@rate_limited("search", "RATE_LIMIT_SEARCH")
 def search(request: HttpRequest) -> HttpResponse:
     try:
         params = read_params(request.GET)
@@ -669,6 +675,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@rate_limited("api", "RATE_LIMIT_API")
 def api_articles(request: HttpRequest) -> JsonResponse:
     try:
         params = read_params(request.GET)
@@ -689,6 +696,7 @@ def api_articles(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@rate_limited("api", "RATE_LIMIT_API")
 def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     try:
         obj = Article.objects.visible().for_detail().get(pk=pk)

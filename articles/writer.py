@@ -813,6 +813,24 @@ def set_status(page: Page, status: str, user=None) -> Page:
 _UNSET = object()
 
 
+class SlotTaken(ValueError):
+    """Another page already holds that paper, date, edition and page label."""
+
+    def __init__(self, holder: Page) -> None:
+        super().__init__(f"page {holder.pk} already holds that paper, date and page label")
+        self.holder = holder
+
+
+def slot_holder(paper: Newspaper | None, date, edition: str, label: str, *, exclude: Page | None = None) -> Page | None:
+    """The page already in that place (see ``_slot``: only a known date and label make one)."""
+    if paper is None or date is None or not label:
+        return None
+    pages = Page.objects.filter(issue__newspaper=paper, issue__date=date, issue__edition=edition, label=label)
+    if exclude is not None:
+        pages = pages.exclude(pk=exclude.pk)
+    return pages.order_by("pk").first()
+
+
 def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_UNSET, label: str | None = None, user=None) -> Page:
     """Move a page to another paper or date (``date=None``: unknown) or give it another label;
     its articles' copies follow in the same transaction."""
@@ -823,6 +841,10 @@ def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_
             paper = get_newspaper(paper.strip())
         newspaper = paper or old_issue.newspaper
         new_date = old_issue.date if date is _UNSET else date
+        # Moving onto another page's place would show its stories twice: never silently.
+        holder = slot_holder(newspaper, new_date, old_issue.edition, page.label if label is None else label, exclude=page)
+        if holder is not None:
+            raise SlotTaken(holder)
         issue = get_issue(newspaper, new_date, old_issue.edition)
         page.issue = issue
         fields = ["issue"]
@@ -863,6 +885,9 @@ def undo(page: Page, user=None) -> PageRevision:
         if latest.action == Action.REPLACE:
             raise CannotUndo("a replaced file cannot be undone: upload the old file again")
         target = page.revisions.get(number=latest.parent)
+        # Undo walks back by parents: never onto a split made for a file replaced since.
+        if page.revisions.filter(number__gt=target.number, action=Action.REPLACE).exists():
+            raise CannotUndo("a replaced file cannot be undone: upload the old file again")
         return _record(
             page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
             summary=f"撤销 v{latest.number}", parent=target.parent,

@@ -8,3 +8,10 @@ from archive.settings import *  # noqa: E402,F403
 
 # Tests make many accounts: a fast hash (never in production) instead of PBKDF2's 10^6 rounds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Production shares one database cache between processes (archive/settings.py); each test
+# starts with an empty cache of its own instead, which needs no database access to clear.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits count every request; tests that are about them turn them on (tests/test_ratelimits.py).
+RATELIMIT_ENABLE = False

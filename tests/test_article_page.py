@@ -56,8 +56,8 @@ def test_article_page_shows_every_part(client, story, django_assert_num_queries)
     assert '<h2 class="intertitle">小标题</h2>' in text
     assert "春耕时节" in text and "张三" in text
     assert 'href="/counties/140781/"' in text
-    # warm: the related stories come from the cache
-    with django_assert_num_queries(6):
+    # warm: the related stories come from the cache, checked against what readers may see
+    with django_assert_num_queries(7):
         client.get(f"/articles/{article.pk}/")
 
 
@@ -120,6 +120,16 @@ def test_related_stories_share_the_county_and_keywords(client, story):
     assert f'href="/articles/{near.pk}/"' in related
     assert "别处的新闻" not in related
     assert related.index("介休网格化党建再出新招") < related.index("前一篇")  # shared keywords first
+
+
+def test_a_withdrawn_story_leaves_the_cached_related_stories(client, story):
+    from articles.writer import set_status
+
+    near = make_article(headline="介休网格化党建再出新招", body="介休市网格化党建。", counties=(JIEXIU,))
+    Article.objects.update(visible=True)
+    assert f'href="/articles/{near.pk}/"' in client.get(f"/articles/{story[1].pk}/").content.decode()
+    set_status(near.page, Page.Status.WITHDRAWN)
+    assert f'href="/articles/{near.pk}/"' not in client.get(f"/articles/{story[1].pk}/").content.decode()
 
 
 def test_untitled_story_is_titled_by_its_caption_or_as_a_photo(client, story):

@@ -176,3 +176,4 @@ def test_a_long_page_is_shown_a_part_at_a_time(client, db, django_assert_num_que
     assert "长文" in first and "长文" not in last
     assert 'rel="next"' not in last and 'rel="next" href="?part=2"' in first  # each part lists its own articles
     assert client.get(f"/pages/{page.pk}/", {"part": 4}).status_code == 404
+    assert client.get(f"/pages/{page.pk}/", {"part": 99999999999}).status_code == 404  # past int4: not a 500

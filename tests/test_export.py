@@ -166,6 +166,8 @@ def test_download_streams_the_same_lines(client, year_2025, django_assert_max_nu
 def test_download_of_nothing_is_404(client, year_2025):
     assert client.get(f"/export/{quote('人民日报')}/2025.jsonl").status_code == 404
     assert client.get(f"/export/{quote('晋中日报')}/1999.jsonl").status_code == 404
+    for year in (0, 10000, 99999):  # no such date: a 404, not a 500
+        assert client.get(f"/export/{quote('晋中日报')}/{year}.jsonl").status_code == 404
     # A year with only a draft's stories has nothing a reader may see.
     make_article(page=make_page(paper="晋中日报", date=dt.date(2023, 1, 1), status=Page.Status.DRAFT), headline="草稿")
     assert client.get(f"/export/{quote('晋中日报')}/2023.jsonl").status_code == 404

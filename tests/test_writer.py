@@ -204,3 +204,27 @@ def test_only_a_draft_is_discarded():
     assert list(Page.objects.all()) == [published]
     assert not Article.objects.filter(page_id=page.pk).exists()
     assert not PageRevision.objects.exists()
+
+
+def test_undo_never_walks_back_past_a_replaced_file():
+    page = ingest_file("a.txt", seed(), META, status=PUBLISHED).page
+    corrected = seed().replace(b"\n\n", b"\n", 1) + "\n补充一段。".encode()
+    assert replace_page(page, "b.txt", corrected).outcome == Outcome.REPLACED
+    state = load_state(page)
+    state.articles[0].headline = "改过的标题"
+    apply_state(page, state, user=None, action=Action.CORRECT)
+    undo(page)  # back to the replaced file's own split: fine
+    with pytest.raises(CannotUndo):
+        undo(page)  # the split of the old file would be laid on the new text
+    assert load_state(page).articles[0].headline != "改过的标题"
+
+
+def test_moving_a_page_onto_another_pages_place_is_refused():
+    from articles.writer import SlotTaken
+
+    first = ingest_file("a.txt", seed(0), META, status=PUBLISHED).page
+    second = ingest_file("b.txt", seed(1), dataclasses.replace(META, label="第4版"), status=PUBLISHED).page
+    with pytest.raises(SlotTaken):
+        update_page_meta(second, label="第3版")
+    second.refresh_from_db()
+    assert second.label == "第4版" and first.label == "第3版"

@@ -25,11 +25,27 @@ def _content_key(text: str) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
 def _number(label: str):
+    # Frozen copy of articles.writer.page_number at the time of this migration.
     import re
 
     digits = re.search(r"\d+", label)
-    return int(digits.group()) if digits else None
+    if digits:
+        return int(digits.group())
+    numeral = re.search(r"[零〇一二两三四五六七八九十]+", label)
+    if not numeral:
+        return None
+    text, value = numeral.group(), 0
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones[:1], 0) if ones else 0)
+    else:
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+    return value or None
 
 
 def forwards(apps, schema_editor):

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=2)
+        # gthread workers (archive/gunicorn_conf.py explains why): requests served at once = workers × threads.
+        parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--no-seeds", action="store_true", help="do not ingest seeds/")
 
     def handle(self, *args: object, **opts: object) -> None:
@@ -36,12 +38,17 @@ class Command(BaseCommand):
         self.stdout.flush()
         from gunicorn.app.wsgiapp import run
 
-        sys.argv = [
-            "gunicorn",
-            "archive.wsgi:application",
-            "--bind", bind,
-            "--workers", str(opts["workers"]),
-            "--access-logfile", "-",
-            "--graceful-timeout", "5",
-        ]
+        sys.argv = gunicorn_argv(bind, workers=opts["workers"], threads=opts["threads"])
         run()
+
+
+def gunicorn_argv(bind: str, *, workers: int, threads: int) -> list[str]:
+    """The worker model, timeouts and request limits are archive/gunicorn_conf.py's, as in the Docker image."""
+    return [
+        "gunicorn",
+        "archive.wsgi:application",
+        "--config", "python:archive.gunicorn_conf",
+        "--bind", bind,
+        "--workers", str(workers),
+        "--threads", str(threads),
+    ]

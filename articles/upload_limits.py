@@ -1,0 +1,69 @@
+"""Uploads over the size limit are refused on their declared ``Content-Length``, before a byte of
+the body is read; anonymous uploads are sent to sign in before it is read too.
+
+Django parses a multipart body whole the first time anything touches ``request.POST`` or
+``request.FILES`` — and ``CsrfViewMiddleware`` touches ``request.POST`` for the upload form before
+the view's own checks run. So the upload page's checks happen here, in ``process_view`` of a
+middleware listed before the CSRF one; ``POST /api/pages`` (CSRF-exempt, token checked first)
+asks ``over_limit`` at the top of its view.
+
+A request without ``Content-Length`` (chunked) has, to Django, an empty body: nothing to bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# The browser's upload form (by URL name); its POSTs are guarded here.
+UPLOAD_VIEWS = {"upload"}
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0  # Django reads such a body as empty
+
+
+def over_limit(request: HttpRequest) -> bool:
+    return declared_length(request) > settings.UPLOAD_MAX_REQUEST_BYTES
+
+
+def refusal(request: HttpRequest) -> HttpResponse:
+    """413 naming the size sent and the limit (JSON under /api/)."""
+    limit = settings.UPLOAD_MAX_REQUEST_BYTES
+    message = _("这次上传有 %(size)s，超过一次上传 %(max)s 的上限：请分批上传（每个文件最多 %(file_max)s）。") % {
+        "size": filesizeformat(declared_length(request)),
+        "max": filesizeformat(limit),
+        "file_max": filesizeformat(settings.INGEST_MAX_FILE_BYTES),
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=413, json_dumps_params={"ensure_ascii": False})
+    return render(request, "413.html", {"message": message}, status=413)
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, args: tuple, kwargs: dict) -> HttpResponse | None:
+        match = request.resolver_match
+        if request.method != "POST" or match is None or match.url_name not in UPLOAD_VIEWS:
+            return None
+        # As the view's login_required would, but before CSRF reads the body. A signed-in user
+        # without the role gets the view's 403 after a body bounded below.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if over_limit(request):
+            return refusal(request)
+        return None

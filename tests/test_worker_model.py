@@ -1,0 +1,92 @@
+"""The server's worker model: a few slow clients cannot starve the others (archive/gunicorn_conf.py).
+
+A real gunicorn with the site's configuration, on one worker so that nothing but its threads can
+help, serves a small app whose /slow holds a thread for seconds."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from archive import gunicorn_conf
+from articles.management.commands.serve import gunicorn_argv
+from tests.slow_wsgi import SLOW
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 10) -> float:
+    started = time.monotonic()
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        assert response.status == 200
+        response.read()
+    return time.monotonic() - started
+
+
+@pytest.fixture
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tests.slow_wsgi:application", "--config", "python:archive.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "/dev/null"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                _get(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"gunicorn did not start: {proc.stderr.read().decode() if proc.poll() is not None else ''}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=gunicorn_conf.graceful_timeout + 5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_healthz_answers_fast_while_slow_clients_hold_the_worker(server):
+    slow_clients = gunicorn_conf.threads - 1
+    with ThreadPoolExecutor(slow_clients) as pool:
+        held = [pool.submit(_get, f"{server}/slow") for _ in range(slow_clients)]
+        time.sleep(0.5)  # all of them inside the worker now
+        assert not any(f.done() for f in held)
+        took = [_get(f"{server}/healthz") for _ in range(5)]
+        assert max(took) < 0.5, took
+        assert all(f.result() >= SLOW - 0.1 for f in held)
+
+
+def test_serve_and_the_image_run_gthread_workers_from_the_configuration():
+    argv = gunicorn_argv("127.0.0.1:8000", workers=2, threads=4)
+    assert argv[argv.index("--config") + 1] == "python:archive.gunicorn_conf"
+    assert "--config python:archive.gunicorn_conf" in (ROOT / "Dockerfile").read_text()
+    assert gunicorn_conf.worker_class == "gthread" and gunicorn_conf.threads >= 2
+    # Between the request-line bound gunicorn allows and what a filtered Chinese search URL needs.
+    assert 4094 < gunicorn_conf.limit_request_line <= 8190
+    assert gunicorn_conf.graceful_timeout < 10 <= gunicorn_conf.timeout  # inside Docker's stop grace
+
+
+def test_each_thread_checks_its_kept_connection(settings):
+    database = settings.DATABASES["default"]
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database.get("CONN_MAX_AGE", 0) <= 60
