@@ -10,34 +10,37 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import Count, F, Max, Min, Prefetch, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext as _, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
-from articles.models import Article, Caption, County, Issue, Newspaper, Page as NewspaperPage
+from articles.models import Article, Caption, County, Issue, Newspaper
+from articles.models import Page as NewspaperPage
 from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.query import QueryError, parse
 from articles.ratelimits import rate_limited
 from articles.related import related_articles
 from articles.shapes import article_detail, article_row
-from articles.writer import HOME_CACHE_KEY
+from articles.writer import HOME_CACHE_KEY, HOME_GENERATION_KEY
 
 HOME_ISSUES = 12
 HOME_STORIES = 10
@@ -108,7 +111,15 @@ def _summary() -> dict[str, object]:
     """Whole-table aggregates and the latest lists, cached as one entry (articles/writer.py drops
     it when a write commits): counties with their visible stories' counts, the story total, the
     latest issues and stories."""
-    summary = cache.get(HOME_CACHE_KEY)
+    # Read before counting: a write that commits meanwhile deletes it, so what is counted now
+    # is never taken for newer than that write.
+    generation = cache.get(HOME_GENERATION_KEY)
+    if generation is None:
+        cache.add(HOME_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(HOME_GENERATION_KEY)
+    local = caches["local"]
+    kept = local.get(HOME_CACHE_KEY)
+    summary = kept[1] if kept is not None and kept[0] == generation else None
     if summary is None:
         counties = [
             CountyLink(c.code, c.name, c.n, c.get_absolute_url(), c.prefecture, c.province)
@@ -128,7 +139,7 @@ def _summary() -> dict[str, object]:
             "issues": [(issue_url(i.newspaper_id, i.date), i.newspaper.name, i.date, i.edition) for i in issues],
             "stories": stories,
         }
-        cache.set(HOME_CACHE_KEY, summary, timeout=settings.HOME_CACHE_SECONDS)
+        local.set(HOME_CACHE_KEY, (generation, summary), timeout=settings.HOME_CACHE_SECONDS)
     return summary
 
 

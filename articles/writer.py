@@ -54,6 +54,7 @@ from ingest.tokens import strip_controls
 
 # The front page's cached whole-table counts (articles/views.py): dropped when a write commits.
 HOME_CACHE_KEY = "home-summary"
+HOME_GENERATION_KEY = "home-summary-generation"
 
 SameSlot = Literal["report", "replace", "keep"]
 Status = Page.Status
@@ -588,8 +589,9 @@ def next_ids(model: type, n: int) -> list[int]:
 
 
 def clear_caches() -> None:
-    """After a commit that changes what readers see: the front page counts again."""
-    cache.delete(HOME_CACHE_KEY)
+    """After a commit that changes what readers see: the front page counts again, in every
+    process (each keeps its copy under the shared generation this deletes; articles/views.py)."""
+    cache.delete(HOME_GENERATION_KEY)
 
 
 def get_newspaper(name: str, prefecture_code: str = "") -> Newspaper:

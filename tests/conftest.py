@@ -24,9 +24,10 @@ def counties(db):
 def _empty_cache(request):
     # The front page caches whole-table counts per process; each test starts without them.
     if request.config.pluginmanager.hasplugin("django"):
-        from django.core.cache import cache
+        from django.core.cache import caches
 
-        cache.clear()
+        for alias in ("default", "local"):
+            caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Production shares one database cache between processes (archive/settings.py); each test
 # starts with an empty cache of its own instead, which needs no database access to clear.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 # Rate limits count every request; tests that are about them turn them on (tests/test_ratelimits.py).
 RATELIMIT_ENABLE = False

@@ -118,6 +118,27 @@ def test_front_page_counts_follow_a_committed_ingest(client, django_capture_on_c
     assert "收录 0 篇" not in text and "介休市" in text
 
 
+def test_a_withdrawal_in_another_process_reaches_this_ones_front_page(client, django_capture_on_commit_callbacks):
+    from django.core.cache import caches
+
+    from articles.writer import PageMeta, ingest_file, set_status
+    from tests.conftest import SEED_FILES
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = ingest_file(
+            SEED_FILES[0].name, SEED_FILES[0].read_bytes(), PageMeta(paper="晋中日报", prefecture_code="1407"),
+            status=Page.Status.PUBLISHED,
+        ).page
+    assert "介休市" in client.get("/").content.decode()
+    kept = caches["local"].get("home-summary")
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(page, Page.Status.WITHDRAWN)
+    # This process's copy is still there, as another worker's would be; the shared generation
+    # the withdrawal deleted is what makes it stale.
+    caches["local"].set("home-summary", kept)
+    assert "收录 0 篇" in client.get("/").content.decode()
+
+
 def test_body_text_is_stored_once_and_read_in_print_order(client):
     from articles.writer import Action, apply_state
     from ingest.model import Block, BlockKind, Page as ParsedPage, ParsedArticle
