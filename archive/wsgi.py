@@ -3,12 +3,14 @@
 import os
 
 import jieba
+import jieba.analyse  # noqa: F401 (reads its IDF table on import: related stories' keywords)
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
 
-# jieba reads its dictionary (about a second) on first use; an article page's related stories
-# use it, so load it as the worker starts rather than inside a reader's request.
+# jieba reads its dictionary (about a second) on first use, and its keyword extraction an IDF
+# table; an article page's related stories use both, so load them as the worker starts rather
+# than inside a reader's request.
 jieba.initialize()
