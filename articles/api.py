@@ -54,9 +54,7 @@ def _page(pk: int) -> Page | None:
 
 def _same_slot(page: Page) -> list[int]:
     """Other pages of the page's paper, date, edition and label (a slot needs a date and a label)."""
-    if page.issue.date is None or not page.label:
-        return []
-    return list(Page.objects.filter(issue=page.issue, label=page.label).exclude(pk=page.pk).values_list("pk", flat=True))
+    return list(writer.other_pages_in_slot(page).values_list("pk", flat=True))
 
 
 def post_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:

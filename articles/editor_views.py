@@ -196,11 +196,8 @@ def _get_page_or_404(pk: int) -> Page:
 
 def _slot_pages(page: Page) -> list[Page]:
     """Other pages of the same paper, date, edition and label (a replacement or a second copy)."""
-    if page.issue.date is None or not page.label:
-        return []
     return list(
-        Page.objects.filter(issue=page.issue, label=page.label)
-        .exclude(pk=page.pk)
+        writer.other_pages_in_slot(page)
         .select_related("issue__newspaper")
         .annotate(article_count=Count("articles"))
         .order_by("id")

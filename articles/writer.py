@@ -823,11 +823,22 @@ class SlotTaken(ValueError):
         self.holder = holder
 
 
-def slot_holder(paper: Newspaper | None, date, edition: str, label: str, *, exclude: Page | None = None) -> Page | None:
-    """The page already in that place (see ``_slot``: only a known date and label make one)."""
+def pages_in_slot(paper: Newspaper | int | None, date, edition: str, label: str):
+    """The pages in that place (see ``_slot``: only a known date and label make one)."""
     if paper is None or date is None or not label:
-        return None
-    pages = Page.objects.filter(issue__newspaper=paper, issue__date=date, issue__edition=edition, label=label)
+        return Page.objects.none()
+    return Page.objects.filter(issue__newspaper=paper, issue__date=date, issue__edition=edition, label=label)
+
+
+def other_pages_in_slot(page: Page):
+    """The other pages in this page's place (a replacement, or a second copy kept on purpose)."""
+    issue = page.issue
+    return pages_in_slot(issue.newspaper_id, issue.date, issue.edition, page.label).exclude(pk=page.pk)
+
+
+def slot_holder(paper: Newspaper | None, date, edition: str, label: str, *, exclude: Page | None = None) -> Page | None:
+    """The page already in that place, other than ``exclude``."""
+    pages = pages_in_slot(paper, date, edition, label)
     if exclude is not None:
         pages = pages.exclude(pk=exclude.pk)
     return pages.order_by("pk").first()

@@ -44,21 +44,6 @@ def axe():
     return Axe()
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def describe(violation: dict) -> str:
     nodes = "".join(
         f"\n      {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}"

@@ -31,21 +31,6 @@ require_chromium()
 
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def found_in(reader, phrase: str) -> set[int]:
     """The article ids a reader's search for ``phrase`` lists."""
     reader.goto(f"/search?q={quote(phrase)}")

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, make_user
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("counties")]
 
 require_chromium()
 
@@ -29,25 +29,6 @@ require_chromium()
 SEED = SEED_FILES[3]  # 运城日报
 HEADLINE = "绛县举办迎“八一”双拥篮球比赛"
 
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    from articles.counties import load_counties
-    from articles.models import County
-
-    load_counties(County)  # the live server's flush empties every table
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def sign_in(page, name: str) -> None:
