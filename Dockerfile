@@ -4,6 +4,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# LightGBM (the splitter's story-start stage, ingest/starts.py) needs GNU OpenMP's runtime,
+# which the slim image lacks; without it the splitter would fall back to the labeller alone.
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml ./
 COPY archive ./archive
 COPY articles ./articles

@@ -33,11 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "axes",
+    "csp",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer, the ones made by the middleware below included.
+    "csp.middleware.CSPMiddleware",
     # Refusals under /api/ as JSON, whoever made them (articles/middleware.py).
     "articles.middleware.ApiErrorMiddleware",
     # A database outage is a 503 with Retry-After, not a 500 (articles/middleware.py).
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "articles.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers' GET/HEAD may read the replica, when there is one (archive/routers.py).
+    "archive.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in into the lockout page (AXES_LOCKOUT_CALLABLE).
@@ -75,31 +80,49 @@ TEMPLATES = [
     },
 ]
 
+
+def _postgres(url: str, var: str) -> dict:
+    """A PostgreSQL database's settings from the URL in the environment variable ``var``."""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{var} is not a database URL: {exc}") from None
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{var} must point at PostgreSQL (postgres://…)")
+    return database
+
+
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…)")
+    DATABASES = {"default": _postgres(_database_url, "DATABASE_URL")}
 else:
     from archive.embedded import database_settings
 
     EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata")
     DATABASES = {"default": database_settings(EMBEDDED_DATA_DIR)}
 
+# A streaming replica of DATABASE_URL's database: anonymous readers' reads of the archive's content
+# go there, every write and everything else to the primary (archive/routers.py; docs/OPERATIONS.md
+# says when).
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    if not _database_url:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) set too")
+    DATABASES["replica"] = _postgres(_replica_url, "DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database through it
+    DATABASE_ROUTERS = ["archive.routers.ReplicaRouter"]
+
 # Per connection: search collects candidates in bitmaps, which must fit work_mem to stay exact (a
 # lossy bitmap makes PostgreSQL recheck every row of a page, reading its vectors); JIT compiling
-# costs more than these short queries ever take.
+# costs more than these short queries ever take. Added to a URL's own ?options=, not in its place.
 DATABASE_WORK_MEM_MB = env_int("DATABASE_WORK_MEM_MB", 32, minimum=1, maximum=4096)
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM_MB}MB -c jit=off".strip()
-
-# gunicorn's gthread workers (archive/gunicorn_conf.py) give each thread its own connection, kept
-# between requests (CONN_MAX_AGE); checked before reuse so that after a database restart a thread's
-# stale connection is replaced rather than failing its next request.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():
+    _options = _database.setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c work_mem={DATABASE_WORK_MEM_MB}MB -c jit=off".strip()
+    # gunicorn's gthread workers (archive/gunicorn_conf.py) give each thread its own connection,
+    # kept between requests (CONN_MAX_AGE); checked before reuse so that after a database restart
+    # a thread's stale connection is replaced rather than failing its next request.
+    _database["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -171,8 +194,21 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    # Whole reader pages for anonymous readers, per process, until the next write (articles/page_cache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        # 2,000 pages of 4–30 KB (at most 256 KB each: articles/page_cache.py) a worker.
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000, minimum=10)},
+    },
 }
 HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
+# A kept page is dropped after this long even without a write (0: pages are not kept); a write
+# through articles/writer.py drops them at once. Each process reads the shared generation at most
+# once per PAGE_CACHE_CHECK_SECONDS (0: on every page), so another process's write reaches it
+# within that time.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
+PAGE_CACHE_CHECK_SECONDS = env_int("PAGE_CACHE_CHECK_SECONDS", 1, minimum=0)
 
 # Searches matching more than this show the planner's estimate ("约 N 篇"), and their facets are
 # counted over the newest FACET_SAMPLE matches (articles/paging.py).
@@ -222,6 +258,21 @@ SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and fetches from this site
+# only, and nothing inline: the templates have no <script> or <style> element and no style= or
+# on…= attribute (tests/test_csp.py checks every page kind, and a browser that nothing is blocked).
+# The search page's chart is SVG markup in the page, not an image, so img-src needs no data:.
+# The Django admin keeps to it too: its scripts are files, its inline <script>s are JSON data.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ import jieba
 import jieba.analyse  # noqa: F401 (reads its IDF table on import: related stories' keywords)
 from django.core.wsgi import get_wsgi_application
 
+from ingest.gazetteer import Gazetteer
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
@@ -14,3 +16,5 @@ application = get_wsgi_application()
 # table; an article page's related stories use both, so load them as the worker starts rather
 # than inside a reader's request.
 jieba.initialize()
+# Likewise the gazetteer (county pages name the townships their stories mention).
+Gazetteer.default()

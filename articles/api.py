@@ -22,20 +22,23 @@ exempt from CSRF. Every write goes through articles/writer.py, so nothing is wri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
 from django import forms
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import writer
 from articles.auth import user_from_token
 from articles.models import Page
-from articles.roles import roles_with
+from articles.roles import role_names
 from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
-from articles.upload_limits import over_limit, refusal
+from articles.upload_limits import over_limit, refusal, too_many_files
+from ingest.manifest import PREFECTURE_PATTERN
 
 _JSON = {"ensure_ascii": False}
 
@@ -63,7 +66,7 @@ def post_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     @wraps(view)
     def checked(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
         if request.method != "POST":
-            response = _refuse(f"只接受 POST（收到 {request.method}）。", 405)
+            response = _refuse(_("只接受 POST（收到 %(method)s）。") % {"method": request.method}, 405)
             response["Allow"] = "POST"
             return response
         return view(request, *args, **kwargs)
@@ -82,15 +85,14 @@ def token_required(perm: str) -> Callable:
             user = user_from_token(request)
             if user is None:
                 response = _refuse(
-                    "需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。"
-                    " A valid API token is required: Authorization: Token <key>.",
+                    _("需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。"),
                     401,
                 )
                 response["WWW-Authenticate"] = 'Token realm="api"'
                 return response
             if not user.has_perm(perm):
-                roles = "或".join(f"“{role.label}”" for role in roles_with(perm)) or "相应"
-                return _refuse(f"{user.get_username()} 没有这项权限：需要{roles}角色。", 403)
+                roles = role_names(perm) or _("相应")
+                return _refuse(_("%(user)s 没有这项权限：需要%(roles)s角色。") % {"user": user.get_username(), "roles": roles}, 403)
             request.user = user
             return view(request, *args, **kwargs)
 
@@ -101,12 +103,29 @@ def token_required(perm: str) -> Callable:
 
 
 class PageUploadForm(forms.Form):
-    file = forms.FileField()
-    paper = forms.CharField(max_length=100)
+    # Lengths and formats are checked on the values as sent, as /api/openapi.json states them
+    # (Django would strip spaces first, and strptime takes 2025-7-4); surrounding spaces go after.
+    file = forms.FileField(allow_empty_file=True)  # refused by the writer, naming the file
+    paper = forms.CharField(max_length=100, strip=False)
     date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    page = forms.CharField(max_length=50, required=False)
-    prefecture = forms.RegexField(r"^\d{4}$", required=False)
+    page = forms.CharField(max_length=50, required=False, strip=False)
+    prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False)
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
+
+    def clean_paper(self) -> str:
+        paper = self.cleaned_data["paper"].strip()
+        if not paper:
+            raise forms.ValidationError(self.fields["paper"].error_messages["required"], code="required")
+        return paper
+
+    def clean_page(self) -> str:
+        return self.cleaned_data["page"].strip()
+
+    def clean_date(self):
+        sent = self.data.get("date", "")
+        if sent and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", sent):
+            raise forms.ValidationError(self.fields["date"].error_messages["invalid"], code="invalid")
+        return self.cleaned_data["date"]
 
 
 @post_only
@@ -115,24 +134,32 @@ class PageUploadForm(forms.Form):
 def upload_page(request: HttpRequest) -> JsonResponse:
     if over_limit(request):  # on the declared length, before the body is read
         return refusal(request)
+    counted = too_many_files(request)
+    if counted is not None:
+        return counted
+    # A field sent twice is ambiguous (which paper?): refused, not the last one silently taken.
+    repeated = [n for n in PageUploadForm.base_fields if len(request.POST.getlist(n)) + len(request.FILES.getlist(n)) > 1]
+    if repeated:
+        return _refuse(_("每个字段只能给一次：%(names)s") % {"names": ", ".join(repeated)}, 400)
     form = PageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        summary = "；".join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
-        return _refuse(f"请求有误：{summary}", 400, fields=fields)
+        summary = _("；").join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
+        return _refuse(_("请求有误：%(summary)s") % {"summary": summary}, 400, fields=fields)
     data = form.cleaned_data
     upload = data["file"]
     if data["same_slot"] == "replace" and not request.user.has_perm("articles.change_page"):
-        return _refuse("替换已有版面需要修改版面的权限。", 403)
+        return _refuse(_("替换已有版面需要修改版面的权限。"), 403)
     meta = writer.PageMeta(
         paper=data["paper"].strip(), date=data["date"], label=data["page"].strip(), prefecture_code=data["prefecture"]
     )
-    result = writer.ingest_file(
+    # A file over the page limit waits on disk (FILE_UPLOAD_MAX_MEMORY_SIZE): refused unread.
+    result = writer.oversized(upload.name, upload.size) or writer.ingest_file(
         upload.name, upload.read(), meta,
         status=Page.Status.DRAFT, user=request.user, same_slot=data["same_slot"] or "report",
     )
     if result.outcome == writer.Outcome.FAILED:
-        return _refuse(f"{result.name}: {result.error}", 400, file=result.name, outcome=result.outcome)
+        return _refuse(f"{result.name}: {result.reason}", 400, file=result.name, outcome=result.outcome)
     body = {"outcome": result.outcome, "message": result.message_zh, "page": page_detail(_page(result.page.pk))}
     status = {writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409}.get(result.outcome, 200)
     return _answer(body, status)
@@ -141,15 +168,17 @@ def upload_page(request: HttpRequest) -> JsonResponse:
 @post_only
 @token_required("articles.publish_page")
 def publish_page(request: HttpRequest, pk: int) -> JsonResponse:
+    if request.POST.getlist("keep_both") not in ([], [""], ["1"]):
+        return _refuse(_("keep_both 只能是 1"), 400)
     page = _page(pk)
     if page is None:
-        return _refuse(f"没有编号为 {pk} 的版面。", 404)
+        return _refuse(_("没有编号为 %(pk)s 的版面。") % {"pk": pk}, 404)
     if page.status != Page.Status.PUBLISHED and request.POST.get("keep_both") != "1":
         # As on the preview page: never a silent second copy of a page.
         others = _same_slot(page)
         if others:
             return _refuse(
-                "档案中已有同一报纸、日期、版次的版面：发送 keep_both=1 以两者都保留，或先删除这个草稿。",
+                _("档案中已有同一报纸、日期、版次的版面：发送 keep_both=1 以两者都保留，或先删除这个草稿。"),
                 409, outcome="same_slot", page=page_detail(page), others=others,
             )
     if page.status != Page.Status.PUBLISHED:

@@ -84,8 +84,9 @@ def _store(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
 
 def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
     name = planned.name
-    if planned.too_large:
-        return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": planned.too_large})
+    too_large = writer.oversized(name, planned.upload.size)
+    if too_large is not None:
+        return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": too_large.reason})
     entry = planned.meta.entry
     if not entry.paper:
         return _result(name, Outcome.FAILED, message=_("未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里"))
@@ -110,7 +111,7 @@ def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
         return _result(name, Outcome.CREATED, page=result.page, message=message)
     if result.outcome == Outcome.DUPLICATE:
         return _result(name, Outcome.DUPLICATE, page=result.page, message=_("档案中已有这个版面，未重复写入"))
-    return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": result.error})
+    return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": result.reason})
 
 
 _FIELD_NAMES = {"paper": gettext_lazy("报名"), "date": gettext_lazy("日期"), "page": gettext_lazy("版次")}

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, gettext_lazy
 
-from ingest.decode import UnreadableFile, decode
-from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, Prefill, parse_manifest, prefill
+from ingest.decode import UnreadableFile
+from ingest.manifest import MANIFEST_NAME, PREFECTURE_PATTERN, Entry, ManifestError, Prefill, manifest_from_bytes, prefill
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,6 +22,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.csv,text/plain,text/csv"}))
+        # An empty file is refused by name with the others stored (ingest/decode.py), not by the
+        # form for the whole upload with a message that names no file.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -40,7 +42,6 @@ class PlannedFile:
 
     upload: UploadedFile
     meta: Prefill
-    too_large: str = ""  # the refusal, when the file is over INGEST_MAX_FILE_BYTES
 
     @property
     def name(self) -> str:
@@ -74,7 +75,7 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("如“第3版”，只用于单个文件；留空则取自 manifest.csv 或文件名。"),
     )
     prefecture = forms.RegexField(
-        label=gettext_lazy("所在地市代码"), regex=r"^\d{4}$", required=False, help_text=gettext_lazy("四位代码，如 1407（晋中），用于区分同名乡镇")
+        label=gettext_lazy("所在地市代码"), regex=rf"^{PREFECTURE_PATTERN}\Z", required=False, help_text=gettext_lazy("四位代码，如 1407（晋中），用于区分同名乡镇")
     )
 
     def __init__(self, *args: object, papers: Sequence[str] = (), **kwargs: object) -> None:
@@ -117,12 +118,7 @@ class UploadForm(forms.Form):
         shared = self.shared()
         planned = []
         for upload in self.cleaned_data["files"]:
-            too_large = ""
-            if upload.size is not None and upload.size > self.max_bytes:
-                too_large = (
-                    gettext("文件有 %(size)s，超过每个版面 %(max)s 的上限") % {"size": filesizeformat(upload.size), "max": filesizeformat(self.max_bytes)}
-                )
-            planned.append(PlannedFile(upload=upload, meta=prefill(upload.name or "", shared, self.manifest), too_large=too_large))
+            planned.append(PlannedFile(upload=upload, meta=prefill(upload.name or "", shared, self.manifest)))
         return planned
 
 
@@ -132,12 +128,11 @@ def _is_manifest(upload: UploadedFile) -> bool:
 
 def _read_manifest(upload: UploadedFile, max_bytes: int) -> dict[str, Entry]:
     try:
-        # Spreadsheets in China often save CSV as GBK: read it like a page file.
-        text = decode(upload.read(), max_bytes=max_bytes)
+        return manifest_from_bytes(upload.read(), max_bytes=max_bytes)
     except UnreadableFile as exc:
-        raise forms.ValidationError(gettext("%(name)s 无法读取：%(error)s") % {"name": MANIFEST_NAME, "error": exc}) from None
-    try:
-        return parse_manifest(text, where=MANIFEST_NAME)
+        # The decoder's reason in the reader's language, as articles/writer.py gives a page's.
+        reason = gettext(exc.zh) % exc.params if exc.zh else str(exc)
+        raise forms.ValidationError(gettext("%(name)s 无法读取：%(error)s") % {"name": MANIFEST_NAME, "error": reason}) from None
     except ManifestError as exc:
         raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": MANIFEST_NAME, "error": exc}) from None
 

@@ -25,6 +25,14 @@ FIXED = (
     # ingest.carry reasons
     gettext_noop("这篇文章的原文行在新文件中有改动，人工校正未能沿用"),
     gettext_noop("新的切分与校正后的切分不同，人工校正未能沿用"),
+    # ingest.decode.UnreadableFile.zh, filled from its params (IngestResult.reason)
+    gettext_noop("文件是空的"),
+    gettext_noop("文件里只有空白，没有文字"),
+    gettext_noop("文件有 %(size)s 字节，超过每个版面 %(max)s 字节的上限"),
+    gettext_noop("文件含有 NUL 字节：这是二进制文件，不是提取出的版面文字"),
+    gettext_noop("文件含有 NUL 字节（第一个在第 %(line)s 行）：版面文字里不会有，请删去后重新上传"),
+    gettext_noop("文件混用了编码：第 %(utf8)s 行是 UTF-8，第 %(other)s 行不是（请把整个文件存为同一种编码）"),
+    gettext_noop("文件不是 UTF-8、UTF-16、GB 18030 或 Big5 编码的文字"),
 )
 
 # ingest.corrections.CorrectionError messages; %(name)s stands for what varies.

@@ -16,9 +16,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models, transaction
-from django.db.models import Count, IntegerField, Prefetch, Q
+from django.db.models import IntegerField, Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -263,31 +262,55 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def facets(self, ids: list[int]) -> dict[str, list[tuple]]:
-        """Counts by county, paper and year over the given articles (a search's newest matches).
+        """Counts by county (top 30), paper (top 30) and year over the given articles (a search's
+        newest matches).
 
-        The search ran once to find the ids; the three grouped queries look rows up by id
-        instead of evaluating it again.
+        The search ran once to find the ids; one statement counts all three over those rows,
+        the ids passed as one array (a thousand ``IN`` placeholders cost more to build and send
+        than the counting).
         """
-        rows = self.filter(id__in=ids)
-        counties = (
-            ArticleCounty.objects.filter(article__in=ids)
-            .values("county__code", "county__name")
-            .annotate(n=Count("article", distinct=True))
-            .order_by("-n", "county__code")[:30]
-        )
-        papers = rows.values("newspaper__name").annotate(n=Count("id")).order_by("-n", "newspaper__name")[:30]
-        years = (
-            rows.filter(~Q(date=None))
-            .annotate(year=ExtractYear("date"))
-            .values("year")
-            .annotate(n=Count("id"))
-            .order_by("-year")
-        )
-        return {
-            "county": [(c["county__code"], c["county__name"], c["n"]) for c in counties],
-            "paper": [(p["newspaper__name"], p["n"]) for p in papers],
-            "year": [(str(y["year"]), y["n"]) for y in years],
+        if not ids:
+            return {"county": [], "paper": [], "year": []}
+        article, tag = Article._meta.db_table, ArticleCounty._meta.db_table
+        county, paper = County._meta.db_table, Newspaper._meta.db_table
+        # Counted by county and by (paper, year) over the rows themselves; names joined to the few
+        # groups only, and the papers' order by name (PostgreSQL's collation) as a rank.
+        sql = f"""
+            SELECT 'county', g.county_id, c.name, g.n
+              FROM (SELECT county_id, count(*) AS n FROM {tag} WHERE article_id = ANY(%(ids)s::int[]) GROUP BY county_id) g
+              JOIN {county} c ON c.code = g.county_id
+            UNION ALL
+            SELECT 'paper-year', newspaper_id::text, EXTRACT(YEAR FROM date)::int::text, count(*)
+              FROM {article} WHERE id = ANY(%(ids)s::int[]) GROUP BY newspaper_id, EXTRACT(YEAR FROM date)
+            UNION ALL
+            SELECT 'paper', id::text, name, row_number() OVER (ORDER BY name) FROM {paper}
+        """
+        counties: list[tuple] = []
+        by_paper: dict[str, int] = {}
+        by_year: dict[str, int] = {}
+        papers: dict[str, tuple[int, str]] = {}  # id → (rank by name, name)
+        with connections[self.db].cursor() as cursor:
+            # As an array's text: psycopg adapts a list of a thousand ints in Python, once for
+            # each place it appears (about 1 ms each).
+            cursor.execute(sql, {"ids": "{" + ",".join(str(int(i)) for i in ids) + "}"})
+            for kind, key, name, n in cursor.fetchall():
+                if kind == "county":
+                    counties.append((key, name, n))
+                elif kind == "paper":
+                    papers[key] = (n, name)
+                else:
+                    by_paper[key] = by_paper.get(key, 0) + n
+                    if name is not None:  # undated articles have no year
+                        by_year[name] = by_year.get(name, 0) + n
+        # An article's county is tagged once (article_county_uniq): a row is an article.
+        counties.sort(key=lambda c: (-c[2], c[0]))
+        ranked = sorted(by_paper.items(), key=lambda item: (-item[1], papers[item[0]][0]))
+        found = {
+            "county": counties[:30],
+            "paper": [(papers[key][1], n) for key, n in ranked[:30]],
+            "year": sorted(by_year.items(), key=lambda item: -int(item[0])),
         }
+        return found
 
 
 class Article(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import ArticleQuerySet, County
-from articles.query import ParsedQuery, QueryError, parse
+from articles.query import MAX_QUERY_CHARS, ParsedQuery, QueryError, parse
 from articles.ranking import RankedResults, newest_matches
 from ingest.tokens import strip_controls
 
@@ -63,23 +64,33 @@ class SearchParams:
         return qs.newest()
 
 
-    def facets(self, *, exact_count: bool) -> dict[str, list[tuple]] | None:
+    def facets(self, *, exact_count: bool, results: object = None) -> dict[str, list[tuple]] | None:
         """The facets the search page shows: over every match when the count was exact (at most
-        SEARCH_COUNT_CAP), else over the newest FACET_SAMPLE matches; None without a query."""
+        SEARCH_COUNT_CAP), else over the newest FACET_SAMPLE matches; None without a query.
+        ``results``: the page's RankedResults, whose estimates and plan settings are reused."""
         if not self.query:
             return None
         from articles.models import Article
 
         sample = settings.SEARCH_COUNT_CAP if exact_count else settings.FACET_SAMPLE
-        ids = newest_matches(self.filter(Article.objects.all(), ordered=False, match=False), self.query, sample)
+        plans = results.plans if isinstance(results, RankedResults) else None
+        base = self.filter(Article.objects.all(), ordered=False, match=False)
+        ids = newest_matches(base, self.query, sample, plans=plans)
         return Article.objects.facets(ids)
 
 
+# As written, ASCII digits only: int() would also take " 2", "1_000" and "١٢".
+_INTEGER = re.compile(r"-?[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
-    raw = params.get(name, "").strip()
-    if not raw:
+    raw = params.get(name, "")
+    if not raw:  # an empty field of the search form: not given
         return default
     try:
+        if not _INTEGER.fullmatch(raw):
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         raise ParamError(gettext("%(name)s 须为整数（收到 %(raw)r）") % {"name": name, "raw": raw[:20]}) from None
@@ -89,10 +100,12 @@ def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -
 
 
 def _date(params: Mapping[str, str], name: str) -> dt.date | None:
-    raw = params.get(name, "").strip()
+    raw = params.get(name, "")
     if not raw:
         return None
     try:
+        if not _ISO_DATE.fullmatch(raw):  # fromisoformat would also take "20250724" and "2025-W30"
+            raise ValueError(raw)
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise ParamError(gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name}) from None
@@ -116,9 +129,12 @@ def resolve_county(value: str) -> County:
 
 def read_params(params: Mapping[str, str]) -> SearchParams:
     """Validate request parameters; raise ParamError with a reader-facing message."""
-    # NUL and other control characters cannot reach PostgreSQL text.
-    params = {key: strip_controls(params.get(key, "")) for key in params}
-    q = params.get("q", "")
+    # NUL and other control characters cannot reach PostgreSQL text. The fixed-form values (sort,
+    # page, page_size, dates) are checked as sent: one with a control character in it is wrong.
+    text_params = {key: strip_controls(params.get(key, "")) for key in params}
+    q = text_params.get("q", "")
+    if len(params.get("q", "")) > MAX_QUERY_CHARS:  # as sent, as the API's description counts it
+        raise ParamError(gettext("检索词过长：最多 %(n)s 个字符。") % {"n": MAX_QUERY_CHARS})
     try:
         query = parse(q) if q.strip() else None
     except QueryError as exc:
@@ -126,10 +142,10 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
     if query is not None and not query.terms:
         # Only an emoji, a backslash, punctuation: searching for nothing must not list everything.
         raise ParamError(str(NOTHING_SEARCHABLE))
-    sort = params.get("sort", "").strip() or "relevance"
+    sort = params.get("sort", "") or "relevance"
     if sort not in SORTS:
         raise ParamError(gettext("sort 只能是 %(choices)s") % {"choices": gettext(" 或 ").join(SORTS)})
-    county_value = params.get("county", "").strip()
+    county_value = text_params.get("county", "").strip()
     date_from = _date(params, "date_from")
     date_to = _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
@@ -138,8 +154,8 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         q=q.strip(),
         query=query or None,
         county=resolve_county(county_value) if county_value else None,
-        prefecture=params.get("prefecture", "").strip(),
-        paper=params.get("paper", "").strip(),
+        prefecture=text_params.get("prefecture", "").strip(),
+        paper=text_params.get("paper", "").strip(),
         date_from=date_from,
         date_to=date_to,
         page=_int(params, "page", 1, 1, MAX_PAGE),

@@ -21,7 +21,10 @@ together).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,38 +56,83 @@ TEST_VECTOR_US = 15.0
 # chosen only when it is expected to cost this many times less than collecting: a wrong guess
 # then costs at most about twice the right one.
 WALK_SLACK = 4
+# A third way between the two: collect through the GIN bitmap only the candidates dated within
+# the newest rows where the estimate puts BOUND_SLACK windows of them (a BitmapAnd with the date
+# index), and sort those. It reads no vector (a walk tests each row's, from TOAST for the body)
+# and fetches a few windows of rows instead of every candidate; the GIN scan still reads every
+# posting, at about GIN_US each (estimated as the candidates' count). The range is placed by the
+# geometric mean of two estimates, one that errs high (any pair of a term) and one that errs low
+# (every pair); too few in it: it is widened BOUND_WIDEN times and read again.
+# Only for windows of BOUND_MIN_WINDOW or more: a results page's (tens of rows) is read best by
+# a short walk or a small collection.
+GIN_US = 0.1
+BOUND_SLACK = 3
+BOUND_WIDEN = 4
+BOUND_MIN_WINDOW = 500
+# The facets' sample checks its candidates in parts of at least this many (_exact_newest).
+EXACT_PART_MIN = 64
 
 
 class _Plans:
-    """Makes PostgreSQL collect rows through a bitmap, or walk an index in order, statement by
-    statement, inside one transaction (``with _Plans(db) as plans: plans.use(bitmap=…)``).
+    """What one search decides once and reuses: the planner's estimates (by statement), the
+    table's size, and the plan PostgreSQL is made to use.
 
     Its estimates for text search are rough (a phrase of pairs looks rarer than either pair),
     and the wrong plan costs a hundred times more: walking the date index for a rare term reads
     the whole table; collecting a common term's matches to sort them reads them all (80 ms for
-    a pair in 60% of a million articles, before a single row).
+    a pair in 60% of a million articles, before a single row). So the plan is imposed statement
+    by statement with ``SET LOCAL`` (``plans.use(bitmap=…)``), inside a transaction
+    (``with plans.transaction(): …``). One search page (results, count, facets) shares one
+    ``_Plans``; inside the view's own transaction the settings are made only when they change.
     """
 
     def __init__(self, using: str) -> None:
         self.using = using
-        self._atomic = transaction.atomic(using=using)
-        self._bitmap: bool | None = None
+        self._state: str | None = None  # what SET LOCAL last imposed in this transaction
+        self._estimates: dict[tuple, int] = {}
         self.table_rows: float | None = None  # read once per search (_table_rows)
 
-    def __enter__(self) -> _Plans:
-        self._atomic.__enter__()
-        return self
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # No savepoint: nothing is retried after an error inside, which ends the request anyway.
+        outer = connections[self.using].in_atomic_block
+        try:
+            with transaction.atomic(using=self.using, savepoint=False):
+                yield
+        finally:
+            if not outer:  # SET LOCAL ends with the transaction
+                self._state = None
 
-    def __exit__(self, *exc: object) -> None:
-        self._atomic.__exit__(*exc)
+    def _set(self, state: str, sql: str) -> None:
+        if state != self._state:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(sql)
+            self._state = state
 
     def use(self, *, bitmap: bool) -> None:
-        if bitmap == self._bitmap:
-            return
         on, off = ("enable_bitmapscan", "enable_indexscan") if bitmap else ("enable_indexscan", "enable_bitmapscan")
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(f"SET LOCAL enable_seqscan = off; SET LOCAL {off} = off; SET LOCAL {on} = on")
-        self._bitmap = bitmap
+        self._set(str(bitmap), f"SET LOCAL enable_seqscan = off; SET LOCAL {off} = off; SET LOCAL {on} = on")
+
+    def use_any_index(self) -> None:
+        """No sequential scan, the planner's choice otherwise (the capped count: a LIMIT makes a
+        sequential scan look cheap, but it reads every row's vectors until enough match)."""
+        self._set(
+            "index",
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = on",
+        )
+
+    def estimate(self, qs: models.QuerySet) -> int:
+        """The planner's estimate of the rows of ``qs`` (one EXPLAIN, once per statement)."""
+        query = qs.order_by().values("id").query
+        sql, params = query.get_compiler(using=self.using).as_sql()
+        key = (sql, tuple(params))
+        if key not in self._estimates:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            self._estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+        return self._estimates[key]
 
 
 def _table_rows(qs: models.QuerySet) -> float:
@@ -119,10 +167,12 @@ def newest_ids(
     newest exact matches, so the result is the same as sorting them all.
 
     The planner's estimate of the candidates (of ``estimate``, a looser condition that it
-    estimates better; else of ``loose``) decides how they are read: walking the date index
-    (testing rows on the way, for a common term) or collecting them all through the GIN bitmap
-    and sorting (for a rare one). A walk that goes on much longer than the estimate promised
-    stops and collects instead.
+    estimates better; else of ``loose``) decides how they are read (``choose_plan``): walking the
+    date index (testing rows on the way, for a common term), collecting those dated within a
+    range of the newest rows through the GIN bitmap and the date index (many candidates, a
+    large window: the facets' sample), or collecting them all through the GIN bitmap and
+    sorting (for a rare one). A walk that goes on much longer than the estimate promised stops
+    and collects instead.
     """
     if limit <= 0:
         return []
@@ -130,23 +180,73 @@ def newest_ids(
     # Without a recheck every candidate is a match: a window of ``limit`` is enough.
     window = max(window, settings.SEARCH_WINDOW * limit) if recheck else limit
     matches = base.filter(_condition(*loose)).order_by()
-    plans.use(bitmap=True)
-    estimate = max(base.filter(_condition(*(estimate or loose))).estimated_count(), 1)
+    looser = estimate
+    estimate = max(plans.estimate(base.filter(_condition(*(looser or loose)))), 1)
     if plans.table_rows is None:
         plans.table_rows = _table_rows(base)
     rows = max(plans.table_rows, estimate)
     test_us = TEST_VECTOR_US if ("search_body" in loose[0] or "search_words" in loose[0]) else TEST_HEAD_US
-    walk_rows = window * rows / estimate  # rows a walk reads to find a window of candidates
-    walk = WALK_SLACK * walk_rows * test_us < estimate * FETCH_US
+    if window < BOUND_MIN_WINDOW:  # a results page's window: walk or collect, as the estimate says
+        walk_rows = window * rows / estimate  # rows a walk reads to find a window of candidates
+        plan = "walk" if WALK_SLACK * walk_rows * test_us < estimate * FETCH_US else "collect"
+    elif len(base.query.alias_map) > 1:
+        # A large window of rows that come through a join (a county's tags): the date index
+        # narrows neither a walk nor a range to them (measured: collecting is as fast or 2-10×
+        # faster at 100,000 articles).
+        plan = "collect"
+    else:
+        # A large window (the facets' sample): a walk of the date index would read many rows,
+        # so its cost is worth a second estimate, one that errs low, to place it better.
+        low = max(plans.estimate(matches), 1) if looser is not None else estimate
+        walk_rows = window * rows / min(estimate, math.sqrt(estimate * low))
+        plan = choose_plan(walk_rows=walk_rows, test_us=test_us, estimate=estimate, window=window)
+        if plan == "bounded":
+            walk_rows *= BOUND_SLACK
+    if plan == "walk":
+        walk_rows *= WALK_SLACK
     found: list[int] = []
-    for batch in _read_newest(plans, matches, window, walk_rows=int(WALK_SLACK * walk_rows) if walk else None):
+    reads = _read_newest(plans, matches, window, walk_rows=int(walk_rows) if plan != "collect" else None, bitmap=plan == "bounded")
+    for batch in reads:
         if recheck and batch:
-            ok = _exact_ids(base, exact, batch)
-            batch = [i for i in batch if i in ok]
+            if window >= BOUND_MIN_WINDOW:
+                batch = _exact_newest(base, exact, batch, limit - len(found))
+            else:
+                ok = _exact_ids(base, exact, batch)
+                batch = [i for i in batch if i in ok]
         found.extend(batch)
         if len(found) >= limit:
             break
     return found[:limit]
+
+
+def _exact_newest(base: ArticleQuerySet, exact: Condition, ids: list[int], need: int) -> list[int]:
+    """Those of ``ids`` (newest first) that meet ``exact``, checked newest first in parts until
+    ``need`` are found: the rest are older, so they are not needed. Checking reads each row's
+    vectors (from TOAST); the facets' sample reads twice the candidates it needs, and most of
+    them usually match. Each next part is what is still needed at the rate seen so far, with a
+    margin, so a part rarely falls short."""
+    found: list[int] = []
+    checked, size = 0, need
+    while checked < len(ids) and len(found) < need:
+        part = ids[checked : checked + size]
+        checked += len(part)
+        ok = _exact_ids(base, exact, part)
+        found.extend(i for i in part if i in ok)
+        rate = max(len(found) / checked, 0.05)
+        size = max(math.ceil((need - len(found)) / rate * 1.25), EXACT_PART_MIN)
+    return found[:need]
+
+
+def choose_plan(*, walk_rows: float, test_us: float, estimate: float, window: int) -> str:
+    """How to read the newest candidates: "walk" the date index, "bounded" (collect those in a
+    date range through the bitmap), or "collect" them all. A walk must also beat collecting by
+    WALK_SLACK (its reading is cut there when the estimate was wrong)."""
+    walk = walk_rows * test_us
+    collect = estimate * FETCH_US
+    bounded = estimate * GIN_US + BOUND_SLACK * window * FETCH_US
+    if WALK_SLACK * walk < collect and walk <= bounded:
+        return "walk"
+    return "bounded" if bounded < collect else "collect"
 
 
 def _exact_ids(base: ArticleQuerySet, exact: Condition, ids: list[int]) -> set[int]:
@@ -157,28 +257,40 @@ def _exact_ids(base: ArticleQuerySet, exact: Condition, ids: list[int]) -> set[i
     forty rows.
     """
     table = connections[base.db].ops.quote_name(base.model._meta.db_table)
-    sql = f"SELECT id FROM (SELECT * FROM {table} WHERE id = ANY(%s) OFFSET 0) a WHERE {exact[0]}"
+    sql = f"SELECT id FROM (SELECT * FROM {table} WHERE id = ANY(%s::int[]) OFFSET 0) a WHERE {exact[0]}"
+    # The ids as an array's text: psycopg adapts a list of ints one by one in Python (the facets'
+    # sample checks thousands).
+    array = "{" + ",".join(str(int(i)) for i in ids) + "}"
     with connections[base.db].cursor() as cursor:
-        cursor.execute(sql, [ids, *exact[1]])
+        cursor.execute(sql, [array, *exact[1]])
         return {row[0] for row in cursor.fetchall()}
 
 
-def _read_newest(plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_rows: int | None) -> Iterator[list[int]]:
+def _read_newest(
+    plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_rows: int | None, bitmap: bool = False
+) -> Iterator[list[int]]:
     """The newest candidates in batches: the first ``window``, then each next window ×8.
 
-    ``walk_rows``: walk the date index, but no further than the newest ``walk_rows`` articles
-    (for each window); None, or a walk that ends there short of a window: collect and sort.
+    ``walk_rows``: read only the candidates dated within the newest ``walk_rows`` articles (for
+    each window) — walking the date index, or with ``bitmap`` collecting them through the GIN
+    bitmap and the date index together. A walk that ends there short of a window collects
+    instead; a bounded collection is tried again on a range BOUND_WIDEN times as large. None:
+    collect them all and sort.
     """
     checked = 0
     while True:
         ids = None
-        if walk_rows is not None:
-            plans.use(bitmap=False)
+        while walk_rows is not None and ids is None:
+            plans.use(bitmap=bitmap)
             bound = _date_at(matches, walk_rows)
             walked = matches if bound is None else matches.filter(date__gte=bound)
             ids = list(walked.newest().values_list("id", flat=True)[:window])
             if len(ids) < window and bound is not None:
-                ids, walk_rows = None, None
+                ids = None
+                if bitmap:
+                    walk_rows *= BOUND_WIDEN
+                else:
+                    walk_rows = None
         if ids is None:
             plans.use(bitmap=True)
             ids = list(matches.newest().values_list("id", flat=True)[:window])
@@ -202,9 +314,12 @@ def _and(*conditions: Condition | None) -> Condition:
     return " AND ".join(f"({sql})" for sql, _ in present), [p for _, params in present for p in params]
 
 
-def ranked_ids(base: ArticleQuerySet, query: ParsedQuery, stop: int, *, by_date: bool = False) -> list[int]:
+def ranked_ids(
+    base: ArticleQuerySet, query: ParsedQuery, stop: int, *, by_date: bool = False, plans: _Plans | None = None
+) -> list[int]:
     """Ids of the first ``stop`` matches of ``base`` in rank order (or newest first)."""
-    with _Plans(base.db) as plans:
+    plans = plans or _Plans(base.db)
+    with plans.transaction():
         if by_date:
             exact, loose = match_condition(query), match_condition(query, loose=True)
             return newest_ids(plans, base, exact, loose, stop, estimate=_estimate(query))
@@ -238,9 +353,13 @@ def _estimate(query: ParsedQuery) -> Condition:
     return match_condition(query, loose=True, estimate=True)
 
 
-def newest_matches(base: ArticleQuerySet, query: ParsedQuery, limit: int) -> list[int]:
-    """Ids of the ``limit`` newest matches of ``query`` in ``base`` (the facets' sample)."""
-    with _Plans(base.db) as plans:
+def newest_matches(
+    base: ArticleQuerySet, query: ParsedQuery, limit: int, *, plans: _Plans | None = None
+) -> list[int]:
+    """Ids of the ``limit`` newest matches of ``query`` in ``base`` (the facets' sample);
+    ``plans``: those of the page's search (RankedResults.plans), to reuse its estimates."""
+    plans = plans or _Plans(base.db)
+    with plans.transaction():
         exact, loose = match_condition(query), match_condition(query, loose=True)
         return newest_ids(plans, base, exact, loose, limit, estimate=_estimate(query))
 
@@ -254,6 +373,11 @@ class RankedResults:
     by_date: bool = False  # sort=date: newest first instead of by tier
     _cache: dict[tuple[int, int], list] = field(default_factory=dict)
     _loose_estimate: int = 0  # the planner's estimate of the candidates, from capped_count
+    plans: _Plans | None = None  # shared by the count, the page and the facets (newest_matches)
+
+    def __post_init__(self) -> None:
+        if self.plans is None:
+            self.plans = _Plans(self.base.db)
 
     def _matches(self) -> ArticleQuerySet:
         return self.base.order_by().filter(_condition(*match_condition(self.query)))
@@ -269,13 +393,16 @@ class RankedResults:
         the estimate anyway.
         """
         loose = self.base.order_by().filter(_condition(*match_condition(self.query, loose=True)))
-        self._loose_estimate = loose.estimated_count()
+        self._loose_estimate = self.plans.estimate(loose)
         if self._loose_estimate >= settings.SEARCH_ESTIMATE_FACTOR * cap:
             return cap
-        return self._matches().capped_count(cap)
+        # As ArticleQuerySet.capped_count, with the settings made through the shared plans.
+        with self.plans.transaction():
+            self.plans.use_any_index()
+            return self._matches()[:cap].count()
 
     def estimated_count(self) -> int:
-        return max(self._matches().estimated_count(), self._loose_estimate)
+        return max(self.plans.estimate(self._matches()), self._loose_estimate)
 
     def __getitem__(self, index: slice) -> list:
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -285,7 +412,7 @@ class RankedResults:
             stop = start + settings.SEARCH_COUNT_CAP
         key = (start, stop)
         if key not in self._cache:
-            ids = ranked_ids(self.base.order_by(), self.query, stop, by_date=self.by_date)[start:stop]
+            ids = ranked_ids(self.base.order_by(), self.query, stop, by_date=self.by_date, plans=self.plans)[start:stop]
             rows = {a.id: a for a in self.base.order_by().filter(id__in=ids)}
             self._cache[key] = [rows[i] for i in ids if i in rows]
         return self._cache[key]

@@ -127,9 +127,14 @@ def role_required(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable
 ROLE_NAMES = {Role.EDITOR: pgettext_lazy("role", "编辑"), Role.ADMIN: pgettext_lazy("role", "管理员")}
 
 
+def role_names(perm: str) -> str:
+    """The roles that hold ``perm`` as the reader's language names them (“编辑”或“管理员”); "" for none.
+    The 403 page and the API's 403 say it alike."""
+    return gettext("或").join(gettext("“%(role)s”") % {"role": ROLE_NAMES.get(role, role.label)} for role in roles_with(perm))
+
+
 def _needs(perm: str) -> str:
-    roles = roles_with(perm)
-    if not roles:
+    names = role_names(perm)
+    if not names:
         return gettext("这个页面需要相应的权限，你的账户没有。")
-    names = gettext("或").join(gettext("“%(role)s”") % {"role": ROLE_NAMES.get(role, role.label)} for role in roles)
     return gettext("这个页面需要%(roles)s角色，你的账户没有。") % {"roles": names}

@@ -8,6 +8,10 @@ middleware listed before the CSRF one; ``POST /api/pages`` (CSRF-exempt, token c
 asks ``over_limit`` at the top of its view.
 
 A request without ``Content-Length`` (chunked) has, to Django, an empty body: nothing to bound.
+
+The number of files is only known by reading the body: Django stops parsing at
+``DATA_UPLOAD_MAX_NUMBER_FILES`` with ``TooManyFilesSent``, which would be a bare 400; here it is a
+413 that says the limit (the form itself refuses more than ``UPLOAD_MAX_FILES``, tests/test_upload.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -44,6 +49,21 @@ def refusal(request: HttpRequest) -> HttpResponse:
         "max": filesizeformat(limit),
         "file_max": filesizeformat(settings.INGEST_MAX_FILE_BYTES),
     }
+    return _refuse(request, message)
+
+
+def too_many_files(request: HttpRequest) -> HttpResponse | None:
+    """Parse the body (its size bounded above) and refuse, with the limit, more files than Django
+    reads; None when the count is within it."""
+    try:
+        request.POST  # noqa: B018 — parses the files too
+    except TooManyFilesSent:
+        message = _("这次上传的文件太多：一次最多 %(max)s 个文件，请分批上传。") % {"max": settings.UPLOAD_MAX_FILES}
+        return _refuse(request, message)
+    return None
+
+
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": message}, status=413, json_dumps_params={"ensure_ascii": False})
     return render(request, "413.html", {"message": message}, status=413)
@@ -66,4 +86,4 @@ class UploadLimitMiddleware:
             return redirect_to_login(request.get_full_path())
         if over_limit(request):
             return refusal(request)
-        return None
+        return too_many_files(request)

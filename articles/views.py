@@ -10,15 +10,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import uuid
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from urllib.parse import quote, quote_plus
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.fields import ArrayField
-from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
-from django.db.models import Count, F, Max, Min, Prefetch, Q, TextField
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Max, Min, Prefetch, Q, TextField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -27,20 +29,22 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
-from articles.models import Article, Caption, County, Issue, Newspaper
+from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper
 from articles.models import Page as NewspaperPage
+from articles.page_cache import current_generation, reader_page
 from articles.paging import get_page
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 from articles.query import QueryError, parse
 from articles.ratelimits import rate_limited
 from articles.related import related_articles
 from articles.shapes import article_detail, article_row
-from articles.writer import HOME_CACHE_KEY, HOME_GENERATION_KEY
+from articles.writer import HOME_CACHE_KEY
+from ingest.gazetteer import Gazetteer
 
 HOME_ISSUES = 12
 HOME_STORIES = 10
@@ -107,19 +111,22 @@ class CountyLink:
     province: str
 
 
+# This process's home summary: (generation, expiry on the monotonic clock, summary). A plain
+# dict, not the "local" cache, which would pickle and unpickle its 3,000 objects on every read
+# (11 ms a page); only ever replaced whole, so threads never see half of one.
+_kept_summary: dict[str, tuple[str, float, dict[str, object]]] = {}
+
+
 def _summary() -> dict[str, object]:
     """Whole-table aggregates and the latest lists, cached as one entry (articles/writer.py drops
     it when a write commits): counties with their visible stories' counts, the story total, the
     latest issues and stories."""
     # Read before counting: a write that commits meanwhile deletes it, so what is counted now
     # is never taken for newer than that write.
-    generation = cache.get(HOME_GENERATION_KEY)
-    if generation is None:
-        cache.add(HOME_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(HOME_GENERATION_KEY)
-    local = caches["local"]
-    kept = local.get(HOME_CACHE_KEY)
-    summary = kept[1] if kept is not None and kept[0] == generation else None
+    generation = current_generation()
+    kept = _kept_summary.get(HOME_CACHE_KEY)
+    fresh = kept is not None and kept[0] == generation and time.monotonic() < kept[1]
+    summary = kept[2] if fresh else None
     if summary is None:
         counties = [
             CountyLink(c.code, c.name, c.n, c.get_absolute_url(), c.prefecture, c.province)
@@ -139,11 +146,12 @@ def _summary() -> dict[str, object]:
             "issues": [(issue_url(i.newspaper_id, i.date), i.newspaper.name, i.date, i.edition) for i in issues],
             "stories": stories,
         }
-        local.set(HOME_CACHE_KEY, (generation, summary), timeout=settings.HOME_CACHE_SECONDS)
+        _kept_summary[HOME_CACHE_KEY] = (generation, time.monotonic() + settings.HOME_CACHE_SECONDS, summary)
     return summary
 
 
 @require_safe
+@reader_page
 def home(request: HttpRequest) -> HttpResponse:
     summary = _summary()
     context = {
@@ -164,6 +172,7 @@ class Group:
 
 
 @require_safe
+@reader_page
 def counties(request: HttpRequest) -> HttpResponse:
     """Every county with stories, by province and prefecture, with its count (cached aggregate)."""
     provinces: dict[str, Group] = {}
@@ -178,6 +187,7 @@ def counties(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@reader_page
 def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         found = resolve_county(name)
@@ -191,8 +201,37 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     page = _page(qs, params)
     for item in page.object_list:
         item.snippet = _snippet(item, [])
-    context = {"county": found, "page": page, "query_string": _query_string(request, drop="page")}
+    context = {
+        "county": found,
+        "page": page,
+        "townships": _townships(found.code, page.object_list),
+        "query_string": _query_string(request, drop="page"),
+    }
     return render(request, "articles/county.html", context)
+
+
+def _townships(code: str, stories: list[Article]) -> list[dict[str, object]]:
+    """The county's townships (乡, 镇, 街道) that these stories name, as the tagger reads them
+    (ingest/gazetteer.py, the county's prefecture as the hint, so that 城关镇 is this county's),
+    each with its stories here and a search for it within the county; every story gets
+    ``townships``, the links to those it names."""
+    gazetteer = Gazetteer.default()
+    found: dict[str, dict[str, object]] = {}
+    for story in stories:
+        text = "\n".join(t for t in (story.kicker, story.headline, story.subheadline, story.body) if t)
+        story.townships = []
+        for mention in gazetteer.find(text, hint_prefectures=[code[:4]]):
+            if mention.kind != "street" or mention.county.code != code:
+                continue
+            name = "".join(mention.matched.split())  # as printed, less a line break's spaces
+            if name not in found:
+                query = QueryDict(mutable=True)
+                query.update({"q": name, "county": code})
+                found[name] = {"name": name, "url": f"{reverse('search')}?{query.urlencode()}", "n": 0}
+            if found[name] not in story.townships:
+                story.townships.append(found[name])
+                found[name]["n"] += 1
+    return sorted(found.values(), key=lambda t: (-t["n"], t["name"]))
 
 
 # --- Browse: papers, a paper's calendar, an issue, a page --------------------------------
@@ -205,6 +244,7 @@ def _get_paper_or_404(key: str) -> Newspaper:
 
 
 @require_safe
+@reader_page
 def papers(request: HttpRequest) -> HttpResponse:
     rows = (
         Newspaper.objects.filter(issues__in=_visible_issues())  # before annotate: counts these issues only
@@ -223,7 +263,7 @@ def papers(request: HttpRequest) -> HttpResponse:
 class Month:
     year: int
     month: int
-    weeks: list[list[tuple[int, str | None] | None]]
+    weeks: list[list[dict[str, str | None]]]
     count: int
 
     @property
@@ -232,15 +272,28 @@ class Month:
 
 
 def _months(paper_id: int, year: int, days: set[dt.date]) -> list[Month]:
-    """The year's months that have issues, as weeks of (day, link or None); None pads a week."""
+    """The year's months that have issues, as weeks of days; None pads a week.
+
+    Each cell is a dict with every key (the template's cheapest lookup, where a missing one
+    costs an exception and a dir(): a year's calendar has 400-odd cells): the day as text ("" to
+    pad a week) and, for an issue's day, its address and its label for screen readers.
+    """
     cal = calendar.Calendar(firstweekday=0)
+    pad = {"day": "", "url": None, "label": None}  # one for every padding cell, never changed
+    url = reverse("paper-issue", args=[paper_id, "0000-00-00"]).replace("0000-00-00", "%s")
+    label = _("%(month)s月%(day)s日")
     months = []
     for month in range(1, 13):
         count = sum(1 for d in days if d.month == month)
         if not count:
             continue
         weeks = [
-            [(d.day, issue_url(paper_id, d) if d in days else None) if d.month == month else None for d in week]
+            [
+                pad if d.month != month
+                else {"day": str(d.day), "url": url % d.isoformat(), "label": label % {"month": month, "day": d.day}}
+                if d in days else {"day": str(d.day), "url": None, "label": None}
+                for d in week
+            ]
             for week in cal.monthdatescalendar(year, month)
         ]
         months.append(Month(year, month, weeks, count))
@@ -248,6 +301,7 @@ def _months(paper_id: int, year: int, days: set[dt.date]) -> list[Month]:
 
 
 @require_safe
+@reader_page
 def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpResponse:
     """A paper's issues as a calendar, one year at a time (the latest by default)."""
     obj = _get_paper_or_404(key)
@@ -276,6 +330,7 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
 
 
 @require_safe
+@reader_page
 def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     """One issue (every edition of that date): its pages in order, each with its stories.
 
@@ -335,6 +390,7 @@ _LINE_SLICE = "(string_to_array(raw_text, E'\\n'))[%s:%s]"
 
 
 @require_safe
+@reader_page
 def page(request: HttpRequest, pk: int) -> HttpResponse:
     """A page's articles in print order beside its source lines, furniture shown as such.
 
@@ -473,6 +529,7 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
 
 
 @require_safe
+@reader_page
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(_readable(request, Article.objects.for_detail()), pk=pk)
     siblings = list(
@@ -532,14 +589,20 @@ CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_LABEL = 28, 8, 100, 18
 
 
 def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str:
-    """This search's address with some parameters changed or dropped (and back to page 1)."""
-    query: QueryDict = request.GET.copy()
-    for name in ("page", *drop):
-        query.pop(name, None)
+    """This search's address with some parameters changed or dropped (and back to page 1).
+
+    A search page has fifty-odd of these (facets, chart, chips): the parameters are read once
+    per request and encoded as QueryDict.urlencode would, without copying a QueryDict each time.
+    """
+    base = getattr(request, "_search_url_parts", None)
+    if base is None:
+        base = request._search_url_parts = (reverse("search"), list(request.GET.lists()))
+    path, lists = base
+    query = {name: vs for name, vs in lists if name != "page" and name not in drop}
     for name, value in values.items():
-        query[name] = value
-    encoded = query.urlencode()
-    return f"{reverse('search')}?{encoded}" if encoded else reverse("search")
+        query[name] = [value]
+    encoded = "&".join(f"{quote_plus(name)}={quote_plus(str(v))}" for name, vs in query.items() for v in vs)
+    return f"{path}?{encoded}" if encoded else path
 
 
 def _query_string(request: HttpRequest, *, drop: str) -> str:
@@ -604,6 +667,8 @@ def _chart(request: HttpRequest, years: list[tuple[str, int]]) -> dict | None:
         x = i * (CHART_BAR + CHART_GAP)
         bars.append({
             "year": year, "n": n, "x": x, "y": CHART_HEIGHT - height, "height": height,
+            # Said three times a bar (the chart's title, the link, the bar's title): made once.
+            "label": ngettext("%(year)s年 %(n)s 篇", "%(year)s年 %(n)s 篇", n) % {"year": year, "n": n},
             "label_x": x + CHART_BAR / 2, "url": _url(request, **_year_span(str(year))) if n else None,
         })
     return {
@@ -646,6 +711,48 @@ def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) 
     return tries
 
 
+def _result_rows(articles: list[Article], q: str, needles: list[str]) -> list[dict[str, object]]:
+    """What a search result row shows (as includes/article_row.html would show it), worked out
+    in Python: twenty rows of an include cost the page more than its queries did. The county
+    tags come as plain values in one query (no model instances), each county's address reversed
+    once; captions only for a story without any title (display_title falls back to them)."""
+    suffix = f"?q={quote(q, safe='/')}" if q else ""
+    day_format = _("Y年n月j日")
+    prefetch_related_objects([a for a in articles if not a.title], CAPTIONS)
+    tags = (
+        ArticleCounty.objects.filter(article_id__in=[a.id for a in articles])
+        .order_by("-primary", "county__name")  # as ArticleQuerySet.for_listing orders them
+        .values_list("article_id", "county_id", "county__name", "primary")
+    )
+    county_urls: dict[str, str] = {}
+    counties: dict[int, list[dict[str, object]]] = {}
+    for article_id, code, name, primary in tags if articles else ():
+        url = county_urls.get(code)
+        if url is None:
+            url = county_urls[code] = reverse("county", args=[code])
+        counties.setdefault(article_id, []).append({"name": name, "url": url, "primary": primary})
+    rows = []
+    for article in articles:
+        rows.append({
+            "kicker": article.kicker if article.headline else "",
+            "url": article.get_absolute_url() + suffix,
+            "title": article.display_title,
+            "paper": article.newspaper.name,
+            "date": date_format(article.date, day_format) if article.date else _("日期不详"),
+            "label": article.page.label,
+            "counties": counties.get(article.id, []),
+            "snippet": _snippet(article, needles),
+        })
+    return rows
+
+
+def _facet_counts(facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    for items in facets.values():
+        for item in items:
+            item["n_text"] = intcomma(item["n"])
+    return facets
+
+
 @require_safe
 @rate_limited("search", "RATE_LIMIT_SEARCH")
 def search(request: HttpRequest) -> HttpResponse:
@@ -654,21 +761,25 @@ def search(request: HttpRequest) -> HttpResponse:
     except ParamError as exc:
         return render(request, "articles/search.html", {"error": str(exc), "q": request.GET.get("q", "")}, status=400)
     page = facets = links = chart = None
+    rows: list[dict[str, object]] = []
     chips = _chips(request, params)
     if params.query or params.county or params.paper or params.prefecture or params.date_from or params.date_to:
-        qs = params.filter(Article.objects.for_listing().prefetch_related(CAPTIONS))  # visible articles only
-        page = _page(qs, params)
-        facets = params.facets(exact_count=page.paginator.exact)
-        needles = _needles(params)
-        for item in page.object_list:
-            item.snippet = _snippet(item, needles)
+        # Visible articles only; _result_rows reads the rows' counties and captions.
+        qs = params.filter(Article.objects.for_listing().prefetch_related(None))
+        # One transaction for the count, the page and the facets: the plan settings of
+        # articles/ranking.py are made once each (SET LOCAL), not again in each part's own.
+        with transaction.atomic(using=Article.objects.db) if params.query else nullcontext():
+            page = _page(qs, params)
+            facets = params.facets(exact_count=page.paginator.exact, results=page.paginator.object_list)
+        rows = _result_rows(page.object_list, params.q, _needles(params))
         if facets:
-            links = _facet_links(request, params, facets)
+            links = _facet_counts(_facet_links(request, params, facets))
             chart = _chart(request, facets["year"])
     context = {
         "params": params,
         "q": params.q,
         "page": page,
+        "rows": rows,
         "facets": links,
         "chart": chart,
         "chips": chips,

@@ -48,7 +48,7 @@ from articles.indexing import field_vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
 from ingest import model as parsed
 from ingest.carry import Conflict, carry_over
-from ingest.decode import UnreadableFile, decode, sha256
+from ingest.decode import UnreadableFile, check_size, decode, sha256
 from ingest.pipeline import parse_page
 from ingest.tokens import strip_controls
 
@@ -88,6 +88,10 @@ class IngestResult:
     articles: int = 0
     chars: int = 0
     error: str = ""
+    # FAILED on an unreadable file: the reason in Chinese, a pattern filled from error_params
+    # (ingest.decode.UnreadableFile); ``reason`` gives it in the reader's language.
+    error_zh: str = ""
+    error_params: dict[str, object] = field(default_factory=dict)
     # REPLACED: corrections of the old page that could not be carried over to the new text.
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -118,7 +122,13 @@ class IngestResult:
             return gettext("未写入：档案中已有同一报纸、日期、版次的版面（%(slot)s），内容不同；可替换它，或两者都保留") % {"slot": self._slot()}
         if self.outcome == Outcome.REPLACED:
             return ngettext("已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", "已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", self.articles) % {"slot": self._slot(), "n": self.articles}
-        return gettext("未入库：%(reason)s") % {"reason": self.error}
+        return gettext("未入库：%(reason)s") % {"reason": self.reason}
+
+    @property
+    def reason(self) -> str:
+        """Why the file failed, in the reader's language where it is known in Chinese (else as
+        the database or the file system said it)."""
+        return gettext(self.error_zh) % self.error_params if self.error_zh else self.error
 
     def _slot(self) -> str:
         return str(self.page) if self.page is not None else "this page"
@@ -311,12 +321,28 @@ class Prepared:
     state: parsed.Page  # for a replace
 
 
+def oversized(name: str, size: int | None) -> IngestResult | None:
+    """FAILED when a file's size alone is over the page limit, so it need not be read."""
+    try:
+        check_size(size, settings.INGEST_MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        return IngestResult(name, Outcome.FAILED, error=str(exc), error_zh=exc.zh, error_params=exc.params)
+    return None
+
+
 def prepare(source: Source) -> Prepared | IngestResult:
     """Read, decode, parse and index one file (no database): in a worker process."""
     try:
+        if source.data is None:
+            # A huge file is refused on its size, not read into memory first.
+            too_big = oversized(source.name, source.path.stat().st_size)
+            if too_big is not None:
+                return too_big
         data = source.data if source.data is not None else source.path.read_bytes()
         text, page = read_page(data, source.meta)
-    except (OSError, UnreadableFile) as exc:
+    except UnreadableFile as exc:
+        return IngestResult(source.name, Outcome.FAILED, error=str(exc).strip(), error_zh=exc.zh, error_params=exc.params)
+    except OSError as exc:
         return IngestResult(source.name, Outcome.FAILED, error=str(exc).strip())
     return Prepared(
         source.name,
@@ -590,8 +616,12 @@ def next_ids(model: type, n: int) -> list[int]:
 
 def clear_caches() -> None:
     """After a commit that changes what readers see: the front page counts again, in every
-    process (each keeps its copy under the shared generation this deletes; articles/views.py)."""
+    process (each keeps its copy under the shared generation this deletes; articles/views.py),
+    and every kept reader page with it (articles/page_cache.py)."""
+    from articles.page_cache import forget_generation  # it reads the key defined here
+
     cache.delete(HOME_GENERATION_KEY)
+    forget_generation()
 
 
 def get_newspaper(name: str, prefecture_code: str = "") -> Newspaper:

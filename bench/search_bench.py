@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import math
 import os
 import random
 import resource
@@ -312,8 +313,10 @@ def setup_django(url: str) -> None:
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100)."""
+    """Linear-interpolated percentile (q in 0..100); NaN of no samples (a phase not run)."""
     ordered = sorted(samples)
+    if not ordered:
+        return math.nan
     if len(ordered) == 1:
         return ordered[0]
     k = (len(ordered) - 1) * q / 100
@@ -662,7 +665,9 @@ class Timing:
     samples: list[float]
     matches: int
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, float | None]:
+        if not self.samples:  # not run: null in the JSON, "–" in the tables
+            return {"p50": None, "p95": None, "p99": None, "reps": 0}
         return {
             "p50": percentile(self.samples, 50),
             "p95": percentile(self.samples, 95),
@@ -720,7 +725,9 @@ def explain(case: Case) -> str:
     return "\n".join(out)
 
 
-def ms(seconds: float) -> str:
+def ms(seconds: float | None) -> str:
+    if seconds is None or math.isnan(seconds):  # not measured (--like-reps 0)
+        return "–"
     return f"{seconds * 1e3:,.1f}" if seconds < 10 else f"{seconds * 1e3:,.0f}"
 
 
@@ -1009,11 +1016,15 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
             args.query_budget / 4,
             min_reps=1,
         )
-        like = measure(
-            functools.partial(run_like, case),
-            args.like_reps,
-            args.query_budget / 3,
-            min_reps=min(3, args.like_reps),
+        like = (
+            measure(
+                functools.partial(run_like, case),
+                args.like_reps,
+                args.query_budget / 3,
+                min_reps=min(3, args.like_reps),
+            )
+            if args.like_reps
+            else Timing([], 0)  # --like-reps 0: no LIKE scan at all
         )
         row = {
             "class": case.klass,

@@ -8,12 +8,15 @@
 #
 # The database is one loaded by bench/search_bench.py --keep (100,000 articles for the issue's bar).
 # Environment: PORT (8001), DURATION (20s), WARMUP (5s), THREADS (2), CONNECTIONS (8), TIMEOUT (10s), KINDS.
+# The site's own settings pass through: PAGE_CACHE_SECONDS=0 measures the reader pages made afresh
+# on every request (articles/page_cache.py keeps them per worker otherwise).
 # Static files are collected into a temporary folder (bench/serve_settings.py), not the work tree.
 # The search rate limit (60/min per client address) is raised for the run, since wrk is one
 # address standing in for many readers; the limit's counters (the database cache) are still kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the loaded bench database}"
+command -v wrk > /dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 1; }
 PORT=${PORT:-8001}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
@@ -42,6 +45,26 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 
+# CPU time (clock ticks) of gunicorn's workers and of this database's server processes, and the
+# requests in the access log: read before and after each run, they give the CPU a request costs,
+# which the other work on a shared machine disturbs far less than the rate.
+cpu_now() {
+    local pids ticks=(0 0) i=0
+    for pids in "$(pgrep -P "$GUNICORN" | tr '\n' ' ')" \
+        "$(psql "$DATABASE_URL" -Atc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" | tr '\n' ' ')"; do
+        for pid in $pids; do
+            [ -r "/proc/$pid/stat" ] && ticks[i]=$((ticks[i] + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+        done
+        i=$((i + 1))
+    done
+    echo "${ticks[0]} ${ticks[1]} $(grep -c '" [0-9][0-9][0-9] ' "$WORK/gunicorn.log")"
+}
+cpu_per_request() {  # before after: "gunicorn X ms, PostgreSQL Y ms of CPU a request"
+    read -r g0 p0 n0 <<< "$1"; read -r g1 p1 n1 <<< "$2"
+    awk -v g=$((g1 - g0)) -v p=$((p1 - p0)) -v n=$((n1 - n0)) -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (n > 0) printf "CPU a request: gunicorn %.1f ms, PostgreSQL %.1f ms (%d requests)\n", g * 1000 / hz / n, p * 1000 / hz / n, n }'
+}
+
 echo "machine: $(nproc) cpus; $(git rev-parse --short HEAD) + work tree; $(date -u +%FT%TZ)"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT --latency (after a $WARMUP warm-up per kind)"
 for kind in $KINDS; do
@@ -49,7 +72,9 @@ for kind in $KINDS; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/wrk_paths.lua "http://127.0.0.1:$PORT" -- "$paths" > /dev/null
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "=== $kind: $(wc -l < "$paths") paths, load average before: $load"
+    before=$(cpu_now)
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency -s bench/wrk_paths.lua \
         "http://127.0.0.1:$PORT" -- "$paths" | tee "$WORK/$kind.wrk"
+    cpu_per_request "$before" "$(cpu_now)"
 done
 echo "paths, wrk output and gunicorn's log: $WORK"

@@ -59,6 +59,7 @@ from ingest.model import (
 )
 from ingest.pipeline import tag_counties
 from ingest.splitter import MAX_BODY_CHARS, MIN_BODY_CHARS, split_page
+from ingest.tokens import strip_controls
 
 
 class CorrectionError(ValueError):
@@ -508,7 +509,8 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
 def _text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise CorrectionError(f"“{name}”必须是文字。")
-    return value.strip()
+    # As at ingest: the control characters PostgreSQL text cannot hold (NUL) are dropped.
+    return strip_controls(value).strip()
 
 
 def _list(value: object, name: str) -> list:

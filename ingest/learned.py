@@ -56,6 +56,17 @@ class Labels:
             return float("-inf")
         return math.log(p) if p > 0 else float("-inf")
 
+    def marginals(self, order: tuple[str, ...]) -> list[tuple[float, ...]] | None:
+        """Every line's marginal probability of each label in ``order`` (asked only when
+        needed: five look-ups a line). Valid until this thread's tagger reads another page."""
+        marginal = getattr(self.tagger, "marginal", None)
+        if marginal is None:
+            return None
+        try:
+            return [tuple(marginal(label, k) for label in order) for k in range(len(self.labels))]
+        except (RuntimeError, ValueError):  # a label the model does not know
+            return None
+
 
 def _model() -> bytes | None:
     global _model_bytes, _model_missing

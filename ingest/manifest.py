@@ -18,7 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from ingest.decode import UnreadableFile, decode
+
 MANIFEST_NAME = "manifest.csv"
+# A prefecture code: four ASCII digits (not any Unicode digit, as \d and str.isdigit take), the
+# same for a manifest, the command, the upload form, the API and its OpenAPI description.
+PREFECTURE_PATTERN = "[0-9]{4}"
 _COLUMNS = {"file", "paper", "date", "page", "prefecture"}
 
 
@@ -46,17 +51,33 @@ def parse_date(value: str, *, where: str) -> dt.date | None:
 
 def parse_prefecture(value: str, *, where: str) -> str:
     value = value.strip()
-    if value and not (len(value) == 4 and value.isdigit()):
+    if value and not re.fullmatch(PREFECTURE_PATTERN, value):
         raise ManifestError(f"{where}: prefecture {value!r} is not a four-digit code such as 1407")
     return value
 
 
 def read_manifest(folder: Path) -> dict[str, Entry]:
-    """Entries by file name; {} when the folder has no manifest."""
+    """Entries by file name from the folder's manifest.csv; {} when the folder has none.
+
+    Raises ManifestError for an unreadable or malformed manifest, naming the file.
+    """
     path = folder / MANIFEST_NAME
     if not path.exists():
         return {}
-    return parse_manifest(path.read_text(encoding="utf-8-sig"), where=str(path))
+    try:
+        return manifest_from_bytes(path.read_bytes(), where=str(path))
+    except UnreadableFile as exc:
+        raise ManifestError(f"{path}: {exc}") from None
+
+
+def manifest_from_bytes(data: bytes, *, where: str = MANIFEST_NAME, max_bytes: int | None = None) -> dict[str, Entry]:
+    """Entries by file name from a manifest's bytes (a folder's file or an uploaded one).
+
+    The bytes are read like a page file (:func:`ingest.decode.decode`): spreadsheets in China often
+    save CSV as GBK. Raises UnreadableFile when they are no text (its ``zh`` and ``params`` for the
+    upload page), ManifestError as :func:`parse_manifest` does.
+    """
+    return parse_manifest(decode(data, max_bytes=max_bytes), where=where)
 
 
 def parse_manifest(text: str, *, where: str = MANIFEST_NAME) -> dict[str, Entry]:

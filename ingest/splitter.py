@@ -70,12 +70,25 @@ keeping every line of a story in its text as printed (closing names, end notes, 
 rules do, the rules' page is kept (their conventions: closing names as bylines, credits as
 captions). Otherwise the labels are taken when
 
-* the labeller is sure (≥ ``SURE_START``) of a story start the rules ran on over, or
-* it finds the rules' reading of the page clearly less likely than its own (log-probability
-  gap > ``RULES_SLACK``; on a page of fewer than ``SHORT_PAGE_LINES`` lines, whose few lines
-  say little about its paper's style, > ``SHORT_PAGE_SLACK`` and sure of every start it reads);
+* the labeller is sure (≥ ``SURE_START``) of a story start the rules ran on over (not one
+  printed like the lines it reads as that story's subheadings: same mark, or same parts and
+  length), or
+* it finds more story starts nowhere near one of the rules' than it drops of theirs (on a
+  short page, sure of every start it reads), or
+* the rules sign fewer than ``SIGNED_SHARE`` of the stories they read the regional way (names
+  other than under a national daily's or an agency's `…2月2日电` dateline, or a source: a page
+  of unsigned stories is what they run on over), or the labeller reads at least
+  ``PACKAGE_STORIES`` of their stories into others (a package of signed reports under one
+  headline), and the labeller finds their reading
+  clearly less likely than its own (log-probability gap > ``RULES_SLACK``; on a page of fewer
+  than ``SHORT_PAGE_LINES`` lines, whose few lines say little about its paper's style,
+  > ``SHORT_PAGE_SLACK`` and sure of every start it reads);
 
-with or without extraction damage. Without the model file the rules split every page.
+with or without extraction damage. A page whose stories the rules sign (`本报讯（记者…）`,
+closing names, `据《…》`) is in the regional style they were written for; there the labeller,
+trained mostly on a national daily, disagrees on conventions (column labels, a column of briefs,
+a paper's own subheading marks), not on stories the rules ran together. Without the model
+file the rules split every page.
 
 Every non-blank line ends up exactly once in an article's ``lines`` or in ``furniture``.
 """
@@ -85,7 +98,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest import bylines, corpus, learned
+from ingest import bylines, corpus, learned, starts
 from ingest.assemble import build_page
 from ingest.chars import CJK_CHARS, OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
@@ -988,6 +1001,12 @@ RULES_SLACK = 3.0
 # the labeller sure of every story start it reads
 SHORT_PAGE_LINES = 20
 SHORT_PAGE_SLACK = 10.5
+# where the rules sign at least this share of the stories they read, and the labeller is sure
+# of no start they missed nor finds more new starts than it merges away, the rules keep the page
+SIGNED_SHARE = 0.75
+NEAR_START_LINES = 2
+# ... unless the labeller reads this many of their stories into others (a package of reports)
+PACKAGE_STORIES = 4
 
 
 def split_page(text: str) -> Page:
@@ -997,19 +1016,69 @@ def split_page(text: str) -> Page:
     if labels is None:
         return _Splitter(lines).run()
     if MODE == "learned":
-        return build_page(lines, labels.labels, labels.confidence)
+        return _from_labels(lines, labels)
     rules_page = _Splitter(lines).run()
     rules_labels = page_labels(rules_page, lines)
     if labels.labels == rules_labels:  # the same reading: the rules' page keeps their conventions
         return rules_page
     if _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS:
-        return build_page(lines, labels.labels, labels.confidence)
+        return _from_labels(lines, labels)
+    new_starts = _net_new_starts(rules_labels, labels.labels)
+    if new_starts > 0 and (len(lines) >= SHORT_PAGE_LINES or _sure_reading(labels)):
+        # more stories found than merged away: the rules ran on somewhere (a short page's few
+        # lines say little: there the labeller must be sure of every start it reads)
+        return _from_labels(lines, labels)
+    if _signed_share(rules_page) >= SIGNED_SHARE and new_starts > -PACKAGE_STORIES:
+        # the rules sign most stories they read as a regional paper does (`本报讯（记者…）`,
+        # closing names, a source): a page in the style they were written for, where the
+        # labeller, sure of no start they missed, disagrees on what it learned from a national
+        # daily (column labels as kickers, signed items as one story, a paper's own marks).
+        # Unless it reads many of their signed stories as one: a package of reports under one
+        # headline, each signed by its reporter
+        return rules_page
     own = labels.log_probability
     # a page so long that its best labelling underflows: nothing to compare, the rules keep it
     gap = own - labels.log_probability_of(rules_labels) if own != float("-inf") else 0.0
     if len(lines) >= SHORT_PAGE_LINES and gap > RULES_SLACK or gap > SHORT_PAGE_SLACK and _sure_reading(labels):
-        return build_page(lines, labels.labels, labels.confidence)
+        return _from_labels(lines, labels)
     return rules_page
+
+
+def _from_labels(lines: list[Line], labels: learned.Labels) -> Page:
+    """The page built from the labels, each candidate story start decided again by
+    :mod:`ingest.starts` (the labeller's own labels where its model is missing)."""
+    corrected = starts.correct_labels(lines, labels.labels, labels.marginals(starts.LABEL_ORDER))
+    if corrected is None:
+        return build_page(lines, labels.labels, labels.confidence)
+    return build_page(lines, *corrected)
+
+
+# a national daily's or an agency's dateline (`本报北京2月2日电 （记者…）`, `新华社…电`): its
+# stories are signed too, but not in the regional way the rules were written for
+_WIRE_DATELINE_RE = re.compile(r"\d{1,2}月\d{1,2}日电|电\s*[（(]|新华社")
+
+
+def _signed_share(page: Page) -> float:
+    """The share of a page's stories signed the way a regional paper signs them: names (a
+    `本报讯（记者…）` lead, a byline line, closing names) other than under a national daily's or
+    an agency's dateline, or a source line."""
+    if not page.articles:
+        return 0.0
+    signed = sum(
+        1 for a in page.articles if (a.byline and not _WIRE_DATELINE_RE.search(a.byline_text)) or a.source
+    )
+    return signed / len(page.articles)
+
+
+def _net_new_starts(ruled: list[str], labelled: list[str]) -> int:
+    """Story starts the labeller finds that the rules have nowhere near (within
+    ``NEAR_START_LINES``: a kicker or a headline line is the same start), less the rules'
+    starts it has nowhere near."""
+    ours = [k for k, label in enumerate(labelled) if label == corpus.START]
+    theirs = [k for k, label in enumerate(ruled) if label == corpus.START]
+    near_ours = {j for k in ours for j in range(k - NEAR_START_LINES, k + NEAR_START_LINES + 1)}
+    near_theirs = {j for k in theirs for j in range(k - NEAR_START_LINES, k + NEAR_START_LINES + 1)}
+    return sum(1 for k in ours if k not in near_theirs) - sum(1 for k in theirs if k not in near_ours)
 
 
 def _sure_reading(labels: learned.Labels) -> bool:
@@ -1025,6 +1094,8 @@ def _missed_starts(page: Page, lines: list[Line], ruled: list[str], labels: lear
     a source or edition line (`据《山西日报》`, `《 光明日报 》（ … 03 版）`) is that story's
     own subheading: where every story ends with such a line, the rules see every end."""
     signed_lines = {no for a in page.articles if a.source for no in a.lines}
+    story_of = {no: i for i, a in enumerate(page.articles) for no in a.lines}
+    siblings: dict[int, set] | None = None  # built on the first candidate: most pages have none
     missed = 0
     for k, (label, sure) in enumerate(zip(labels.labels, labels.confidence)):
         if label != corpus.START or sure < SURE_START or ruled[k] == corpus.START:
@@ -1033,8 +1104,50 @@ def _missed_starts(page: Page, lines: list[Line], ruled: list[str], labels: lear
             continue
         if lines[k].no in signed_lines:
             continue
+        if siblings is None:
+            siblings = _subheading_shapes(lines, labels.labels, story_of)
+        story = story_of.get(lines[k].no)
+        if story in siblings and _shaped_like(_subhead_shape(lines[k].text), siblings[story]):
+            # printed like the lines the labeller itself reads as this story's subheadings
+            continue
         missed += 1
     return missed
+
+
+_SUBHEAD_PARTS_RE = re.compile(r"[\s，,、]+")
+_NOT_MARKS = "“‘「『（(《〈\"'"  # a quotation or a title opens a line; it marks nothing
+
+
+def _subhead_shape(text: str) -> tuple[str, int, int]:
+    """What the subheadings of one story share: the mark they open with (`【`, `●`, `■`), how
+    many parts a space or comma cuts them into, and about their length."""
+    text = text.strip()
+    first = text[:1]
+    mark = first if first and not (first.isalnum() or first in _NOT_MARKS or _HAS_CJK_RE.match(first)) else ""
+    parts = len([p for p in _SUBHEAD_PARTS_RE.split(text) if p])
+    return mark, parts, len(compact(text)) // 4
+
+
+def _subheading_shapes(lines: list[Line], labels: list[str], story_of: dict[int, int]) -> dict[int, set]:
+    """The shapes of the lines the labeller reads as subheadings, by the rules' story they are in."""
+    shapes: dict[int, set] = {}
+    for line, label in zip(lines, labels):
+        story = story_of.get(line.no)
+        if label == corpus.INTERTITLE and story is not None:
+            shapes.setdefault(story, set()).add(_subhead_shape(line.text))
+    return shapes
+
+
+def _shaped_like(shape: tuple[str, int, int], siblings: set) -> bool:
+    """Whether a line of ``shape`` is printed like one of ``siblings`` (subheadings of one story
+    are printed alike: the same opening mark, or the same parts and about the same length)."""
+    mark, parts, size = shape
+    for other_mark, other_parts, other_size in siblings:
+        if mark and mark == other_mark:
+            return True
+        if not mark and not other_mark and parts >= 2 and parts == other_parts and abs(size - other_size) <= 1:
+            return True
+    return False
 
 
 def page_labels(page: Page, lines: list[Line]) -> list[str]:

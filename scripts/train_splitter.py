@@ -2,7 +2,7 @@
 
 Usage:
     .venv/bin/python scripts/train_splitter.py [--corpus DIR] [--folds 4] [--no-cv] [--out PATH]
-                                               [--corrections DIR] [--seed 7] [-v]
+                                               [--corrections DIR] [--seed 7] [--no-starts] [-v]
 
 Reads
   * the shared corpus (default ``../shared/corpus/rmrb-2020-02`` beside the clone): real pages with
@@ -26,7 +26,10 @@ splits, then the held-out pages split by ``ingest.splitter`` with that model and
 corpus's own ``score_split.py`` (clean pages, the same pages damaged, and damaged with a city
 daily's layouts: bylines on their own line, headlines broken over two lines); per-label line
 precision/recall over all folds. Then trains on everything and writes the model
-(``ingest/data/splitter.crfsuite`` by default). Deterministic: fixed seed, fixed order.
+(``ingest/data/splitter.crfsuite`` by default) and, beside it, the second stage's
+(``splitter_starts.txt``, :mod:`ingest.starts`: LightGBM over candidate story starts, trained on
+the labeller's readings of pages it never saw; in the CV, of each fold's training days only;
+``--no-starts`` leaves it out). Deterministic: fixed seeds, fixed order, one thread.
 """
 
 from __future__ import annotations
@@ -49,9 +52,9 @@ sys.path.insert(0, str(ROOT))
 
 import pycrfsuite  # noqa: E402
 
-from ingest import learned, splitter  # noqa: E402
+from ingest import learned, splitter, starts  # noqa: E402
 from ingest.augment import damage  # noqa: E402
-from ingest.corpus import LABELS, LabelledPage, read_corpus, read_expected  # noqa: E402
+from ingest.corpus import LABELS, START, LabelledPage, read_corpus, read_expected  # noqa: E402
 from ingest.features import page_features  # noqa: E402
 from ingest.pipeline import page_to_json  # noqa: E402
 from ingest.splitter import prepare_lines, split_page  # noqa: E402
@@ -65,6 +68,13 @@ HAND_MADE = [
 ]
 HAND_MADE_COPIES = 3  # few pages, each in the archive's own style: counted three times
 PARAMS = {"c1": 0.5, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
+# the second stage (ingest/starts.py): fixed seeds, one thread, same rows in the same order
+STARTS_PARAMS = {
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
+    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "seed": 7,
+    "num_threads": 1, "deterministic": True, "force_row_wise": True, "verbose": -1,
+}
+STARTS_ROUNDS = 300
 
 
 def sequences(pages: list[LabelledPage]) -> list[tuple[list[list[str]], list[str]]]:
@@ -86,6 +96,72 @@ def train(seqs: list[tuple[list[list[str]], list[str]]], path: Path) -> bytes:
     trainer.set_params(PARAMS)
     trainer.train(str(path))
     return path.read_bytes()
+
+
+def start_rows(model: bytes, pages: list[LabelledPage]) -> tuple[list[list[float]], list[int]]:
+    """The second stage's training rows: every candidate line of ``pages`` as a labeller that
+    never saw them reads it (its features), and whether it is a story start."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(model)  # ``model`` outlives the tagger: crfsuite reads it in place
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for page in pages:
+        lines = prepare_lines(page.text())
+        gold = [x.label for x in page.lines]
+        if len(lines) != len(gold) or not lines:
+            continue
+        tagger.set(page_features(lines))
+        labels = tagger.tag()
+        marginals = [tuple(tagger.marginal(label, k) for label in starts.LABEL_ORDER) for k in range(len(lines))]
+        rows, features = starts.page_rows(lines, labels, marginals)
+        xs.extend(features)
+        ys.extend(int(gold[k] == START) for k in rows)
+    return xs, ys
+
+
+def train_starts(xs: list[list[float]], ys: list[int]) -> str:
+    """The second stage's model (LightGBM, as text)."""
+    import lightgbm
+    import numpy
+
+    data = lightgbm.Dataset(numpy.asarray(xs, dtype=numpy.float64), numpy.asarray(ys, dtype=numpy.float64))
+    booster = lightgbm.train(STARTS_PARAMS, data, num_boost_round=STARTS_ROUNDS)
+    return booster.model_to_string()
+
+
+class FoldModels:
+    """Labeller models trained on sets of corpus folds (plus the hand-made pages), each once."""
+
+    def __init__(
+        self, corpus: list[LabelledPage], fold_of: dict[str, int], damaged: dict, hand_seqs: list, workdir: Path
+    ) -> None:
+        self.by_fold: dict[int, list[LabelledPage]] = {}
+        for p in corpus:
+            self.by_fold.setdefault(fold_of[p.group], []).append(p)
+        self.order = {p.name: k for k, p in enumerate(corpus)}
+        self.damaged, self.hand_seqs, self.workdir = damaged, hand_seqs, workdir
+        self.models: dict[tuple[int, ...], bytes] = {}
+
+    def model(self, folds: tuple[int, ...]) -> bytes:
+        folds = tuple(sorted(folds))
+        if folds not in self.models:
+            pages = [p for f in folds for p in self.by_fold[f]]
+            pages.sort(key=lambda p: self.order[p.name])  # the corpus's order: the same model as before
+            seqs = sequences(pages) + sequences([self.damaged[p.name] for p in pages]) + self.hand_seqs
+            self.models[folds] = train(seqs, self.workdir / f"folds{''.join(map(str, folds))}.crfsuite")
+        return self.models[folds]
+
+    def stacked_starts(self, folds: tuple[int, ...]) -> str:
+        """The second stage trained on ``folds``: each fold's pages (as they are and damaged)
+        read by a labeller trained on the other folds of the set."""
+        xs: list[list[float]] = []
+        ys: list[int] = []
+        for f in folds:
+            pages = self.by_fold[f] + [self.damaged[p.name] for p in self.by_fold[f]]
+            x, y = start_rows(self.model(tuple(g for g in folds if g != f)), pages)
+            xs += x
+            ys += y
+        return train_starts(xs, ys)
 
 
 def _scorer(corpus: Path):  # type: ignore[no-untyped-def]
@@ -140,6 +216,9 @@ def main() -> int:
     parser.add_argument(
         "--baseline", action="store_true", help="also score the labels alone and the rules alone per fold"
     )
+    parser.add_argument(
+        "--no-starts", dest="starts", action="store_false", help="without the second stage (ingest/starts.py)"
+    )
     parser.add_argument("-v", action="store_true", help="print every miss of the held-out scoring")
     args = parser.parse_args()
 
@@ -164,19 +243,23 @@ def main() -> int:
           f"hand-made pages {len(hand)}")
     hand_seqs = sequences(hand) * HAND_MADE_COPIES
 
+    days = sorted({p.group for p in corpus})
+    fold_of = {day: k % args.folds for k, day in enumerate(days)}
+    models_dir = tempfile.TemporaryDirectory()
+    fold_models = FoldModels(corpus, fold_of, damaged, hand_seqs, Path(models_dir.name))
     if not args.no_cv and corpus:
-        days = sorted({p.group for p in corpus})
-        fold_of = {day: k % args.folds for k, day in enumerate(days)}
         confusion: Counter[tuple[str, str]] = Counter()
         totals = {k: Counter() for k in ("clean", "damaged", "layout", "learned", "learned~", "rules")}
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             for fold in range(args.folds):
                 held = [p for p in corpus if fold_of[p.group] == fold]
-                train_pages = [p for p in corpus if fold_of[p.group] != fold]
-                seqs = sequences(train_pages) + sequences([damaged[p.name] for p in train_pages]) + hand_seqs
-                model = train(seqs, work / f"fold{fold}.crfsuite")
+                others = tuple(f for f in range(args.folds) if f != fold)
+                model = fold_models.model(others)
                 learned.use_model(model)
+                # the second stage learns from the training folds only, each read by a labeller
+                # trained on the others of them (never by one that saw the page)
+                starts.use_model(fold_models.stacked_starts(others) if args.starts else "")
                 tagger = pycrfsuite.Tagger()
                 tagger.open_inmemory(model)
                 for xs, ys in sequences(held):
@@ -206,6 +289,7 @@ def main() -> int:
                     print(f"fold {fold} rules    ({len(held)} pages): {fmt(figures, precision)}")
                     _tally(totals["rules"], held, figures, counts)
         learned.use_model(None)
+        starts.use_model(None)
         print(f"\nheld-out corpus, {args.folds} folds by day (clean = the pages as they are, damaged = with "
               "simulated extraction damage, layout = damage and a city daily's layouts; learned = every page "
               "built from the labels; rules = no model):")
@@ -224,8 +308,13 @@ def main() -> int:
     seqs = sequences(corpus) + sequences(list(damaged.values())) + hand_seqs
     args.out.parent.mkdir(parents=True, exist_ok=True)
     train(seqs, args.out)
-    print(f"\nmodel written: {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(seqs)} sequences) "
-          f"in {time.perf_counter() - started:.0f} s")
+    print(f"\nmodel written: {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(seqs)} sequences)")
+    if args.starts and corpus:
+        starts_out = args.out.parent / starts.MODEL_PATH.name
+        starts_out.write_text(fold_models.stacked_starts(tuple(range(args.folds))), encoding="utf-8")
+        print(f"second stage written: {starts_out} ({starts_out.stat().st_size / 1e6:.2f} MB)")
+    models_dir.cleanup()
+    print(f"in {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -26,8 +26,13 @@ def _empty_cache(request):
     if request.config.pluginmanager.hasplugin("django"):
         from django.core.cache import caches
 
-        for alias in ("default", "local"):
+        from articles import views
+        from articles.page_cache import forget_generation
+
+        for alias in ("default", "local", "pages"):
             caches[alias].clear()
+        forget_generation()
+        views._kept_summary.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from urllib.parse import quote
+
+from django.db import connection
 
 from articles.models import Article, Page
 from articles.writer import Action, PageMeta, apply_state, get_issue, get_newspaper, ingest_file, load_state
@@ -12,6 +15,16 @@ from ingest.model import Caption as ParsedCaption
 from tests.conftest import SEED_FILES
 
 _counter = itertools.count()
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a child process (DATABASE_URL's server, or the
+    embedded one's socket)."""
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "", safe="") + (":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else "")
+    host = quote(s["HOST"] or "", safe="")
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{quote(s['NAME'], safe='')}"
 
 
 def seed_meta() -> dict[str, PageMeta]:

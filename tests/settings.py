@@ -14,7 +14,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+
+# Whole pages kept for anonymous readers (articles/page_cache.py) would hide what a test changes
+# behind the writer's back (an ORM update, a commit callback not run); tests/test_page_cache.py
+# turns them on.
+PAGE_CACHE_SECONDS = 0
 
 # Rate limits count every request; tests that are about them turn them on (tests/test_ratelimits.py).
 RATELIMIT_ENABLE = False

@@ -141,6 +141,24 @@ def test_county_page_lists_stories_newest_first_with_paging(client, archive, dja
     assert "介休一月1日" in second
 
 
+def test_county_page_names_the_townships_its_stories_mention(client, archive, django_assert_num_queries):
+    make_article(date=dt.date(2024, 6, 1), headline="北关街道的新事", body="介休市北关街道办了一场讲座。", counties=(JIEXIU,))
+    make_article(date=dt.date(2024, 6, 2), headline="两地", body="介休市北关街道、西关街道共建。古绛镇也来了。", counties=(JIEXIU,))
+    Article.objects.update(visible=True)
+    Article.objects.filter(page__status=Page.Status.DRAFT).update(visible=False)
+    with django_assert_num_queries(8):  # the townships are read from the rows' own text: no query
+        text = client.get("/counties/140781/").content.decode()
+    summary = text[text.index('class="townships"'):].split("</p>")[0]
+    # Each township with its stories on this page, most first, linking to a search within the county.
+    assert summary.index("北关街道") < summary.index("西关街道")
+    assert '<a href="/search?q=%E5%8C%97%E5%85%B3%E8%A1%97%E9%81%93&amp;county=140781">北关街道</a> <span class="muted">2</span>' in summary
+    assert "古绛镇" not in summary and ">古绛镇</a>" not in text  # 绛县's township, not 介休's
+    rows = text.split('<li class="result">')[1:]
+    labelled = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in rows}
+    assert 'class="township"' in labelled["北关街道的新事"] and "西关街道" in labelled["两地"]
+    assert 'class="township"' not in labelled["头版头条"]
+
+
 def test_untitled_story_has_a_title_everywhere(client, db, django_assert_num_queries):
     photo = make_article(captions=("春耕时节，农民在田间忙碌。摄影 张三",), counties=(JIEXIU,))
     bare = make_article(counties=(JIEXIU,))

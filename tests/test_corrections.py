@@ -278,6 +278,13 @@ def test_edit_intertitles_captions_and_blocks() -> None:
         C.edit_fields(page, i, blocks=[("x", "文")])
 
 
+def test_edited_text_drops_the_control_characters_the_database_cannot_hold() -> None:
+    # Hypothesis found it: a NUL in an edited field reached PostgreSQL, which refuses it.
+    page, _ = seed()
+    out = C.edit_fields(page, 0, headline="标\x00题\x07", byline=["王\x00成"])
+    assert out.articles[0].headline == "标题" and out.articles[0].byline == ["王成"]
+
+
 def test_set_counties_puts_the_primary_first() -> None:
     page, _ = seed()
     gaz = Gazetteer.default()

@@ -238,3 +238,44 @@ def test_pages_that_show_changes_are_english_too(archive):
     assert "Saved as a draft (" in text and not untranslated(text), untranslated(text)
     text = editor.post("/accounts/logout/", follow=True).content.decode()
     assert not untranslated(text)
+
+
+def _prose(node: object) -> list[str]:
+    """Every description, summary and title in an OpenAPI document."""
+    if isinstance(node, dict):
+        found = [v for k, v in node.items() if k in ("description", "summary", "title") and isinstance(v, str)]
+        return found + [s for v in node.values() for s in _prose(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _prose(v)]
+    return []
+
+
+def test_the_json_api_and_its_description_follow_the_language(archive):
+    from articles.auth import issue_token
+
+    published, draft = archive
+    reader = english(Client())
+    # The write API's refusals: no token, a token without the role, no such page, a field sent twice.
+    assert reader.post("/api/pages").json()["error"].startswith("A valid API token is required")
+    auth = {"HTTP_AUTHORIZATION": f"Token {issue_token(make_user('someone'))}"}
+    assert reader.post("/api/pages", **auth).json() == {
+        "error": "someone lacks the permission: it needs the “Editor” or “Administrator” role."
+    }
+    auth = {"HTTP_AUTHORIZATION": f"Token {issue_token(make_user('editor', role=Role.EDITOR))}"}
+    assert reader.post("/api/pages/999999/publish", **auth).json() == {"error": "There is no page number 999999."}
+    assert reader.get("/api/pages", **auth).json() == {"error": "Only POST is accepted (received GET)."}
+    refused = reader.post("/api/pages", {"paper": ["Test Daily", "Other Daily"]}, **auth).json()
+    assert refused == {"error": "Each field may be sent once only: paper"}
+    form = reader.post("/api/pages", {"paper": "Test Daily"}, **auth).json()
+    assert form["error"] == "Bad request: file: This field is required."
+    # The description, in English throughout but for the example page label (第3版) and the quotes.
+    english_spec = reader.get("/api/openapi.json").json()
+    assert english_spec["info"]["title"] == "Regional Newspaper Archive JSON API"
+    left = [text for text in _prose(english_spec) if untranslated(text.replace("第3版", "").replace("「…」", ""))]
+    assert left == []
+    # Chinese by default, the same document otherwise.
+    chinese_spec = Client().get("/api/openapi.json").json()
+    assert chinese_spec["info"]["title"] == "地方报纸档案 JSON 接口"
+    assert Client().post("/api/pages", **auth).json()["error"].startswith("请求有误：")
+    assert set(chinese_spec["paths"]) == set(english_spec["paths"])
+    assert chinese_spec["components"]["schemas"].keys() == english_spec["components"]["schemas"].keys()

@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ingest.manifest import FORM, MANIFEST, NAME, Entry, ManifestError, guess_from_name, parse_manifest, prefill
+from ingest.decode import UnreadableFile
+from ingest.manifest import (
+    FORM, MANIFEST, NAME, Entry, ManifestError, guess_from_name, manifest_from_bytes, parse_manifest, prefill, read_manifest,
+)
 
 D = dt.date(2025, 3, 29)
 
@@ -63,6 +66,7 @@ def test_an_uploaded_manifest_is_parsed():
         ("file,paper,date\na.txt,x,2025/03/29\n", r"manifest.csv:2: date '2025/03/29' is not YYYY-MM-DD"),
         ("file,paper\na.txt,x\na.txt,y\n", "listed twice"),
         ("file,paper,prefecture\na.txt,x,14\n", "four-digit"),
+        ("file,paper,prefecture\na.txt,x,\u0661\u0664\u0660\u0667\n", "four-digit"),  # digits, not ASCII ones
     ],
 )
 def test_a_bad_manifest_says_where(text, message):
@@ -92,3 +96,26 @@ def test_a_typed_label_gives_its_page_number():
     assert prefill("x.txt", Entry(page="第7版")).number == 7
     assert prefill("x.txt", Entry(page="A05")).number == 5
     assert prefill("x.txt", Entry(page="要闻")).number is None
+
+
+MANIFEST_ROW = "file,paper,date,page,prefecture\na.txt,吕梁日报,2025-04-01,第2版,1411\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+def test_a_manifest_is_read_like_a_page_file_in_any_encoding(tmp_path, encoding):
+    # Spreadsheets in China often save CSV as GBK; the command and the upload form read it alike.
+    expected = {"a.txt": Entry("吕梁日报", dt.date(2025, 4, 1), "第2版", "1411")}
+    assert manifest_from_bytes(MANIFEST_ROW.encode(encoding)) == expected
+    (tmp_path / "manifest.csv").write_bytes(MANIFEST_ROW.encode(encoding))
+    assert read_manifest(tmp_path) == expected
+
+
+def test_an_unreadable_manifest_says_why_and_where(tmp_path):
+    binary = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20
+    with pytest.raises(UnreadableFile) as refused:
+        manifest_from_bytes(binary)
+    assert refused.value.zh.startswith("文件含有 NUL 字节")  # the upload page shows it in the reader's language
+    (tmp_path / "manifest.csv").write_bytes(binary)
+    with pytest.raises(ManifestError, match=r"manifest.csv: file holds NUL bytes"):
+        read_manifest(tmp_path)
+    assert read_manifest(tmp_path / "nowhere") == {}

@@ -139,3 +139,22 @@ def test_html_pages_keep_their_html_errors(client, counties):
 
 def test_openapi_answers_head(client):
     assert client.head("/api/openapi.json").status_code == 200
+
+
+def test_the_upload_fields_are_described_as_the_api_checks_them():
+    from articles import openapi
+    from articles.api import PageUploadForm
+
+    schema = openapi.spec()["paths"]["/api/pages"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    validator = Draft202012Validator(schema)
+    base = {"file": "x"}
+    # A paper of only whitespace is refused by the API (clean_paper), so the description refuses it too.
+    for paper, ok in (("太行日报", True), (" 太行日报 ", True), ("   ", False), ("\t\u3000", False)):
+        assert validator.is_valid({**base, "paper": paper}) is ok, paper
+        form = PageUploadForm({"paper": paper}, {"file": SimpleUploadedFile("a.txt", b"x")})
+        assert form.is_valid() is ok, (paper, form.errors)
+    # One pattern for a prefecture code everywhere: four ASCII digits, not any Unicode digit.
+    for code, ok in (("1407", True), ("\u0661\u0664\u0660\u0667", False), ("140", False)):
+        assert validator.is_valid({**base, "paper": "x", "prefecture": code}) is ok, code
+        form = PageUploadForm({"paper": "x", "prefecture": code}, {"file": SimpleUploadedFile("a.txt", b"x")})
+        assert form.is_valid() is ok, (code, form.errors)

@@ -22,7 +22,7 @@ from articles.models import ApiToken, Article, Page, PageRevision
 from articles.roles import Role
 from ingest import corrections
 from tests.conftest import SEED_FILES
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,12 @@ ROWS = [
     Row("published page", "get", "/pages/{published}/", (200, 200, 200, 200)),
     Row("draft page", "get", "/pages/{draft}/", (404, 404, 200, 200)),
     Row("password change", "get", "/accounts/password_change/", (LOGIN, 200, 200, 200)),
+    # Everyone's writes: sign in (a wrong password: the form again), sign out, a new password, the language.
+    Row("sign in", "post", "/accounts/login/", (200, 200, 200, 200), data=lambda p: {"username": "nobody", "password": "x"}),
+    Row("sign out", "post", "/accounts/logout/", (302, 302, 302, 302)),
+    Row("password change: save", "post", "/accounts/password_change/", (LOGIN, 302, 302, 302),
+        data=lambda p: {"old_password": PASSWORD, "new_password1": "Li-Si-2026-archive", "new_password2": "Li-Si-2026-archive"}),
+    Row("language switch", "post", "/i18n/setlang/", (302, 302, 302, 302), data=lambda p: {"language": "en", "next": "/"}),
     # Editors: upload → preview → publish, withdraw, discard, replace, correct the metadata.
     Row("upload form", "get", "/upload/", (LOGIN, 403, 200, 200)),
     Row("upload files", "post", "/upload/", (LOGIN, 403, 302, 302),
@@ -223,3 +229,27 @@ def test_every_guarded_address_has_a_row():
     covered = {resolve(row.url.format(published=1, draft=2, article=3)).url_name for row in ROWS}
     assert {"upload", "page-correct", "api-pages"} <= guarded
     assert guarded - covered == set()
+
+
+def test_every_address_that_takes_a_post_has_a_row(client, counties):
+    """Every write address is in the matrix: an address not answering a reader's POST with 405
+    has a POST row (the Django admin, all staff-only, is its own matrix above). Signed in, so that
+    a page that is only signed-in users' (the password changed page) answers for its method."""
+    from django.urls import URLPattern, get_resolver, resolve, reverse
+    from django.urls.converters import IntConverter, SlugConverter
+
+    def sample(converter) -> object:
+        return 1 if isinstance(converter, IntConverter) else "merge" if isinstance(converter, SlugConverter) else "x"
+
+    reader = make_user("reader")
+    writes = set()
+    for p in get_resolver().url_patterns:
+        if not isinstance(p, URLPattern):
+            continue  # admin/
+        client.force_login(reader)  # again after sign-out
+        url = reverse(p.name, kwargs={name: sample(c) for name, c in p.pattern.converters.items()})
+        if client.post(url).status_code != 405:
+            writes.add(p.name)
+    posted = {resolve(row.url.format(published=1, draft=2, article=3)).url_name for row in ROWS if row.method == "post"}
+    assert {"upload", "page-correct-action", "api-pages", "set_language", "login", "logout"} <= writes
+    assert writes - posted == set()

@@ -71,6 +71,21 @@ def test_both_plans_for_many_candidates_give_the_same_pages(corpus, settings, mo
     assert paged(q, 7, by_date=True) == list(Article.objects.search(q, sort="date").values_list("id", flat=True))
 
 
+@pytest.mark.parametrize("plan", ["walk", "bounded", "collect"])
+@pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党", "修缮 文峰", "塔", "社区 -介休"])
+def test_every_plan_reads_the_same_newest_matches(corpus, settings, monkeypatch, q, plan):
+    # The facets' sample and sort=date read the newest matches; however the candidates are read
+    # (walk the date index; collect those in a date range, widening it when too few; collect
+    # all), the ids are those of the reference order by date.
+    settings.SEARCH_WINDOW = 1
+    monkeypatch.setattr(ranking, "BOUND_MIN_WINDOW", 1)
+    monkeypatch.setattr(ranking, "choose_plan", lambda **_: plan)
+    newest = list(Article.objects.search(q, sort="date").values_list("id", flat=True))
+    for limit in (1, 3, len(newest) + 1):
+        assert ranking.newest_matches(Article.objects.visible(), parse(q), limit) == newest[:limit]
+    assert paged(q, 7, by_date=True) == newest
+
+
 def test_a_results_page_costs_a_bounded_number_of_queries(corpus, client, django_assert_max_num_queries):
     # estimate + capped count (4 with its savepoint) + ranking (savepoint, plan, release, table
     # size; per tier an estimate, a read and an exact check) + rows + prefetch: 4 tiers here
@@ -79,3 +94,19 @@ def test_a_results_page_costs_a_bounded_number_of_queries(corpus, client, django
     assert response.status_code == 200
     # Both terms in the headline first, newest first, undated last within the tier.
     assert [r["headline"] for r in response.json()["results"]][:3] == ["修缮和文峰塔", "文峰塔修缮", "文峰塔修缮"]
+
+
+@pytest.mark.parametrize("q", ["文峰塔修缮", "修缮 文峰", "社区 -介休"])
+def test_checking_candidates_in_parts_finds_the_newest_exact_matches(corpus, monkeypatch, q):
+    # The facets' sample checks its candidates newest first, part by part, until it has enough:
+    # for every number wanted and every part size, the same ids as checking them all at once.
+    query = parse(q)
+    base = Article.objects.visible()
+    exact, loose = ranking.match_condition(query), ranking.match_condition(query, loose=True)
+    candidates = list(base.filter(ranking._condition(*loose)).newest().values_list("id", flat=True))
+    matching = ranking._exact_ids(base, exact, candidates)
+    newest = [i for i in candidates if i in matching]
+    for part in (1, 2, 64):
+        monkeypatch.setattr(ranking, "EXACT_PART_MIN", part)
+        for need in range(1, len(newest) + 2):
+            assert ranking._exact_newest(base, exact, candidates, need) == newest[:need]

@@ -162,6 +162,26 @@ def test_a_bad_manifest_is_refused_and_nothing_written(client, editor):
     assert not Page.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [("zh-hans", "manifest.csv 无法读取：文件含有 NUL 字节"), ("en", "manifest.csv cannot be read: file holds NUL bytes")],
+)
+def test_an_unreadable_manifest_is_refused_in_the_readers_language(client, editor, language, says):
+    client.cookies["django_language"] = language
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20
+    response = upload(client, SimpleUploadedFile("manifest.csv", png), seed_file(1, name="a.txt"))
+    text = response.content.decode()
+    assert response.status_code == 200 and escape(says) in text, text[-3000:]
+    assert not Page.objects.exists()
+
+
+def test_a_prefecture_code_is_four_ascii_digits(client, editor):
+    # Arabic-Indic digits are digits to \d and str.isdigit, not a prefecture code.
+    response = upload(client, seed_file(1), prefecture="\u0661\u0664\u0660\u0667")
+    assert response.status_code == 200 and not Page.objects.exists()
+    assert "prefecture" in response.context["form"].errors
+
+
 def test_one_typed_page_label_for_many_files_is_refused(client, editor):
     response = upload(client, seed_file(3), seed_file(4), page="第3版")
     assert response.status_code == 200 and "多个文件不能共用一个版次" in response.content.decode()
