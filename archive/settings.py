@@ -203,8 +203,9 @@ CACHES = {
     },
 }
 HOME_CACHE_SECONDS = env_int("HOME_CACHE_SECONDS", 300, minimum=0)
-# A kept page is dropped after this long even without a write (0: pages are not kept); a write
-# through articles/writer.py drops them at once. Each process reads the shared generation at most
+# A kept page is dropped after at most this long (at least half of it: articles/page_cache.py)
+# even without a write (0: pages are not kept); a write through articles/writer.py drops them at
+# once. Each process reads the shared generation at most
 # once per PAGE_CACHE_CHECK_SECONDS (0: on every page), so another process's write reaches it
 # within that time.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)

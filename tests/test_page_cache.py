@@ -172,3 +172,12 @@ def test_another_process_s_write_is_seen_once_the_generation_is_read_again(clien
     assert "另一进程改的" not in client.get(url).content.decode()  # within the check interval
     settings.PAGE_CACHE_CHECK_SECONDS = 0  # the interval over: the generation is read again
     assert "另一进程改的" in client.get(url).content.decode()
+
+
+def test_kept_pages_expire_spread_over_the_second_half_of_their_lifetime(settings):
+    # Pages kept in one busy minute must not all be made afresh in one later minute.
+    from articles import page_cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    lifetimes = [page_cache._lifetime() for _ in range(200)]
+    assert all(300 <= t <= 600 for t in lifetimes) and max(lifetimes) - min(lifetimes) > 100
