@@ -194,11 +194,19 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    # An article's related stories (articles/related.py), per process. Not in "default": a crawl
+    # of 300 articles filled that table's 300 entries, and its cull (by key order) deleted the
+    # shared generation first, emptying every worker's kept pages.
+    "related": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "related",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
     # Whole reader pages for anonymous readers, per process, until the next write (articles/page_cache.py).
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
-        # 2,000 pages of 4–30 KB (at most 256 KB each: articles/page_cache.py) a worker.
+        # 2,000 pages of 4–30 KB (at most 128 KB each: articles/page_cache.py) a worker: 256 MB at worst.
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000, minimum=10)},
     },
 }

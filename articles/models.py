@@ -277,11 +277,11 @@ class ArticleQuerySet(models.QuerySet):
         # groups only, and the papers' order by name (PostgreSQL's collation) as a rank.
         sql = f"""
             SELECT 'county', g.county_id, c.name, g.n
-              FROM (SELECT county_id, count(*) AS n FROM {tag} WHERE article_id = ANY(%(ids)s::int[]) GROUP BY county_id) g
+              FROM (SELECT county_id, count(*) AS n FROM {tag} WHERE article_id = ANY(%(ids)s::bigint[]) GROUP BY county_id) g
               JOIN {county} c ON c.code = g.county_id
             UNION ALL
             SELECT 'paper-year', newspaper_id::text, EXTRACT(YEAR FROM date)::int::text, count(*)
-              FROM {article} WHERE id = ANY(%(ids)s::int[]) GROUP BY newspaper_id, EXTRACT(YEAR FROM date)
+              FROM {article} WHERE id = ANY(%(ids)s::bigint[]) GROUP BY newspaper_id, EXTRACT(YEAR FROM date)
             UNION ALL
             SELECT 'paper', id::text, name, row_number() OVER (ORDER BY name) FROM {paper}
         """

@@ -7,7 +7,9 @@ goes through articles/writer.py, which deletes the shared *generation* on commit
 it was made, with the address (scheme, host, path and query) and the page language; the next
 write makes a new generation, and every process then makes its pages afresh. A write that commits
 while a page is being made deletes the generation that page is filed under: it is never taken for
-newer than the write. The home summary (``views._summary``) is kept under the same generation.
+newer than the write. (Not so with a read replica, DATABASE_REPLICA_URL: a page made from a replica
+that has not yet replayed the write is kept under the new generation until it expires; see
+docs/OPERATIONS.md.) The home summary (``views._summary``) is kept under the same generation.
 
 Who gets a kept page: GET or HEAD without a session cookie and without a messages cookie — so
 never a signed-in user (editors see drafts and their own header), nor anyone with a message
@@ -46,7 +48,7 @@ from articles.writer import HOME_GENERATION_KEY
 CACHE_ALIAS = "pages"
 # Larger pages (a part of a very long page file) are made each time: a few would otherwise take
 # the memory of hundreds of ordinary ones (an article page is about 13 KB).
-MAX_BYTES = 256 * 1024
+MAX_BYTES = 128 * 1024
 # Stands for the reader's own CSRF token in a kept page (never in text: not a token's alphabet).
 TOKEN_PLACEHOLDER = b"\x00csrf\x00"
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
@@ -60,20 +62,28 @@ def current_generation() -> str:
     in each process; a write in this process forgets the memo at once (``forget_generation``)."""
     global _memo
     now = time.monotonic()
-    memo = _memo
+    memo, forgotten = _memo, _forgotten
     if memo is not None and now - memo[1] < settings.PAGE_CACHE_CHECK_SECONDS:
         return memo[0]
     generation = cache.get(HOME_GENERATION_KEY)
     if generation is None:
-        cache.add(HOME_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(HOME_GENERATION_KEY)
-    _memo = (generation, now)
+        made = uuid.uuid4().hex
+        # Another process may have made one first (add keeps theirs); or a write deleted it just
+        # now, and then the one made here is as new as any.
+        generation = made if cache.add(HOME_GENERATION_KEY, made, timeout=None) else cache.get(HOME_GENERATION_KEY) or made
+    if forgotten == _forgotten:  # no write in this process since the read began: keep it
+        _memo = (generation, now)
     return generation
+
+
+# Bumped by every write in this process: a read that began before it must not be remembered.
+_forgotten = 0
 
 
 def forget_generation() -> None:
     """Called by writer.clear_caches: this process reads the new generation on its next page."""
-    global _memo
+    global _memo, _forgotten
+    _forgotten += 1
     _memo = None
 
 
@@ -100,13 +110,18 @@ def _lifetime() -> float:
     return settings.PAGE_CACHE_SECONDS * random.uniform(0.5, 1.0)
 
 
-def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def reader_page(view: Callable[..., HttpResponse] | None = None, *, query: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     """Serve anonymous readers the page kept for this address, language and generation, or make
-    it and keep it (200 answers only)."""
+    it and keep it (200 answers only). ``query``: the parameters the view reads; an address with
+    any other parameter is made each time and not kept, so made-up parameters (``?x=1``, ``?x=2``…)
+    cannot fill a worker's memory with copies of one page."""
+    if view is None:
+        return functools.partial(reader_page, query=query)
+    allowed = frozenset(query)
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _keepable(request):
+        if not _keepable(request) or not allowed.issuperset(request.GET.keys()):
             return view(request, *args, **kwargs)
         pages = caches[CACHE_ALIAS]
         key = _key(request, current_generation())

@@ -257,7 +257,7 @@ def _exact_ids(base: ArticleQuerySet, exact: Condition, ids: list[int]) -> set[i
     forty rows.
     """
     table = connections[base.db].ops.quote_name(base.model._meta.db_table)
-    sql = f"SELECT id FROM (SELECT * FROM {table} WHERE id = ANY(%s::int[]) OFFSET 0) a WHERE {exact[0]}"
+    sql = f"SELECT id FROM (SELECT * FROM {table} WHERE id = ANY(%s::bigint[]) OFFSET 0) a WHERE {exact[0]}"
     # The ids as an array's text: psycopg adapts a list of ints one by one in Python (the facets'
     # sample checks thousands).
     array = "{" + ",".join(str(int(i)) for i in ids) + "}"

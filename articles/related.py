@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models
 from django.db.models import F, Prefetch
 from django.db.models.expressions import RawSQL
@@ -47,6 +47,7 @@ def keywords(article: Article, k: int = KEYWORDS) -> list[str]:
 def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:
     """Up to ``limit`` visible stories like this one (cached); ``article.county_tags`` prefetched."""
     key = f"related:{article.pk}:{limit}"
+    cache = caches["related"]
     found = cache.get(key)
     if found is None:
         found = _find(article, limit)

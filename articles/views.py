@@ -187,7 +187,7 @@ def counties(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@reader_page
+@reader_page(query=("page",))
 def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         found = resolve_county(name)
@@ -330,7 +330,7 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
 
 
 @require_safe
-@reader_page
+@reader_page(query=("page",))
 def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     """One issue (every edition of that date): its pages in order, each with its stories.
 
@@ -390,7 +390,7 @@ _LINE_SLICE = "(string_to_array(raw_text, E'\\n'))[%s:%s]"
 
 
 @require_safe
-@reader_page
+@reader_page(query=("part",))
 def page(request: HttpRequest, pk: int) -> HttpResponse:
     """A page's articles in print order beside its source lines, furniture shown as such.
 
@@ -529,7 +529,7 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
 
 
 @require_safe
-@reader_page
+@reader_page(query=("q",))
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_object_or_404(_readable(request, Article.objects.for_detail()), pk=pk)
     siblings = list(

@@ -329,6 +329,7 @@ def correct_labels(
         return relabel(labels, marginals, {})
     try:
         predicted = booster.predict(features, num_threads=1)
-    except Exception:  # noqa: BLE001 - a model that cannot read the page leaves the labels as they are
+    except Exception as exc:  # noqa: BLE001 - a model that cannot read the page leaves the labels as they are
+        _log.warning("splitter: story-start stage failed on a page (%s: %s)", type(exc).__name__, exc)
         return None
     return relabel(labels, marginals, {k: float(p) for k, p in zip(rows, predicted)})

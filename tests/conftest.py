@@ -29,7 +29,7 @@ def _empty_cache(request):
         from articles import views
         from articles.page_cache import forget_generation
 
-        for alias in ("default", "local", "pages"):
+        for alias in ("default", "local", "pages", "related"):
             caches[alias].clear()
         forget_generation()
         views._kept_summary.clear()

@@ -15,6 +15,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "related": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "related"},
 }
 
 # Whole pages kept for anonymous readers (articles/page_cache.py) would hide what a test changes

@@ -181,3 +181,42 @@ def test_kept_pages_expire_spread_over_the_second_half_of_their_lifetime(setting
     settings.PAGE_CACHE_SECONDS = 600
     lifetimes = [page_cache._lifetime() for _ in range(200)]
     assert all(300 <= t <= 600 for t in lifetimes) and max(lifetimes) - min(lifetimes) > 100
+
+
+def test_an_address_with_a_parameter_the_page_does_not_read_is_made_each_time(client, story, django_assert_max_num_queries):
+    # Made-up parameters (?x=1, ?x=2 …) must not fill a worker's memory with copies of one page.
+    url = f"/articles/{story.pk}/?x=1"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) > 0
+    # The parameter the article page reads (the reader's search terms) is kept as usual.
+    hits = f"/articles/{story.pk}/?q=介休"
+    client.get(hits)
+    with django_assert_max_num_queries(0):
+        assert client.get(hits).status_code == 200
+
+
+def test_a_write_during_a_generation_read_is_not_forgotten():
+    # A read that began before a write in this process must not put the old generation back.
+    from django.core.cache import cache
+
+    from articles import page_cache
+    from articles.writer import HOME_GENERATION_KEY
+
+    page_cache.forget_generation()
+    cache.set(HOME_GENERATION_KEY, "old", timeout=None)
+    real_get = cache.get
+
+    def get_then_write(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        cache.set(HOME_GENERATION_KEY, "new", timeout=None)
+        page_cache.forget_generation()  # the write commits while the read is under way
+        return value
+
+    cache.get = get_then_write
+    try:
+        assert page_cache.current_generation() == "old"
+    finally:
+        del cache.get
+    assert page_cache.current_generation() == "new"
