@@ -231,6 +231,9 @@ SEARCH_WINDOW = env_int("SEARCH_WINDOW", 2, minimum=1)
 
 # Upload limits: a page of text is tens of kilobytes; a whole issue a few hundred.
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 5 * 1024 * 1024, minimum=1024)
+# A printed page has a few thousand lines at most; splitting costs about 40 µs a line, so this
+# bounds one file's parse (in an upload request too) to a few seconds.
+INGEST_MAX_LINES = env_int("INGEST_MAX_LINES", 100_000, minimum=1000)
 # One upload POST (/upload/, /api/pages), all files together: refused with 413 on its declared
 # Content-Length before the body is read (articles/upload_limits.py). At least one largest file.
 UPLOAD_MAX_REQUEST_BYTES = env_int(

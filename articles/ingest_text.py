@@ -29,6 +29,7 @@ FIXED = (
     gettext_noop("文件是空的"),
     gettext_noop("文件里只有空白，没有文字"),
     gettext_noop("文件有 %(size)s 字节，超过每个版面 %(max)s 字节的上限"),
+    gettext_noop("文件有 %(lines)s 行，超过每个版面 %(max)s 行的上限"),
     gettext_noop("文件含有 NUL 字节：这是二进制文件，不是提取出的版面文字"),
     gettext_noop("文件含有 NUL 字节（第一个在第 %(line)s 行）：版面文字里不会有，请删去后重新上传"),
     gettext_noop("文件混用了编码：第 %(utf8)s 行是 UTF-8，第 %(other)s 行不是（请把整个文件存为同一种编码）"),

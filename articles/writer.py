@@ -139,7 +139,7 @@ class IngestResult:
 
 def read_page(data: bytes, meta: PageMeta) -> tuple[str, parsed.Page]:
     """Decode and parse one file without storing it (ingest and the editors' preview)."""
-    text = strip_controls(decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES))
+    text = strip_controls(decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES, max_lines=settings.INGEST_MAX_LINES))
     page = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
     return text, page
 

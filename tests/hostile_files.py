@@ -196,6 +196,12 @@ _CASES = [
     Hostile("1mb_line", one_megabyte_line, text=VERBATIM, search="春耕"),
     Hostile("long_word", long_word, text=VERBATIM, search=LONG_WORD[:40]),
     Hostile("100k_lines", one_char_lines, text=VERBATIM),
+    # One line more than any page may have (INGEST_MAX_LINES): refused before it is split.
+    Hostile(
+        "too_many_lines", lambda: b"x\n" * (settings.INGEST_MAX_LINES + 1),
+        refusal=lambda: f"more than the {settings.INGEST_MAX_LINES:,} allowed",
+        refusal_zh=lambda: f"超过每个版面 {settings.INGEST_MAX_LINES:,} 行",
+    ),
     Hostile("html", lambda: HTML_PAGE.encode(), text=HTML_PAGE, search=SEARCH_TERM),
     Hostile("furniture_only", lambda: FURNITURE_ONLY.encode(), text=FURNITURE_ONLY),
 ]

@@ -107,3 +107,9 @@ def test_empty_and_oversized_files_are_refused_with_reasons():
         decode(b"  \n ")
     with pytest.raises(UnreadableFile, match="more than"):
         decode(PAGE.encode("utf-8"), max_bytes=10)
+
+
+def test_a_file_of_more_lines_than_a_page_has_is_refused_with_the_count():
+    assert decode(b"a\nb\nc", max_lines=3) == "a\nb\nc"
+    with pytest.raises(UnreadableFile, match="4 lines, more than the 3 allowed"):
+        decode(b"a\nb\nc\nd\n", max_lines=3)
