@@ -15,6 +15,18 @@ from ingest.decode import UnreadableFile
 from ingest.manifest import MANIFEST_NAME, PREFECTURE_PATTERN, Entry, ManifestError, Prefill, manifest_from_bytes, prefill
 
 
+
+def _iso_date(help_text: str) -> forms.DateField:
+    """An optional date field. The date input sends and needs ISO dates: refilled after a
+    submission it must stay ISO."""
+    return forms.DateField(
+        label=gettext_lazy("日期"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+    )
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -60,14 +72,7 @@ class UploadForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}),
         help_text=gettext_lazy("选已有的报纸或输入新报名；留空则取自 manifest.csv 或文件名。"),
     )
-    # The date input sends and needs ISO dates: refilled after a submission it must stay ISO.
-    date = forms.DateField(
-        label=gettext_lazy("日期"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("留空则取自 manifest.csv 或文件名；都没有则日期不详。"),
-    )
+    date = _iso_date(gettext_lazy("留空则取自 manifest.csv 或文件名；都没有则日期不详。"))
     page = forms.CharField(
         label=gettext_lazy("版次"),
         max_length=50,
@@ -141,11 +146,5 @@ class PageMetaForm(forms.Form):
     """Paper, date and page label of one stored page, corrected on its preview (no new upload)."""
 
     paper = forms.CharField(label=gettext_lazy("报名"), max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
-    date = forms.DateField(
-        label=gettext_lazy("日期"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("留空表示日期不详。"),
-    )
+    date = _iso_date(gettext_lazy("留空表示日期不详。"))
     label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False)

@@ -58,7 +58,7 @@ from ingest.model import (
     Warning,
 )
 from ingest.pipeline import tag_counties
-from ingest.splitter import MAX_BODY_CHARS, MIN_BODY_CHARS, split_page
+from ingest.splitter import article_warnings, split_page
 from ingest.tokens import strip_controls
 
 
@@ -219,24 +219,8 @@ def _join(have: str, more: str) -> str:
 
 
 def _warnings(article: ParsedArticle, *, photo: bool) -> list[Warning]:
-    """The splitter's warnings for an article as it now stands."""
-    warnings: list[Warning] = []
-    if not article.lines:
-        return warnings
-    if not article.headline:
-        warnings.append(Warning.NO_HEADLINE)
-    if not article.byline and not article.byline_text and not article.source:
-        warnings.append(Warning.NO_BYLINE)
-    if article.continued:
-        warnings.append(Warning.CONTINUED_FRAGMENT)
-    body_chars = sum(len(p) for p in article.paragraphs)
-    if photo or (not article.blocks and article.captions):
-        warnings.append(Warning.PHOTO_ONLY)
-    elif body_chars < MIN_BODY_CHARS:
-        warnings.append(Warning.TOO_SHORT)
-    if body_chars > MAX_BODY_CHARS:
-        warnings.append(Warning.TOO_LONG)
-    return warnings
+    """The splitter's warnings for an article as it now stands (none for an emptied one)."""
+    return article_warnings(article, photo=photo) if article.lines else []
 
 
 def _title(article: ParsedArticle) -> tuple[str, ...]:

@@ -950,7 +950,7 @@ def _finish(draft: _Draft) -> ParsedArticle:
         lines=sorted(draft.lines),
         continued=draft.continued,
     )
-    article.warnings = _warnings(article, draft)
+    article.warnings = article_warnings(article, photo=draft.photo)
     return article
 
 
@@ -962,7 +962,9 @@ def _block_text(kind: BlockKind, para: _Para) -> str:
     return normalize_title(para.parts[0])  # a jump line as printed: `【转A4版】`
 
 
-def _warnings(article: ParsedArticle, draft: _Draft) -> list[Warning]:
+def article_warnings(article: ParsedArticle, *, photo: bool) -> list[Warning]:
+    """What an editor should check in an article as it stands (also after a correction:
+    ingest/corrections.py). ``photo``: the article was read as a photo story."""
     warnings: list[Warning] = []
     if not article.headline:
         warnings.append(Warning.NO_HEADLINE)
@@ -971,7 +973,7 @@ def _warnings(article: ParsedArticle, draft: _Draft) -> list[Warning]:
     if article.continued:
         warnings.append(Warning.CONTINUED_FRAGMENT)
     body_chars = sum(len(p) for p in article.paragraphs)
-    if draft.photo or (not article.blocks and article.captions):
+    if photo or (not article.blocks and article.captions):
         warnings.append(Warning.PHOTO_ONLY)
     elif body_chars < MIN_BODY_CHARS:
         warnings.append(Warning.TOO_SHORT)
