@@ -15,9 +15,11 @@ guarantees.
 
 from __future__ import annotations
 
+import re
+
 from ingest import bylines, corpus
 from ingest.chars import ends_sentence
-from ingest.lines import Line, LineKind, compact, split_trailing_jump
+from ingest.lines import Line, LineKind, compact, is_place, split_trailing_jump
 from ingest.model import BlockKind, Furniture, FurnitureKind, Page
 from ingest.repair import clean_title, continues
 from ingest.titles import Title, assign_roles
@@ -59,6 +61,26 @@ def _lead_cut_at_column(lines: list[Line], labels: list[str], k: int, lead: byli
     return whole if whole is not None and whole.names else None
 
 
+MAX_CUT_LEAD_CHARS = 24  # the piece of a dateline left on the line above its names
+
+
+def _lead_cut_before_names(lines: list[Line], labels: list[str], k: int) -> bylines.Lead | None:
+    """The lead that line ``k`` opens when read together with the next line, where a column
+    break cut it before its names (`本报北京3月2日` | `电 （记者王小明）记者从…`): None otherwise."""
+    if k + 1 >= len(lines) or labels[k + 1] != corpus.BODY or lines[k + 1].gap > 1:
+        return None
+    text = lines[k].text.strip()
+    if len(compact(text)) > MAX_CUT_LEAD_CHARS or not text.startswith(_LEAD_OPENINGS):
+        return None
+    lead = bylines.parse_lead(text + lines[k + 1].text.strip())
+    if lead is None or not lead.names or len(lead.text) <= len(text):
+        return None
+    return lead
+
+
+_LEAD_OPENINGS = ("本报", "新华社", "人民日报", "据", "中新社", "记者")
+
+
 def build_page(lines: list[Line], labels: list[str], confidence: list[float] | None = None) -> Page:
     """Articles and furniture of a page from its lines and their labels (same length), and the
     labeller's confidence in each label."""
@@ -79,9 +101,17 @@ def build_page(lines: list[Line], labels: list[str], confidence: list[float] | N
         if cur is None or not titles:
             titles = []
             return
-        texts = [t.text for t in titles]
+        texts: list[str] = []
+        for t in titles:  # a title line the extraction broke in two is one line again
+            if texts and broken_title(texts[-1], t.text):
+                texts[-1] = join_title_lines(texts[-1], t.text)
+            else:
+                texts.append(t.text)
         if len(texts) == 1:
             cur.title = Title(headline=clean_title(texts[0]))
+        elif len(texts) == 2 and _kicker_over(texts[0]):
+            # a line ending in a dash or a colon points at the headline under it: a kicker
+            cur.title = Title(kicker=clean_title(texts[0]), headline=clean_title(texts[1]))
         else:
             cur.title = assign_roles(texts[-3:])
             if len(texts) > 3:  # more title lines than roles: the first ones are a kicker
@@ -168,6 +198,19 @@ def build_page(lines: list[Line], labels: list[str], confidence: list[float] | N
         if label == corpus.INTERTITLE and title_kind and draft.has_body:
             draft.blocks.append((BlockKind.INTERTITLE, _Para([line.text], [line.no])))
             draft.joinable = False
+        elif (
+            kind in (LineKind.TITLE, LineKind.BODY)
+            and not draft.has_body
+            and not draft.byline_pieces
+            and (cut := _lead_cut_before_names(lines, labels, k)) is not None
+        ):
+            # a dateline a column break cut before its names (`本报北京3月2日` | `电 （记者…）…`)
+            joined_to_lead.add(k + 1)
+            draft.joinable = False
+            draft.byline_pieces.append(cut.text)
+            draft.add_names(cut.names)
+            if cut.rest:
+                add_text(draft, cut.rest, line.no)
         elif kind == LineKind.LEAD and not draft.has_body:  # a later dateline is a brief's text
             lead = bylines.parse_lead(line.text)
             assert lead is not None
@@ -198,3 +241,124 @@ def build_page(lines: list[Line], labels: list[str], confidence: list[float] | N
         furniture.append(Furniture(pending_section[1], FurnitureKind.COLUMN, pending_section[0]))
     articles = [_finish(d) for d in drafts if d.lines]
     return Page(articles=articles, furniture=sorted(furniture, key=lambda f: f.line))
+
+
+# -- title lines the labeller reads apart --------------------------------------------------------
+
+MAX_TITLE_PIECE_CHARS = 30  # a headline broken over two lines: each piece at most this long
+MAX_KICKER_HEADLINE_CHARS = 45  # the headline under a kicker that ends with a dash or a colon
+_NEVER_OPENS_TITLE = "，,、。；;：:”’」』）)】》…！？!?"
+_NEVER_ENDS_TITLE = frozenset("的和与及在把对向从将被让为")  # as a word of their own
+_TITLE_KINDS = (LineKind.TITLE, LineKind.BODY, LineKind.COLUMN, LineKind.VERSE)
+_TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,24}[）)】]$")
+_CREDIT_WORDS_RE = re.compile(r"记者|通讯员|摄|供图|制图|编辑|整理|讲述|[图文]$")
+_PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("‘", "’"), ("「", "」"))
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Dictionary words of ``text`` (rjieba, no HMM: only words it knows), with their spans;
+    [] without rjieba."""
+    try:
+        import rjieba
+    except ImportError:  # pragma: no cover - a dependency of the archive
+        return []
+    return rjieba.tokenize(text, mode="default", hmm=False)
+
+
+def broken_title(first: str, second: str) -> bool:
+    """Whether two short lines are one title line broken by the extraction (`山区小学用上新科` |
+    `技教室（基层见闻）`): the second opens with a mark no line opens with, a quotation or bracket
+    opened on the first closes on the second, a word runs across the break, or the first ends
+    on a word no title ends with (`的`, `在`). Neither a kicker that ends with a dash or a colon
+    nor a subheadline opened by a dash is the rest of the line above it."""
+    a, b = compact(first), compact(second)
+    if not a or not b or len(a) > MAX_TITLE_PIECE_CHARS or len(b) > MAX_TITLE_PIECE_CHARS:
+        return False
+    if _CREDIT_WORDS_RE.search(a) or _CREDIT_WORDS_RE.search(b):
+        return False  # a photo credit or a reporter's line next to a title (`王 明摄 本报记者 X文`)
+    if a.endswith(("——", "：", ":")) or ends_sentence(a) or b.startswith(("——", "—")):
+        return False
+    if b[0] in _NEVER_OPENS_TITLE:
+        return True
+    if any(a.count(o) > a.count(c) and b.count(c) > b.count(o) for o, c in _PAIRS):
+        return True
+    n = len(a)
+    if any(s < n < e for _, s, e in _words(a + b)):
+        return True
+    last = _words(a)
+    return (bool(last) and last[-1][0] in _NEVER_ENDS_TITLE) or _two_part_halves(a, b)
+
+
+MIN_HALF_CHARS, MAX_HALF_CHARS = 3, 6
+
+
+def _two_part_halves(a: str, b: str) -> bool:
+    """A two-part headline set over two lines (`冬闲变冬忙` | `集市人气旺（基层见闻）`): two short
+    parts of one length, the column tag after the second; a place over a headline is a
+    kicker (`兴县` | `…`)."""
+    rest = _TAG_END_RE.sub("", b)
+    return (
+        MIN_HALF_CHARS <= len(a) <= MAX_HALF_CHARS
+        and len(rest) == len(a)
+        and not _TAG_END_RE.search(a)
+        and not is_place(a)
+    )
+
+
+def join_title_lines(first: str, second: str) -> str:
+    """Two pieces of one title line as one (a space between the parts of a two-part headline)."""
+    a, b = first.strip(), second.strip()
+    return f"{a} {b}" if _two_part_halves(compact(a), compact(b)) else a + b
+
+
+def _kicker_over(text: str) -> bool:
+    """A title line that ends by pointing at the headline under it (`…医疗队——`, `河谷镇：`)."""
+    core = compact(text)
+    return core.endswith("——") or (core.endswith(("：", ":")) and len(core) <= MAX_TITLE_PIECE_CHARS)
+
+
+def repair_title_labels(lines: list[Line], labels: list[str]) -> list[str]:
+    """The labels with the title lines the labeller read apart put together again: the rest of
+    a title line the extraction broke (:func:`broken_title`) is a further title line (and the
+    line it completes opens the story, where the labeller read the rest as the start), and the
+    headline under a kicker that ends with a dash or a colon is a title line, not body or a
+    subheading or a story of its own. Lines keep their stories otherwise."""
+    out = list(labels)
+    n = len(lines)
+    for k in range(n):
+        # a subheading heads a section of its story: a story's last line is none (a photo
+        # credit, `X 图 Y 文`, a signature line the labeller read as one is the story's text)
+        if out[k] == corpus.INTERTITLE and (k + 1 == n or out[k + 1] in (corpus.START, corpus.FURNITURE)):
+            out[k] = corpus.BODY
+        elif (
+            out[k] == corpus.START
+            and k > 0
+            and out[k - 1] != corpus.FURNITURE
+            and (k + 1 == n or out[k + 1] in (corpus.START, corpus.FURNITURE))
+            and _CREDIT_WORDS_RE.search(compact(lines[k].text))
+            and len(compact(lines[k].text)) <= MAX_TITLE_PIECE_CHARS
+        ):
+            # a story of one line, a credit's (`X 摄影报道`, `X 图 Y 文`): the story above's last
+            out[k] = corpus.BODY
+    for k in range(n - 1):
+        here, nxt = lines[k], lines[k + 1]
+        if nxt.gap > 1 or here.kind not in _TITLE_KINDS or nxt.kind not in _TITLE_KINDS:
+            continue
+        if out[k] == corpus.FURNITURE or out[k + 1] == corpus.FURNITURE:
+            continue
+        if out[k] in (corpus.START, corpus.TITLE):
+            if out[k + 1] == corpus.TITLE:
+                continue
+            if broken_title(here.text, nxt.text):
+                out[k + 1] = corpus.TITLE
+            elif (
+                _kicker_over(here.text)
+                and len(compact(nxt.text)) <= MAX_KICKER_HEADLINE_CHARS
+                and not compact(nxt.text).endswith(("——", "：", ":", "。"))
+            ):
+                out[k + 1] = corpus.TITLE
+        elif out[k + 1] == corpus.START and broken_title(here.text, nxt.text):
+            above = compact(lines[k - 1].text) if k else ""
+            if not above or ends_sentence(above) or out[k - 1] == corpus.FURNITURE:
+                out[k], out[k + 1] = corpus.START, corpus.TITLE
+    return out

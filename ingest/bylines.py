@@ -144,7 +144,8 @@ def parse_lead(text: str) -> Lead | None:
     paren = (m.group("paren") or "").strip()  # `电  （记者…）`: the spaces are no name
     end = m.end()
     if paren:
-        names = clean_names(paren[1:-1].strip())
+        # one name a role word or a list mark, however stray spaces cut it (`（记者张 晓明）`)
+        names = clean_names(paren[1:-1].strip(), spaced=True)
     else:
         inline = _inline_byline(text, end)
         names, end = inline if inline is not None else ([], end)

@@ -59,10 +59,39 @@ _NAME_RE = re.compile(f"[{CJK_CHARS}]{{1,8}}(?:[·•][{CJK_CHARS}]{{1,8}}){{0,3
 MAX_DOTTED_NAME_CHARS = 20
 
 
-def split_name_tokens(text: str) -> list[str]:
-    """Split a run of names on spaces and list punctuation, role words removed."""
-    text = ROLE_RE.sub(" ", text)
-    return [t for t in _SEPARATORS_RE.split(text) if t]
+# a role word a stray space cut in two (`记 者王明`, `通讯 员`)
+_SPACED_ROLE_RE = re.compile(r"记\s+者|通\s*讯\s*员|实\s*习\s*生|评\s*论\s*员|(?<=记)\s+者")
+_LIST_RE = re.compile(r"[、，,；;/／|｜]+")
+MAX_SPACED_NAME_CHARS = 3  # `张 晓明`, `李小 红`, `王  明`: one name cut by spaces
+
+
+def split_name_tokens(text: str, *, spaced: bool = False) -> list[str]:
+    """Split a run of names on spaces and list punctuation, role words removed.
+
+    ``spaced``: the names of a dateline's brackets (`（记者张 晓明、王明）`), where each role word
+    or list mark opens one name: a name the layout or a stray space cut (`张 晓明`, `李小 红`) is
+    one name again (an entry of two or three characters in all), and a role word a space cut
+    (`记 者`) is still one."""
+    if not spaced:
+        text = ROLE_RE.sub(" ", text)
+        return [t for t in _SEPARATORS_RE.split(text) if t]
+    if " " in text or "\u3000" in text:
+        text = _SPACED_ROLE_RE.sub(lambda m: "".join(m.group().split()), text)
+    tokens: list[str] = []
+    for group in ROLE_RE.split(text):  # each role word opens a group of names
+        for entry in _LIST_RE.split(group):
+            tokens.extend(_entry_tokens(entry))
+    return tokens
+
+
+def _entry_tokens(entry: str) -> list[str]:
+    """The names of one entry of a list of names: all its parts, or one name of two or three
+    characters that spaces cut."""
+    parts = [t for t in _SEPARATORS_RE.split(entry) if t]
+    joined = "".join(parts)
+    if len(parts) > 1 and len(joined) <= MAX_SPACED_NAME_CHARS:
+        return [joined]
+    return parts
 
 
 def merge_spaced_singles(tokens: list[str]) -> list[str]:
@@ -126,10 +155,11 @@ def may_open_name_list(names: list[str]) -> bool:
     return len(names) >= 2 and any(has_surname(n) or is_dotted(n) or len(n) == 4 for n in names)
 
 
-def clean_names(text: str) -> list[str]:
-    """All plausible names in a byline or credit string, cleaned, in order, without repeats."""
+def clean_names(text: str, *, spaced: bool = False) -> list[str]:
+    """All plausible names in a byline or credit string, cleaned, in order, without repeats
+    (``spaced``: see :func:`split_name_tokens`)."""
     names: list[str] = []
-    for tok in merge_spaced_singles(split_name_tokens(text)):
+    for tok in merge_spaced_singles(split_name_tokens(text, spaced=spaced)):
         if is_name(tok) and tok not in names:
             names.append(tok)
     return names

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ingest.gazetteer import Gazetteer
-from ingest.model import County, Page, ParsedArticle
+from ingest.model import BlockKind, County, Page, ParsedArticle
 from ingest.splitter import split_page
 from ingest.tokens import fold
 
@@ -74,6 +74,14 @@ def _tag_home_county(page: Page) -> None:
         article.counties = [home]
 
 
+def running_text(article: ParsedArticle) -> str:
+    """The article's text as a reader reads it: its paragraphs with its subheadings in place
+    (``intertitles`` lists them too; ``ParsedArticle.body`` is the paragraphs alone). A story's
+    first or last words may be a subheading's (a poem's lines under a cartoon, a section
+    opening with its heading): a scorer looking for them in the text finds them."""
+    return "\n".join(b.text for b in article.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.INTERTITLE))
+
+
 def page_to_json(page: Page, *, file: str) -> dict[str, object]:
     """The ``split --json`` shape: one object per article, then the page furniture."""
     return {
@@ -86,7 +94,7 @@ def page_to_json(page: Page, *, file: str) -> dict[str, object]:
                 "byline": list(a.byline),
                 "byline_text": a.byline_text,
                 "source": a.source,
-                "body": a.body,
+                "body": running_text(a),
                 "intertitles": a.intertitles,
                 "captions": [{"text": c.text, "credit": c.credit} for c in a.captions],
                 "counties": [c.name for c in a.counties],

@@ -99,7 +99,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest import bylines, corpus, learned, starts
-from ingest.assemble import build_page
+from ingest.assemble import build_page, repair_title_labels
 from ingest.chars import CJK_CHARS, OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
     Line,
@@ -1017,19 +1017,19 @@ def split_page(text: str) -> Page:
     labels = learned.label_lines(lines) if MODE != "rules" else None
     if labels is None:
         return _Splitter(lines).run()
-    if MODE == "learned":
-        return _from_labels(lines, labels)
     rules_page = _Splitter(lines).run()
     rules_labels = page_labels(rules_page, lines)
+    if MODE == "learned":
+        return _from_labels(lines, labels, rules_labels)
     if labels.labels == rules_labels:  # the same reading: the rules' page keeps their conventions
         return rules_page
     if _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS:
-        return _from_labels(lines, labels)
+        return _from_labels(lines, labels, rules_labels)
     new_starts = _net_new_starts(rules_labels, labels.labels)
     if new_starts > 0 and (len(lines) >= SHORT_PAGE_LINES or _sure_reading(labels)):
         # more stories found than merged away: the rules ran on somewhere (a short page's few
         # lines say little: there the labeller must be sure of every start it reads)
-        return _from_labels(lines, labels)
+        return _from_labels(lines, labels, rules_labels)
     if _signed_share(rules_page) >= SIGNED_SHARE and new_starts > -PACKAGE_STORIES:
         # the rules sign most stories they read as a regional paper does (`本报讯（记者…）`,
         # closing names, a source): a page in the style they were written for, where the
@@ -1042,17 +1042,18 @@ def split_page(text: str) -> Page:
     # a page so long that its best labelling underflows: nothing to compare, the rules keep it
     gap = own - labels.log_probability_of(rules_labels) if own != float("-inf") else 0.0
     if len(lines) >= SHORT_PAGE_LINES and gap > RULES_SLACK or gap > SHORT_PAGE_SLACK and _sure_reading(labels):
-        return _from_labels(lines, labels)
+        return _from_labels(lines, labels, rules_labels)
     return rules_page
 
 
-def _from_labels(lines: list[Line], labels: learned.Labels) -> Page:
+def _from_labels(lines: list[Line], labels: learned.Labels, rules_labels: list[str]) -> Page:
     """The page built from the labels, each candidate story start decided again by
-    :mod:`ingest.starts` (the labeller's own labels where its model is missing)."""
-    corrected = starts.correct_labels(lines, labels.labels, labels.marginals(starts.LABEL_ORDER))
-    if corrected is None:
-        return build_page(lines, labels.labels, labels.confidence)
-    return build_page(lines, *corrected)
+    :mod:`ingest.starts` (the labeller's own labels where its model is missing), which also
+    reads the rules' labels of the page; then the title lines the labels read apart put
+    together again (:func:`ingest.assemble.repair_title_labels`)."""
+    corrected = starts.correct_labels(lines, labels.labels, labels.marginals(starts.LABEL_ORDER), rules_labels)
+    own, confidence = corrected if corrected is not None else (labels.labels, labels.confidence)
+    return build_page(lines, repair_title_labels(lines, own), confidence)
 
 
 # a national daily's or an agency's dateline (`本报北京2月2日电 （记者…）`, `新华社…电`): its

@@ -12,7 +12,12 @@ chance of being a start — with what the labeller's line features cannot say:
 * whether the paragraph above ended a story (closing punctuation, a bracketed end note);
 * how far the last and next story starts are, how much text and how many subheadings since;
 * how the line compares with the lines the labeller is sure are this page's headlines and with
-  those it is sure are subheadings (length, opening mark), and its numbering.
+  those it is sure are subheadings (length, opening mark), and its numbering;
+* whether it or the line under it ends with a column tag (`（…·…）`), whether it names a place,
+  how many short unfinished lines run on from it (a title block);
+* how the rules (:mod:`ingest.splitter`) read it and the lines either side of it (start, title,
+  subheading, body): they know bylines, datelines, credits and a regional page's titles, which
+  the labeller learned from one national daily.
 
 A LightGBM model (``ingest/data/splitter_starts.txt``, written by ``scripts/train_splitter.py``
 from the labeller's held-out readings of the corpus) gives each candidate a probability of
@@ -35,7 +40,8 @@ from pathlib import Path
 
 from ingest import corpus
 from ingest.chars import ends_sentence
-from ingest.lines import Line, LineKind, numbering
+from ingest.lines import Line, LineKind, is_place, numbering
+from ingest.titles import is_place_name
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "splitter_starts.txt"
 LABEL_ORDER = (corpus.START, corpus.TITLE, corpus.INTERTITLE, corpus.BODY, corpus.FURNITURE)
@@ -63,6 +69,10 @@ def _cjk_pairs(text: str) -> set[str]:
     for run in _CJK_RUN_RE.findall(text):
         out.update({run[k : k + 2] for k in range(len(run) - 1)})
     return out
+
+
+SHORT_LINE_CHARS = 45
+_TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,24}[）)】]$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -173,7 +183,12 @@ def _mark(core: str) -> str:
 
 
 def candidate_features(
-    lines: list[Line], labels: list[str], marginals: list[tuple[float, ...]], k: int, ctx: _Context
+    lines: list[Line],
+    labels: list[str],
+    marginals: list[tuple[float, ...]],
+    k: int,
+    ctx: _Context,
+    rules: list[str] | None = None,
 ) -> list[float]:
     """The numbers the trees read for candidate line ``k`` (the training command uses the same)."""
     n = len(lines)
@@ -251,15 +266,34 @@ def candidate_features(
     f.append(k / max(1, n))
     f.append(n)
     f.append(len(ctx.candidates))
+    # a title block: a column tag closing the line or the line under it (`（…·…）`),
+    # a place over a headline, how many short lines run on from here
+    f.append(int(bool(_TAG_END_RE.search(c[k]))))
+    f.append(int(k + 1 < n and bool(_TAG_END_RE.search(c[k + 1]))))
+    f.append(int(len(c[k]) <= 16 and (is_place(c[k]) or is_place_name(c[k]))))
+    run = 0
+    while k + run < n and run < 4 and 0 < len(c[k + run]) <= SHORT_LINE_CHARS and not ends_sentence(c[k + run]):
+        run += 1
+    f.append(run)
+    # the rules' reading of the line and the line under it (what they know of bylines, leads,
+    # credits and a regional page's titles): a second opinion the labeller never saw
+    for j in (k - 1, k, k + 1):
+        f.append(LABEL_ORDER.index(rules[j]) if rules is not None and 0 <= j < n and rules[j] in LABEL_ORDER else -1)
     return f
 
 
 def page_rows(
-    lines: list[Line], labels: list[str], marginals: list[tuple[float, ...]]
+    lines: list[Line],
+    labels: list[str],
+    marginals: list[tuple[float, ...]],
+    rules: list[str] | None = None,
 ) -> tuple[list[int], list[list[float]]]:
-    """The candidate lines of a page and their features."""
+    """The candidate lines of a page and their features; ``rules`` the labels the rules' split
+    of the page implies (:func:`ingest.splitter.page_labels`), when there is one."""
     ctx = _Context(lines, labels, marginals)
-    return ctx.candidates, [candidate_features(lines, labels, marginals, k, ctx) for k in ctx.candidates]
+    if rules is not None and len(rules) != len(lines):
+        rules = None
+    return ctx.candidates, [candidate_features(lines, labels, marginals, k, ctx, rules) for k in ctx.candidates]
 
 
 def relabel(
@@ -271,8 +305,14 @@ def relabel(
     confidence = [marginals[k][0] if label == corpus.START else 1.0 for k, label in enumerate(labels)]
     for k, p in sorted(probability.items()):
         if p >= threshold and out[k] != corpus.START:
+            was = out[k]
             out[k] = corpus.START
             confidence[k] = max(p, marginals[k][0])
+            j = k + 1
+            while was == corpus.INTERTITLE and j < len(out) and out[j] == corpus.INTERTITLE and j - k <= 2:
+                # a subheading read as a start: the subheading lines right under it are its title
+                out[j] = corpus.TITLE
+                j += 1
         elif p < threshold and out[k] == corpus.START:
             out[k] = corpus.INTERTITLE
             confidence[k] = 1.0
@@ -315,7 +355,10 @@ def use_model(text: str | None) -> None:
 
 
 def correct_labels(
-    lines: list[Line], labels: list[str], marginals: list[tuple[float, ...]] | None
+    lines: list[Line],
+    labels: list[str],
+    marginals: list[tuple[float, ...]] | None,
+    rules: list[str] | None = None,
 ) -> tuple[list[str], list[float]] | None:
     """The labels with every candidate's story start decided again; None without a model
     (the caller keeps the labeller's own)."""
@@ -324,7 +367,7 @@ def correct_labels(
     booster = _model()
     if booster is None:
         return None
-    rows, features = page_rows(lines, labels, marginals)
+    rows, features = page_rows(lines, labels, marginals, rules)
     if not rows:
         return relabel(labels, marginals, {})
     try:

@@ -113,7 +113,9 @@ def start_rows(model: bytes, pages: list[LabelledPage]) -> tuple[list[list[float
         tagger.set(page_features(lines))
         labels = tagger.tag()
         marginals = [tuple(tagger.marginal(label, k) for label in starts.LABEL_ORDER) for k in range(len(lines))]
-        rows, features = starts.page_rows(lines, labels, marginals)
+        # the rules' reading of the page, as split_page hands it to the stage
+        rules = splitter.page_labels(splitter._Splitter(lines).run(), lines)
+        rows, features = starts.page_rows(lines, labels, marginals, rules)
         xs.extend(features)
         ys.extend(int(gold[k] == START) for k in rows)
     return xs, ys

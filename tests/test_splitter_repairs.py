@@ -1,0 +1,167 @@
+"""What the page built from the learned labels repairs (issue 9, fourth session): title lines
+the labeller reads apart, a subheading read as a story's last line, a dateline cut before its
+names, names cut by stray spaces. All text here is made up; no corpus text is copied.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import starts
+from ingest.assemble import broken_title, build_page, repair_title_labels
+from ingest.names import clean_names
+from ingest.splitter import prepare_lines
+
+BODY = [
+    "清晨六点，镇上的老街已经亮起了灯，摊主们把新收的萝卜、白菜和自家做的豆腐摆上木架。",
+    "今年的集市比往年多了三十多个摊位，不少在外务工的年轻人回到家乡，在集市上卖起了手工点心。",
+]
+OTHER = [
+    "办好一件实事，胜过十句空话。群众关心什么，工作就要聚焦什么。",
+    "只有俯下身子听民声，才能把好事办好、把实事办实。",
+]
+
+
+def _page(lines: list[str]) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+def _accounted_once(text: str, page) -> bool:  # type: ignore[no-untyped-def]
+    nonblank = {no for no, raw in enumerate(text.split("\n"), start=1) if raw.strip()}
+    seen = [no for a in page.articles for no in a.lines] + [f.line for f in page.furniture]
+    return sorted(seen) == sorted(nonblank)
+
+
+def test_a_title_line_broken_inside_a_word_or_a_quotation_is_one_line() -> None:
+    assert broken_title("山区小学用上了新科", "技教室（基层见闻）")  # 科技: a word across the break
+    assert broken_title("小镇集市迎来“开", "门红”")  # a quotation opened and closed
+    assert broken_title("扩大特色产品销路", "，带动农户增收")  # no line opens with a comma
+    # a kicker ending with a dash, a subheadline opened by one, two whole lines: not broken
+    assert not broken_title("河谷小镇冬季集市——", "摊位多了人气旺")
+    assert not broken_title("河谷小镇冬季集市重新开张", "——摊位比往年多了三十多个")
+    assert not broken_title("山区小学", "迎来新学期的第一堂课")
+    assert not broken_title("河谷镇", "集市重新开张（基层见闻）")  # a place over a headline
+    # a photo credit beside a headline is never its rest
+    assert not broken_title("王小明 摄", "技教室（基层见闻）")
+
+
+def test_a_two_part_headline_set_over_two_lines_is_one_headline() -> None:
+    assert broken_title("冬闲变冬忙", "集市人气旺（基层见闻）")
+    text = _page(["冬闲变冬忙", "集市人气旺（基层见闻）", *BODY])
+    lines = prepare_lines(text)
+    page = build_page(lines, repair_title_labels(lines, ["S", "B", "B", "B"]))
+    (article,) = page.articles
+    assert article.headline == "冬闲变冬忙 集市人气旺（基层见闻）"
+
+
+def test_broken_title_pieces_read_apart_become_one_headline() -> None:
+    text = _page(["山区小学用上了新科", "技教室（基层见闻）", *BODY])
+    lines = prepare_lines(text)
+    # the labeller read the first piece as body and the second as the start
+    labels = ["B", "S", "B", "B"]
+    repaired = repair_title_labels(lines, labels)
+    assert repaired[:2] == ["S", "T"]
+    page = build_page(lines, repaired)
+    assert _accounted_once(text, page)
+    (article,) = page.articles
+    assert article.headline == "山区小学用上了新科技教室（基层见闻）"
+    assert article.kicker == ""
+
+
+def test_the_headline_under_a_dash_kicker_is_a_title_line() -> None:
+    text = _page(["河谷小镇冬季集市——", "摊位多了 人气旺了", *BODY, "把实事办到群众心坎上", *OTHER])
+    lines = prepare_lines(text)
+    for second in ("B", "I", "S"):
+        labels = ["S", second, "B", "B", "S", "B", "B"]
+        page = build_page(lines, repair_title_labels(lines, labels))
+        assert _accounted_once(text, page)
+        assert len(page.articles) == 2
+        assert page.articles[0].kicker == "河谷小镇冬季集市——"
+        assert page.articles[0].headline == "摊位多了 人气旺了"
+
+
+def test_a_dateline_cut_before_its_names_keeps_them() -> None:
+    text = _page(["小镇集市重新开张", "本报北京2月19日", "电  （记者王小明）" + BODY[0], BODY[1]])
+    lines = prepare_lines(text)
+    page = build_page(lines, ["S", "B", "B", "B"])
+    assert _accounted_once(text, page)
+    (article,) = page.articles
+    assert article.byline == ["王小明"]
+    assert article.paragraphs[0].startswith(BODY[0][:10])
+
+
+def test_names_cut_by_stray_spaces_are_whole_again() -> None:
+    assert clean_names("记者余小杰、张 晓明", spaced=True) == ["余小杰", "张晓明"]
+    assert clean_names("记 者王明", spaced=True) == ["王明"]
+    assert clean_names("记者周 海平", spaced=True) == ["周海平"]
+    # names padded to one width, and lists without list marks, read as before
+    for spaced in (True, False):
+        assert clean_names("记者 王  明 通讯员 李四", spaced=spaced) == ["王明", "李四"]
+        assert clean_names("杨伟炳 裴 姣", spaced=spaced) == ["杨伟炳", "裴姣"]
+        assert clean_names("本报记者 王 明 张 三", spaced=spaced) == ["王明", "张三"]
+
+
+def test_a_dateline_s_names_cut_by_stray_spaces() -> None:
+    from ingest.bylines import parse_lead
+
+    lead = parse_lead("本报北京2月19日电  （记 者余小杰、张 晓明）" + BODY[0])
+    assert lead is not None and lead.names == ["余小杰", "张晓明"]
+
+
+def test_a_subheading_promoted_to_a_start_takes_the_subheading_under_it_as_title() -> None:
+    labels = ["S", "B", "I", "I", "B", "B"]
+    marginals = [(0.9, 0, 0, 0.1, 0)] + [(0.0, 0, 0, 1.0, 0)] + [(0.3, 0, 0.7, 0, 0)] * 2 + [(0.0, 0, 0, 1.0, 0)] * 2
+    out, _ = starts.relabel(labels, marginals, {2: 0.9})
+    assert out == ["S", "B", "S", "T", "B", "B"]
+
+
+def test_the_stage_reads_the_rules_labels_in_rows_of_one_width() -> None:
+    """With or without the rules' reading (or with one of another length, ignored), every
+    candidate row has the model's width, and the same page gives the same rows."""
+    from pathlib import Path
+
+    from ingest import learned
+    from ingest.splitter import _Splitter, page_labels
+
+    root = Path(__file__).resolve().parent.parent
+    text = sorted((root / "tests" / "unseen3").glob("*.txt"))[0].read_text(encoding="utf-8")
+    lines = prepare_lines(text)
+    labelled = learned.label_lines(lines)
+    assert labelled is not None
+    marginals = labelled.marginals(starts.LABEL_ORDER)
+    assert marginals is not None
+    rules = page_labels(_Splitter(lines).run(), lines)
+    with_rules = starts.page_rows(lines, labelled.labels, marginals, rules)
+    without = starts.page_rows(lines, labelled.labels, marginals)
+    wrong_length = starts.page_rows(lines, labelled.labels, marginals, rules[:-1])
+    assert with_rules == starts.page_rows(lines, labelled.labels, marginals, rules)
+    assert without == wrong_length
+    widths = {len(f) for f in with_rules[1] + without[1]}
+    assert len(widths) <= 1
+    booster = starts._model()
+    if booster is not None and with_rules[1]:
+        assert widths == {booster.num_feature()}
+    corrected = starts.correct_labels(lines, labelled.labels, marginals, rules)
+    assert corrected is not None and len(corrected[0]) == len(lines)
+
+
+@pytest.mark.parametrize(
+    ("last_line", "label", "ending"),
+    [
+        # a subheading cannot be a story's last line
+        ("王小明 图 李 华 文", "I", "文"),
+        # a credit read as a story of one line is the story above's
+        ("王小明 李 华摄影报道", "S", "摄影报道"),
+    ],
+    ids=["subheading-as-last-line", "credit-as-one-line-story"],
+)
+def test_a_stray_last_line_stays_with_the_story_above(last_line: str, label: str, ending: str) -> None:
+    text = _page(["小镇集市重新开张", *BODY, last_line, "把实事办到群众心坎上", *OTHER])
+    lines = prepare_lines(text)
+    labels = ["S", "B", "B", label, "S", "B", "B"]
+    repaired = repair_title_labels(lines, labels)
+    assert repaired[3] == "B"
+    page = build_page(lines, repaired)
+    assert _accounted_once(text, page)
+    assert len(page.articles) == 2
+    assert page.articles[0].body.rstrip().endswith(ending)
