@@ -225,6 +225,10 @@ SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)
 # Not even counted up to the cap when the planner expects this many times more (articles/ranking.py).
 SEARCH_ESTIMATE_FACTOR = env_int("SEARCH_ESTIMATE_FACTOR", 10, minimum=2)
 FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
+# What search learns about the table rather than about a query — the planner's estimates, the
+# table's size, the dates that bound a walk of the date index (articles/ranking.py) — is kept in
+# each process this long (0: asked every time), and dropped at once by a write readers would see.
+SEARCH_MEMO_SECONDS = env_int("SEARCH_MEMO_SECONDS", 300, minimum=0)
 # A results page reads this many candidates per row it shows before checking them exactly
 # (more when too few pass: articles/ranking.py, newest_ids).
 SEARCH_WINDOW = env_int("SEARCH_WINDOW", 2, minimum=1)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import connections, models, transaction
 from django.db.models import IntegerField, Prefetch, Q
 from django.db.models.expressions import RawSQL
@@ -42,11 +44,29 @@ def _weights(field: str, weights: str) -> models.Func:
     )
 
 
+class NewspaperQuerySet(models.QuerySet):
+    def ranked(self, ids: set[str]) -> dict[str, tuple[int, str]]:
+        """Every paper's (rank by name, name) by id as text — the paper lists' order, in
+        PostgreSQL's collation — kept per process until a write (articles/memo.py); read again
+        when one of ``ids`` is missing from what is kept (a paper another process has just
+        written), and without it if it is missing still."""
+        from articles import memo  # memo → page_cache → writer → models: imported when used
+
+        def read() -> dict[str, tuple[int, str]]:
+            rows = self.order_by("name").values_list("id", "name")
+            return {str(paper_id): (rank, name) for rank, (paper_id, name) in enumerate(rows)}
+
+        kept = memo.remembered(("papers", self.db), read)
+        return kept if ids <= kept.keys() else read()
+
+
 class Newspaper(models.Model):
     name = models.CharField(_("报名"), max_length=100, unique=True)
     # Four-digit prefecture code of the paper's home (1407 晋中): breaks ties between
     # same-named townships when tagging counties.
     prefecture_code = models.CharField(_("所在地市代码"), max_length=4, blank=True)
+
+    objects = NewspaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -149,15 +169,61 @@ class Page(models.Model):
         return self.raw_text.split("\n")
 
 
+class CountyQuerySet(models.QuerySet):
+    def names(self, codes: set[str]) -> dict[str, str]:
+        """The names of these counties by code (those in the table), in the order of their
+        names in PostgreSQL's collation (as the county lists are ordered)."""
+        if not codes:
+            return {}
+        known = self._directory()
+        if known is not None and codes <= known.keys():
+            return {code: known[code][0] for code in sorted(codes, key=lambda code: known[code][2])}
+        return dict(self.filter(code__in=codes).order_by("name", "code").values_list("code", "name"))
+
+    def named(self, names: list[str], limit: int = 5) -> list[tuple[str, str, str]]:
+        """(code, name, short name) of the counties whose full or short name is one of these,
+        by code."""
+        known = self._directory()
+        if known is None:
+            found = self.filter(Q(name__in=names) | Q(short_name__in=names)).order_by("code")
+            return list(found.values_list("code", "name", "short_name")[:limit])
+        wanted = set(names)
+        found = [(code, name, short) for code, (name, short, _rank) in known.items() if name in wanted or short in wanted]
+        return sorted(found)[:limit]
+
+    def _directory(self) -> dict[str, tuple[str, str, int]] | None:
+        """Every county's (name, short name, rank in the order of names) by code, kept per
+        process (articles/memo.py; about 3,000 rows); None when nothing is kept."""
+        from articles import memo  # memo → page_cache → writer → models: imported when used
+
+        if not memo.enabled():
+            return None
+        return memo.remembered(
+            ("counties", self.db),
+            lambda: {
+                code: (name, short, rank)
+                for rank, (code, name, short) in enumerate(
+                    self.order_by("name", "code").values_list("code", "name", "short_name")
+                )
+            },
+        )
+
+
 class County(models.Model):
     """A county-level division from the gazetteer (see ingest/gazetteer.py; loaded by migration
     0006, new codes by ``manage.py loadcounties``)."""
 
-    code = models.CharField(_("代码"), max_length=6, primary_key=True)
+    # Six digits (GB/T 2260): Article.county_codes holds them as integers.
+    code = models.CharField(
+        _("代码"), max_length=6, primary_key=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{5}$", _("县区代码是六位数字"))],
+    )
     name = models.CharField(_("名称"), max_length=50, db_index=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     prefecture = models.CharField(_("所属地市"), max_length=50)
     province = models.CharField(_("所属省份"), max_length=50)
+
+    objects = CountyQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -191,6 +257,13 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_results(self) -> ArticleQuerySet:
+        """What a search result row shows (views._result_rows) and nothing else: its titles, body
+        (the snippet), date, county codes, paper name and page label, in one query."""
+        return self.select_related("newspaper", "page").only(
+            "kicker", "headline", "subheadline", "body", "date", "county_codes", "newspaper__name", "page__label"
+        )
+
     def for_detail(self) -> ArticleQuerySet:
         return self.for_listing().prefetch_related("captions")
 
@@ -215,7 +288,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_county(self, code: str) -> ArticleQuerySet:
         """Articles tagged with exactly this county (by code: 绛县 never brings 新绛县)."""
-        return self.filter(county_tags__county_id=code)
+        if not code.isdigit():  # every gazetteer code is six digits
+            return self.none()
+        return self.filter(county_codes__contains=[int(code)])
 
     def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
         """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
@@ -261,56 +336,30 @@ class ArticleQuerySet(models.QuerySet):
             "tier", models.F("date").desc(nulls_last=True), "-id"
         )
 
-    def facets(self, ids: list[int]) -> dict[str, list[tuple]]:
+    def facets(self, rows: list[tuple]) -> dict[str, list[tuple]]:
         """Counts by county (top 30), paper (top 30) and year over the given articles (a search's
-        newest matches).
+        newest matches), from their rows (id, newspaper_id, date, county_codes): ranking's
+        sample reads those with the candidates (ranking.newest_sample).
 
-        The search ran once to find the ids; one statement counts all three over those rows,
-        the ids passed as one array (a thousand ``IN`` placeholders cost more to build and send
-        than the counting).
+        Counted here; the counties' names are kept per process (County.objects.names), the
+        papers (a dozen or so) read in the order of their names.
         """
-        if not ids:
+        if not rows:
             return {"county": [], "paper": [], "year": []}
-        article, tag = Article._meta.db_table, ArticleCounty._meta.db_table
-        county, paper = County._meta.db_table, Newspaper._meta.db_table
-        # Counted by county and by (paper, year) over the rows themselves; names joined to the few
-        # groups only, and the papers' order by name (PostgreSQL's collation) as a rank.
-        sql = f"""
-            SELECT 'county', g.county_id, c.name, g.n
-              FROM (SELECT county_id, count(*) AS n FROM {tag} WHERE article_id = ANY(%(ids)s::bigint[]) GROUP BY county_id) g
-              JOIN {county} c ON c.code = g.county_id
-            UNION ALL
-            SELECT 'paper-year', newspaper_id::text, EXTRACT(YEAR FROM date)::int::text, count(*)
-              FROM {article} WHERE id = ANY(%(ids)s::bigint[]) GROUP BY newspaper_id, EXTRACT(YEAR FROM date)
-            UNION ALL
-            SELECT 'paper', id::text, name, row_number() OVER (ORDER BY name) FROM {paper}
-        """
-        counties: list[tuple] = []
-        by_paper: dict[str, int] = {}
-        by_year: dict[str, int] = {}
-        papers: dict[str, tuple[int, str]] = {}  # id → (rank by name, name)
-        with connections[self.db].cursor() as cursor:
-            # As an array's text: psycopg adapts a list of a thousand ints in Python, once for
-            # each place it appears (about 1 ms each).
-            cursor.execute(sql, {"ids": "{" + ",".join(str(int(i)) for i in ids) + "}"})
-            for kind, key, name, n in cursor.fetchall():
-                if kind == "county":
-                    counties.append((key, name, n))
-                elif kind == "paper":
-                    papers[key] = (n, name)
-                else:
-                    by_paper[key] = by_paper.get(key, 0) + n
-                    if name is not None:  # undated articles have no year
-                        by_year[name] = by_year.get(name, 0) + n
-        # An article's county is tagged once (article_county_uniq): a row is an article.
-        counties.sort(key=lambda c: (-c[2], c[0]))
-        ranked = sorted(by_paper.items(), key=lambda item: (-item[1], papers[item[0]][0]))
-        found = {
-            "county": counties[:30],
+        # An article's county is tagged once (article_county_uniq), so its code is there once.
+        by_county = Counter(code for row in rows for code in row[3])
+        by_paper = Counter(str(row[1]) for row in rows)
+        by_year = Counter(str(row[2].year) for row in rows if row[2] is not None)  # undated: no year
+        top = sorted(((str(code), n) for code, n in by_county.items()), key=lambda item: (-item[1], item[0]))[:30]
+        names = County.objects.using(self.db).names({code for code, _n in top})
+        papers = Newspaper.objects.using(self.db).ranked(set(by_paper))
+        known = [(key, n) for key, n in by_paper.items() if key in papers]
+        ranked = sorted(known, key=lambda item: (-item[1], papers[item[0]][0]))  # ties: by name
+        return {
+            "county": [(code, names[code], n) for code, n in top if code in names],
             "paper": [(papers[key][1], n) for key, n in ranked[:30]],
             "year": sorted(by_year.items(), key=lambda item: -int(item[0])),
         }
-        return found
 
 
 class Article(models.Model):
@@ -337,6 +386,10 @@ class Article(models.Model):
     continued = models.BooleanField(_("续前文"), default=False)
     warnings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles")
+    # The tags' county codes as integers, primary first: a copy written by articles/writer.py with
+    # the tags, so the county filter is one more GIN bitmap that PostgreSQL ANDs with the text's
+    # instead of a join that no index narrows to the text's matches.
+    county_codes = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
 
     # Filled by articles/writer.py in the same transaction as every change to the text
     # (ingest/tokens.py says what is in them).
@@ -376,6 +429,8 @@ class Article(models.Model):
             ),
             # Paper filter on the API and the paper facet.
             models.Index(fields=["newspaper", "date"], name="article_paper_date_idx"),
+            # The county filter of search, the API, feeds and the county page (in_county).
+            GinIndex(fields=["county_codes"], name="article_county_codes_gin"),
         ]
 
     def __str__(self) -> str:

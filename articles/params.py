@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import ArticleQuerySet, County
 from articles.query import MAX_QUERY_CHARS, ParsedQuery, QueryError, parse
-from articles.ranking import RankedResults, newest_matches
+from articles.ranking import RankedResults, newest_sample
 from ingest.tokens import strip_controls
 
 MAX_PAGE_SIZE = 100
@@ -63,7 +63,6 @@ class SearchParams:
             return RankedResults(qs, self.query, by_date=self.sort == "date")
         return qs.newest()
 
-
     def facets(self, *, exact_count: bool, results: object = None) -> dict[str, list[tuple]] | None:
         """The facets the search page shows: over every match when the count was exact (at most
         SEARCH_COUNT_CAP), else over the newest FACET_SAMPLE matches; None without a query.
@@ -74,9 +73,12 @@ class SearchParams:
 
         sample = settings.SEARCH_COUNT_CAP if exact_count else settings.FACET_SAMPLE
         plans = results.plans if isinstance(results, RankedResults) else None
+        counted = results.newest if isinstance(results, RankedResults) else None
+        if counted is not None and (exact_count or len(counted) >= sample):
+            # The count found them (RankedResults.capped_count): the same newest matches.
+            return Article.objects.facets(counted[:sample])
         base = self.filter(Article.objects.all(), ordered=False, match=False)
-        ids = newest_matches(base, self.query, sample, plans=plans)
-        return Article.objects.facets(ids)
+        return Article.objects.facets(newest_sample(base, self.query, sample, plans=plans))
 
 
 # As written, ASCII digits only: int() would also take " 2", "1_000" and "١٢".

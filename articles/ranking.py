@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
 
+from articles.memo import remembered
 from articles.query import ParsedQuery
 from articles.search import exclusion_condition, match_condition, tier_chains
 
@@ -71,6 +72,9 @@ BOUND_WIDEN = 4
 BOUND_MIN_WINDOW = 500
 # The facets' sample checks its candidates in parts of at least this many (_exact_newest).
 EXACT_PART_MIN = 64
+# What the facets count, read with the sample's own candidates (newest_sample): the rows are
+# fetched to be sorted anyway, and reading these there spares fetching a thousand rows again.
+SAMPLE_FIELDS = ("newspaper_id", "date", "county_codes")
 
 
 class _Plans:
@@ -113,31 +117,30 @@ class _Plans:
         on, off = ("enable_bitmapscan", "enable_indexscan") if bitmap else ("enable_indexscan", "enable_bitmapscan")
         self._set(str(bitmap), f"SET LOCAL enable_seqscan = off; SET LOCAL {off} = off; SET LOCAL {on} = on")
 
-    def use_any_index(self) -> None:
-        """No sequential scan, the planner's choice otherwise (the capped count: a LIMIT makes a
-        sequential scan look cheap, but it reads every row's vectors until enough match)."""
-        self._set(
-            "index",
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = on",
-        )
-
     def estimate(self, qs: models.QuerySet) -> int:
         """The planner's estimate of the rows of ``qs`` (one EXPLAIN, once per statement)."""
         query = qs.order_by().values("id").query
         sql, params = query.get_compiler(using=self.using).as_sql()
         key = (sql, tuple(params))
         if key not in self._estimates:
-            with connections[self.using].cursor() as cursor:
-                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-                plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            self._estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+            self._estimates[key] = remembered(("estimate", self.using, *key), lambda: self._explain(sql, params))
         return self._estimates[key]
+
+    def _explain(self, sql: str, params: list) -> int:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def _table_rows(qs: models.QuerySet) -> float:
     """Rows in the article table now: its size on disk times rows per page at the last VACUUM or
     ANALYZE (8 if never)."""
+    return remembered(("table rows", qs.db, qs.model._meta.db_table), lambda: _count_table_rows(qs))
+
+
+def _count_table_rows(qs: models.QuerySet) -> float:
     with connections[qs.db].cursor() as cursor:
         cursor.execute(
             "SELECT pg_relation_size(oid) / current_setting('block_size')::int"
@@ -157,8 +160,10 @@ def newest_ids(
     *,
     estimate: Condition | None = None,
     window: int = 0,
-) -> list[int]:
-    """The ``limit`` newest ids (date, then id, descending) of ``base`` meeting ``exact``.
+    fields: tuple[str, ...] = (),
+) -> list:
+    """The ``limit`` newest ids (date, then id, descending) of ``base`` meeting ``exact`` (with
+    ``fields``: rows of the id and those fields).
 
     ``loose`` must hold wherever ``exact`` does, and the indexes answer it cheaply. Candidates
     meeting it are read newest first, ``window`` at a time (at least SEARCH_WINDOW × limit), and
@@ -204,15 +209,19 @@ def newest_ids(
             walk_rows *= BOUND_SLACK
     if plan == "walk":
         walk_rows *= WALK_SLACK
-    found: list[int] = []
-    reads = _read_newest(plans, matches, window, walk_rows=int(walk_rows) if plan != "collect" else None, bitmap=plan == "bounded")
+    found: list = []
+    reads = _read_newest(
+        plans, matches, window, walk_rows=int(walk_rows) if plan != "collect" else None, bitmap=plan == "bounded",
+        fields=fields,
+    )
     for batch in reads:
         if recheck and batch:
+            ids = [row[0] for row in batch] if fields else batch
             if window >= BOUND_MIN_WINDOW:
-                batch = _exact_newest(base, exact, batch, limit - len(found))
+                ok = set(_exact_newest(base, exact, ids, limit - len(found)))
             else:
-                ok = _exact_ids(base, exact, batch)
-                batch = [i for i in batch if i in ok]
+                ok = _exact_ids(base, exact, ids)
+            batch = [row for row, i in zip(batch, ids) if i in ok]
         found.extend(batch)
         if len(found) >= limit:
             break
@@ -267,9 +276,11 @@ def _exact_ids(base: ArticleQuerySet, exact: Condition, ids: list[int]) -> set[i
 
 
 def _read_newest(
-    plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_rows: int | None, bitmap: bool = False
-) -> Iterator[list[int]]:
-    """The newest candidates in batches: the first ``window``, then each next window ×8.
+    plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_rows: int | None, bitmap: bool = False,
+    fields: tuple[str, ...] = (),
+) -> Iterator[list]:
+    """The newest candidates in batches: the first ``window``, then each next window ×8 (ids, or
+    with ``fields`` rows of the id and those fields).
 
     ``walk_rows``: read only the candidates dated within the newest ``walk_rows`` articles (for
     each window) — walking the date index, or with ``bitmap`` collecting them through the GIN
@@ -284,7 +295,7 @@ def _read_newest(
             plans.use(bitmap=bitmap)
             bound = _date_at(matches, walk_rows)
             walked = matches if bound is None else matches.filter(date__gte=bound)
-            ids = list(walked.newest().values_list("id", flat=True)[:window])
+            ids = list(_values(walked.newest(), fields)[:window])
             if len(ids) < window and bound is not None:
                 ids = None
                 if bitmap:
@@ -293,7 +304,7 @@ def _read_newest(
                     walk_rows = None
         if ids is None:
             plans.use(bitmap=True)
-            ids = list(matches.newest().values_list("id", flat=True)[:window])
+            ids = list(_values(matches.newest(), fields)[:window])
         yield ids[checked:]
         if len(ids) < window:
             return
@@ -302,11 +313,18 @@ def _read_newest(
             walk_rows *= 8
 
 
+def _values(qs: ArticleQuerySet, fields: tuple[str, ...]) -> models.QuerySet:
+    return qs.values_list("id", *fields) if fields else qs.values_list("id", flat=True)
+
+
 def _date_at(qs: ArticleQuerySet, n: int) -> dt.date | None:
     """The date of the n-th newest visible article (filters aside), None past the dated ones: a
     walk of the date index (of visible articles) down to it reads about n rows."""
-    row = qs.model._default_manager.visible().newest().values_list("date", flat=True)[n : n + 1]
-    return next(iter(row), None)
+    def read() -> dt.date | None:
+        row = qs.model._default_manager.db_manager(qs.db).visible().newest().values_list("date", flat=True)[n : n + 1]
+        return next(iter(row), None)
+
+    return remembered(("date at", qs.db, n), read)
 
 
 def _and(*conditions: Condition | None) -> Condition:
@@ -364,6 +382,16 @@ def newest_matches(
         return newest_ids(plans, base, exact, loose, limit, estimate=_estimate(query))
 
 
+def newest_sample(
+    base: ArticleQuerySet, query: ParsedQuery, limit: int, *, plans: _Plans | None = None
+) -> list[tuple]:
+    """The ``limit`` newest matches as rows (id, *SAMPLE_FIELDS): what the facets count."""
+    plans = plans or _Plans(base.db)
+    with plans.transaction():
+        exact, loose = match_condition(query), match_condition(query, loose=True)
+        return newest_ids(plans, base, exact, loose, limit, estimate=_estimate(query), fields=SAMPLE_FIELDS)
+
+
 @dataclass
 class RankedResults:
     """The ranked matches of a query, as a lazy sequence for Django's Paginator."""
@@ -373,6 +401,7 @@ class RankedResults:
     by_date: bool = False  # sort=date: newest first instead of by tier
     _cache: dict[tuple[int, int], list] = field(default_factory=dict)
     _loose_estimate: int = 0  # the planner's estimate of the candidates, from capped_count
+    newest: list[tuple] | None = None  # the newest matches up to the count's cap, if counted (newest_sample)
     plans: _Plans | None = None  # shared by the count, the page and the facets (newest_matches)
 
     def __post_init__(self) -> None:
@@ -396,10 +425,11 @@ class RankedResults:
         self._loose_estimate = self.plans.estimate(loose)
         if self._loose_estimate >= settings.SEARCH_ESTIMATE_FACTOR * cap:
             return cap
-        # As ArticleQuerySet.capped_count, with the settings made through the shared plans.
-        with self.plans.transaction():
-            self.plans.use_any_index()
-            return self._matches()[:cap].count()
+        # Counted by finding the newest ``cap`` matches: the facets are counted over those same
+        # rows (all the matches when there are fewer; SearchParams.facets), so the search page
+        # reads them once instead of once to count and again for the facets.
+        self.newest = newest_sample(self.base.order_by(), self.query, cap, plans=self.plans)
+        return len(self.newest)
 
     def estimated_count(self) -> int:
         return max(self.plans.estimate(self._matches()), self._loose_estimate)

@@ -455,12 +455,18 @@ class Writer:
             fresh.append((i, p))
         try:
             results.update(self._store(fresh))
+        except _Raced:
+            # Another writer stored one of these files, or took its place, since the look above:
+            # look again, now that its transaction is committed (the normal outcomes follow).
+            results.update(zip([i for i, _ in fresh], self.write([p for _, p in fresh])))
         except DatabaseError:
             # Something in the batch was refused: write its files one transaction each, so the
             # others are kept and the bad one is named.
             for i, p in fresh:
                 try:
                     results.update(self._store([(i, p)]))
+                except _Raced:
+                    results[i] = self.write([p])[0]
                 except DatabaseError as exc:
                     results[i] = _refused(p, exc)
         # A repeat of a file earlier in this batch: point at the page that file became.
@@ -501,9 +507,12 @@ class Writer:
         papers, issues = dict(self._papers), dict(self._issues)
         try:
             with transaction.atomic():
+                self._lock([p for _, p in items])
+                if self._raced([p for _, p in items]):
+                    raise _Raced
                 page_ids = self._copy(items)
                 transaction.on_commit(clear_caches)
-        except DatabaseError:
+        except (DatabaseError, _Raced):
             # Rows made in the rolled-back transaction are gone.
             self._papers, self._issues = papers, issues
             raise
@@ -512,6 +521,35 @@ class Writer:
             i: IngestResult(p.name, Outcome.CREATED, page=pages.get(pid), articles=len(p.articles), chars=len(p.text))
             for (i, p), pid in zip(items, page_ids)
         }
+
+    def _lock(self, pages: list[Prepared]) -> None:
+        """Take, until the transaction ends, a lock on every key that another writer (another
+        process of ``manage.py ingest --writers``, an upload) could store at the same time: the
+        text (the same bytes are the same text), the place when places are checked, and a paper
+        or issue this writer may create or change. Taken all at once in one order, so two writers
+        never wait on each other in a circle; a second writer of the same file waits for the
+        first to commit, then sees its page (``_raced``)."""
+        keys = {f"text:{p.key}" for p in pages}
+        if self.same_slot != "keep":
+            keys.update(f"slot:{slot}" for slot in (_slot(p.meta) for p in pages) if slot is not None)
+        for p in pages:
+            paper = self._papers.get(p.meta.paper)
+            if paper is None or (p.meta.prefecture_code and not paper.prefecture_code):
+                keys.add(f"paper:{p.meta.paper}")
+            if paper is None or (paper.id, p.meta.date, p.meta.edition) not in self._issues:
+                keys.add(f"issue:{p.meta.paper}:{p.meta.date}:{p.meta.edition}")
+        ids = sorted({int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True) for k in keys})
+        with connection.cursor() as cursor:
+            # unnest yields the array in order: the locks are taken in that order.
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", [ids])
+
+    def _raced(self, pages: list[Prepared]) -> bool:
+        """Whether, under the locks, any of these files is now stored or its place taken: another
+        writer committed it after ``write`` looked."""
+        digests, keys = [p.digest for p in pages], [p.key for p in pages]
+        if Page.objects.filter(Q(sha256__in=digests) | Q(content_key__in=keys)).exists():
+            return True
+        return self.same_slot != "keep" and bool(self._stored_slots([p.meta for p in pages]))
 
     def _copy(self, items: list[tuple[int, Prepared]]) -> list[int]:
         pages = [p for _, p in items]
@@ -542,6 +580,10 @@ class Writer:
             self._known_counties,
         )
         return page_ids
+
+
+class _Raced(Exception):
+    """Writer._store: another writer stored a file of the batch (or took its place) first."""
 
 
 def _refused(p: Prepared, exc: DatabaseError) -> IngestResult:
@@ -583,12 +625,16 @@ def write_articles(rows: list[tuple[int, int, int, dt.date | None, bool, int, Ar
     captions, tags = [], []
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # as in Writer._copy
-        columns = ["id", "page_id", "newspaper_id", "date", "visible", "position", *ARTICLE_COLUMNS, *VECTOR_COLUMNS]
+        columns = [
+            "id", "page_id", "newspaper_id", "date", "visible", "position", "county_codes", *ARTICLE_COLUMNS, *VECTOR_COLUMNS
+        ]
         with raw.copy(copy_sql(Article, columns)) as copy:
             for article_id, page_id, paper_id, date, visible, position, r in rows:
-                copy.write_row((article_id, page_id, paper_id, date, visible, position, *r.copy_row()))
-                captions.extend((article_id, *c) for c in r.captions)
                 known = [c for c in r.counties if c in known_counties]
+                # The tags' copy on the row (Article.county_codes), in the tags' order.
+                codes = [int(c) for c in known]
+                copy.write_row((article_id, page_id, paper_id, date, visible, position, codes, *r.copy_row()))
+                captions.extend((article_id, *c) for c in r.captions)
                 tags.extend((article_id, code, n == 0) for n, code in enumerate(known))
         with raw.copy(copy_sql(Caption, ["article_id", "position", "text", "credit", "lines"])) as copy:
             for row in captions:
@@ -651,8 +697,26 @@ def ingest_sources(
     status: str = Status.PUBLISHED,
     user=None,
     same_slot: SameSlot = "report",
+    writers: int = 1,
 ) -> Iterator[IngestResult]:
-    """Ingest files, yielding one result per file in the order given (``manage.py ingest``)."""
+    """Ingest files, yielding one result per file in the order given (``manage.py ingest``).
+
+    ``writers`` > 1: that many forked processes each parse and write whole batches through their
+    own connection (articles/ingest_pool.py). Inside a caller's transaction the batches are
+    written through this connection instead, as part of it. So are files of which two share a
+    place (paper, date, edition, page) unless ``same_slot`` keeps both: which of them is stored
+    (or replaces the other) must follow their order, not which writer commits first.
+    """
+    if writers > 1 and same_slot != "keep":
+        sources = list(sources)
+        slots = [slot for slot in (_slot(s.meta) for s in sources) if slot is not None]
+        if len(set(slots)) < len(slots):
+            writers = 1
+    if writers > 1 and not connection.in_atomic_block:
+        from articles.ingest_pool import write_in_processes
+
+        yield from write_in_processes(sources, writers=writers, batch=batch, status=status, user=user, same_slot=same_slot)
+        return
     writer = Writer(status=status, user=user, same_slot=same_slot)
     for chunk in prepared(sources, workers=workers, batch=batch):
         yield from writer.write(chunk)

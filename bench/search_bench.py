@@ -15,14 +15,20 @@ unless --keep. It never touches the database named in the URL.
    The text is SYNTHETIC: term frequencies are those of ~150 recombined paragraphs, not of a
    real archive; re-measure on real pages before trusting absolute numbers.
 2. Load: the corpus is written as page files (pages of ~10 articles, folders of 10,000 files
-   with a manifest.csv each), then loaded by ``manage.py ingest FOLDER... --workers W --batch B``
-   in a child process: the production command, timed from start to exit. Peak RSS is that of
-   the largest process (the writer or one of its parse workers).
+   with a manifest.csv each), then loaded by ``manage.py ingest FOLDER... --workers W --writers N
+   --batch B`` in a child process: the production command, timed from start to exit. Peak RSS
+   is that of the largest process (the writer or one of its parse workers or writers). The load
+   is made once per value of --writers (default 1,2,4; the archive emptied in between), and the
+   rates are printed side by side: how the load scales with writers. The last load is measured.
 3. Queries: a fixed mix through the search page's own path (``read_params`` →
    ``params.filter(Article.objects.for_listing())`` → ``articles.paging.get_page`` for page 1
    with its count), the page's facets (``SearchParams.facets``), an exact count, and a naive
    ``LIKE '%q%'`` scan over headline||body for comparison. Warm cache, one client.
    EXPLAIN (ANALYZE, BUFFERS) of the slowest queries goes to bench/out/explain_<N>.txt.
+4. Tantivy side by side (when the ``tantivy`` package is installed, unless --no-tantivy): the
+   same articles, tokenised by the archive's own functions, indexed in Tantivy; its index rate,
+   size per article, and the same queries' p50/p95 and match counts beside the archive's and the
+   LIKE baseline's (bench/tantivy_side.py).
 
 Figures and their reading: docs/PERFORMANCE.md.
 """
@@ -55,6 +61,8 @@ OUT_DIR = ROOT / "bench" / "out"
 from ingest.gazetteer import Gazetteer
 from ingest.model import BlockKind, County
 from ingest.pipeline import parse_page
+
+import tantivy_side  # bench/tantivy_side.py, beside this file
 
 # --------------------------------------------------------------------------------------------
 # Synthetic corpus
@@ -370,6 +378,7 @@ class LoadStats:
     peak_rss_mb: float  # the largest single process: the writer or one of its parse workers
     loader_cpu_s: float  # the command and its parse workers, user + system
     server_cpu_s: float | None  # every PostgreSQL process meanwhile (None: not on this machine)
+    machine_busy: float | None = None  # share of all cores busy meanwhile, every process (others' too)
 
     @property
     def mb_per_s(self) -> float:
@@ -439,11 +448,11 @@ def _local_server(url: str) -> bool:
     return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
 
 
-def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple[float, float, float | None]:
+def run_ingest(folders: list[Path], url: str, workers: int, batch: int, writers: int = 1) -> tuple[float, float, float | None]:
     """`manage.py ingest FOLDER...` in a child process, as an editor would run it.
 
-    Returns wall seconds, the CPU seconds of the loader (the command and its parse workers) and
-    of the server (None when it is not on this machine).
+    Returns wall seconds, the CPU seconds of the loader (the command and its parse workers or
+    writers) and of the server (None when it is not on this machine).
     """
     import subprocess
 
@@ -452,19 +461,86 @@ def run_ingest(folders: list[Path], url: str, workers: int, batch: int) -> tuple
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     local = _local_server(url)
     server = ServerCpu()
+    machine = machine_jiffies()
     started = time.perf_counter()
     with server if local else contextlib.nullcontext():
         subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "ingest", *map(str, folders),
              # The synthetic corpus may draw the same paper, date and page label twice: both
              # pages are meant to be stored.
-             "--workers", str(workers), "--batch", str(batch), "--keep-both", *progress],
+             "--workers", str(workers), "--writers", str(writers), "--batch", str(batch), "--keep-both",
+             *progress],
             env=env, check=True,
         )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     loader = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    busy = None
+    if machine is not None and (end := machine_jiffies()) is not None and end[1] > machine[1]:
+        busy = (end[0] - machine[0]) / (end[1] - machine[1])
+    run_ingest.machine_busy = busy  # read by the caller (the return value keeps its shape)
     return wall, loader, server.seconds if local else None
+
+
+def machine_jiffies() -> tuple[int, int] | None:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat (None elsewhere): a
+    load that leaves cores idle can use more writers; one on a machine others keep busy cannot
+    be read for scaling."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def empty_archive() -> None:
+    """Empty the archive's tables (between two loads of the scaling runs), as a new database
+    would be, and checkpoint so that each load starts from the same state."""
+    from django.db import connection
+
+    from articles.models import Issue, Newspaper, Page
+
+    tables = ", ".join(m._meta.db_table for m in (Page, Issue, Newspaper))
+    with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        cur.execute("CHECKPOINT")
+
+
+def print_scaling(loads: list[tuple[int, LoadStats]]) -> None:
+    """The same corpus loaded with 1, 2, 4… writers (``manage.py ingest --writers``)."""
+    cores = os.cpu_count() or 1
+    base = loads[0][1].articles_per_s or 1.0
+    print(f"\n  ingest scaling ({cores} cores; writers = processes that parse and write with their own connection):")
+    print(
+        "| writers | wall s | articles/s | MB/s | vs first | CPU ms/article loader / server | cores busy: load / "
+        "all processes |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for writers, st in loads:
+        per = 1000 / st.articles if st.articles else 0.0
+        server = f"{st.server_cpu_s * per:.2f}" if st.server_cpu_s is not None else "–"
+        busy = (
+            f"{(st.loader_cpu_s + st.server_cpu_s) / (st.seconds * cores):.0%}"
+            if st.server_cpu_s is not None and st.seconds else "–"
+        )
+        busy += f" / {st.machine_busy:.0%}" if st.machine_busy is not None else ""
+        print(
+            f"| {writers} | {st.seconds:.1f} | {st.articles_per_s:.0f} | {st.mb_per_s:.2f} | "
+            f"{st.articles_per_s / base:.2f}x | {st.loader_cpu_s * per:.2f} / {server} | {busy} |"
+        )
+    counts = list(dict.fromkeys(w for w, _ in loads))
+    if len(counts) < len(loads):
+        by_count = {w: sorted((st for v, st in loads if v == w), key=lambda st: st.articles_per_s) for w in counts}
+        best_first = by_count[counts[0]][-1].articles_per_s or 1.0
+        print("\n| writers | loads | best articles/s | best MB/s | median articles/s | best vs first |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for w, runs in by_count.items():
+            best, median = runs[-1], runs[len(runs) // 2]
+            print(
+                f"| {w} | {len(runs)} | {best.articles_per_s:.0f} | {best.mb_per_s:.2f} | "
+                f"{median.articles_per_s:.0f} | {best.articles_per_s / best_first:.2f}x |"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -773,6 +849,26 @@ def parse_args() -> argparse.Namespace:
         "--batch", type=int, default=50, help="manage.py ingest --batch (files per transaction)"
     )
     parser.add_argument(
+        "--writers",
+        default="1,2,4",
+        help="manage.py ingest --writers: a comma list loads the corpus once per value (the archive "
+        "emptied between loads) and prints the scaling; the last load is measured",
+    )
+    parser.add_argument(
+        "--load-repeats",
+        type=int,
+        default=1,
+        help="load the corpus this many times with each --writers value, interleaved (1,2,4,1,2,4…): "
+        "the scaling table then gives the best and the median of each, for a machine others share",
+    )
+    parser.add_argument(
+        "--tantivy",
+        action=argparse.BooleanOptionalAction,
+        default=tantivy_side.available(),
+        help="also index the same articles in Tantivy (bench/tantivy_side.py) and run the same "
+        "queries there (default: on when the tantivy package is installed)",
+    )
+    parser.add_argument(
         "--corpus-dir",
         default=None,
         help="write the page files here and keep them (reused when complete); default a temporary folder",
@@ -856,6 +952,13 @@ def main() -> None:
         sys.exit(
             "set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres"
         )
+    try:
+        writer_counts = [int(w) for w in str(args.writers).split(",") if w.strip()]
+    except ValueError:
+        sys.exit(f"--writers takes a comma list of numbers, not {args.writers!r}")
+    if not writer_counts or min(writer_counts) < 1:
+        sys.exit("--writers: at least one number, each at least 1")
+    args.writer_counts = writer_counts
     db_name = args.db_name or f"bench_{args.articles}"
     if not args.reuse:
         create_database(base_url, db_name, args.replace)
@@ -885,6 +988,7 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
     from django.db import connection
 
     wall = time.perf_counter()
+    writer_counts = args.writer_counts
     results: dict[str, object] = {
         "command": " ".join(sys.argv),
         "articles_requested": args.articles,
@@ -924,29 +1028,45 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
             f"\n[1] corpus: {n_files:,} page files, {n_bytes / 1e6:.1f} MB of text in {corpus} "
             f"(written in {time.perf_counter() - t0:.0f} s, not timed below)"
         )
-        print(
-            f"    loading with the production command: manage.py ingest <{len(folders)} folders> "
-            f"--workers {args.workers} --batch {args.batch}"
-        )
-        seconds, loader_cpu, server_cpu = run_ingest(folders, url, args.workers, args.batch)
         from articles.models import Article
 
-        stats = LoadStats(
-            files=n_files,
-            bytes=n_bytes,
-            seconds=seconds,
-            articles=Article.objects.count(),
-            peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            loader_cpu_s=loader_cpu,
-            server_cpu_s=server_cpu,
-        )
-        print(
-            f"  => {stats.articles:,} articles from {stats.files:,} files, {stats.bytes / 1e6:.1f} MB in "
-            f"{stats.seconds:.1f} s: {stats.mb_per_s:.2f} MB/s, {stats.articles_per_s:.0f} articles/s; "
-            f"peak RSS of the largest loader process {stats.peak_rss_mb:.0f} MB"
-        )
-        print_cpu(stats)
-        results["ingest"] = {**vars(stats), "mb_per_s": stats.mb_per_s, "articles_per_s": stats.articles_per_s}
+        loads: list[tuple[int, LoadStats]] = []
+        for k, writers in enumerate([w for _ in range(args.load_repeats) for w in writer_counts]):
+            if k:
+                empty_archive()
+            print(
+                f"    loading with the production command: manage.py ingest <{len(folders)} folders> "
+                f"--workers {args.workers} --writers {writers} --batch {args.batch}"
+            )
+            seconds, loader_cpu, server_cpu = run_ingest(folders, url, args.workers, args.batch, writers)
+            stats = LoadStats(
+                files=n_files,
+                bytes=n_bytes,
+                seconds=seconds,
+                articles=Article.objects.count(),
+                peak_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                loader_cpu_s=loader_cpu,
+                server_cpu_s=server_cpu,
+                machine_busy=getattr(run_ingest, "machine_busy", None),
+            )
+            print(
+                f"  => {stats.articles:,} articles from {stats.files:,} files, {stats.bytes / 1e6:.1f} MB in "
+                f"{stats.seconds:.1f} s: {stats.mb_per_s:.2f} MB/s, {stats.articles_per_s:.0f} articles/s; "
+                f"peak RSS of the largest loader process so far {stats.peak_rss_mb:.0f} MB"
+            )
+            print_cpu(stats)
+            loads.append((writers, stats))
+        if len(loads) > 1:
+            print_scaling(loads)
+        results["ingest"] = {
+            **vars(stats), "writers": loads[-1][0], "mb_per_s": stats.mb_per_s, "articles_per_s": stats.articles_per_s
+        }
+        results["ingest_scaling"] = [
+            {"writers": w, "seconds": st.seconds, "articles": st.articles, "articles_per_s": st.articles_per_s,
+             "mb_per_s": st.mb_per_s, "loader_cpu_s": st.loader_cpu_s, "server_cpu_s": st.server_cpu_s,
+             "machine_busy": st.machine_busy}
+            for w, st in loads
+        ]
         if not args.corpus_dir:
             import shutil
 
@@ -1063,9 +1183,82 @@ def run(args: argparse.Namespace, db_name: str, url: str) -> dict[str, object]:
     )
     for plan in plans:
         print_plan_summary(plan)
+
+    # --- Tantivy side by side -----------------------------------------------------------------
+    if args.tantivy:
+        results["tantivy"] = tantivy_phase(args, cases, rows, results)
     results["wall_seconds"] = time.perf_counter() - wall
     print(f"\ntotal wall time {results['wall_seconds']:.0f} s")
     return results
+
+
+def tantivy_phase(args: argparse.Namespace, cases: list[Case], rows: list[dict], results: dict) -> dict:
+    """The same articles in Tantivy, with the archive's tokens (bench/tantivy_side.py): index
+    rate, size per article, and the same queries' latency and match counts beside the archive's."""
+    print("\n[4] Tantivy side by side: the same articles, the archive's own grams and jieba words pre-tokenised")
+    ix = tantivy_side.build(threads=1)
+    try:
+        mb = ix.text_bytes / 1e6
+        figures = {
+            "articles": ix.articles,
+            "text_mb": mb,
+            "read_s": ix.read_s,
+            "tokenise_s": ix.tokenise_s,
+            "index_s": ix.index_s,
+            "articles_per_s": ix.articles / ix.build_s if ix.build_s else 0.0,
+            "mb_per_s": mb / ix.build_s if ix.build_s else 0.0,
+            "engine_mb_per_s": mb / ix.index_s if ix.index_s else 0.0,
+            "size_bytes": ix.size_bytes,
+            "bytes_per_article": ix.size_bytes / ix.articles if ix.articles else 0.0,
+        }
+        print(
+            f"  indexed {ix.articles:,} articles ({mb:.1f} MB of field text) in one process, one indexing thread: "
+            f"{ix.build_s:.1f} s = tokenise {ix.tokenise_s:.1f} s (the archive's Python: fold, grams, jieba) "
+            f"+ Tantivy {ix.index_s:.1f} s (documents, commit, merges); reading the rows back {ix.read_s:.1f} s not counted"
+        )
+        print(
+            f"  => {figures['articles_per_s']:.0f} articles/s, {figures['mb_per_s']:.2f} MB/s "
+            f"(Tantivy's part alone {figures['engine_mb_per_s']:.1f} MB/s); "
+            f"index {ix.size_bytes / 2**20:.1f} MB = {figures['bytes_per_article'] / 1024:.2f} KB per article"
+        )
+        vectors = sum(v for k, v in results.get("averages", {}).items() if k.startswith("search_"))
+        gin = sum(
+            r["bytes"] for r in results.get("sizes", [])
+            if r["relation"].strip().startswith("index ") and r["relation"].endswith("_gin")
+            and "county" not in r["relation"]
+        )
+        stored = results.get("articles_stored") or ix.articles or 1
+        figures["archive_search_bytes_per_article"] = vectors + gin / stored
+        print(
+            f"  archive, same articles: {(vectors + gin / stored) / 1024:.2f} KB of search data per article "
+            f"(vectors {vectors / 1024:.2f} KB + their GIN indexes {gin / stored / 1024:.2f} KB)"
+        )
+        out_rows = []
+        print("| class | query | archive matches | LIKE matches | Tantivy substring | Tantivy substring or words | "
+              "archive page p50 / p95 ms | Tantivy p50 / p95 ms |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for case, row in zip(cases, rows):
+            query = tantivy_side.query(ix, case.params)
+            timing = measure(functools.partial(tantivy_side.search, ix, case.params, query), args.reps, args.query_budget)
+            substring = tantivy_side.count(ix, case.params, words=False)
+            either = tantivy_side.count(ix, case.params, words=True)
+            t = timing.summary()
+            out_rows.append({"class": case.klass, "query": case.label, "substring_matches": substring,
+                             "matches": either, "search": t})
+            s = row["search"]
+            like = f"{row['like_matches']:,}" if row["like"]["reps"] else "–"
+            flag = "" if either == row["matches"] else " ≠"
+            print(
+                f"| {case.klass} | `{case.label}` | {row['matches']:,} | {like} | {substring:,} | {either:,}{flag} | "
+                f"{ms(s['p50'])} / {ms(s['p95'])} | {t['p50'] * 1000:.2f} / {t['p95'] * 1000:.2f} |",
+                flush=True,
+            )
+        figures["queries"] = out_rows
+        same = sum(1 for r, a in zip(out_rows, rows) if r["matches"] == a["matches"])
+        print(f"  Tantivy's substring-or-words count equals the archive's for {same} of {len(rows)} queries")
+        return figures
+    finally:
+        ix.close()
 
 
 def print_cpu(stats: LoadStats) -> None:

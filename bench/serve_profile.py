@@ -20,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--profile")
     parser.add_argument("--save")
     parser.add_argument("--compare")
+    parser.add_argument("--detail", action="store_true", help="per path: wall and SQL ms, the slowest statement")
     args = parser.parse_args(argv)
     paths = search_paths()
     client = Client()
@@ -77,6 +79,8 @@ def main() -> None:
         statements = 0
         wall = cpu = 0.0
         differ = []
+        detail: dict[str, list[float]] = {}
+        slowest: dict[str, tuple[float, str]] = {}
         prof = cProfile.Profile(time.process_time) if args.profile else None  # CPU time, not waits
         for rep in range(args.reps):
             for i, p in enumerate(paths):
@@ -91,6 +95,14 @@ def main() -> None:
                     cpu += time.process_time() - c0
                 assert response.status_code == 200, (p, response.status_code)
                 statements += len(ctx.captured_queries)
+                if args.detail:
+                    times = [float(q["time"]) * 1000 for q in ctx.captured_queries]
+                    spent = detail.setdefault(p, [0.0, 0.0])
+                    spent[0] += (time.perf_counter() - t0) * 1000
+                    spent[1] += sum(times)
+                    worst = max(zip(times, (q["sql"] for q in ctx.captured_queries)), default=(0.0, ""))
+                    if worst[0] > slowest.get(p, (0.0, ""))[0]:
+                        slowest[p] = worst
                 kinds.update(kind(q["sql"]) for q in ctx.captured_queries)
                 if rep == 0 and (args.save or args.compare):
                     body = _TOKEN.sub(b'name="csrfmiddlewaretoken" value=""', response.content)
@@ -105,6 +117,9 @@ def main() -> None:
     print("by kind:", ", ".join(f"{k} {v / n:.2f}" for k, v in kinds.most_common()))
     if args.compare:
         print("answers differing:", differ or "none")
+    for p, (w, q) in sorted(detail.items(), key=lambda item: -item[1][1]):
+        t, sql = slowest.get(p, (0.0, ""))
+        print(f"{w / args.reps:7.1f} ms wall {q / args.reps:7.1f} ms SQL  {unquote(p):40}  slowest {t:6.1f} ms: {sql[:160]}")
     if prof:
         prof.dump_stats(args.profile)
 

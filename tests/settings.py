@@ -22,6 +22,10 @@ CACHES = {
 # behind the writer's back (an ORM update, a commit callback not run); tests/test_page_cache.py
 # turns them on.
 PAGE_CACHE_SECONDS = 0
+# Likewise search's per-process memo of estimates and table facts (articles/ranking.py): tests
+# that change rows behind the writer's back would see another test's table; tests/test_ranking.py
+# turns it on.
+SEARCH_MEMO_SECONDS = 0
 
 # Rate limits count every request; tests that are about them turn them on (tests/test_ratelimits.py).
 RATELIMIT_ENABLE = False

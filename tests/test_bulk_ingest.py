@@ -25,16 +25,22 @@ def _values(obj: Model, skip: set[str]) -> dict[str, object]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in skip}
 
 
-def snapshot() -> list[tuple]:
-    """Every stored row of every page, by file name and position, without ids and times."""
+def snapshot(*, papers_by_name: bool = False) -> list[tuple]:
+    """Every stored row of every page, by file name and position, without ids and times
+    (``papers_by_name``: nor the papers' ids, which differ from one load to the next)."""
     rows = []
     for page in Page.objects.select_related("issue__newspaper").order_by("source_name"):
         articles = []
         for article in page.articles.order_by("position"):
             captions = [_values(c, {"id", "article_id"}) for c in article.captions.order_by("position")]
             tags = sorted(article.county_tags.values_list("county_id", "primary"))
-            articles.append((_values(article, {"id", "page_id"}), captions, tags))
-        issue = _values(page.issue, {"id"}), page.issue.newspaper.name
+            skip = {"id", "page_id", "newspaper_id"} if papers_by_name else {"id", "page_id"}
+            articles.append((_values(article, skip), captions, tags))
+        paper = page.issue.newspaper
+        if papers_by_name:
+            issue = paper.name, paper.prefecture_code, page.issue.date, page.issue.edition
+        else:
+            issue = _values(page.issue, {"id"}), paper.name
         rows.append((_values(page, {"id", "issue_id", "ingested_at", "published_at"}), issue, articles))
     return rows
 

@@ -1,10 +1,11 @@
 """``kill -9`` of ``manage.py ingest`` in the middle of a batch leaves no partial page, and running
 it again finishes the batch without a duplicate.
 
-A real child process (with its forked parse workers, all in one process group) writes to the
-test database, so the test is transactional: the child's commits are real and the test sees them.
+A real child process (with its forked writers, all in one process group) writes to the test
+database, so the test is transactional: the child's commits are real and the test sees them.
 Each page is written in the same transaction as its articles (a batch of files per transaction,
-articles/writer.py): a kill loses whole batches, never part of a page.
+articles/writer.py), by WRITERS processes each with its own connection (articles/ingest_pool.py):
+a kill loses whole batches, never part of a page.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ PAPER = "太行日报"
 FILES = 60
 BATCH = 5  # files per transaction: the kill lands after some batches are committed
 KILL_AFTER = 2 * BATCH  # pages seen committed before the kill
+WRITERS = 2  # manage.py ingest --writers: batches written at once, each by its own connection
 CHILD_APP = "test-kill-ingest"  # the child's application_name
 
 
@@ -56,7 +58,7 @@ def ingest(folder: Path, **popen: object) -> subprocess.Popen:
         "PYTHONUNBUFFERED": "1",
     }
     command = [sys.executable, "manage.py", "ingest", str(folder), "--paper", PAPER, "--workers", "2",
-               "--batch", str(BATCH), "--no-progress"]
+               "--writers", str(WRITERS), "--batch", str(BATCH), "--no-progress"]
     # Its own session: the parse workers share its process group, and the kill takes them all.
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **popen)
 
@@ -150,9 +152,9 @@ def test_kill_9_mid_batch_leaves_no_partial_page_and_a_rerun_completes_it(tmp_pa
     wait_for_backends_to_go()
     stored = Page.objects.count()
     assert seen <= stored < FILES, f"the kill must land in the middle of the run ({stored} of {FILES} written)"
-    # Whole batches only: the one being written when the kill came is gone entirely (at most
-    # one more may have committed between the last look and the kill).
-    assert stored % BATCH == 0 and stored - seen <= BATCH
+    # Whole batches only: those being written when the kill came are gone entirely (at most
+    # one more per writer may have committed between the last look and the kill).
+    assert stored % BATCH == 0 and stored - seen <= WRITERS * BATCH
     assert_no_partial_page(paths, compare=True)
     before = set(Page.objects.values_list("sha256", flat=True))
 

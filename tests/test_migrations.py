@@ -84,3 +84,26 @@ def test_pages_migration_keeps_every_row_and_withdraws_stored_copies():
     assert pages[2].issue_id == pages[3].issue_id and pages[0].issue.date is None
     assert Article.objects.count() == 4
     assert list(Article.objects.filter(visible=False).values_list("page__source_name", flat=True)) == ["1.txt"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_county_codes_migration_fills_every_row_from_its_tags():
+    """0009: the row's copy of its county codes, primary first, from the tags already stored."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from articles.models import Article
+    from tests.factories import ingest_seeds
+
+    ingest_seeds()
+    written = dict(Article.objects.values_list("id", "county_codes"))
+    assert any(written.values())
+
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate([("articles", "0008_cache_table")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(leaves)
+
+    assert dict(Article.objects.values_list("id", "county_codes")) == written

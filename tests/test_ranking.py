@@ -8,7 +8,7 @@ import pytest
 
 from articles.models import Article
 from articles.query import parse
-from articles import ranking
+from articles import memo, ranking
 from articles.ranking import RankedResults
 from tests.factories import ingest_seeds, make_article
 
@@ -81,8 +81,11 @@ def test_every_plan_reads_the_same_newest_matches(corpus, settings, monkeypatch,
     monkeypatch.setattr(ranking, "BOUND_MIN_WINDOW", 1)
     monkeypatch.setattr(ranking, "choose_plan", lambda **_: plan)
     newest = list(Article.objects.search(q, sort="date").values_list("id", flat=True))
+    rows = {a[0]: a for a in Article.objects.values_list("id", *ranking.SAMPLE_FIELDS)}
     for limit in (1, 3, len(newest) + 1):
         assert ranking.newest_matches(Article.objects.visible(), parse(q), limit) == newest[:limit]
+        # The facets' sample: the same articles, with what the facets count read alongside.
+        assert ranking.newest_sample(Article.objects.visible(), parse(q), limit) == [rows[i] for i in newest[:limit]]
     assert paged(q, 7, by_date=True) == newest
 
 
@@ -110,3 +113,33 @@ def test_checking_candidates_in_parts_finds_the_newest_exact_matches(corpus, mon
         monkeypatch.setattr(ranking, "EXACT_PART_MIN", part)
         for need in range(1, len(newest) + 2):
             assert ranking._exact_newest(base, exact, candidates, need) == newest[:need]
+
+
+def test_estimates_and_table_facts_are_kept_until_a_write(corpus, settings, django_assert_num_queries,
+                                                           django_capture_on_commit_callbacks):
+    # A process asks the planner once per statement: the next search with the same terms sends no
+    # EXPLAIN, nor reads the table's size or a walk's bound again; a write drops all of it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_MEMO_SECONDS = 300
+    memo.forget()
+
+    def statements(q: str) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            results = RankedResults(Article.objects.all(), parse(q))
+            results.capped_count(1001)
+            list(results[0:20])
+        return [query["sql"] for query in ctx.captured_queries]
+
+    first = statements("社区")
+    assert any(sql.startswith("EXPLAIN") for sql in first)
+    again = statements("社区")
+    assert not any(sql.startswith("EXPLAIN") or "pg_relation_size" in sql for sql in again)
+    assert len(again) < len(first)
+    assert paged("社区", 7) == reference("社区")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(headline="社区新闻", date=dt.date(2025, 6, 1))
+    assert any(sql.startswith("EXPLAIN") for sql in statements("社区"))
+    assert paged("社区", 7) == reference("社区")

@@ -228,3 +228,34 @@ def test_moving_a_page_onto_another_pages_place_is_refused():
         update_page_meta(second, label="第3版")
     second.refresh_from_db()
     assert second.label == "第4版" and first.label == "第3版"
+
+
+def _codes_follow_tags() -> None:
+    from articles.models import ArticleCounty
+
+    tags: dict[int, list[tuple[bool, int, int]]] = {}
+    for article_id, code, primary, tag_id in ArticleCounty.objects.values_list("article_id", "county_id", "primary", "id"):
+        tags.setdefault(article_id, []).append((not primary, tag_id, int(code)))
+    for article_id, codes in Article.objects.values_list("id", "county_codes"):
+        assert codes == [code for *_, code in sorted(tags.get(article_id, []))], article_id
+
+
+def test_the_county_codes_on_the_row_follow_the_tags_through_ingest_corrections_and_undo():
+    page = ingest_file("a.txt", seed(0), META, status=PUBLISHED).page
+    assert Article.objects.exclude(county_codes=[]).exists()
+    _codes_follow_tags()
+
+    state = load_state(page)
+    tagged = next(a for a in state.articles if a.counties)
+    county = tagged.counties[0]
+    tagged.counties = []  # the county dropped from one story, given to another as its primary
+    untagged = next(a for a in state.articles if a is not tagged)
+    untagged.counties = [county, *[c for c in untagged.counties if c.code != county.code]]
+    apply_state(page, state, user=None, action=Action.EDIT)
+    _codes_follow_tags()
+    assert Article.objects.get(id=untagged.ref).county_codes[0] == int(county.code)
+    assert Article.objects.in_county(county.code).filter(id=tagged.ref).count() == 0
+
+    undo(page)
+    _codes_follow_tags()
+    assert Article.objects.in_county(county.code).filter(id=tagged.ref).exists()

@@ -9,9 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from tqdm import tqdm
 
+from articles.ingest_pool import WriterDied
 from articles.models import Page
 from articles.writer import IngestResult, Outcome, PageMeta, Source, ingest_sources
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
+
+# Writers (see --writers) unless told: one per core, at most 8. On 2 cores 1, 2 and 4 writers load
+# at the same rate (the cores are busy either way); with more cores the server's work, which one
+# connection keeps in one backend, spreads over as many (docs/PERFORMANCE.md, "Ingest").
+DEFAULT_WRITERS = max(1, min(8, os.cpu_count() or 1))
 
 
 def collect_files(paths: list[str]) -> list[Path]:
@@ -39,7 +45,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument(
             "--workers", type=int, default=min(2, os.cpu_count() or 1),
-            help="processes that parse files while this one writes (1: parse here)",
+            help="with --writers 1: processes that parse files while this one writes (1: parse here)",
+        )
+        parser.add_argument(
+            "--writers", type=int, default=DEFAULT_WRITERS,
+            help="processes that each parse and write whole batches through their own database "
+            "connection, so the server's work runs in that many backends (default "
+            f"{DEFAULT_WRITERS}: one per core, at most 8; 1: one connection, parsed by --workers)",
         )
         parser.add_argument(
             "--batch", type=int, default=50,
@@ -67,8 +79,8 @@ class Command(BaseCommand):
             prefecture = parse_prefecture(opts["prefecture"] or "", where="--prefecture")
         except ManifestError as exc:
             raise CommandError(str(exc)) from None
-        if opts["workers"] < 1 or opts["batch"] < 1:
-            raise CommandError("--workers and --batch must be at least 1")
+        if opts["workers"] < 1 or opts["batch"] < 1 or opts["writers"] < 1:
+            raise CommandError("--workers, --writers and --batch must be at least 1")
         files = collect_files(opts["paths"])
         if not files:
             raise CommandError("no .txt files found")
@@ -97,17 +109,22 @@ class Command(BaseCommand):
         same_slot = "replace" if opts["replace"] else "keep" if opts["keep_both"] else "report"
         status = Page.Status.DRAFT if opts["draft"] else Page.Status.PUBLISHED
         written = ingest_sources(
-            sources, workers=opts["workers"], batch=opts["batch"], status=status, same_slot=same_slot
+            sources, workers=opts["workers"], batch=opts["batch"], status=status, same_slot=same_slot,
+            writers=opts["writers"],
         )
         try:
             for source, result in zip(sources, written):
                 results.append(result)
                 self._report(source.path, result)
                 bar.update()
-        except DatabaseError as exc:
-            # The server went away mid-run: what was committed stays, the rest is not written.
+        except (DatabaseError, WriterDied) as exc:
+            # The server (or a writer process) went away mid-run: what was committed stays.
             reason = str(exc).strip().split("\n")[0]
-            raise CommandError(f"the database failed ({reason}); files after the last reported one were not written") from None
+            raise CommandError(
+                f"{'the database failed' if isinstance(exc, DatabaseError) else 'a writer stopped'} ({reason}); "
+                "files after the last reported one may not be written: run the command again to complete the "
+                "load (files already stored are reported as such)"
+            ) from None
         finally:
             bar.close()
         self._summary(results)
