@@ -84,7 +84,10 @@ def test_query_counts_are_fixed(client, stories, settings, django_assert_num_que
     memo.forget()
     client.get("/search", {"q": "绛县"})
     with django_assert_num_queries(6):
-        assert client.get("/search", {"q": "绛县"}).status_code == 200
+        response = client.get("/search", {"q": "绛县"})
+    # The same page: the county offer and the rows' and facets' county names from what is kept.
+    text = response.content.decode()
+    assert "只看绛县的报道" in text and "新绛县" in text[text.index('class="facets"'):]
 
 
 def test_a_paper_or_county_another_process_just_wrote_is_found_by_a_search_with_kept_facts(client, stories, settings):
