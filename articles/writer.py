@@ -516,9 +516,7 @@ class Writer:
             # Rows made in the rolled-back transaction are gone.
             self._papers, self._issues = papers, issues
             raise
-        # Without the page text and furniture: a command keeps every result until its summary
-        # (the text would be 2 GB at a million articles), and a result names its page only.
-        pages = Page.objects.select_related("issue__newspaper").defer("raw_text", "furniture").in_bulk(page_ids)
+        pages = Page.objects.select_related("issue__newspaper").in_bulk(page_ids)
         return {
             i: IngestResult(p.name, Outcome.CREATED, page=pages.get(pid), articles=len(p.articles), chars=len(p.text))
             for (i, p), pid in zip(items, page_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -114,8 +115,10 @@ class Command(BaseCommand):
         )
         try:
             for source, result in zip(sources, written):
-                results.append(result)
                 self._report(source.path, result)
+                # Kept for the summary without its page, whose whole text a million articles
+                # would make 2 GB of this process.
+                results.append(replace(result, page=None))
                 bar.update()
         except (DatabaseError, WriterDied) as exc:
             # The server (or a writer process) went away mid-run: what was committed stays.
