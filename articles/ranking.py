@@ -371,17 +371,6 @@ def _estimate(query: ParsedQuery) -> Condition:
     return match_condition(query, loose=True, estimate=True)
 
 
-def newest_matches(
-    base: ArticleQuerySet, query: ParsedQuery, limit: int, *, plans: _Plans | None = None
-) -> list[int]:
-    """Ids of the ``limit`` newest matches of ``query`` in ``base`` (the facets' sample);
-    ``plans``: those of the page's search (RankedResults.plans), to reuse its estimates."""
-    plans = plans or _Plans(base.db)
-    with plans.transaction():
-        exact, loose = match_condition(query), match_condition(query, loose=True)
-        return newest_ids(plans, base, exact, loose, limit, estimate=_estimate(query))
-
-
 def newest_sample(
     base: ArticleQuerySet, query: ParsedQuery, limit: int, *, plans: _Plans | None = None
 ) -> list[tuple]:
@@ -402,7 +391,7 @@ class RankedResults:
     _cache: dict[tuple[int, int], list] = field(default_factory=dict)
     _loose_estimate: int = 0  # the planner's estimate of the candidates, from capped_count
     newest: list[tuple] | None = None  # the newest matches up to the count's cap, if counted (newest_sample)
-    plans: _Plans | None = None  # shared by the count, the page and the facets (newest_matches)
+    plans: _Plans | None = None  # shared by the count, the page and the facets (newest_sample)
 
     def __post_init__(self) -> None:
         if self.plans is None:

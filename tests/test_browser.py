@@ -42,6 +42,8 @@ def test_reader_narrows_results_with_a_county_facet(page):
     page.goto("/search?q=社区")
     total = page.locator("ol.results li.result").count()
     page.locator("aside.facets").get_by_role("link", name="河津市").click()
+    # click() returns once the navigation has begun; the rows are counted on the loaded page.
+    page.wait_for_load_state("load")
     rows = page.locator("ol.results li.result")
     assert 0 < rows.count() <= total
     assert "县区：河津市" in page.locator(".count").inner_text()
