@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from django.views.decorators.http import require_safe
 
 from articles import api, corrections_views, editor_views, feeds, i18n, machine_views, views
+from articles.export import PaperNameConverter
+from articles.ratelimits import rate_limited
+
+register_converter(PaperNameConverter, "paper_name")  # any paper name, "/" included
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -45,14 +49,15 @@ urlpatterns = [
     # bulk export, the API's OpenAPI description.
     path("feeds/latest/", require_safe(feeds.LatestFeed()), name="feed-latest"),
     path("feeds/counties/<str:name>/", require_safe(feeds.CountyFeed()), name="feed-county"),
-    path("feeds/search", require_safe(feeds.SearchFeed()), name="feed-search"),
+    # A search's feed runs the search: counted with the search page's (one limit for both).
+    path("feeds/search", require_safe(rate_limited("search", "RATE_LIMIT_SEARCH")(feeds.SearchFeed())), name="feed-search"),
     path("sitemap.xml", machine_views.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", machine_views.sitemap_section, name="sitemap-section"),
     path("robots.txt", machine_views.robots_txt, name="robots"),
     path("opensearch.xml", machine_views.opensearch, name="opensearch"),
     path("export/", machine_views.exports, name="exports"),
-    path("export/<str:paper>/<int:year>.jsonl", machine_views.export_year, name="export-year"),
-    path("export/<str:paper>/undated.jsonl", machine_views.export_year, name="export-undated"),
+    path("export/<paper_name:paper>/<int:year>.jsonl", machine_views.export_year, name="export-year"),
+    path("export/<paper_name:paper>/undated.jsonl", machine_views.export_year, name="export-undated"),
     path("api/openapi.json", machine_views.openapi_json, name="openapi"),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     # Django's own sign-in views, in the site's style (templates/registration/); no password reset

@@ -7,18 +7,67 @@ articles; corrections of a split have their own page. Revisions are a read-only 
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
+from ingest import corrections
 from ingest import model as parsed
+
+
+class _Text(forms.CharField):
+    """Text whose line breaks are ``\\n``, as stored: a browser sends a textarea's as ``\\r\\n``
+    (HTML's form encoding), which would otherwise count as a change and be stored with ``\\r``."""
+
+    def to_python(self, value):
+        return super().to_python(corrections.newlines(value) if isinstance(value, str) else value)
+
+
+class _Lines(_Text):
+    """A list of texts edited one per line: intertitles may hold any comma (织密矩阵,组织扎根), so
+    a comma-separated field would cut one in two. Blank lines are dropped."""
+
+    widget = AdminTextareaWidget(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        return [line.strip() for line in super().to_python(value).split("\n") if line.strip()]
+
+    def has_changed(self, initial, data) -> bool:
+        return list(initial or []) != self.to_python(data)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    body = _Text(
+        label=_("正文"), required=False, strip=False, widget=AdminTextareaWidget,
+        help_text=_("一行一段。"),
+    )
+    intertitles = _Lines(label=_("小标题"), required=False, help_text=_("一行一个小标题。"))
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+        field_classes = dict.fromkeys(("section", "kicker", "headline", "subheadline", "byline_text", "source"), _Text)
+
+
+class CaptionForm(forms.ModelForm):
+    class Meta:
+        model = Caption
+        fields = "__all__"
+        field_classes = {"text": _Text, "credit": _Text}
 
 
 class CaptionInline(admin.TabularInline):
     model = Caption
+    form = CaptionForm
     extra = 0
     fields = ["position", "text", "credit", "lines"]
     readonly_fields = ["position", "lines"]
@@ -33,10 +82,13 @@ class CountyInline(admin.TabularInline):
     model = ArticleCounty
     extra = 0
     autocomplete_fields = ["county"]
+    # As the writer orders the tags (writer._tags): the form read back unchanged is the same list.
+    ordering = ["-primary", "id"]
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["__str__", "newspaper", "date", "page", "position", "visible", "continued"]
     list_filter = ["visible", "newspaper", "continued"]
     search_fields = ["headline", "kicker"]
@@ -70,8 +122,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 setattr(target, name, data[name])
         if "byline" in data:
             target.byline = list(data["byline"] or [])
-        if "body" in data or "intertitles" in data:
-            target.blocks = _blocks(target.blocks, (data.get("body") or "").split("\n"), list(data.get("intertitles") or []))
+        if "body" in data:
+            paragraphs = [p for p in data["body"].split("\n") if p.strip()]
+            target.blocks = _retexted(target.blocks, parsed.BlockKind.PARAGRAPH, paragraphs)
+        if "intertitles" in data:
+            target.blocks = _retexted(target.blocks, parsed.BlockKind.INTERTITLE, data["intertitles"])
         for formset in formsets:
             formset.save(commit=False)  # saves nothing: lists the changes for the admin's log
             if formset.model is Caption:
@@ -92,25 +147,44 @@ class ArticleAdmin(admin.ModelAdmin):
                     parsed.County(c.code, c.name, c.short_name, c.prefecture, c.province)
                     for c in dict.fromkeys(d["county"] for d in tags)
                 ]
+        if state == writer.load_state(page):
+            return  # the form saved as it was shown: no revision, no rewrite
         changed = ", ".join(form.changed_data) or "inlines"
         writer.apply_state(page, state, user=request.user, action=writer.Action.EDIT, summary=f"admin: {changed}")
 
 
-def _blocks(blocks: list[parsed.Block], paragraphs: list[str], intertitles: list[str]) -> list[parsed.Block]:
-    """The article's print order with new paragraph and intertitle texts, in order; extra ones
-    come last, missing ones are dropped."""
-    paragraphs = [p for p in paragraphs if p.strip()]
-    texts = {parsed.BlockKind.PARAGRAPH: iter(paragraphs), parsed.BlockKind.INTERTITLE: iter(intertitles)}
-    out = []
-    for block in blocks:
-        if block.kind in texts:
-            text = next(texts[block.kind], None)
-            if text is not None:
-                out.append(parsed.Block(block.kind, text))
+def _retexted(blocks: list[parsed.Block], kind: parsed.BlockKind, texts: list[str]) -> list[parsed.Block]:
+    """The article's print order with the blocks of ``kind`` (paragraphs or intertitles) given
+    ``texts``, the admin's list of them. The lists are matched as sequences, not position by
+    position, so that one removed or added item does not shift every later one into another
+    block's place: a kept text stays where it was, a changed one takes its block's place, a
+    removed one goes, and an added one comes right after the block of that kind before it in the
+    list (before the first one, or at the end when there is none)."""
+    slots = [k for k, block in enumerate(blocks) if block.kind == kind]
+    new: dict[int, list[parsed.Block]] = {}  # index in blocks → what takes that block's place
+    first: list[parsed.Block] = []  # added before the first block of the kind
+    matcher = SequenceMatcher(None, [blocks[k].text for k in slots], texts, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        for n in range(i1, i2):
+            new[slots[n]] = [parsed.Block(kind, texts[j1 + n - i1])] if n - i1 < paired else []
+        added = [parsed.Block(kind, text) for text in texts[j1 + paired : j2]]
+        if not added:
+            continue
+        if i1 + paired > 0:
+            k = slots[i1 + paired - 1]
+            new.setdefault(k, [blocks[k]]).extend(added)
         else:
-            out.append(block)
-    for kind, rest in texts.items():
-        out.extend(parsed.Block(kind, text) for text in rest)
+            first.extend(added)
+    if first and not slots:
+        return [*blocks, *first]
+    out: list[parsed.Block] = []
+    for k, block in enumerate(blocks):
+        if slots and k == slots[0]:
+            out.extend(first)
+        out.extend(new.get(k, [block]))
     return out
 
 

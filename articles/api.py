@@ -8,7 +8,9 @@ exempt from CSRF. Every write goes through articles/writer.py, so nothing is wri
                                     prefecture (4 digits), same_slot (report|replace|keep)
         201 created      the draft page and its articles
         200 duplicate    the same file (or the same text) is stored already: that page, nothing written
-        200 replaced     same_slot=replace: the stored page, now with the new text
+        200 replaced     same_slot=replace: the stored page, now with the new text; "conflicts" lists
+                         its hand corrections that could not be carried over (the old article's id,
+                         headline, reason, message and old source lines)
         409 same_slot    the archive holds this paper + date + page with other text: that page;
                          nothing written (send same_slot=replace, or same_slot=keep for both)
         400              the form or the file is refused: "error" names the file and says why
@@ -31,13 +33,15 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from articles import writer
+from articles import ingest_text, writer
 from articles.auth import user_from_token
+from articles.forms import validate_issue_date
 from articles.models import Page
 from articles.roles import role_names
 from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
 from articles.upload_limits import over_limit, refusal, too_many_files
+from ingest.carry import Conflict
 from ingest.manifest import PREFECTURE_PATTERN
 
 _JSON = {"ensure_ascii": False}
@@ -58,6 +62,17 @@ def _page(pk: int) -> Page | None:
 def _same_slot(page: Page) -> list[int]:
     """Other pages of the page's paper, date, edition and label (a slot needs a date and a label)."""
     return list(writer.other_pages_in_slot(page).values_list("pk", flat=True))
+
+
+def _conflict(conflict: Conflict) -> dict[str, object]:
+    """A correction of the replaced page not carried over to the new text (ingest/carry.py)."""
+    return {
+        "article": conflict.ref,
+        "headline": conflict.headline,
+        "reason": conflict.reason,
+        "message": ingest_text.translated(conflict.why),
+        "lines": list(conflict.lines),
+    }
 
 
 def post_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
@@ -107,7 +122,7 @@ class PageUploadForm(forms.Form):
     # (Django would strip spaces first, and strptime takes 2025-7-4); surrounding spaces go after.
     file = forms.FileField(allow_empty_file=True)  # refused by the writer, naming the file
     paper = forms.CharField(max_length=100, strip=False)
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], validators=[validate_issue_date])
     page = forms.CharField(max_length=50, required=False, strip=False)
     prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False)
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
@@ -161,6 +176,9 @@ def upload_page(request: HttpRequest) -> JsonResponse:
     if result.outcome == writer.Outcome.FAILED:
         return _refuse(f"{result.name}: {result.reason}", 400, file=result.name, outcome=result.outcome)
     body = {"outcome": result.outcome, "message": result.message_zh, "page": page_detail(_page(result.page.pk))}
+    if result.outcome == writer.Outcome.REPLACED:
+        # As the browser's replace shows them: the old page's hand corrections the new text lost.
+        body["conflicts"] = [_conflict(c) for c in result.conflicts]
     status = {writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409}.get(result.outcome, 200)
     return _answer(body, status)
 

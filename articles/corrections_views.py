@@ -28,7 +28,7 @@ from ingest import corrections
 from ingest.carry import carry_over
 from ingest.corrections import CorrectionError
 from ingest.gazetteer import Gazetteer
-from ingest.model import FurnitureKind, page_from_dict
+from ingest.model import County, FurnitureKind, page_from_dict
 from ingest.model import Page as PageState
 from ingest.pipeline import parse_page
 
@@ -134,6 +134,8 @@ def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
             return _Change(new, Action.CORRECT, f"拆分{_title(state, i)}：从第{nos[0]}行起成为新的一篇", f"#article-{i + 2}")
         new = corrections.move_lines(state, i, nos, do, source=ctx.source, tagger=ctx.tagger)
         j = i - 1 if do == "previous" else i + 1
+        if len(new.articles) < len(state.articles) and do == "next":
+            j = i  # article i was emptied and removed: the next one moved up into its place
         where = "上一篇" if do == "previous" else "下一篇"
         return _Change(new, Action.CORRECT, f"把第{ranges}行从{_title(state, i)}移到{where}", f"#article-{j + 1}")
     if do == "mark":
@@ -242,6 +244,18 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_correct(request, _get_page_or_404(pk))
 
 
+def _county_label(county: County) -> str:
+    """How the county box shows a county: a name the gazetteer reads back as this county, so
+    that saving the box unchanged keeps it. 64 county names are shared (城区, 朝阳区, 鼓楼区):
+    those are qualified by their prefecture (晋城市城区), then province, else shown as the code."""
+    gazetteer = Gazetteer.default()
+    for label in (county.name, county.prefecture + county.name, county.province + county.prefecture + county.name):
+        found = gazetteer.lookup(label)
+        if found is not None and found.code == county.code:
+            return label
+    return county.code
+
+
 def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status: int = 200) -> HttpResponse:
     state = writer.load_state(page)
     source = corrections.source_lines(page.raw_text)
@@ -270,8 +284,8 @@ def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status
             "a": a,
             "lines": corrections.line_ranges(a.lines, source),
             "byline": "、".join(a.byline),
-            "counties": " ".join(c.name for c in a.counties),
-            "primary": a.counties[0].name if a.counties else "",
+            "counties": " ".join(_county_label(c) for c in a.counties),
+            "primary": _county_label(a.counties[0]) if a.counties else "",
             "url": reverse("article", args=[a.ref]) if a.ref else "",
             "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
             "last": i == len(state.articles) - 1,
@@ -455,7 +469,7 @@ def _resplit_state(page: Page, current: PageState) -> tuple[PageState, list]:
     return proposed, conflicts
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required(PERMISSION)
 def resplit(request: HttpRequest, pk: int) -> HttpResponse:
     """Split the page again with the current splitter: GET shows the difference, POST applies it."""

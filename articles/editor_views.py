@@ -42,7 +42,8 @@ RECENT_UPLOADS = 50
 # -- upload ------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+# HEAD wherever GET: left out, a HEAD was a 405, checked before the sign-in redirect.
+@require_http_methods(["GET", "HEAD", "POST"])
 @role_required("articles.add_page")
 @rate_limited("upload", "RATE_LIMIT_UPLOAD", method="POST")
 def upload(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,9 @@ download view (articles/machine_views.py) both call ``export_lines``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,6 +26,7 @@ from articles.shapes import article_detail
 BATCH = 500
 UNDATED = "undated"  # the year of the articles whose date is unknown
 SUMMARY_CACHE_KEY = "export-summary"
+_UNSAFE_IN_FILENAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -39,24 +42,41 @@ class Slot:
 
     @property
     def filename(self) -> str:
-        return f"{self.paper.name}-{self.year_label}.jsonl"
+        # A name's "/" (人民日报/海外版) or line break is no part of a file's name.
+        return f"{_UNSAFE_IN_FILENAME.sub('_', self.paper.name)}-{self.year_label}.jsonl"
 
     def articles(self) -> ArticleQuerySet:
         qs = Article.objects.visible().filter(newspaper=self.paper)
         if self.year is None:
             return qs.filter(date__isnull=True)
-        # A range, not date__year: the (newspaper, date) index answers it.
-        return qs.filter(date__gte=f"{self.year}-01-01", date__lte=f"{self.year}-12-31")
+        # A range, not date__year: the (newspaper, date) index answers it. Dates, not text: the
+        # year 999 is no "999-01-01" (never a date), and parse_year keeps the year a date's.
+        return qs.filter(date__gte=dt.date(self.year, 1, 1), date__lte=dt.date(self.year, 12, 31))
 
 
 def parse_year(value: str) -> int | None:
-    """"2025" → 2025, "undated" → None; ValueError otherwise."""
+    """"2025" → 2025, "undated" → None; ValueError otherwise (a year no date has: 0, 10000)."""
     if value == UNDATED:
         return None
     year = int(value)
-    if not 1 <= year <= 9999:
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise ValueError(f"year out of range: {value}")
     return year
+
+
+class PaperNameConverter:
+    """A paper's name in an export's address (/export/<name>/2025.jsonl), as stored: any text, "/"
+    and line breaks included (a name such as 人民日报/海外版 must not break the exports page;
+    Django's "str" stops at "/" and its "path" at a line break). Unambiguous: the address ends in
+    /<year>.jsonl or /undated.jsonl, and the name is all before that last "/"."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
 
 
 def _batches(qs: ArticleQuerySet, size: int) -> Iterator[list[Article]]:

@@ -3,6 +3,7 @@ they share when the editor types them; what is left blank comes from the manifes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +13,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext, gettext_lazy
 
 from ingest.decode import UnreadableFile
-from ingest.manifest import MANIFEST_NAME, PREFECTURE_PATTERN, Entry, ManifestError, Prefill, manifest_from_bytes, prefill
+from ingest.manifest import (
+    ISSUE_DATE_MIN, MANIFEST_NAME, PREFECTURE_PATTERN, Entry, ManifestError, Prefill, issue_date_in_range, issue_date_max,
+    manifest_from_bytes, prefill,
+)
 
+
+def validate_issue_date(value: dt.date | None) -> None:
+    """An issue's date within the archive's range (ingest/manifest.py ``issue_date_in_range``: the
+    same rule as for manifests and file names); the upload form, the page's meta form and the API."""
+    if value is not None and not issue_date_in_range(value):
+        raise forms.ValidationError(
+            gettext("日期须在 %(lo)s 到 %(hi)s 之间（收到 %(date)s）"),
+            code="out_of_range",
+            params={"lo": ISSUE_DATE_MIN.isoformat(), "hi": issue_date_max().isoformat(), "date": value.isoformat()},
+        )
 
 
 def _iso_date(help_text: str) -> forms.DateField:
@@ -25,7 +39,9 @@ def _iso_date(help_text: str) -> forms.DateField:
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text,
+        validators=[validate_issue_date],
     )
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

@@ -3,6 +3,7 @@ the error pages (404, 500) in the site's style. The feeds are articles/feeds.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 
@@ -63,9 +64,10 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 def _get_slot_or_404(paper: str, year: int | None) -> Slot:
-    if year is not None and not 1 <= year <= 9999:  # no such date: the slot's date range would fail
+    if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:  # no such date: the slot's date range would fail
         raise Http404(_("没有这一年"))
-    found = Newspaper.objects.filter(name=paper).first()
+    # No name holds a NUL (PostgreSQL text cannot): asking for one would be a DataError.
+    found = Newspaper.objects.filter(name=paper).first() if "\x00" not in paper else None
     if found is None:
         raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
     slot = Slot(found, year)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from itertools import chain
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -240,6 +241,13 @@ class County(models.Model):
 class ArticleQuerySet(models.QuerySet):
     """Article queries: visibility, filters, search and ranking (SQL conditions: articles/search.py)."""
 
+    def refresh_statistics(self) -> None:
+        """ANALYZE the article table. Search chooses its plans and shows its "about N" counts by
+        the planner's estimates (articles/ranking.py); after a load that grew the table by a good
+        part they are stale until autovacuum gets to it (a minute or more): 约 1,001 for 3,491."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"ANALYZE {connections[self.db].ops.quote_name(self.model._meta.db_table)}")
+
     def visible(self) -> ArticleQuerySet:
         """What readers may see: articles of published pages (a copy on the row, so search needs
         no join)."""
@@ -347,9 +355,13 @@ class ArticleQuerySet(models.QuerySet):
         if not rows:
             return {"county": [], "paper": [], "year": []}
         # An article's county is tagged once (article_county_uniq), so its code is there once.
-        by_county = Counter(code for row in rows for code in row[3])
-        by_paper = Counter(str(row[1]) for row in rows)
-        by_year = Counter(str(row[2].year) for row in rows if row[2] is not None)  # undated: no year
+        # Counted on the raw values, made strings once each after (a thousand rows a search).
+        by_county = Counter(chain.from_iterable(row[3] for row in rows))
+        by_paper = {str(key): n for key, n in Counter(row[1] for row in rows).items()}
+        dates = Counter(row[2] for row in rows if row[2] is not None)  # undated: no year
+        by_year: Counter[str] = Counter()
+        for day, n in dates.items():
+            by_year[str(day.year)] += n
         top = sorted(((str(code), n) for code, n in by_county.items()), key=lambda item: (-item[1], item[0]))[:30]
         names = County.objects.using(self.db).names({code for code, _n in top})
         papers = Newspaper.objects.using(self.db).ranked(set(by_paper))

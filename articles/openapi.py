@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from articles.params import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, SORTS
 from articles.query import MAX_QUERY_CHARS, MAX_TERMS
-from ingest.manifest import PREFECTURE_PATTERN
+from ingest.carry import LINES_CHANGED, SPLIT_DIFFERS
+from ingest.manifest import ISSUE_DATE_MIN, PREFECTURE_PATTERN
 
 JSON = "application/json"
 
@@ -192,6 +193,20 @@ def _schemas() -> dict[str, Any]:
                 "outcome": {"type": "string", "enum": ["created", "duplicate", "same_slot", "replaced", "published"]},
                 "message": _STRING,
                 "page": _ref("PageDetail"),
+                # Only with outcome "replaced" (articles/api.py _conflict).
+                "conflicts": {
+                    "type": "array",
+                    "description": _("仅在 replaced 时给出：原版面上未能沿用到新文本的人工校正，每篇一条。"),
+                    "items": _object(
+                        {
+                            "article": {"type": ["integer", "null"], "description": _("原文章的编号")},
+                            "headline": _STRING,
+                            "reason": {"type": "string", "enum": [LINES_CHANGED, SPLIT_DIFFERS]},
+                            "message": _STRING,
+                            "lines": {"type": "array", "items": {"type": "integer"}, "description": _("原文章在旧文本中的行号")},
+                        }
+                    ),
+                },
             },
         },
         "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}, "database": {"type": "boolean"}}),
@@ -257,7 +272,13 @@ def _paths() -> dict[str, Any]:
                                     "file": {"contentMediaType": "application/octet-stream", "description": _("版面文本文件")},
                                     # Not blank: a paper of only spaces is refused (api.PageUploadForm.clean_paper).
                                     "paper": {"type": "string", "maxLength": 100, "pattern": "\\S"},
-                                    "date": _or_empty(_DATE),
+                                    "date": _or_empty(
+                                        {
+                                            **_DATE,
+                                            "description": _("出版日期，%(lo)s 到今天一年后之间；留空为日期不详")
+                                            % {"lo": ISSUE_DATE_MIN.isoformat()},
+                                        }
+                                    ),
                                     "page": {"type": "string", "maxLength": 50, "description": _("版次，如 第3版")},
                                     "prefecture": _or_empty({"type": "string", "pattern": f"^{PREFECTURE_PATTERN}$"}),
                                     "same_slot": _or_empty(

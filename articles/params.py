@@ -83,6 +83,8 @@ class SearchParams:
 
 # As written, ASCII digits only: int() would also take " 2", "1_000" and "١٢".
 _INTEGER = re.compile(r"-?[0-9]+")
+# An id or a code in a URL: ASCII digits, as written (str.isdigit also takes "²", "①" and "５").
+ASCII_DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -116,7 +118,9 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
 def resolve_county(value: str) -> County:
     """A county by six-digit code, full name (介休市) or unambiguous short name (介休)."""
     value = value.strip()
-    if value.isdigit():
+    if "\x00" in value:  # from a URL (/counties/%00/): no name holds a NUL, and PostgreSQL refuses one
+        county = None
+    elif ASCII_DIGITS.fullmatch(value):
         county = County.objects.filter(code=value).first()
     else:
         matches = list(County.objects.filter(name=value)[:2]) or list(County.objects.filter(short_name=value)[:2])

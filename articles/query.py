@@ -3,7 +3,8 @@
 - Terms are separated by whitespace and ANDed: ``介休 党建``.
 - ``"quoted phrase"`` matches exactly as written (spaces inside are kept as a gap); Chinese
   keyboards' quotes mean the same: ``“网格化党建”``, ``「…」``, ``『…』``, ``＂…＂``.
-- ``-term`` (or ``-"phrase"``) excludes articles containing it.
+- ``-term`` (or ``-"phrase"``) excludes articles containing it; so does a Chinese keyboard's
+  full-width minus (``－介休``), the small one (``﹣``) and the mathematical one (``−``).
 - Everything else is literal text: tsquery operators, backslashes and quotes mean nothing special.
 """
 
@@ -21,8 +22,9 @@ MAX_TERMS = 12
 
 # Opening quote → its closing one. A phrase runs to its closing quote, or to the end of the query.
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
+MINUS = "-－﹣−"  # ASCII, full-width, small, mathematical: what keyboards type as "minus"
 _TOKEN = re.compile(
-    r"(-?)(?:" + "|".join(f"{re.escape(o)}([^{re.escape(c)}]*){re.escape(c)}?" for o, c in QUOTES.items()) + r")|(\S+)"
+    f"([{MINUS}]?)(?:" + "|".join(f"{re.escape(o)}([^{re.escape(c)}]*){re.escape(c)}?" for o, c in QUOTES.items()) + r")|(\S+)"
 )
 _BARE = len(QUOTES) + 2  # the group of an unquoted term
 
@@ -87,11 +89,11 @@ def parse(q: str) -> ParsedQuery:
     for match in _TOKEN.finditer(q):
         if match.group(_BARE) is not None:
             raw = match.group(_BARE)
-            negated = raw.startswith("-") and len(raw) > 1
+            negated = raw[0] in MINUS and len(raw) > 1
             text = raw[1:] if negated else raw
             quoted = False
         else:
-            negated = match.group(1) == "-"
+            negated = bool(match.group(1))
             text = next(g for g in match.groups()[1:_BARE - 1] if g is not None).strip()
             quoted = True
         if not text or not _searchable(text):

@@ -72,6 +72,13 @@ BOUND_WIDEN = 4
 BOUND_MIN_WINDOW = 500
 # The facets' sample checks its candidates in parts of at least this many (_exact_newest).
 EXACT_PART_MIN = 64
+# The facets' sample reads this many candidates per match it needs (newest_sample), and when too
+# few pass the exact check, a window SAMPLE_GROWTH times as large: for most terms nearly every
+# candidate (all of a term's pairs in one field) has them side by side, so reading 2× (as a
+# results page does, whose window also holds better tiers' rows) read and tested 800 rows of a
+# thousand-row sample for nothing (docs/PERFORMANCE.md).
+SAMPLE_MARGIN = 1.25
+SAMPLE_GROWTH = 2
 # What the facets count, read with the sample's own candidates (newest_sample): the rows are
 # fetched to be sorted anyway, and reading these there spares fetching a thousand rows again.
 SAMPLE_FIELDS = ("newspaper_id", "date", "county_codes")
@@ -161,14 +168,16 @@ def newest_ids(
     estimate: Condition | None = None,
     window: int = 0,
     fields: tuple[str, ...] = (),
+    margin: float | None = None,
+    growth: int = 8,
 ) -> list:
     """The ``limit`` newest ids (date, then id, descending) of ``base`` meeting ``exact`` (with
     ``fields``: rows of the id and those fields).
 
     ``loose`` must hold wherever ``exact`` does, and the indexes answer it cheaply. Candidates
-    meeting it are read newest first, ``window`` at a time (at least SEARCH_WINDOW × limit), and
-    checked against ``exact``; a window that yields too few is followed by one eight times as
-    large, until the candidates run out. Exact matches among the newest candidates are the
+    meeting it are read newest first, ``window`` at a time (at least ``margin`` × limit, by default
+    SEARCH_WINDOW × limit), and checked against ``exact``; a window that yields too few is followed
+    by one ``growth`` times as large, until the candidates run out. Exact matches among the newest candidates are the
     newest exact matches, so the result is the same as sorting them all.
 
     The planner's estimate of the candidates (of ``estimate``, a looser condition that it
@@ -183,7 +192,7 @@ def newest_ids(
         return []
     recheck = exact != loose
     # Without a recheck every candidate is a match: a window of ``limit`` is enough.
-    window = max(window, settings.SEARCH_WINDOW * limit) if recheck else limit
+    window = max(window, math.ceil((margin or settings.SEARCH_WINDOW) * limit)) if recheck else limit
     matches = base.filter(_condition(*loose)).order_by()
     looser = estimate
     estimate = max(plans.estimate(base.filter(_condition(*(looser or loose)))), 1)
@@ -212,7 +221,7 @@ def newest_ids(
     found: list = []
     reads = _read_newest(
         plans, matches, window, walk_rows=int(walk_rows) if plan != "collect" else None, bitmap=plan == "bounded",
-        fields=fields,
+        fields=fields, growth=growth,
     )
     for batch in reads:
         if recheck and batch:
@@ -278,9 +287,10 @@ def _exact_ids(base: ArticleQuerySet, exact: Condition, ids: list[int]) -> set[i
 def _read_newest(
     plans: _Plans, matches: ArticleQuerySet, window: int, *, walk_rows: int | None, bitmap: bool = False,
     fields: tuple[str, ...] = (),
+    growth: int = 8,
 ) -> Iterator[list]:
-    """The newest candidates in batches: the first ``window``, then each next window ×8 (ids, or
-    with ``fields`` rows of the id and those fields).
+    """The newest candidates in batches: the first ``window``, then each next window ×``growth``
+    (ids, or with ``fields`` rows of the id and those fields).
 
     ``walk_rows``: read only the candidates dated within the newest ``walk_rows`` articles (for
     each window) — walking the date index, or with ``bitmap`` collecting them through the GIN
@@ -308,9 +318,9 @@ def _read_newest(
         yield ids[checked:]
         if len(ids) < window:
             return
-        checked, window = len(ids), window * 8
+        checked, window = len(ids), window * growth
         if walk_rows is not None:
-            walk_rows *= 8
+            walk_rows *= growth
 
 
 def _values(qs: ArticleQuerySet, fields: tuple[str, ...]) -> models.QuerySet:
@@ -378,7 +388,10 @@ def newest_sample(
     plans = plans or _Plans(base.db)
     with plans.transaction():
         exact, loose = match_condition(query), match_condition(query, loose=True)
-        return newest_ids(plans, base, exact, loose, limit, estimate=_estimate(query), fields=SAMPLE_FIELDS)
+        return newest_ids(
+            plans, base, exact, loose, limit, estimate=_estimate(query), fields=SAMPLE_FIELDS,
+            margin=SAMPLE_MARGIN, growth=SAMPLE_GROWTH,
+        )
 
 
 @dataclass

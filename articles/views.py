@@ -38,7 +38,7 @@ from articles.models import Article, Caption, County, Issue, Newspaper
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import get_page
-from articles.params import ParamError, SearchParams, read_params, resolve_county
+from articles.params import ASCII_DIGITS, ParamError, SearchParams, read_params, resolve_county
 from articles.query import QueryError, parse
 from articles.ratelimits import rate_limited
 from articles.related import related_articles
@@ -238,8 +238,11 @@ def _townships(code: str, stories: list[Article]) -> list[dict[str, object]]:
 
 
 def _get_paper_or_404(key: str) -> Newspaper:
-    """A paper by id (the permalink) or by its name (晋中日报)."""
-    lookup = {"pk": int(key)} if key.isdigit() else {"name": key}
+    """A paper by id (the permalink, ASCII digits) or by its name (晋中日报)."""
+    if "\x00" in key:  # no name holds a NUL (PostgreSQL text cannot): asking would be a DataError
+        raise Http404
+    # ASCII digits only: str.isdigit also takes "²" (int() then fails) and "５" (paper 5 again).
+    lookup = {"pk": int(key)} if ASCII_DIGITS.fullmatch(key) else {"name": key}
     return get_object_or_404(Newspaper, **lookup)
 
 
@@ -287,15 +290,19 @@ def _months(paper_id: int, year: int, days: set[dt.date]) -> list[Month]:
         count = sum(1 for d in days if d.month == month)
         if not count:
             continue
-        weeks = [
-            [
-                pad if d.month != month
-                else {"day": str(d.day), "url": url % d.isoformat(), "label": label % {"month": month, "day": d.day}}
-                if d in days else {"day": str(d.day), "url": None, "label": None}
-                for d in week
-            ]
-            for week in cal.monthdatescalendar(year, month)
-        ]
+        weeks = []
+        # Day numbers (0 pads a week), not monthdatescalendar's dates: its padding of January of
+        # year 1 and December of 9999 would be dates before or after any date (OverflowError).
+        for week in cal.monthdayscalendar(year, month):
+            cells = []
+            for day in week:
+                d = dt.date(year, month, day) if day else None
+                cells.append(
+                    pad if d is None
+                    else {"day": str(day), "url": url % d.isoformat(), "label": label % {"month": month, "day": day}}
+                    if d in days else {"day": str(day), "url": None, "label": None}
+                )
+            weeks.append(cells)
         months.append(Month(year, month, weeks, count))
     return months
 
@@ -586,6 +593,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Search -----------------------------------------------------------------------------
 
 CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_LABEL = 28, 8, 100, 18
+CHART_MAX_YEARS = 100
 
 
 def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str:
@@ -596,12 +604,17 @@ def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str
     """
     base = getattr(request, "_search_url_parts", None)
     if base is None:
-        base = request._search_url_parts = (reverse("search"), list(request.GET.lists()))
-    path, lists = base
-    query = {name: vs for name, vs in lists if name != "page" and name not in drop}
+        # Each parameter encoded once ("name=value&name=value" per name, page left out).
+        encoded_lists = {
+            name: "&".join(f"{quote_plus(name)}={quote_plus(v)}" for v in vs)
+            for name, vs in request.GET.lists() if name != "page"
+        }
+        base = request._search_url_parts = (reverse("search"), encoded_lists)
+    path, encoded_lists = base
+    query = {name: part for name, part in encoded_lists.items() if name not in drop}
     for name, value in values.items():
-        query[name] = [value]
-    encoded = "&".join(f"{quote_plus(name)}={quote_plus(str(v))}" for name, vs in query.items() for v in vs)
+        query[name] = f"{quote_plus(name)}={quote_plus(str(value))}"
+    encoded = "&".join(part for part in query.values() if part)
     return f"{path}?{encoded}" if encoded else path
 
 
@@ -625,8 +638,9 @@ def _chips(request: HttpRequest, params: SearchParams) -> list[dict[str, str]]:
     return chips
 
 
-def _year_span(year: str) -> dict[str, str]:
-    return {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+def _year_span(year: str | int) -> dict[str, str]:
+    # Four digits, as the date parameters need them: the year 999 is 0999-01-01.
+    return {"date_from": f"{int(year):04d}-01-01", "date_to": f"{int(year):04d}-12-31"}
 
 
 def _facet_links(request: HttpRequest, params: SearchParams, facets: dict[str, list[tuple]]) -> dict[str, list[dict]]:
@@ -654,14 +668,16 @@ def _facet_links(request: HttpRequest, params: SearchParams, facets: dict[str, l
 
 def _chart(request: HttpRequest, years: list[tuple[str, int]]) -> dict | None:
     """Results by year as bars for a server-drawn SVG (no script): every year from the first to
-    the last, empty ones too, so the gaps show."""
+    the last, empty ones too, so the gaps show; over a span of more than CHART_MAX_YEARS (a page
+    dated 1800 beside one of 2025) only the years with results, so the chart stays a chart."""
     if not years:
         return None
     counts = {int(y): n for y, n in years}
     first, last = min(counts), max(counts)
     top = max(counts.values())
+    shown = range(first, last + 1) if last - first < CHART_MAX_YEARS else sorted(counts)
     bars = []
-    for i, year in enumerate(range(first, last + 1)):
+    for i, year in enumerate(shown):
         n = counts.get(year, 0)
         height = round(CHART_HEIGHT * n / top) if n else 0
         x = i * (CHART_BAR + CHART_GAP)

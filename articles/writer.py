@@ -42,7 +42,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from articles.indexing import field_vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
@@ -174,11 +174,17 @@ def content_key(text: str) -> str:
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+# Above this a "page number" is not one (第99999999999版): the page is then ordered by its label
+# alone, as one without a number. Page.number is a 32-bit column.
+MAX_PAGE_NUMBER = 9999
+
+
 def page_number(label: str) -> int | None:
     """The page's number from its label, for ordering: 第3版 → 3, A2 → 2, 第十二版 → 12."""
-    digits = re.search(r"\d+", label)
+    digits = re.search(r"[0-9]+", label)
     if digits:
-        return int(digits.group())
+        value = int(digits.group())
+        return value if value <= MAX_PAGE_NUMBER else None
     numeral = re.search(r"[零〇一二两三四五六七八九十]+", label)
     if not numeral:
         return None
@@ -189,7 +195,7 @@ def page_number(label: str) -> int | None:
     else:
         for ch in text:
             value = value * 10 + _CN_DIGITS[ch]
-    return value or None
+    return value if 0 < value <= MAX_PAGE_NUMBER else None
 
 
 # --- articles as rows ------------------------------------------------------------------------------
@@ -330,8 +336,33 @@ def oversized(name: str, size: int | None) -> IngestResult | None:
     return None
 
 
+# What the page's paper, label and edition may hold (their columns' lengths), and the refusal
+# of a longer one in Chinese for the upload page and the API (IngestResult.reason translates it).
+_META_LIMITS = (
+    ("paper", "paper name", Newspaper, "name", gettext_noop("报名有 %(n)s 个字，超过 %(max)s 个字的上限")),
+    ("label", "page label", Page, "label", gettext_noop("版次有 %(n)s 个字，超过 %(max)s 个字的上限")),
+    ("edition", "edition", Issue, "edition", gettext_noop("版别有 %(n)s 个字，超过 %(max)s 个字的上限")),
+)
+
+
+def meta_refusal(name: str, meta: PageMeta) -> IngestResult | None:
+    """FAILED when what is said about the page does not fit the archive (a paper name over 100
+    characters): refused with its reason before the file is read, not by the database after."""
+    for attr, what, model, column, zh in _META_LIMITS:
+        value, limit = getattr(meta, attr) or "", model._meta.get_field(column).max_length
+        if len(value) > limit:
+            return IngestResult(
+                name, Outcome.FAILED, error=f"{what} is {len(value)} characters long: at most {limit}",
+                error_zh=zh, error_params={"n": len(value), "max": limit},
+            )
+    return None
+
+
 def prepare(source: Source) -> Prepared | IngestResult:
     """Read, decode, parse and index one file (no database): in a worker process."""
+    refused = meta_refusal(source.name, source.meta)
+    if refused is not None:
+        return refused
     try:
         if source.data is None:
             # A huge file is refused on its size, not read into memory first.
@@ -663,10 +694,12 @@ def next_ids(model: type, n: int) -> list[int]:
 def clear_caches() -> None:
     """After a commit that changes what readers see: the front page counts again, in every
     process (each keeps its copy under the shared generation this deletes; articles/views.py),
-    and every kept reader page with it (articles/page_cache.py)."""
+    every kept reader page with it (articles/page_cache.py), and the bulk export's list of papers
+    and years (articles/export.py)."""
+    from articles.export import SUMMARY_CACHE_KEY
     from articles.page_cache import forget_generation  # it reads the key defined here
 
-    cache.delete(HOME_GENERATION_KEY)
+    cache.delete_many([HOME_GENERATION_KEY, SUMMARY_CACHE_KEY])
     forget_generation()
 
 

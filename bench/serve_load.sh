@@ -7,7 +7,11 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load bench/serve_load.sh
 #
 # The database is one loaded by bench/search_bench.py --keep (100,000 articles for the issue's bar).
-# Environment: PORT (8001), DURATION (20s), WARMUP (5s), THREADS (2), CONNECTIONS (8), TIMEOUT (10s), KINDS.
+# Environment: PORT (8001), DURATION (20s), WARMUP (5s), THREADS (2), CONNECTIONS (8), TIMEOUT (10s), KINDS,
+# WORKERS (2) and WORKER_THREADS (4): gunicorn's, as archive/gunicorn_conf.py has them.
+# wrk holds its connections open (keep-alive) for the whole run, and each stays with the worker
+# that accepted it: the split is printed per kind, since a run where one worker holds most of
+# them has that worker's one interpreter doing most of the Python (docs/PERFORMANCE.md).
 # The site's own settings pass through: PAGE_CACHE_SECONDS=0 measures the reader pages made afresh
 # on every request (articles/page_cache.py keeps them per worker otherwise).
 # Static files are collected into a temporary folder (bench/serve_settings.py), not the work tree.
@@ -35,9 +39,12 @@ for kind in $KINDS; do
     .venv/bin/python bench/serve_paths.py "$kind" > "$WORK/$kind.txt"
 done
 
-# As archive/management/commands/serve.py runs it (gunicorn_argv), pid kept to stop it by id.
+# As articles/management/commands/serve.py runs it (gunicorn_argv), pid kept to stop it by id;
+# gunicorn's access log format with the worker's pid added.
 .venv/bin/gunicorn archive.wsgi:application --config python:archive.gunicorn_conf \
-    --bind "127.0.0.1:$PORT" --workers 2 --threads 4 > "$WORK/gunicorn.log" 2>&1 &
+    --bind "127.0.0.1:$PORT" --workers "${WORKERS:-2}" --threads "${WORKER_THREADS:-4}" \
+    --access-logformat '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s' \
+    > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -73,8 +80,10 @@ for kind in $KINDS; do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "=== $kind: $(wc -l < "$paths") paths, load average before: $load"
     before=$(cpu_now)
+    lines=$(wc -l < "$WORK/gunicorn.log")
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency -s bench/wrk_paths.lua \
         "http://127.0.0.1:$PORT" -- "$paths" | tee "$WORK/$kind.wrk"
     cpu_per_request "$before" "$(cpu_now)"
+    echo "requests per worker: $(tail -n +"$((lines + 1))" "$WORK/gunicorn.log" | grep -o '" <[0-9]*>$' | sort | uniq -c | awk '{printf "%s%s %d", sep, $3, $1; sep=", "}')"
 done
 echo "paths, wrk output and gunicorn's log: $WORK"

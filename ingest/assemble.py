@@ -251,6 +251,12 @@ _NEVER_OPENS_TITLE = "，,、。；;：:”’」』）)】》…！？!?"
 _NEVER_ENDS_TITLE = frozenset("的和与及在把对向从将被让为")  # as a word of their own
 _TITLE_KINDS = (LineKind.TITLE, LineKind.BODY, LineKind.COLUMN, LineKind.VERSE)
 _TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,24}[）)】]$")
+# a line that is only a photo credit: names and `摄`/`摄影报道`/`供图` (and the agency in
+# brackets), or an agency's name alone
+_PHOTO_CREDIT_RE = re.compile(
+    r"^(?:[^，。！？：；“”《》]{1,24}(?:摄影报道|摄|供图|制图)(?:[（(][^（）()]{1,10}[）)])?"
+    r"|人民视觉|视觉中国|新华社发|资料图片|影像中国)$"
+)
 _CREDIT_WORDS_RE = re.compile(r"记者|通讯员|摄|供图|制图|编辑|整理|讲述|[图文]$")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("‘", "’"), ("「", "」"))
 
@@ -340,6 +346,17 @@ def repair_title_labels(lines: list[Line], labels: list[str]) -> list[str]:
         ):
             # a story of one line, a credit's (`X 摄影报道`, `X 图 Y 文`): the story above's last
             out[k] = corpus.BODY
+        elif (
+            out[k] == corpus.START
+            and k > 0
+            and out[k - 1] == corpus.BODY
+            and k + 1 < n
+            and out[k + 1] == corpus.TITLE
+            and (lines[k].kind == LineKind.CREDIT or _PHOTO_CREDIT_RE.search(compact(lines[k].text)))
+        ):
+            # a photo credit after a story read as the kicker of the next (`人民视觉` | headline,
+            # `X 摄影报道` | headline): the story above's last line; the headline opens the next
+            out[k], out[k + 1] = corpus.BODY, corpus.START
     for k in range(n - 1):
         here, nxt = lines[k], lines[k + 1]
         if nxt.gap > 1 or here.kind not in _TITLE_KINDS or nxt.kind not in _TITLE_KINDS:

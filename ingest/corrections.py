@@ -34,7 +34,9 @@ re-read article (paragraphs, byline, captions) are read again from the lines: th
 the earlier state.
 
 ``ParsedArticle.ref`` (the stored article's id) follows the article that stays: the first part of a
-split, the first of a merge, both ends of a move; a new article has ``ref`` None.
+split, the first of a merge, both ends of a move; a new article has ``ref`` None. An article that
+a move or a furniture mark leaves with no lines is removed in the same step (it would have no
+text at all); undoing the step brings it back with its ref.
 """
 
 from __future__ import annotations
@@ -281,6 +283,20 @@ def _index(page: Page, i: int) -> int:
     return i
 
 
+def _drop_emptied(before: Page, after: Page) -> Page:
+    """``after`` without the articles that this action left with no lines.
+
+    An article without lines has no text: kept, it would be a story of nothing that readers see
+    (as 图片新闻). Removed in the same step, it comes back with its id when the step is undone.
+    Articles that were empty before the action (a state stored earlier) are left to
+    :func:`delete_empty`. Both states list the same articles in the same order (moves and
+    furniture marks neither add nor reorder articles)."""
+    kept = [b for a, b in zip(before.articles, after.articles, strict=True) if b.lines or not a.lines]
+    if len(kept) == len(after.articles):
+        return after
+    return replace(after, articles=kept)
+
+
 def _line_set(lines: Iterable[int]) -> list[int]:
     try:
         nos = sorted({int(no) for no in lines})
@@ -339,8 +355,8 @@ def move_lines(
     tagger: Tagger = DEFAULT_TAGGER,
 ) -> Page:
     """Move some lines of article ``i`` to the article before it (``to="previous"``) or after
-    it (``"next"``). Both articles are re-read; moving every line leaves ``i`` empty (see
-    :func:`delete_empty`)."""
+    it (``"next"``). Both articles are re-read; moving every line removes article ``i`` (the
+    next article then takes its index)."""
     i = _index(page, i)
     if to not in ("previous", "next"):
         raise CorrectionError("只能把行移到上一篇或下一篇文章。")
@@ -357,7 +373,7 @@ def move_lines(
     out.articles[i] = _reread([no for no in article.lines if no not in moving], source, keep=article, tagger=tagger)
     target = page.articles[j]
     out.articles[j] = _reread([*target.lines, *nos], source, keep=target, tagger=tagger)
-    return _check(out, source)
+    return _check(_drop_emptied(page, out), source)
 
 
 def mark_furniture(
@@ -369,7 +385,8 @@ def mark_furniture(
     tagger: Tagger = DEFAULT_TAGGER,
 ) -> Page:
     """Make these lines page furniture of ``kind``: taken out of their articles (which are
-    re-read); a line that is furniture already just takes the new kind."""
+    re-read; one left with no lines is removed); a line that is furniture already just takes
+    the new kind."""
     try:
         kind = FurnitureKind(kind)
     except ValueError:
@@ -387,7 +404,7 @@ def mark_furniture(
     out.furniture = [f for f in out.furniture if f.line not in moving]
     out.furniture += [Furniture(line=no, kind=kind, text=source[no - 1].strip()) for no in nos]
     out.furniture.sort(key=lambda f: f.line)
-    return _check(out, source)
+    return _check(_drop_emptied(page, out), source)
 
 
 def unmark_furniture(
@@ -419,7 +436,8 @@ def reorder(page: Page, i: int, new_index: int) -> Page:
 
 
 def delete_empty(page: Page, i: int) -> Page:
-    """Delete article ``i``, which must have no lines left."""
+    """Delete article ``i``, which must have no lines left (an empty article of a state stored
+    before moves and furniture marks removed the articles they empty)."""
     i = _index(page, i)
     if page.articles[i].lines:
         raise CorrectionError(f"第{i + 1}篇文章还有{len(page.articles[i].lines)}行，只能删除空文章。")
@@ -494,7 +512,14 @@ def _text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise CorrectionError(f"“{name}”必须是文字。")
     # As at ingest: the control characters PostgreSQL text cannot hold (NUL) are dropped.
-    return strip_controls(value).strip()
+    # Browsers send a textarea's line breaks as \r\n (HTML's form encoding); stored text has \n
+    # only, so an unchanged multi-line caption compares equal and is not recorded as a change.
+    return strip_controls(newlines(value)).strip()
+
+
+def newlines(text: str) -> str:
+    """``text`` with every line break (``\\r\\n``, a lone ``\\r``) as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _list(value: object, name: str) -> list:

@@ -1,7 +1,8 @@
 """Which paper, date and page a file is: from a ``manifest.csv`` beside it, or from its name.
 
-``manifest.csv`` has a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD or
-empty when unknown; prefecture is the paper's four-digit prefecture code, optional).
+``manifest.csv`` has a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD, from
+1800-01-01 to a year after today, or empty when unknown; prefecture is the paper's four-digit
+prefecture code, optional).
 
 File names often say it too: ``晋中日报_2025-03-29_第3版.txt``, ``jzrb-20250329-03.txt``,
 ``2025-03-29/03.txt``. :func:`guess_from_name` reads what such a name says and nothing more; a
@@ -31,6 +32,27 @@ class ManifestError(ValueError):
     pass
 
 
+# The dates an issue may carry, the one rule for the upload form, the API, manifests, the ingest
+# command and file names: from 1800 (earlier than any Chinese-language newspaper) to a year after
+# today (a paper may be dated a little ahead; more is a typo such as 2205). Outside it, a year's
+# calendar, the search's year chart and date arithmetic (9999-12-31 + 1 day) show nothing sensible.
+ISSUE_DATE_MIN = dt.date(1800, 1, 1)
+
+
+def issue_date_max(today: dt.date | None = None) -> dt.date:
+    """The latest date an issue may carry: a year after today (29 February: 28 February)."""
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def issue_date_in_range(date: dt.date) -> bool:
+    """Whether an issue may carry this date (ISSUE_DATE_MIN to ``issue_date_max()``)."""
+    return ISSUE_DATE_MIN <= date <= issue_date_max()
+
+
 @dataclass(frozen=True)
 class Entry:
     paper: str = ""
@@ -44,9 +66,12 @@ def parse_date(value: str, *, where: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise ManifestError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
+    if not issue_date_in_range(date):
+        raise ManifestError(f"{where}: date {value!r} is outside {ISSUE_DATE_MIN.isoformat()} to {issue_date_max().isoformat()}")
+    return date
 
 
 def parse_prefecture(value: str, *, where: str) -> str:
@@ -145,8 +170,8 @@ def page_label(number: int) -> str:
 def _find_date(text: str) -> tuple[dt.date | None, str]:
     """The first valid date in the text, and the text without it.
 
-    A date-shaped run that is no date (2025-02-30) is dropped too, so that its digits are not
-    read as a page number.
+    A date-shaped run that is no date (2025-02-30), or none an issue may carry (2099-01-01:
+    ``issue_date_in_range``), is dropped too, so that its digits are not read as a page number.
     """
     for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
         shaped = None
@@ -155,6 +180,8 @@ def _find_date(text: str) -> tuple[dt.date | None, str]:
             try:
                 found = dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
+                continue
+            if not issue_date_in_range(found):  # 2099-01-01: a date, but none an issue may carry
                 continue
             return found, text[: match.start()] + " " + text[match.end() :]
         if shaped is not None:

@@ -10,7 +10,9 @@ chance of being a start — with what the labeller's line features cannot say:
 * whether the text below carries on the text above (Chinese character pairs shared between the
   paragraphs above the candidate and those below it, and between the story so far and below);
 * whether the paragraph above ended a story (closing punctuation, a bracketed end note);
-* how far the last and next story starts are, how much text and how many subheadings since;
+* how far the last and next story starts are, how much text and how many subheadings since,
+  how many datelines or byline lines the story above has had and whether one opens the text
+  below (a story has one);
 * how the line compares with the lines the labeller is sure are this page's headlines and with
   those it is sure are subheadings (length, opening mark), and its numbering;
 * whether it or the line under it ends with a column tag (`（…·…）`), whether it names a place,
@@ -21,11 +23,16 @@ chance of being a start — with what the labeller's line features cannot say:
 
 A LightGBM model (``ingest/data/splitter_starts.txt``, written by ``scripts/train_splitter.py``
 from the labeller's held-out readings of the corpus) gives each candidate a probability of
-being a story start; :func:`correct_labels` turns starts below :data:`THRESHOLD` into
-subheadings and candidates above it into starts. Only labels change: every line still goes to
-exactly one article or to the furniture (:func:`ingest.assemble.build_page`). The model is read
-once per process on first use; without it (or without lightgbm) the labels stay as they are.
-Plain Python, no Django.
+being a story start. A second pass (fifth session; its model follows the first's in the same
+file, after :data:`SECOND_PASS_MARK`) reads every candidate again with the same features taken
+over the labels the first pass leaves (where the last and next story start now are, the story
+so far, the text above and below) and the first pass's probabilities for it and for the
+candidates either side; it learns from first-pass probabilities of pages that first pass never
+saw. :func:`correct_labels` turns starts below :data:`THRESHOLD` into subheadings and
+candidates above it into starts (a file of one pass is read as before). Only labels change:
+every line still goes to exactly one article or to the furniture
+(:func:`ingest.assemble.build_page`). The model is read once per process on first use; without
+it (or without lightgbm) the labels stay as they are. Plain Python, no Django.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ MIN_BODY_START = 0.05  # a line read as body is a candidate when its start margi
 SURE = 0.9  # "sure headlines" and "sure subheadings" of the page: marginal at least this
 
 _KINDS = [k.value for k in LineKind]
+_SIGNING = (LineKind.LEAD, LineKind.BYLINE)  # a story's dateline or lead (`本报…电`), its byline line
 _CJK_RUN_RE = re.compile("[\u4e00-\u9fff]{2,}")
 _PARTS_RE = re.compile(r"[\s，,、]+")
 _CLOSING = "。！？!?”」』…）)】"
@@ -89,35 +97,71 @@ def candidates(labels: list[str], marginals: list[tuple[float, ...]]) -> list[in
     ]
 
 
+class _PagePairs:
+    """The Chinese character pairs of a page's lines, each computed once a page (both passes of
+    the stage read the same lines): a line's, its opening's, and those of blocks of lines."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.cores = [("".join(line.text.split())) for line in lines]
+        self.full: dict[int, set[str]] = {}
+        self.head: dict[int, set[str]] = {}
+        self.blocks: dict[tuple[int, ...], set[str]] = {}
+
+    def line(self, k: int) -> set[str]:
+        pairs = self.full.get(k)
+        if pairs is None:
+            pairs = self.full[k] = _cjk_pairs(self.cores[k])
+        return pairs
+
+    def opening(self, k: int) -> set[str]:
+        """Of the line's first STORY_PAIR_CHARS characters."""
+        if len(self.cores[k]) <= STORY_PAIR_CHARS:
+            return self.line(k)
+        pairs = self.head.get(k)
+        if pairs is None:
+            pairs = self.head[k] = _cjk_pairs(self.cores[k][:STORY_PAIR_CHARS])
+        return pairs
+
+
 class _Context:
     """What every candidate of one page is compared with, built once a page (nothing in it
     grows with the page's size per candidate: a whole newspaper glued into one page stays linear)."""
 
-    def __init__(self, lines: list[Line], labels: list[str], marginals: list[tuple[float, ...]]) -> None:
+    def __init__(
+        self,
+        lines: list[Line],
+        labels: list[str],
+        marginals: list[tuple[float, ...]],
+        pairs: _PagePairs | None = None,
+    ) -> None:
         n = len(lines)
-        self.cores = [("".join(line.text.split())) for line in lines]
+        self.pairs = pairs if pairs is not None and len(pairs.cores) == n else _PagePairs(lines)
+        self.cores = self.pairs.cores
         self.last_start: list[int] = []
         self.chars_since: list[int] = []
         self.inter_since: list[int] = []
+        self.leads_since: list[int] = []  # datelines, leads and byline lines in the story so far
         # the story so far: each character pair of its paragraphs' openings, with the first line
         # it came in on (a line sees the pairs of the lines above it in its story)
         self.story_of: list[dict[str, int]] = []
         self.story_sizes: list[int] = []
-        last, chars, inter, pairs = -1, 0, 0, {}
+        last, chars, inter, pairs, leads = -1, 0, 0, {}, 0
         for k in range(n):
             self.last_start.append(last)
             self.chars_since.append(chars)
             self.inter_since.append(inter)
+            self.leads_since.append(leads)
             self.story_of.append(pairs)
             self.story_sizes.append(len(pairs))
             if labels[k] == corpus.START:
-                last, chars, inter, pairs = k, 0, 0, {}
+                last, chars, inter, pairs, leads = k, 0, 0, {}, 0
             else:
+                leads += lines[k].kind in _SIGNING
                 chars += len(self.cores[k])
                 if labels[k] == corpus.INTERTITLE:
                     inter += 1
                 if labels[k] == corpus.BODY and self.cores[k]:
-                    pairs.update(dict.fromkeys(_cjk_pairs(self.cores[k][:STORY_PAIR_CHARS]).difference(pairs), k))
+                    pairs.update(dict.fromkeys(self.pairs.opening(k).difference(pairs), k))
         self.next_start = [-1] * n
         nxt = -1
         for k in range(n - 1, -1, -1):
@@ -131,18 +175,18 @@ class _Context:
         self.start_marks = Counter(self.cores[k][:1] for k in self.sure_starts)
         self.inter_marks = Counter(self.cores[k][:1] for k in self.sure_inters)
         self.candidates = candidates(labels, marginals)
-        self._pairs: dict[int, set[str]] = {}
 
     def line_pairs(self, k: int) -> set[str]:
         """Line ``k``'s Chinese character pairs (each line's once a page)."""
-        pairs = self._pairs.get(k)
-        if pairs is None:
-            pairs = self._pairs[k] = _cjk_pairs(self.cores[k])
-        return pairs
+        return self.pairs.line(k)
 
     def block_pairs(self, block: list[int]) -> set[str]:
         """The pairs of lines ``block`` (in page order) read as one text: each line's, and the
-        pair across each line break."""
+        pair across each line break (each block's once a page: never changed by a caller)."""
+        key = tuple(block)
+        cached = self.pairs.blocks.get(key)
+        if cached is not None:
+            return cached
         out: set[str] = set()
         last = ""
         for k in block:
@@ -153,6 +197,7 @@ class _Context:
             if last and _is_cjk(last) and _is_cjk(text[0]):
                 out.add(last + text[0])
             last = text[-1]
+        self.pairs.blocks[key] = out
         return out
 
     def shared_with_story(self, k: int, pairs: set[str]) -> int:
@@ -249,6 +294,10 @@ def candidate_features(
     f.append(nxt - k if nxt >= 0 else 999)
     f.append(ctx.chars_since[k])
     f.append(ctx.inter_since[k])
+    # a story has one dateline or byline line: how many the story above has had, and whether
+    # one opens the text below
+    f.append(ctx.leads_since[k])
+    f.append(int(bool(below) and lines[below[0]].kind in _SIGNING))
     # the page's sure headlines and sure subheadings, the candidate itself left out
     is_head, is_sub = k in ctx.sure_starts, k in ctx.sure_inters
     f.append(len(ctx.start_sizes) - is_head)
@@ -287,10 +336,11 @@ def page_rows(
     labels: list[str],
     marginals: list[tuple[float, ...]],
     rules: list[str] | None = None,
+    pairs: _PagePairs | None = None,
 ) -> tuple[list[int], list[list[float]]]:
     """The candidate lines of a page and their features; ``rules`` the labels the rules' split
     of the page implies (:func:`ingest.splitter.page_labels`), when there is one."""
-    ctx = _Context(lines, labels, marginals)
+    ctx = _Context(lines, labels, marginals, pairs)
     if rules is not None and len(rules) != len(lines):
         rules = None
     return ctx.candidates, [candidate_features(lines, labels, marginals, k, ctx, rules) for k in ctx.candidates]
@@ -323,21 +373,59 @@ def relabel(
     return out, confidence
 
 
+SECOND_PASS_MARK = "\n#### second pass ####\n"  # between the two passes' models in one file
+
+
+def second_pass_features(
+    lines: list[Line],
+    labels: list[str],
+    marginals: list[tuple[float, ...]],
+    rows: list[int],
+    first: dict[int, float],
+    rules: list[str] | None = None,
+    pairs: _PagePairs | None = None,
+) -> list[list[float]]:
+    """The second pass's numbers for candidate lines ``rows`` (in page order): the first pass's
+    features read again over the labels the first pass leaves (where the last and next story
+    start now are, the story so far, the text above and below), with the first pass's
+    probability for the line and for the candidates either side of it."""
+    relabelled, _ = relabel(labels, marginals, first)
+    ctx = _Context(lines, relabelled, marginals, pairs)
+    if rules is not None and len(rules) != len(lines):
+        rules = None
+    out = []
+    last = len(rows) - 1
+    for j, k in enumerate(rows):
+        f = candidate_features(lines, relabelled, marginals, k, ctx, rules)
+        f.append(first[k])
+        f.append(first[rows[j - 1]] if j else -1)
+        f.append(first[rows[j + 1]] if j < last else -1)
+        f.append(k - rows[j - 1] if j else 999)
+        f.append(rows[j + 1] - k if j < last else 999)
+        out.append(f)
+    return out
+
+
 def _model():  # type: ignore[no-untyped-def]
     global _booster, _missing
     if _booster is None and not _missing:
         with _lock:
             if _booster is None and not _missing:
                 try:
-                    text = MODEL_PATH.read_text(encoding="utf-8")
-                    import lightgbm
-
-                    _booster = lightgbm.Booster(model_str=text)
+                    _booster = _boosters(MODEL_PATH.read_text(encoding="utf-8"))
                 except Exception as exc:  # noqa: BLE001 - no file, no lightgbm, or a file it cannot read
                     # Pages still split (by the labeller alone), but worse: say so once, loudly.
                     _log.warning("splitter: story-start stage off (%s: %s)", type(exc).__name__, exc)
                     _missing = True
     return _booster
+
+
+def _boosters(text: str):  # type: ignore[no-untyped-def]
+    """The first pass's model and the second's (None for a file of one pass)."""
+    import lightgbm
+
+    first, _, second = text.partition(SECOND_PASS_MARK)
+    return lightgbm.Booster(model_str=first), (lightgbm.Booster(model_str=second) if second.strip() else None)
 
 
 def use_model(text: str | None) -> None:
@@ -349,9 +437,7 @@ def use_model(text: str | None) -> None:
         if text == "":
             _missing = True
         elif text is not None:
-            import lightgbm
-
-            _booster = lightgbm.Booster(model_str=text)
+            _booster = _boosters(text)
 
 
 def correct_labels(
@@ -364,15 +450,23 @@ def correct_labels(
     (the caller keeps the labeller's own)."""
     if marginals is None or len(marginals) != len(labels) or not labels:
         return None
-    booster = _model()
-    if booster is None:
+    boosters = _model()
+    if boosters is None:
         return None
-    rows, features = page_rows(lines, labels, marginals, rules)
+    first_booster, second_booster = boosters
+    pairs = _PagePairs(lines)  # computed once for both passes
+    rows, features = page_rows(lines, labels, marginals, rules, pairs)
     if not rows:
         return relabel(labels, marginals, {})
     try:
-        predicted = booster.predict(features, num_threads=1)
+        predicted = first_booster.predict(features, num_threads=1)
+        probability = {k: float(p) for k, p in zip(rows, predicted)}
+        if second_booster is not None:
+            # the second pass: each candidate read again among the first pass's decisions
+            features = second_pass_features(lines, labels, marginals, rows, probability, rules, pairs)
+            predicted = second_booster.predict(features, num_threads=1)
+            probability = {k: float(p) for k, p in zip(rows, predicted)}
     except Exception as exc:  # noqa: BLE001 - a model that cannot read the page leaves the labels as they are
         _log.warning("splitter: story-start stage failed on a page (%s: %s)", type(exc).__name__, exc)
         return None
-    return relabel(labels, marginals, {k: float(p) for k, p in zip(rows, predicted)})
+    return relabel(labels, marginals, probability)

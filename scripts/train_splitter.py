@@ -29,6 +29,7 @@ precision/recall over all folds. Then trains on everything and writes the model
 (``ingest/data/splitter.crfsuite`` by default) and, beside it, the second stage's
 (``splitter_starts.txt``, :mod:`ingest.starts`: LightGBM over candidate story starts, trained on
 the labeller's readings of pages it never saw; in the CV, of each fold's training days only;
+its second pass on the first pass's probabilities of pages that first pass never saw;
 ``--no-starts`` leaves it out). Deterministic: fixed seeds, fixed order, one thread.
 """
 
@@ -75,6 +76,7 @@ STARTS_PARAMS = {
     "num_threads": 1, "deterministic": True, "force_row_wise": True, "verbose": -1,
 }
 STARTS_ROUNDS = 300
+SECOND_PASS = True  # the stage's second pass (ingest/starts.py)
 
 
 def sequences(pages: list[LabelledPage]) -> list[tuple[list[list[str]], list[str]]]:
@@ -98,13 +100,12 @@ def train(seqs: list[tuple[list[list[str]], list[str]]], path: Path) -> bytes:
     return path.read_bytes()
 
 
-def start_rows(model: bytes, pages: list[LabelledPage]) -> tuple[list[list[float]], list[int]]:
-    """The second stage's training rows: every candidate line of ``pages`` as a labeller that
-    never saw them reads it (its features), and whether it is a story start."""
+def start_pages(model: bytes, pages: list[LabelledPage]) -> list[tuple]:
+    """Each page of ``pages`` as a labeller that never saw it reads it, for the second stage:
+    (lines, labels, marginals, the rules' labels, the gold labels)."""
     tagger = pycrfsuite.Tagger()
     tagger.open_inmemory(model)  # ``model`` outlives the tagger: crfsuite reads it in place
-    xs: list[list[float]] = []
-    ys: list[int] = []
+    out = []
     for page in pages:
         lines = prepare_lines(page.text())
         gold = [x.label for x in page.lines]
@@ -115,8 +116,36 @@ def start_rows(model: bytes, pages: list[LabelledPage]) -> tuple[list[list[float
         marginals = [tuple(tagger.marginal(label, k) for label in starts.LABEL_ORDER) for k in range(len(lines))]
         # the rules' reading of the page, as split_page hands it to the stage
         rules = splitter.page_labels(splitter._Splitter(lines).run(), lines)
+        out.append((lines, labels, marginals, rules, gold))
+    return out
+
+
+def start_rows(read: list[tuple]) -> tuple[list[list[float]], list[int], list[tuple[int, int]]]:
+    """The second stage's training rows: every candidate line of the pages ``read`` (by
+    :func:`start_pages`), its features, whether it is a story start, and (page, line)."""
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    where: list[tuple[int, int]] = []
+    for i, (lines, labels, marginals, rules, gold) in enumerate(read):
         rows, features = starts.page_rows(lines, labels, marginals, rules)
         xs.extend(features)
+        ys.extend(int(gold[k] == START) for k in rows)
+        where.extend((i, k) for k in rows)
+    return xs, ys, where
+
+
+def second_pass_rows(read: list[tuple], first: list[float], where: list[tuple[int, int]]) -> tuple[list, list]:
+    """The second pass's training rows: the candidates of the pages ``read`` again, among the
+    first pass's probabilities ``first`` (of a first pass that never saw those pages)."""
+    by_page: dict[int, dict[int, float]] = {}
+    for (i, k), p in zip(where, first):
+        by_page.setdefault(i, {})[k] = float(p)
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for i, probability in by_page.items():
+        lines, labels, marginals, rules, gold = read[i]
+        rows = sorted(probability)
+        xs.extend(starts.second_pass_features(lines, labels, marginals, rows, probability, rules))
         ys.extend(int(gold[k] == START) for k in rows)
     return xs, ys
 
@@ -155,15 +184,33 @@ class FoldModels:
 
     def stacked_starts(self, folds: tuple[int, ...]) -> str:
         """The second stage trained on ``folds``: each fold's pages (as they are and damaged)
-        read by a labeller trained on the other folds of the set."""
+        read by a labeller trained on the other folds of the set. Its first pass learns from
+        all of them; its second pass from the first pass's probabilities for each fold's pages
+        given by a first pass trained on the set's other folds (stacked again)."""
+        rows: dict[int, tuple] = {}
+        for f in folds:
+            pages = self.by_fold[f] + [self.damaged[p.name] for p in self.by_fold[f]]
+            read = start_pages(self.model(tuple(g for g in folds if g != f)), pages)
+            rows[f] = (read, *start_rows(read))
+        first = train_starts([x for f in folds for x in rows[f][1]], [y for f in folds for y in rows[f][2]])
+        if not SECOND_PASS:
+            return first
+        import lightgbm
+        import numpy
+
         xs: list[list[float]] = []
         ys: list[int] = []
         for f in folds:
-            pages = self.by_fold[f] + [self.damaged[p.name] for p in self.by_fold[f]]
-            x, y = start_rows(self.model(tuple(g for g in folds if g != f)), pages)
+            others = [g for g in folds if g != f]
+            booster = lightgbm.Booster(
+                model_str=train_starts([x for g in others for x in rows[g][1]], [y for g in others for y in rows[g][2]])
+            )
+            read, fx, _, where = rows[f]
+            predicted = booster.predict(numpy.asarray(fx, dtype=numpy.float64), num_threads=1) if fx else []
+            x, y = second_pass_rows(read, list(predicted), where)
             xs += x
             ys += y
-        return train_starts(xs, ys)
+        return first + starts.SECOND_PASS_MARK + train_starts(xs, ys)
 
 
 def _scorer(corpus: Path):  # type: ignore[no-untyped-def]

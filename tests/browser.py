@@ -8,6 +8,7 @@ missing browser must fail the run, not hide it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -32,3 +33,16 @@ def require_chromium() -> None:
     # are plain synchronous setup, not code running inside that loop.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+
+def sign_in_at(page, path: str, name: str) -> None:
+    """Open ``path`` signed out, sign in as ``name`` on the sign-in page it sends to, and land
+    back on ``path`` (every test user has tests.factories.PASSWORD)."""
+    from tests.factories import PASSWORD
+
+    page.goto(path)
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**{path}")

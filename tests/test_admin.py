@@ -6,7 +6,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 
-from articles.models import Article, Newspaper, Page, PageRevision
+from articles.models import Article, ArticleCounty, Caption, Newspaper, Page, PageRevision
+from articles.writer import Action, apply_state, load_state
+from ingest import corrections
+from ingest.model import Block, BlockKind
+from tests.forms_as_sent import form_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +96,85 @@ def test_an_admin_change_of_captions_and_counties_goes_through_the_writer(client
     assert list(Article.objects.search("绵山云海").values_list("id", flat=True)) == [article.pk]
     assert list(article.county_tags.values_list("county_id", "primary")) == [("140781", True)]
     assert PageRevision.objects.filter(page=article.page_id, action="edit", user=superuser).exists()
+
+
+# -- saving the article form -------------------------------------------------------------------
+
+
+def article_with(seeds, headline: str) -> Article:
+    return Article.objects.get(headline__startswith=headline)
+
+
+def admin_form(client, article: Article) -> dict:
+    """The article's change form as a browser sends it back unchanged (textareas with \\r\\n)."""
+    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    data = form_as_sent(html, lambda action, fields: any(name == "headline" for name, _ in fields))
+    data["_save"] = ["Save"]
+    return data
+
+
+def stored(article: Article) -> tuple:
+    """Everything a save could change, search vectors included."""
+    row = Article.objects.filter(pk=article.pk).values_list(
+        "headline", "body", "intertitles", "blocks", "byline", "search_head", "search_body", "search_words"
+    )
+    captions = list(Caption.objects.filter(article=article).values_list("position", "text", "credit"))
+    tags = list(ArticleCounty.objects.filter(article=article).values_list("county_id", "primary"))
+    return row.get(), captions, tags
+
+
+def test_saving_an_article_unchanged_in_the_admin_changes_nothing_and_records_no_revision(client, superuser, seeds):
+    # An intertitle with an ASCII comma (the comma-separated field cut it in two and shifted the
+    # rest) and a caption of two lines (the browser sends it back with \r\n).
+    article = article_with(seeds, "“萤火微光”")
+    page = article.page
+    state = load_state(page)
+    i = next(k for k, a in enumerate(state.articles) if a.ref == article.pk)
+    titles = state.articles[i].intertitles
+    state = corrections.edit_fields(state, i, intertitles=["织密矩阵,组织扎根照亮治理末梢", *titles[1:]])
+    apply_state(page, state, user=superuser, action=Action.EDIT, summary="test")
+    captioned = Caption.objects.filter(text__contains="\n").first().article
+    for subject in (article, captioned):
+        before, revisions = stored(subject), PageRevision.objects.filter(page=subject.page_id).count()
+        response = client.post(f"/admin/articles/article/{subject.pk}/change/", admin_form(client, subject))
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert stored(subject) == before
+        assert PageRevision.objects.filter(page=subject.page_id).count() == revisions
+    assert Article.objects.get(pk=article.pk).intertitles[0] == "织密矩阵,组织扎根照亮治理末梢"
+
+
+def test_admin_edits_of_paragraphs_and_intertitles_change_only_those_blocks(client, superuser, seeds):
+    article = article_with(seeds, "“萤火微光”")
+    before = next(a for a in load_state(article.page).articles if a.ref == article.pk)
+    data = admin_form(client, article)
+    paragraphs = data["body"][0].split("\r\n")
+    titles = data["intertitles"][0].split("\r\n")
+    # One paragraph removed from the first section, one intertitle retitled, one line break
+    # typed as a lone \r: no later paragraph or intertitle moves to another block's place.
+    removed = paragraphs.pop(1)
+    titles[1] = "微光成炬,精准服务"
+    data["body"] = ["\r".join(paragraphs)]
+    data["intertitles"] = ["\r\n".join(titles)]
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    after = next(a for a in load_state(article.page).articles if a.ref == article.pk)
+    expected = [b for b in before.blocks if b.text != removed]
+    k = next(k for k, b in enumerate(expected) if b.text == before.intertitles[1])
+    expected[k] = Block(BlockKind.INTERTITLE, "微光成炬,精准服务")
+    assert after.blocks == expected
+    assert not any("\r" in b.text for b in after.blocks)
+    revision = PageRevision.objects.filter(page=article.page_id).order_by("-number").first()
+    assert revision.summary == "admin: body, intertitles"
+
+
+def test_retexted_puts_an_added_item_after_the_one_it_follows():
+    from articles.admin import _retexted
+
+    P, H = BlockKind.PARAGRAPH, BlockKind.INTERTITLE
+    blocks = [Block(P, "a"), Block(H, "x"), Block(P, "b"), Block(H, "y"), Block(P, "c")]
+    assert _retexted(blocks, P, ["a", "b", "c"]) == blocks
+    assert _retexted(blocks, P, ["a", "b", "new", "c"]) == [*blocks[:3], Block(P, "new"), *blocks[3:]]
+    assert _retexted(blocks, P, ["new", "a", "b", "c"]) == [Block(P, "new"), *blocks]
+    assert _retexted(blocks, H, ["x"]) == blocks[:3] + blocks[4:]
+    assert _retexted(blocks, H, ["x", "y", "z"]) == [*blocks[:4], Block(H, "z"), blocks[4]]
+    assert _retexted([Block(P, "a")], H, ["z"]) == [Block(P, "a"), Block(H, "z")]

@@ -195,3 +195,31 @@ def test_a_long_page_is_shown_a_part_at_a_time(client, db, django_assert_num_que
     assert 'rel="next"' not in last and 'rel="next" href="?part=2"' in first  # each part lists its own articles
     assert client.get(f"/pages/{page.pk}/", {"part": 4}).status_code == 404
     assert client.get(f"/pages/{page.pk}/", {"part": 99999999999}).status_code == 404  # past int4: not a 500
+
+
+def test_a_paper_id_is_ascii_digits_and_other_digits_are_404(client, archive):
+    # str.isdigit took "²" and "①" (int() then failed: a 500) and "５", which served paper 5 at
+    # a second address; only ASCII digits are an id, the rest a name no paper has.
+    paper = archive["front"].issue.newspaper
+    full_width = str(paper.pk).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert client.get(f"/papers/{paper.pk}/").status_code == 200
+    for key in ("²", "①", full_width, "٣", f"{paper.pk}²"):
+        assert client.get(f"/papers/{key}/").status_code == 404, key
+        assert client.get(f"/papers/{key}/2024-03-05/").status_code == 404, key
+
+
+@pytest.mark.parametrize("date", [dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(999, 2, 3)])
+def test_a_paper_dated_at_the_ends_of_the_calendar_is_shown(client, db, date):
+    # Uploads now refuse such dates (ingest/manifest.py issue_date_in_range), but pages stored
+    # before may carry them: the calendar of year 9999 once failed building the padding of its
+    # last week (a day after 9999-12-31), and the paper's page defaults to its latest year.
+    make_article(page=_page(paper="边界日报", date=date), headline="边界", body="正文。")
+    make_article(page=_page(paper="边界日报", date=dt.date(2024, 1, 2)), headline="平常", body="正文。")
+    Article.objects.update(visible=True)
+    paper = Page.objects.filter(issue__date=date).get().issue.newspaper
+    latest = client.get(f"/papers/{paper.pk}/")
+    assert latest.status_code == 200
+    response = client.get(f"/papers/{paper.pk}/{date.year}/")
+    assert response.status_code == 200
+    assert f'href="/papers/{paper.pk}/{date.isoformat()}/"' in response.content.decode()
+    assert client.get(f"/papers/{paper.pk}/{date.isoformat()}/").status_code == 200

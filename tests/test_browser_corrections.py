@@ -18,9 +18,9 @@ from articles.models import Page
 from articles.roles import Role
 from articles.writer import load_state
 from ingest.corrections import source_lines
-from tests.browser import require_chromium
+from tests.browser import require_chromium, sign_in_at
 from tests.conftest import SEED_FILES
-from tests.factories import PASSWORD, ingest_seeds, make_user
+from tests.factories import ingest_seeds, make_user
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -56,12 +56,7 @@ def test_admin_splits_merges_moves_and_undoes_and_search_follows(new_page, tmp_p
     phrase = source[at - 1].strip()[:10]
 
     page = new_page()
-    page.goto(f"/pages/{stored.pk}/correct/")
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**/pages/{stored.pk}/correct/")
+    sign_in_at(page, f"/pages/{stored.pk}/correct/", "admin")
     reader = new_page()
     assert found_in(reader, phrase) == {second.ref}
 

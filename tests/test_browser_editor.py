@@ -15,9 +15,9 @@ import pytest
 
 from articles.models import Article, Page
 from articles.roles import Role
-from tests.browser import require_chromium
+from tests.browser import require_chromium, sign_in_at
 from tests.conftest import SEED_FILES
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -32,12 +32,7 @@ HEADLINE = "绛县举办迎“八一”双拥篮球比赛"
 
 
 def sign_in(page, name: str) -> None:
-    page.goto("/upload/")
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/upload/")
+    sign_in_at(page, "/upload/", name)
 
 
 def upload(page, path: Path, *, name: str | None = None, data: bytes | None = None, **fields: str) -> None:

@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from articles import corrections_views, writer
 from articles.models import Article, Page, PageRevision
 from articles.roles import Role
-from articles.writer import load_state
+from articles.writer import Action, load_state
 from ingest import corrections
+from ingest.gazetteer import Gazetteer
 from ingest.model import page_from_dict
 from tests.conftest import SEED_FILES
 from tests.test_corrections import random_action
 from tests.factories import make_user
+from tests.forms_as_sent import form_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -222,21 +224,110 @@ def test_unknown_county_is_refused_with_a_message(corrector, page):
     assert "地名表里没有“不存在县”" in response.content.decode()
 
 
-def test_reorder_and_delete_an_empty_article(corrector, page):
+def test_reorder_then_moving_every_line_up_removes_the_emptied_article_until_undone(corrector, page):
     before = state_of(page)
     assert post(corrector, page, "reorder", article=0, to=1).status_code == 302
     assert [a.ref for a in state_of(page).articles[:2]] == [before.articles[1].ref, before.articles[0].ref]
-    # Move every line of the third article up: it is left empty, then deleted.
-    lines = before.articles[2].lines
-    assert post(corrector, page, "lines", line=lines, do="previous").status_code == 302
+    # Every line of the third article moved up: it would have no text at all, and readers would
+    # see it as 图片新闻, so the same step (one revision) removes it.
+    emptied = state_of(page).articles[2]
+    stored = Article.objects.get(pk=emptied.ref)
+    revisions = page.revisions.count()
+    response = post(corrector, page, "lines", line=emptied.lines, do="previous")
+    assert response.status_code == 302 and response["Location"].endswith("#article-2")
+    assert page.revisions.count() == revisions + 1
     state = state_of(page)
-    assert state.articles[2].lines == [] and state.articles[2].ref == before.articles[2].ref
+    assert len(state.articles) == len(before.articles) - 1 and all(a.lines for a in state.articles)
+    assert set(emptied.lines) <= set(state.articles[1].lines)
+    assert not Article.objects.filter(pk=emptied.ref).exists()
+    assert corrections.placement_problems(state, corrections.source_lines(page.raw_text)) == []
+    corrector.logout()
+    assert corrector.get(f"/articles/{emptied.ref}/").status_code == 404
+    # Undo brings it back as it was, with its id.
+    writer.undo(page)
+    back = Article.objects.get(pk=emptied.ref)
+    assert (back.headline, back.body, back.lines, back.position) == (stored.headline, stored.body, stored.lines, 2)
+    assert corrector.get(f"/articles/{emptied.ref}/").status_code == 200
+
+
+def test_moving_every_line_down_removes_the_emptied_article(corrector, page):
+    before = state_of(page)
+    response = post(corrector, page, "lines", line=before.articles[2].lines, do="next")
+    # The receiving article moved up into the removed one's place: the answer points at it.
+    assert response.status_code == 302 and response["Location"].endswith("#article-3")
+    state = state_of(page)
+    assert [a.ref for a in state.articles] == [a.ref for k, a in enumerate(before.articles) if k != 2]
+    assert set(before.articles[2].lines) <= set(state.articles[2].lines)
+
+
+def test_an_empty_article_stored_before_can_be_deleted(corrector, page):
+    # Moves used to leave the article they emptied in place: such a page still offers to delete it.
+    state = state_of(page)
+    empty = state.articles[2]
+    state.articles[1].lines = sorted(state.articles[1].lines + empty.lines)
+    state.articles[2] = type(empty)(ref=empty.ref)
+    writer.apply_state(page, state, user=None, action=Action.CORRECT, summary="test")
     html = corrector.get(url(page)).content.decode()
     assert "删除这篇空文章" in html
     assert post(corrector, page, "delete", article=2).status_code == 302
-    assert len(state_of(page).articles) == len(before.articles) - 1
-    assert not Article.objects.filter(pk=before.articles[2].ref).exists()
+    assert len(state_of(page).articles) == len(state.articles) - 1
+    assert not Article.objects.filter(pk=empty.ref).exists()
     assert corrections.placement_problems(state_of(page), corrections.source_lines(page.raw_text)) == []
+
+
+# -- forms sent back as the page shows them -----------------------------------------------------
+
+
+def form_on_page(client, page: Page, action: str, index: int) -> dict:
+    """Article ``index``'s form for ``action`` as a browser sends it back unchanged."""
+    html = client.get(url(page)).content.decode()
+    return form_as_sent(
+        html, lambda to, fields: to.endswith(f"/correct/{action}/") and ("article", str(index)) in fields
+    )
+
+
+def test_a_county_whose_name_is_shared_saves_unchanged(corrector, page):
+    # 城区 is the name of several counties: the box shows one the gazetteer reads back as this one.
+    assert post(corrector, page, "counties", article=0, counties="140502").status_code == 302
+    data = form_on_page(corrector, page, "counties", 0)
+    assert (data["counties"], data["primary"]) == (["晋城市城区"], ["晋城市城区"])
+    revisions = page.revisions.count()
+    response = corrector.post(url(page, "counties"), data, follow=True)
+    assert response.status_code == 200 and "没有改动" in response.content.decode()
+    assert page.revisions.count() == revisions
+    assert [c.code for c in state_of(page).articles[0].counties] == ["140502"]
+
+
+def test_every_county_box_label_reads_back_as_its_county():
+    gazetteer = Gazetteer.default()
+    for county in gazetteer.counties():
+        assert gazetteer.lookup(corrections_views._county_label(county)).code == county.code, county
+
+
+def test_every_edit_form_sent_back_unchanged_records_nothing(corrector, seeds):
+    # The browser sends a textarea's line breaks as \r\n: a caption of two lines came back as
+    # a change of 图片说明 whatever field was edited.
+    page = Page.objects.get(source_name=SEED_FILES[1].name)
+    state = state_of(page)
+    captioned = next(i for i, a in enumerate(state.articles) if any("\n" in c.text for c in a.captions))
+    for index in range(len(state.articles)):
+        data = form_on_page(corrector, page, "edit", index)
+        response = corrector.post(url(page, "edit"), data)
+        assert response.status_code == 302, index
+    assert not page.revisions.exists()
+    data = form_on_page(corrector, page, "edit", captioned)
+    assert any("\r\n" in text for text in data["caption_text"])
+    data["headline"] = ["人间最美四月天"]
+    assert corrector.post(url(page, "edit"), data).status_code == 302
+    assert page.revisions.order_by("-number").first().summary.endswith("：标题")
+    assert state_of(page).articles[captioned].captions == state.articles[captioned].captions
+
+
+def test_head_is_answered_wherever_get_is(corrector, page):
+    ref = state_of(page).articles[0].ref
+    for path in ("correct/", "history/", "resplit/", f"history/articles/{ref}/"):
+        assert corrector.get(f"/pages/{page.pk}/{path}").status_code == 200, path
+        assert corrector.head(f"/pages/{page.pk}/{path}").status_code == 200, path
 
 
 # -- refusals ----------------------------------------------------------------------------------

@@ -156,16 +156,40 @@ def test_move_last_lines_to_next_and_first_lines_to_previous() -> None:
     assert_sound(back, source)
 
 
-def test_moving_every_line_leaves_an_empty_article_that_can_be_deleted() -> None:
+def test_moving_every_line_out_of_an_article_removes_it_in_the_same_step() -> None:
+    # Left in place it would be an article with no text, public as 图片新闻.
+    page, source = seed()
+    for to, j in (("previous", 1), ("next", 3)):
+        lines = page.articles[2].lines
+        out = C.move_lines(page, 2, lines, to, source=source)
+        assert [a.ref for a in out.articles] == [a.ref for k, a in enumerate(page.articles) if k != 2]
+        receiver = next(a for a in out.articles if a.ref == page.articles[j].ref)
+        assert set(lines) <= set(receiver.lines)
+        assert all(a.lines for a in out.articles)
+        assert_sound(out, source)
+
+
+def test_marking_every_line_of_an_article_as_furniture_removes_it() -> None:
     page, source = seed()
     lines = page.articles[2].lines
-    out = C.move_lines(page, 2, lines, "previous", source=source)
-    empty = out.articles[2]
-    assert empty.lines == [] and empty.blocks == [] and empty.headline == "" and empty.ref == page.articles[2].ref
+    out = C.mark_furniture(page, lines, "other", source=source)
+    assert [a.ref for a in out.articles] == [a.ref for k, a in enumerate(page.articles) if k != 2]
+    assert {f.line for f in out.furniture} >= set(lines)
     assert_sound(out, source)
+
+
+def test_an_empty_article_of_a_state_stored_before_can_still_be_deleted() -> None:
+    page, source = seed()
+    # As moves left them before they removed what they emptied: its lines went to article 1.
+    page.articles[1].lines = sorted(page.articles[1].lines + page.articles[2].lines)
+    page.articles[2] = type(page.articles[2])(ref=page.articles[2].ref)
+    assert_sound(page, source)
     with pytest.raises(CorrectionError, match="只能删除空文章"):
-        C.delete_empty(out, 1)
-    gone = C.delete_empty(out, 2)
+        C.delete_empty(page, 1)
+    # A later move or mark leaves it as it is: only what the action itself empties goes.
+    moved = C.move_lines(page, 0, page.articles[0].lines[-1:], "next", source=source)
+    assert moved.articles[2].ref == page.articles[2].ref and moved.articles[2].lines == []
+    gone = C.delete_empty(page, 2)
     assert len(gone.articles) == len(page.articles) - 1
     assert_sound(gone, source)
 
@@ -285,6 +309,19 @@ def test_edited_text_drops_the_control_characters_the_database_cannot_hold() -> 
     assert out.articles[0].headline == "标题" and out.articles[0].byline == ["王成"]
 
 
+def test_edited_text_has_its_line_breaks_as_newlines() -> None:
+    # A browser sends a textarea's line breaks as \r\n: the caption sent back unchanged is the
+    # caption as it was, not a change.
+    page, source = seed(1)
+    i = next(k for k, a in enumerate(page.articles) if any("\n" in c.text for c in a.captions))
+    captions = page.articles[i].captions
+    sent = [(c.text.replace("\n", "\r\n"), c.credit) for c in captions]
+    out = C.edit_fields(page, i, captions=sent)
+    assert out == page and not C.article_changes(page.articles[i], out.articles[i], source)
+    lone = C.edit_fields(page, i, captions=[(c.text.replace("\n", "\r"), c.credit) for c in captions])
+    assert lone == page
+
+
 def test_set_counties_puts_the_primary_first() -> None:
     page, _ = seed()
     gaz = Gazetteer.default()
@@ -389,6 +426,7 @@ def test_random_corrections_keep_every_line_in_one_place_and_undo_exactly(which:
         if not edited:
             for article in new.articles:
                 assert_holds_its_text(article, source)
+        assert all(a.lines for a in new.articles), "an action removes the article it empties"
         assert page_from_dict(json.loads(json.dumps(page_to_dict(new)))) == new
         states.append(new)
         saved.append(page_to_dict(new))

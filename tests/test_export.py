@@ -188,3 +188,49 @@ def test_exports_page_lists_paper_and_year_with_counts(client, year_2025, seeds,
     assert [r.year for r in export.summary() if r.paper == "晋中日报"][:2] == [2025, 2024]
     for link in ("/export/", "/api/openapi.json"):
         assert f'href="{link}"' in client.get("/").content.decode()  # reachable from the footer
+
+
+def test_a_paper_name_with_a_slash_is_listed_and_downloadable(client, year_2025):
+    # A name such as 人民日报/海外版 once made the exports page a 500 for every reader: its link
+    # could not be built (Django's "str" converter stops at "/").
+    make_article(paper="斜杠/日报", date=dt.date(2025, 5, 1), headline="斜杠头条")
+    make_article(paper="斜杠/日报", headline="斜杠无日期")
+    page = client.get("/export/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for year, headline in (("2025", "斜杠头条"), ("undated", "斜杠无日期")):
+        href = f"/export/{quote('斜杠/日报')}/{year}.jsonl"
+        assert f'href="{href}"' in text
+        response = client.get(href)
+        assert response.status_code == 200
+        (row,) = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+        assert row["headline"] == headline
+    # The file's name keeps no "/" (a browser would take it for a folder).
+    assert "filename*=utf-8''" + quote("斜杠_日报-2025.jsonl") in client.get(f"/export/{quote('斜杠/日报')}/2025.jsonl")["Content-Disposition"]
+    # The documented addresses (docs/API.md) are unchanged.
+    assert client.get("/export/%E6%99%8B%E4%B8%AD%E6%97%A5%E6%8A%A5/2025.jsonl").status_code == 200
+    assert client.get(f"/export/{quote('斜杠')}/2025.jsonl").status_code == 404  # part of a name is no name
+
+
+@pytest.mark.parametrize("name", ["人民日报/海外版/", "百分%报", "问号?报#井号", "换\n行报", "点..报", "2025"])
+def test_any_paper_name_gets_a_link_that_downloads(client, db, name):
+    make_article(paper=name, date=dt.date(2025, 5, 1), headline="怪名头条")
+    href = f"/export/{quote(name)}/2025.jsonl"
+    assert f'href="{href}"' in client.get("/export/").content.decode()
+    response = client.get(href)
+    assert response.status_code == 200 and "怪名头条" in b"".join(response.streaming_content).decode()
+
+
+def test_a_year_before_1000_is_exported_and_a_year_no_date_has_is_refused(client, year_2025):
+    # The year once went into the date range as text: "999-01-01" is no date, and both the
+    # download and the command failed with a traceback.
+    make_article(paper="晋中日报", date=dt.date(999, 6, 1), headline="千年以前")
+    out, _ = run("--paper", "晋中日报", "--year", "999")
+    assert [json.loads(line)["headline"] for line in out.splitlines()] == ["千年以前"]
+    response = client.get(f"/export/{quote('晋中日报')}/999.jsonl")
+    assert response.status_code == 200 and "千年以前" in b"".join(response.streaming_content).decode()
+    assert f'href="/export/{quote("晋中日报")}/999.jsonl"' in client.get("/export/").content.decode()
+    assert client.get(f"/export/{quote('晋中日报')}/998.jsonl").status_code == 404
+    for year in ("0", "10000", "-5"):
+        with pytest.raises(CommandError, match="--year"):
+            run("--paper", "晋中日报", "--year", year)

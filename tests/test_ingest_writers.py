@@ -62,7 +62,12 @@ def outcomes(results) -> list[tuple[str, Outcome, int]]:
     return [(r.name, r.outcome, r.articles) for r in results]
 
 
-def test_several_writers_store_the_same_rows_with_the_same_outcomes_as_one():
+def test_several_writers_store_the_same_rows_with_the_same_outcomes_as_one(monkeypatch):
+    from articles import writer
+
+    # bad.txt's paper name, too long for its column, left for the database to refuse (it is
+    # refused before reading otherwise: writer.meta_refusal); the forked writers inherit this.
+    monkeypatch.setattr(writer, "meta_refusal", lambda name, meta: None)
     # batch=2 puts the CRLF copy in its original's batch and the two same-place files in one
     # batch: every outcome is decided the same way whichever writer finishes first.
     one = outcomes(ingest_sources(variants(), workers=1, batch=2))

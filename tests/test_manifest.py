@@ -8,7 +8,8 @@ import pytest
 
 from ingest.decode import UnreadableFile
 from ingest.manifest import (
-    FORM, MANIFEST, NAME, Entry, ManifestError, guess_from_name, manifest_from_bytes, parse_manifest, prefill, read_manifest,
+    FORM, ISSUE_DATE_MIN, MANIFEST, NAME, Entry, ManifestError, guess_from_name, issue_date_in_range, issue_date_max,
+    manifest_from_bytes, parse_manifest, prefill, read_manifest,
 )
 
 D = dt.date(2025, 3, 29)
@@ -119,3 +120,24 @@ def test_an_unreadable_manifest_says_why_and_where(tmp_path):
     with pytest.raises(ManifestError, match=r"manifest.csv: file holds NUL bytes"):
         read_manifest(tmp_path)
     assert read_manifest(tmp_path / "nowhere") == {}
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1799-12-31", "9999-12-31"])
+def test_a_manifest_date_outside_the_archive_range_says_where(value):
+    # Any date 0001..9999 was once taken, and a paper's calendar then failed on the year 9999.
+    with pytest.raises(ManifestError, match=rf"manifest.csv:2: date '{value}' is outside 1800-01-01 to \d{{4}}-\d\d-\d\d"):
+        parse_manifest(f"file,paper,date\na.txt,x,{value}\n")
+
+
+def test_the_range_runs_from_1800_to_a_year_after_today():
+    today = dt.date.today()
+    assert ISSUE_DATE_MIN == dt.date(1800, 1, 1) and issue_date_in_range(ISSUE_DATE_MIN)
+    assert issue_date_in_range(issue_date_max()) and not issue_date_in_range(issue_date_max() + dt.timedelta(days=1))
+    assert 365 <= (issue_date_max() - today).days <= 366
+    assert issue_date_max(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)  # no 29 February next year
+
+
+def test_a_file_name_date_outside_the_range_is_dropped_like_an_impossible_one():
+    # File names take 19xx and 20xx years: 2099 is inside that but no issue's date yet.
+    guess = guess_from_name("晋中日报_2099-03-29_第3版.txt")
+    assert (guess.paper, guess.date, guess.page) == ("晋中日报", None, "第3版")

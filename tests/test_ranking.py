@@ -71,13 +71,17 @@ def test_both_plans_for_many_candidates_give_the_same_pages(corpus, settings, mo
     assert paged(q, 7, by_date=True) == list(Article.objects.search(q, sort="date").values_list("id", flat=True))
 
 
+@pytest.mark.parametrize("growth", [2, 8])
 @pytest.mark.parametrize("plan", ["walk", "bounded", "collect"])
 @pytest.mark.parametrize("q", ["社区", "文峰塔修缮", "党", "修缮 文峰", "塔", "社区 -介休"])
-def test_every_plan_reads_the_same_newest_matches(corpus, settings, monkeypatch, q, plan):
+def test_every_plan_reads_the_same_newest_matches(corpus, settings, monkeypatch, q, plan, growth):
     # The facets' sample and sort=date read the newest matches; however the candidates are read
     # (walk the date index; collect those in a date range, widening it when too few; collect
-    # all), the ids are those of the reference order by date.
+    # all), the ids are those of the reference order by date. A window of one candidate per
+    # match, so that loose-only candidates leave it short and the next, larger one is read.
     settings.SEARCH_WINDOW = 1
+    monkeypatch.setattr(ranking, "SAMPLE_MARGIN", 1.0)
+    monkeypatch.setattr(ranking, "SAMPLE_GROWTH", growth)
     monkeypatch.setattr(ranking, "BOUND_MIN_WINDOW", 1)
     monkeypatch.setattr(ranking, "choose_plan", lambda **_: plan)
     newest = list(Article.objects.search(q, sort="date").values_list("id", flat=True))

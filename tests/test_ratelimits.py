@@ -46,6 +46,15 @@ def test_search_over_the_limit_is_429_with_retry_after_and_a_message(client):
     assert '<header class="site-header">' in text
 
 
+def test_a_searchs_feed_counts_against_the_same_limit(client):
+    # The feed runs the same search: without the limit it was a way round it.
+    for _ in range(2):
+        assert client.get("/search", {"q": "农业"}).status_code == 200
+    assert client.get("/feeds/search", {"q": "农业"}).status_code == 200
+    assert client.get("/feeds/search", {"q": "农业"}).status_code == 429
+    assert client.get("/search", {"q": "农业"}).status_code == 429
+
+
 def test_another_client_is_not_limited(client):
     for _ in range(4):
         client.get("/search", {"q": "农业"})

@@ -137,6 +137,14 @@ class TestQueryLanguage:
         make_article(body="平遥古城和介休。")
         assert ids(Article.objects.search("平遥古城 -介休")) == [keep.id]
 
+    @pytest.mark.parametrize("minus", ["-", "－", "﹣", "−"])
+    def test_a_chinese_keyboards_minus_excludes_too(self, minus):
+        # A full-width minus (－介休) used to be read as part of the term: the articles WITH 介休.
+        keep = make_article(body="平遥古城。")
+        make_article(body="平遥古城和介休。")
+        assert ids(Article.objects.search(f"平遥古城 {minus}介休")) == [keep.id]
+        assert ids(Article.objects.search(f'平遥古城 {minus}“介休”')) == [keep.id]
+
     def test_one_character_terms_match_substrings(self):
         hit = make_article(body="一座塔。")
         make_article(body="一座桥。")

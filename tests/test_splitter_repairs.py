@@ -138,11 +138,36 @@ def test_the_stage_reads_the_rules_labels_in_rows_of_one_width() -> None:
     assert without == wrong_length
     widths = {len(f) for f in with_rules[1] + without[1]}
     assert len(widths) <= 1
-    booster = starts._model()
-    if booster is not None and with_rules[1]:
-        assert widths == {booster.num_feature()}
+    boosters = starts._model()
+    if boosters is not None and with_rules[1]:
+        first, second = boosters
+        assert widths == {first.num_feature()}
+        # the second pass: the same candidates read again among the first pass's decisions
+        rows = with_rules[0]
+        probability = dict(zip(rows, first.predict(with_rules[1], num_threads=1)))
+        again = starts.second_pass_features(lines, labelled.labels, marginals, rows, probability, rules)
+        assert len(again) == len(rows)
+        assert again == starts.second_pass_features(lines, labelled.labels, marginals, rows, probability, rules)
+        if second is not None:
+            assert {len(f) for f in again} == {second.num_feature()}
     corrected = starts.correct_labels(lines, labelled.labels, marginals, rules)
     assert corrected is not None and len(corrected[0]) == len(lines)
+    assert corrected == starts.correct_labels(lines, labelled.labels, marginals, rules)
+
+
+def test_a_model_file_of_one_pass_still_reads() -> None:
+    """A stage file without the second pass (an older model) is read as the first pass alone."""
+    boosters = starts._model()
+    if boosters is None:
+        pytest.skip("no stage model or no lightgbm")
+    text = starts.MODEL_PATH.read_text(encoding="utf-8")
+    first_only = text.partition(starts.SECOND_PASS_MARK)[0]
+    try:
+        starts.use_model(first_only)
+        one = starts._model()
+        assert one is not None and one[1] is None
+    finally:
+        starts.use_model(None)
 
 
 @pytest.mark.parametrize(
@@ -165,3 +190,25 @@ def test_a_stray_last_line_stays_with_the_story_above(last_line: str, label: str
     assert _accounted_once(text, page)
     assert len(page.articles) == 2
     assert page.articles[0].body.rstrip().endswith(ending)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["人民视觉", "王小明 李 华摄影报道", "尼库摄（新华社发）"],
+    ids=["agency", "photo-report", "credit-with-agency"],
+)
+def test_a_credit_read_as_the_next_story_s_kicker_goes_to_the_story_above(credit: str) -> None:
+    """A photo credit after a story, read as the start over the next headline: the story
+    above's last line, and the headline opens the next story with its own title."""
+    text = _page(["小镇集市重新开张", *BODY, credit, "把实事办到群众心坎上", *OTHER])
+    lines = prepare_lines(text)
+    labels = ["S", "B", "B", "S", "T", "B", "B"]
+    repaired = repair_title_labels(lines, labels)
+    assert repaired == ["S", "B", "B", "B", "S", "B", "B"]
+    page = build_page(lines, repaired)
+    assert _accounted_once(text, page)
+    assert len(page.articles) == 2
+    assert page.articles[1].headline == "把实事办到群众心坎上"
+    # a kicker that is no credit stays the next story's kicker
+    kicker = prepare_lines(_page(["小镇集市重新开张", *BODY, "春耕时节", "把实事办到群众心坎上", *OTHER]))
+    assert repair_title_labels(kicker, labels) == labels

@@ -432,3 +432,24 @@ def test_a_file_that_breaks_the_parser_is_reported_and_the_others_stored(client,
     text = results_page(client, upload(client, SimpleUploadedFile("boom.txt", "BOOM\n第一行\n".encode()), seed_file(4)))
     assert "boom.txt" in text and "处理这个文件时出了错" in text
     assert list(Page.objects.values_list("source_name", flat=True)) == [SEED_FILES[4].name]
+
+
+def test_head_answers_wherever_get_does(client):
+    # The upload page once allowed GET and POST only: HEAD was a 405 where GET was a 200, and
+    # an anonymous HEAD got that 405 (method checked first) instead of the way to sign in.
+    for url in ("/upload/", "/upload/drafts/"):
+        response = client.head(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="), url
+    client.force_login(make_user("editor", role=Role.EDITOR))
+    for url in ("/upload/", "/upload/drafts/"):
+        assert client.head(url).status_code == client.get(url).status_code == 200, url
+
+
+def test_the_form_advertises_only_file_names_a_browser_sends(client, editor):
+    # A browser sends a file's name without its folders (and Django would drop them): the
+    # folder form 2025-03-29/03.txt the page once gave as an example stored the page undated.
+    text = client.get("/upload/").content.decode()
+    assert "2025-03-29/03.txt" not in text and "2025-03-29_03.txt" in text
+    results_page(client, upload(client, seed_file(3, name="2025-03-29_03.txt")))
+    page = Page.objects.get()
+    assert (page.issue.date, page.label) == (dt.date(2025, 3, 29), "第3版")

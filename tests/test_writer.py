@@ -18,6 +18,7 @@ from articles.writer import (
     discard,
     ingest_file,
     load_state,
+    page_number,
     read_page,
     replace_page,
     revert,
@@ -259,3 +260,47 @@ def test_the_county_codes_on_the_row_follow_the_tags_through_ingest_corrections_
     undo(page)
     _codes_follow_tags()
     assert Article.objects.in_county(county.code).filter(id=tagged.ref).exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "number"),
+    [("第3版", 3), ("A05", 5), ("第十二版", 12), ("第9999版", 9999), ("第99999999999版", None), ("第²版", None), ("要闻", None)],
+)
+def test_a_page_number_is_a_small_ascii_number_or_none(label, number):
+    # 第99999999999版 once overflowed the 32-bit column (a 500 on the editor's page form); ² passed
+    # isdigit() and failed int().
+    assert page_number(label) == number
+
+
+def test_a_huge_page_number_in_a_label_is_stored_without_one():
+    result = ingest_file("a.txt", seed(), dataclasses.replace(META, label="第99999999999版"), status=PUBLISHED)
+    assert result.outcome == Outcome.CREATED
+    assert (result.page.label, result.page.number) == ("第99999999999版", None)
+    page = update_page_meta(result.page, label="第88888888888版")
+    assert page.number is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "zh"),
+    [("paper", "报" * 101, "报名有 101 个字"), ("label", "版" * 51, "版次有 51 个字"), ("edition", "版" * 51, "版别有 51 个字")],
+)
+def test_a_paper_name_or_label_too_long_for_the_archive_is_refused_with_its_reason(field, value, zh):
+    # Before, the database refused the row: "value too long for type character varying(100)",
+    # in English on a Chinese page, blaming the file.
+    result = ingest_file("a.txt", seed(), dataclasses.replace(META, **{field: value}), status=PUBLISHED)
+    assert result.outcome == Outcome.FAILED and result.reason.startswith(zh)
+    assert "database" not in result.message and not Page.objects.exists()
+
+
+def test_publishing_drops_the_kept_export_list(django_capture_on_commit_callbacks):
+    # The export page lists papers and years from a copy kept for HOME_CACHE_SECONDS: a page just
+    # published was missing from it, a withdrawn one still linked (to a 404).
+    from django.core.cache import cache
+
+    from articles.export import SUMMARY_CACHE_KEY
+
+    result = ingest_file("a.txt", seed(), META, status=Page.Status.DRAFT)
+    cache.set(SUMMARY_CACHE_KEY, ["stale"])
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(result.page, PUBLISHED)
+    assert cache.get(SUMMARY_CACHE_KEY) is None

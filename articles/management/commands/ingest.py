@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from articles.ingest_pool import WriterDied
-from articles.models import Page
+from articles.models import Article, Page
 from articles.writer import IngestResult, Outcome, PageMeta, Source, ingest_sources
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
 
@@ -19,6 +19,10 @@ from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, par
 # at the same rate (the cores are busy either way); with more cores the server's work, which one
 # connection keeps in one backend, spreads over as many (docs/PERFORMANCE.md, "Ingest").
 DEFAULT_WRITERS = max(1, min(8, os.cpu_count() or 1))
+# A load that adds at least this many articles, and at least this share of those already stored,
+# ends with ANALYZE (Article.objects.refresh_statistics): a few seconds per 100,000 articles.
+ANALYZE_AFTER_ARTICLES = 1000
+ANALYZE_AFTER_SHARE = 0.1
 
 
 def collect_files(paths: list[str]) -> list[Path]:
@@ -106,6 +110,7 @@ class Command(BaseCommand):
                 self._report(path, results[-1])
                 continue
             sources.append(Source(path.name, meta, path=path))
+        stored_before = Article.objects.count()
         bar = tqdm(total=len(sources), unit="file", disable=bool(opts["no_progress"]) or opts["verbosity"] == 0)
         same_slot = "replace" if opts["replace"] else "keep" if opts["keep_both"] else "report"
         status = Page.Status.DRAFT if opts["draft"] else Page.Status.PUBLISHED
@@ -130,6 +135,11 @@ class Command(BaseCommand):
             ) from None
         finally:
             bar.close()
+        added = sum(r.articles for r in results if r.outcome in (Outcome.CREATED, Outcome.REPLACED))
+        if added >= ANALYZE_AFTER_ARTICLES and added >= ANALYZE_AFTER_SHARE * stored_before:
+            Article.objects.refresh_statistics()
+            if self.verbosity >= 2:
+                self.stdout.write(f"statistics refreshed (ANALYZE) after {added} new articles")
         self._summary(results)
 
     def _report(self, path: Path, result: IngestResult) -> None:
