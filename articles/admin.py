@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
+from articles.forms import validate_issue_date
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
 from ingest import corrections
 from ingest import model as parsed
@@ -190,7 +191,8 @@ def _retexted(blocks: list[parsed.Block], kind: parsed.BlockKind, texts: list[st
 
 class PageAdminForm(forms.ModelForm):
     paper = forms.ModelChoiceField(Newspaper.objects.all(), label=_("报纸"))
-    date = forms.DateField(label=_("日期"), required=False, help_text=_("留空：日期不详"))
+    # The archive's range of issue dates, as on the editor's page form (articles/forms.py).
+    date = forms.DateField(label=_("日期"), required=False, help_text=_("留空：日期不详"), validators=[validate_issue_date])
 
     class Meta:
         model = Page

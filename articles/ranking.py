@@ -240,8 +240,8 @@ def newest_ids(
 def _exact_newest(base: ArticleQuerySet, exact: Condition, ids: list[int], need: int) -> list[int]:
     """Those of ``ids`` (newest first) that meet ``exact``, checked newest first in parts until
     ``need`` are found: the rest are older, so they are not needed. Checking reads each row's
-    vectors (from TOAST); the facets' sample reads twice the candidates it needs, and most of
-    them usually match. Each next part is what is still needed at the rate seen so far, with a
+    vectors (from TOAST); the facets' sample reads SAMPLE_MARGIN times the candidates it needs,
+    and most of them usually match. Each next part is what is still needed at the rate seen so far, with a
     margin, so a part rarely falls short."""
     found: list[int] = []
     checked, size = 0, need

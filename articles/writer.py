@@ -181,7 +181,9 @@ MAX_PAGE_NUMBER = 9999
 
 def page_number(label: str) -> int | None:
     """The page's number from its label, for ordering: 第3版 → 3, A2 → 2, 第十二版 → 12."""
-    digits = re.search(r"[0-9]+", label)
+    # ASCII or full-width digits (第３版 from a Chinese keyboard), which int() reads alike; not
+    # every character str.isdigit takes (², which int() refuses).
+    digits = re.search(r"[0-9０-９]+", label)
     if digits:
         value = int(digits.group())
         return value if value <= MAX_PAGE_NUMBER else None

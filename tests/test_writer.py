@@ -264,7 +264,10 @@ def test_the_county_codes_on_the_row_follow_the_tags_through_ingest_corrections_
 
 @pytest.mark.parametrize(
     ("label", "number"),
-    [("第3版", 3), ("A05", 5), ("第十二版", 12), ("第9999版", 9999), ("第99999999999版", None), ("第²版", None), ("要闻", None)],
+    [
+        ("第3版", 3), ("A05", 5), ("第十二版", 12), ("第３版", 3), ("第１２版", 12), ("第9999版", 9999),
+        ("第99999999999版", None), ("第²版", None), ("要闻", None),
+    ],
 )
 def test_a_page_number_is_a_small_ascii_number_or_none(label, number):
     # 第99999999999版 once overflowed the 32-bit column (a 500 on the editor's page form); ² passed

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from articles.ingest_pool import WriterDied
 from articles.models import Article, Page
-from articles.writer import IngestResult, Outcome, PageMeta, Source, ingest_sources
+from articles.writer import IngestResult, Outcome, PageMeta, Source, clear_caches, ingest_sources
 from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
 
 # Writers (see --writers) unless told: one per core, at most 8. On 2 cores 1, 2 and 4 writers load
@@ -138,6 +138,9 @@ class Command(BaseCommand):
         added = sum(r.articles for r in results if r.outcome in (Outcome.CREATED, Outcome.REPLACED))
         if added >= ANALYZE_AFTER_ARTICLES and added >= ANALYZE_AFTER_SHARE * stored_before:
             Article.objects.refresh_statistics()
+            # Search processes keep the planner's estimates until a write is announced: the load's
+            # last commit came before the new statistics, so announce them too.
+            clear_caches()
             if self.verbosity >= 2:
                 self.stdout.write(f"statistics refreshed (ANALYZE) after {added} new articles")
         self._summary(results)
