@@ -155,7 +155,8 @@ def _read_manifest(upload: UploadedFile, max_bytes: int) -> dict[str, Entry]:
         reason = gettext(exc.zh) % exc.params if exc.zh else str(exc)
         raise forms.ValidationError(gettext("%(name)s 无法读取：%(error)s") % {"name": MANIFEST_NAME, "error": reason}) from None
     except ManifestError as exc:
-        raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": MANIFEST_NAME, "error": exc}) from None
+        reason = gettext(exc.zh) % exc.params if exc.zh else str(exc)
+        raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": MANIFEST_NAME, "error": reason}) from None
 
 
 class PageMetaForm(forms.Form):

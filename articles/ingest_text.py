@@ -34,6 +34,14 @@ FIXED = (
     gettext_noop("文件含有 NUL 字节（第一个在第 %(line)s 行）：版面文字里不会有，请删去后重新上传"),
     gettext_noop("文件混用了编码：第 %(utf8)s 行是 UTF-8，第 %(other)s 行不是（请把整个文件存为同一种编码）"),
     gettext_noop("文件不是 UTF-8、UTF-16、GB 18030 或 Big5 编码的文字"),
+    # ingest.manifest.ManifestError.zh, filled from its params (articles/forms.py)
+    gettext_noop("%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式"),
+    gettext_noop("%(where)s：日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间"),
+    gettext_noop("%(where)s：地市代码 %(value)s 不是四位数字（如 1407）"),
+    gettext_noop("%(where)s：表头缺少 %(columns)s 列"),
+    gettext_noop("%(where)s：表头有不认识的列 %(columns)s"),
+    gettext_noop("%(where)s：文件名是空的"),
+    gettext_noop("%(where)s：%(name)s 列了两次"),
 )
 
 # ingest.corrections.CorrectionError messages; %(name)s stands for what varies.

@@ -29,7 +29,17 @@ _COLUMNS = {"file", "paper", "date", "page", "prefecture"}
 
 
 class ManifestError(ValueError):
-    pass
+    """A manifest (or a paper/date option) that cannot be used; the message names where.
+
+    The message is English (the command prints it); ``zh`` is the same in Chinese with
+    ``%(name)s`` slots filled from ``params``, for the upload page to translate (its msgids are
+    listed in articles/ingest_text.py), as ingest.decode.UnreadableFile does.
+    """
+
+    def __init__(self, message: str, zh: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.zh = zh
+        self.params = params
 
 
 # The dates an issue may carry, the one rule for the upload form, the API, manifests, the ingest
@@ -68,16 +78,26 @@ def parse_date(value: str, *, where: str) -> dt.date | None:
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
-        raise ManifestError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
+        raise ManifestError(
+            f"{where}: date {value!r} is not YYYY-MM-DD", "%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式",
+            where=where, value=value,
+        ) from None
     if not issue_date_in_range(date):
-        raise ManifestError(f"{where}: date {value!r} is outside {ISSUE_DATE_MIN.isoformat()} to {issue_date_max().isoformat()}")
+        lo, hi = ISSUE_DATE_MIN.isoformat(), issue_date_max().isoformat()
+        raise ManifestError(
+            f"{where}: date {value!r} is outside {lo} to {hi}", "%(where)s：日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间",
+            where=where, value=value, lo=lo, hi=hi,
+        )
     return date
 
 
 def parse_prefecture(value: str, *, where: str) -> str:
     value = value.strip()
     if value and not re.fullmatch(PREFECTURE_PATTERN, value):
-        raise ManifestError(f"{where}: prefecture {value!r} is not a four-digit code such as 1407")
+        raise ManifestError(
+            f"{where}: prefecture {value!r} is not a four-digit code such as 1407",
+            "%(where)s：地市代码 %(value)s 不是四位数字（如 1407）", where=where, value=value,
+        )
     return value
 
 
@@ -114,18 +134,22 @@ def parse_manifest(text: str, *, where: str = MANIFEST_NAME) -> dict[str, Entry]
     reader = csv.DictReader(io.StringIO(text))
     missing = {"file", "paper"} - set(reader.fieldnames or [])
     if missing:
-        raise ManifestError(f"{where}: header lacks {', '.join(sorted(missing))}")
+        columns = ", ".join(sorted(missing))
+        raise ManifestError(f"{where}: header lacks {columns}", "%(where)s：表头缺少 %(columns)s 列", where=where, columns=columns)
     unknown = set(reader.fieldnames or []) - _COLUMNS
     if unknown:
-        raise ManifestError(f"{where}: unknown columns {', '.join(sorted(unknown))}")
+        columns = ", ".join(sorted(unknown))
+        raise ManifestError(
+            f"{where}: unknown columns {columns}", "%(where)s：表头有不认识的列 %(columns)s", where=where, columns=columns
+        )
     entries: dict[str, Entry] = {}
     for row in reader:
         line = f"{where}:{reader.line_num}"
         name = (row.get("file") or "").strip()
         if not name:
-            raise ManifestError(f"{line}: empty file name")
+            raise ManifestError(f"{line}: empty file name", "%(where)s：文件名是空的", where=line)
         if name in entries:
-            raise ManifestError(f"{line}: {name} is listed twice")
+            raise ManifestError(f"{line}: {name} is listed twice", "%(where)s：%(name)s 列了两次", where=line, name=name)
         entries[name] = Entry(
             paper=(row.get("paper") or "").strip(),
             date=parse_date(row.get("date") or "", where=line),

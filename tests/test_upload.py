@@ -175,6 +175,23 @@ def test_an_unreadable_manifest_is_refused_in_the_readers_language(client, edito
     assert not Page.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("zh-hans", "manifest.csv 有误：manifest.csv:3：a.txt 列了两次"),
+        ("en", "manifest.csv has an error: manifest.csv:3: a.txt is listed twice"),
+    ],
+)
+def test_a_bad_manifest_is_refused_in_the_readers_language(client, editor, language, says):
+    # Its reasons were English on the Chinese page.
+    client.cookies["django_language"] = language
+    manifest = "file,paper\na.txt,吕梁日报\na.txt,临汾日报\n"
+    response = upload(client, SimpleUploadedFile("manifest.csv", manifest.encode()), seed_file(1, name="a.txt"))
+    text = response.content.decode()
+    assert response.status_code == 200 and escape(says) in text, text[-3000:]
+    assert not Page.objects.exists()
+
+
 def test_a_prefecture_code_is_four_ascii_digits(client, editor):
     # Arabic-Indic digits are digits to \d and str.isdigit, not a prefecture code.
     response = upload(client, seed_file(1), prefecture="\u0661\u0664\u0660\u0667")
