@@ -614,7 +614,7 @@ def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str
     query = {name: part for name, part in encoded_lists.items() if name not in drop}
     for name, value in values.items():
         query[name] = f"{quote_plus(name)}={quote_plus(str(value))}"
-    encoded = "&".join(part for part in query.values() if part)
+    encoded = "&".join(query.values())
     return f"{path}?{encoded}" if encoded else path
 
 

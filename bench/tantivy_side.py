@@ -47,25 +47,15 @@ def available() -> bool:
 
 
 def gram_tokens(fields: list[tuple[str, str]]) -> list[tuple[str, int]]:
-    """(lexeme, position) of folded weighted fields, exactly as ``tokens.grams_vector`` writes
-    them into the tsvector (which this walk mirrors; positions start at 1)."""
-    from ingest.tokens import _UNIT_RE, FIELD_GAP
+    """(lexeme, position) of folded weighted fields, read back from the tsvector text that
+    ``tokens.grams_vector`` writes for them (``'党建':12A``; a gram or word never holds a quote or a
+    colon), so the two indexes are given exactly the same grams."""
+    from ingest.tokens import grams_vector
 
     out: list[tuple[str, int]] = []
-    pos = 1
-    for text, _weight in fields:
-        prev_end = 0
-        for match in _UNIT_RE.finditer(text):
-            pos += match.start() - prev_end
-            prev_end = match.end()
-            run = match.group(1)
-            if run:
-                out.extend((run[i : i + 2], pos + i) for i in range(len(run)))
-                pos += len(run)
-            else:
-                out.append((match.group(2), pos))
-                pos += 1
-        pos += len(text) - prev_end + FIELD_GAP
+    for entry in grams_vector(fields, folded=True).split():
+        lexeme, _, position = entry.rpartition(":")
+        out.append((lexeme[1:-1], int(position.rstrip("ABCD"))))
     return out
 
 
