@@ -10,9 +10,7 @@ chance of being a start — with what the labeller's line features cannot say:
 * whether the text below carries on the text above (Chinese character pairs shared between the
   paragraphs above the candidate and those below it, and between the story so far and below);
 * whether the paragraph above ended a story (closing punctuation, a bracketed end note);
-* how far the last and next story starts are, how much text and how many subheadings since,
-  how many datelines or byline lines the story above has had and whether one opens the text
-  below (a story has one);
+* how far the last and next story starts are, how much text and how many subheadings since;
 * how the line compares with the lines the labeller is sure are this page's headlines and with
   those it is sure are subheadings (length, opening mark), and its numbering;
 * whether it or the line under it ends with a column tag (`（…·…）`), whether it names a place,
@@ -57,7 +55,6 @@ MIN_BODY_START = 0.05  # a line read as body is a candidate when its start margi
 SURE = 0.9  # "sure headlines" and "sure subheadings" of the page: marginal at least this
 
 _KINDS = [k.value for k in LineKind]
-_SIGNING = (LineKind.LEAD, LineKind.BYLINE)  # a story's dateline or lead (`本报…电`), its byline line
 _CJK_RUN_RE = re.compile("[\u4e00-\u9fff]{2,}")
 _PARTS_RE = re.compile(r"[\s，,、]+")
 _CLOSING = "。！？!?”」』…）)】"
@@ -140,23 +137,20 @@ class _Context:
         self.last_start: list[int] = []
         self.chars_since: list[int] = []
         self.inter_since: list[int] = []
-        self.leads_since: list[int] = []  # datelines, leads and byline lines in the story so far
         # the story so far: each character pair of its paragraphs' openings, with the first line
         # it came in on (a line sees the pairs of the lines above it in its story)
         self.story_of: list[dict[str, int]] = []
         self.story_sizes: list[int] = []
-        last, chars, inter, pairs, leads = -1, 0, 0, {}, 0
+        last, chars, inter, pairs = -1, 0, 0, {}
         for k in range(n):
             self.last_start.append(last)
             self.chars_since.append(chars)
             self.inter_since.append(inter)
-            self.leads_since.append(leads)
             self.story_of.append(pairs)
             self.story_sizes.append(len(pairs))
             if labels[k] == corpus.START:
-                last, chars, inter, pairs, leads = k, 0, 0, {}, 0
+                last, chars, inter, pairs = k, 0, 0, {}
             else:
-                leads += lines[k].kind in _SIGNING
                 chars += len(self.cores[k])
                 if labels[k] == corpus.INTERTITLE:
                     inter += 1
@@ -294,10 +288,6 @@ def candidate_features(
     f.append(nxt - k if nxt >= 0 else 999)
     f.append(ctx.chars_since[k])
     f.append(ctx.inter_since[k])
-    # a story has one dateline or byline line: how many the story above has had, and whether
-    # one opens the text below
-    f.append(ctx.leads_since[k])
-    f.append(int(bool(below) and lines[below[0]].kind in _SIGNING))
     # the page's sure headlines and sure subheadings, the candidate itself left out
     is_head, is_sub = k in ctx.sure_starts, k in ctx.sure_inters
     f.append(len(ctx.start_sizes) - is_head)
