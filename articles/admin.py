@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -206,7 +207,10 @@ class PageAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if self.instance.pk and "paper" in data and "date" in data and "label" in data:
+        # Only a move is checked: a page kept beside another on purpose (keep both) must still
+        # take a change of its status alone.
+        moved = {"paper", "date", "label"} & set(self.changed_data)
+        if self.instance.pk and moved and "paper" in data and "date" in data and "label" in data:
             holder = writer.slot_holder(
                 data["paper"], data["date"], self.instance.issue.edition, data["label"], exclude=self.instance
             )
@@ -283,13 +287,31 @@ class PageRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+class _ShownToReaders(admin.ModelAdmin):
+    """A model whose rows readers see on kept pages (a paper's name in every page, the export
+    list's links; a county's name): a save or delete here clears the writer's caches when it
+    commits, as a write through articles/writer.py does."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(writer.clear_caches)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(writer.clear_caches)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(writer.clear_caches)
+
+
 @admin.register(Newspaper)
-class NewspaperAdmin(admin.ModelAdmin):
+class NewspaperAdmin(_ShownToReaders):
     list_display = ["name", "prefecture_code"]
     search_fields = ["name"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(_ShownToReaders):
     list_display = ["code", "name", "prefecture", "province"]
     search_fields = ["code", "name", "short_name"]

@@ -458,12 +458,9 @@ def _resplit_state(page: Page, current: PageState) -> tuple[PageState, list]:
     hint = [paper.prefecture_code] if paper.prefecture_code else []
     fresh = parse_page(page.raw_text, hint_prefectures=hint)
     source = corrections.source_lines(page.raw_text)
-    # The split at ingest tells the splitter's own output from hand corrections; once the file was
-    # replaced its line numbers are another text's: then every article counts as corrected.
-    first = page.revisions.filter(number=0).values_list("state", flat=True).first()
-    replaced = page.revisions.filter(action=Action.REPLACE).exists()
-    original = None if replaced else page_from_dict(first) if first is not None else current
-    proposed, conflicts = carry_over(current, source, fresh, source, original=original)
+    # The splitter's split of this file tells its own output from hand corrections (the same
+    # rule as replacing a file: writer.split_of_file).
+    proposed, conflicts = carry_over(current, source, fresh, source, original=writer.split_of_file(page))
     if corrections.placement_problems(proposed, source):
         raise CorrectionError(_("重新切分的结果有行没有归属，没有保存。请报告这个版面。"))
     return proposed, conflicts

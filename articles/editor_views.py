@@ -25,7 +25,7 @@ from articles.ratelimits import rate_limited
 from articles.models import Newspaper, Page
 from articles.roles import role_required
 from ingest import model as parsed
-from ingest.manifest import MANIFEST, NAME
+from ingest.manifest import ISSUE_DATE_MIN, MANIFEST, NAME, NO_SUCH_DATE, issue_date_max
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ RECENT_UPLOADS = 50
 def upload(request: HttpRequest) -> HttpResponse:
     """Store each file as a draft on its own (one bad file never stops the others), then show
     the results and the editor's drafts."""
-    papers = list(Newspaper.objects.order_by("name").values_list("name", flat=True))
+    papers = list(_paper_choices())
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, papers=papers)
         if form.is_valid():
@@ -67,6 +67,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         form = UploadForm(initial=request.session.get(LAST_KEY, {}), papers=papers)
     context = {"form": form, "drafts": _drafts(request.user)[:20]}
     return render(request, "articles/upload.html", context)
+
+
+def _paper_choices() -> QuerySet:
+    """The names offered as the editor types a paper: papers that hold a page."""
+    return Newspaper.objects.holding_pages().order_by("name").values_list("name", flat=True)
 
 
 def _store(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
@@ -127,7 +132,23 @@ def _origin_note(planned: PlannedFile) -> str:
         fields = [label for key, label in _FIELD_NAMES.items() if planned.meta.origin.get(key) == source]
         if fields:
             parts.append(_("%(fields)s取自%(source)s") % {"fields": _("、").join(str(f) for f in fields), "source": source_name})
+    unused = _unused_date_note(planned)
+    if unused:
+        parts.append(unused)
     return _("（%(notes)s）") % {"notes": _("；").join(parts)} if parts else ""
+
+
+def _unused_date_note(planned: PlannedFile) -> str:
+    """Why the date in the file's name was not used (no date given elsewhere): the page is
+    stored with its date unknown, and the editor must know it was not forgotten but refused, as
+    the form and a manifest refuse such a date."""
+    value, reason = planned.meta.unused_date, planned.meta.unused_date_reason
+    if not value:
+        return ""
+    if reason == NO_SUCH_DATE:
+        return _("文件名中的日期 %(value)s 不存在，未采用，日期记为不详") % {"value": value}
+    lo, hi = ISSUE_DATE_MIN.isoformat(), issue_date_max().isoformat()
+    return _("文件名中的日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间，未采用，日期记为不详") % {"value": value, "lo": lo, "hi": hi}
 
 
 def _result(name: str, outcome: str, *, page: Page | None = None, other: Page | None = None, message: str) -> dict[str, object]:
@@ -233,7 +254,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "page": page,
         "meta_form": meta_form,
-        "paper_choices": Newspaper.objects.order_by("name").values_list("name", flat=True),
+        "paper_choices": _paper_choices(),
         "articles": state.articles,
         "rows": [r for r in rows if r.text.strip()],
         "slot_pages": _slot_pages(page),

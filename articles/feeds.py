@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.models import Article, County
+from articles.models import Article, County, PageRevision
 from articles.params import ParamError, SearchParams, read_params, resolve_county
 
 FEED_ITEMS = 50
@@ -70,11 +71,29 @@ class _ArticleFeed(Feed):
         return self.item_updateddate(item)
 
     def item_updateddate(self, item: Article) -> dt.datetime:
-        return item.page.published_at or item.page.ingested_at
+        published = item.page.published_at or item.page.ingested_at
+        # A correction after publication changes the entry: readers' feed clients look here.
+        changed = getattr(item, "changed_at", None)
+        return max(published, changed) if changed else published
 
     @staticmethod
     def _articles():
         return Article.objects.visible().for_detail()
+
+    @staticmethod
+    def _with_changes(articles) -> list[Article]:
+        """The articles, each with ``changed_at``: when its page's split last changed (every
+        correction, replacement or undo writes a page revision), read for all in one query."""
+        articles = list(articles)
+        latest = dict(
+            PageRevision.objects.filter(page_id__in={a.page_id for a in articles})
+            .values("page_id")
+            .annotate(at=Max("created_at"))
+            .values_list("page_id", "at")
+        )
+        for article in articles:
+            article.changed_at = latest.get(article.page_id)
+        return articles
 
 
 class LatestFeed(_ArticleFeed):
@@ -85,7 +104,7 @@ class LatestFeed(_ArticleFeed):
         return reverse("home")
 
     def items(self):
-        return self._articles().newest()[:FEED_ITEMS]
+        return self._with_changes(self._articles().newest()[:FEED_ITEMS])
 
 
 class CountyFeed(_ArticleFeed):
@@ -108,7 +127,7 @@ class CountyFeed(_ArticleFeed):
         return reverse("feed-county", args=[county.code])
 
     def items(self, county: County):
-        return self._articles().in_county(county.code).newest()[:FEED_ITEMS]
+        return self._with_changes(self._articles().in_county(county.code).newest()[:FEED_ITEMS])
 
 
 class SearchFeed(_ArticleFeed):
@@ -142,7 +161,7 @@ class SearchFeed(_ArticleFeed):
 
     def items(self, obj: tuple[SearchParams, str]):
         params = dataclasses.replace(obj[0], sort="date", page=1, page_size=FEED_ITEMS)
-        return list(params.filter(self._articles())[:FEED_ITEMS])  # filter(): visible only
+        return self._with_changes(params.filter(self._articles())[:FEED_ITEMS])  # filter(): visible only
 
 
 def feed_links(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:

@@ -12,15 +12,21 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.query import Term
 from ingest.tokens import fold, word_tokens
 
 
-def needles_for(terms: Sequence[str]) -> list[str]:
-    """What to mark for the reader's terms: each term, then its words (for word-only matches)."""
+def needles_for(terms: Sequence[Term | str]) -> list[str]:
+    """What to mark for the reader's terms: each term, then its words (for word-only matches).
+
+    A quoted term (a ``Term`` with ``quoted``) matches only as written, so only the whole phrase
+    is marked: its words alone (网格 of "网格化") are no match and must not look like one."""
     needles: list[str] = []
     for term in terms:
-        needles.append(fold(term))
-        needles.extend(word_tokens(term))
+        text = term if isinstance(term, str) else term.text
+        needles.append(fold(text))
+        if isinstance(term, str) or not term.quoted:
+            needles.extend(word_tokens(text))
     return [n for n in dict.fromkeys(needles) if n.strip()]
 
 

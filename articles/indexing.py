@@ -21,20 +21,32 @@ def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str, s
         kicker=article.kicker,
         subheadline=article.subheadline,
         body=article.body,
+        intertitles=article.intertitles,
         captions=caption_texts,
         byline=article.byline,
     )
 
 
 def field_vectors(
-    *, headline: str, kicker: str, subheadline: str, body: str, captions: Sequence[str], byline: Sequence[str]
+    *,
+    headline: str,
+    kicker: str,
+    subheadline: str,
+    body: str,
+    intertitles: Sequence[str] = (),
+    captions: Sequence[str],
+    byline: Sequence[str],
 ) -> tuple[str, str, str]:
-    """(head grams, body grams, words) tsvector text for an article's fields (no model needed)."""
+    """(head grams, body grams, words) tsvector text for an article's fields (no model needed).
+
+    The subheadings (intertitles) are searched as body text: ``body`` holds the paragraphs only
+    (writer.article_fields), and a reader finds a story by the words it prints, subheadings
+    included — a merge turns the second story's headline into one."""
     fields = weighted_fields(
         headline=headline,
         kicker=kicker,
         subheadline=subheadline,
-        body=body,
+        body="\n".join([body, *intertitles]) if intertitles else body,
         captions="\n".join(captions),
         byline=" ".join(byline),
     )

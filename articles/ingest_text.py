@@ -102,9 +102,20 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
     return compile_patterns(PATTERNS)
 
 
+# A furniture line's label in a page diff (ingest.corrections.page_diff): "第7行 " and the line's
+# own text, which stays as printed.
+_LINE_LABEL = re.compile(r"第(?P<line>[0-9]+)行 (?P<text>.*)", re.DOTALL)
+LINE_LABEL = gettext_noop("第%(line)s行 %(text)s")
+
+
 def translated(text: str) -> str:
     """One of ingest's fixed texts (a label, a reason) in the active language."""
-    return gettext(text) if text else text
+    if not text:
+        return text
+    line = _LINE_LABEL.fullmatch(text)
+    if line is not None:
+        return gettext(LINE_LABEL) % line.groupdict()
+    return gettext(text)
 
 
 def message(exc: Exception | str) -> str:

@@ -46,6 +46,12 @@ def _weights(field: str, weights: str) -> models.Func:
 
 
 class NewspaperQuerySet(models.QuerySet):
+    def holding_pages(self) -> NewspaperQuerySet:
+        """Papers with at least one page. A paper whose last page was moved to another paper
+        (writer.update_page_meta) stays a row, but offering its name to an editor would invite
+        uploads under a name the archive no longer shows."""
+        return self.filter(models.Exists(Page.objects.filter(issue__newspaper=models.OuterRef("pk"))))
+
     def ranked(self, ids: set[str]) -> dict[str, tuple[int, str]]:
         """Every paper's (rank by name, name) by id as text — the paper lists' order, in
         PostgreSQL's collation — kept per process until a write (articles/memo.py); read again
@@ -302,7 +308,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
         """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
-        if name_or_code.isdigit():
+        # Exactly four ASCII digits: a shorter or longer prefix would be a province or part of
+        # a county's code, not a prefecture (articles/params.py refuses those before this).
+        if len(name_or_code) == 4 and name_or_code.isascii() and name_or_code.isdigit():
             tags = ArticleCounty.objects.filter(county__code__startswith=name_or_code)
         else:
             tags = ArticleCounty.objects.filter(county__prefecture=name_or_code)

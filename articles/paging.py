@@ -14,6 +14,21 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils.functional import cached_property
 
 
+class ReaderPage(Page):
+    """A page of results whose "previous" link always leads somewhere that exists.
+
+    Django's ``previous_page_number`` refuses (EmptyPage) a number past the last page, so a page
+    two or more past the end (a stale bookmark, results withdrawn since, a number typed by hand)
+    would be a 500 where it shows its pagination. From past the end the way back is the last page.
+    """
+
+    def previous_page_number(self) -> int:
+        if self.number - 1 <= self.paginator.num_pages:
+            return super().previous_page_number()
+        # Past an estimated count a page can still hold rows: then the one before it may too.
+        return self.number - 1 if len(self) else self.paginator.num_pages
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
@@ -25,6 +40,9 @@ class CappedPaginator(Paginator):
         if counted <= self.cap:
             return counted, True
         return max(self.object_list.estimated_count(), counted), False
+
+    def _get_page(self, *args, **kwargs) -> ReaderPage:
+        return ReaderPage(*args, **kwargs)
 
     @cached_property
     def count(self) -> int:
@@ -50,4 +68,4 @@ def get_page(qs, number: int, per_page: int) -> Page:
     try:
         return paginator.page(number)
     except EmptyPage:
-        return Page([], number, paginator)
+        return ReaderPage([], number, paginator)

@@ -86,6 +86,8 @@ _INTEGER = re.compile(r"-?[0-9]+")
 # An id or a code in a URL: ASCII digits, as written (str.isdigit also takes "²", "①" and "５").
 ASCII_DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A prefecture's code is the first four digits of its counties' six (GB/T 2260): 1408 运城市.
+PREFECTURE_CODE = re.compile(r"[0-9]{4}")
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
@@ -133,6 +135,25 @@ def resolve_county(value: str) -> County:
     return county
 
 
+def resolve_prefecture(value: str) -> str:
+    """A prefecture as the county table knows it: its name (运城市) or its four-digit code (1408),
+    returned as given. Anything else is refused, never a filter that matches nothing (运城) or a
+    prefix of some other division (14: a province; 14082: part of a county's code)."""
+    value = value.strip()
+    if "\x00" in value:  # no name holds a NUL, and PostgreSQL refuses one
+        known = False
+    elif PREFECTURE_CODE.fullmatch(value):
+        known = County.objects.filter(code__startswith=value).exists()
+    else:
+        known = County.objects.filter(prefecture=value).exists()
+    if not known:
+        raise ParamError(
+            gettext("prefecture：没有名为 %(value)r 的地市，请用地市全称（如 运城市）或四位代码（如 1408）")
+            % {"value": value[:50]}
+        )
+    return value
+
+
 def read_params(params: Mapping[str, str]) -> SearchParams:
     """Validate request parameters; raise ParamError with a reader-facing message."""
     # NUL and other control characters cannot reach PostgreSQL text. The fixed-form values (sort,
@@ -152,6 +173,7 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
     if sort not in SORTS:
         raise ParamError(gettext("sort 只能是 %(choices)s") % {"choices": gettext(" 或 ").join(SORTS)})
     county_value = text_params.get("county", "").strip()
+    prefecture_value = text_params.get("prefecture", "").strip()
     date_from = _date(params, "date_from")
     date_to = _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
@@ -160,7 +182,7 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         q=q.strip(),
         query=query or None,
         county=resolve_county(county_value) if county_value else None,
-        prefecture=text_params.get("prefecture", "").strip(),
+        prefecture=resolve_prefecture(prefecture_value) if prefecture_value else "",
         paper=text_params.get("paper", "").strip(),
         date_from=date_from,
         date_to=date_to,

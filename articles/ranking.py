@@ -34,7 +34,7 @@ from django.db.models.expressions import RawSQL
 
 from articles.memo import remembered
 from articles.query import ParsedQuery
-from articles.search import exclusion_condition, match_condition, tier_chains
+from articles.search import checking_condition, exclusion_condition, match_condition, tier_chains
 
 if TYPE_CHECKING:
     from articles.models import ArticleQuerySet
@@ -349,7 +349,7 @@ def ranked_ids(
     plans = plans or _Plans(base.db)
     with plans.transaction():
         if by_date:
-            exact, loose = match_condition(query), match_condition(query, loose=True)
+            exact, loose = _exact_and_loose(query)
             return newest_ids(plans, base, exact, loose, stop, estimate=_estimate(query))
         return _ranked_ids(plans, base, query, stop)
 
@@ -377,6 +377,14 @@ def _ranked_ids(plans: _Plans, base: ArticleQuerySet, query: ParsedQuery, stop: 
     return ids
 
 
+def _exact_and_loose(query: ParsedQuery) -> tuple[Condition, Condition]:
+    """The exact condition (as the exact check tests it: search.checking_condition) and the loose
+    one. Where the two are the same condition, no candidate needs checking (newest_ids compares
+    them), so the loose one is given for both."""
+    exact, loose = match_condition(query), match_condition(query, loose=True)
+    return (loose if exact == loose else checking_condition(query)), loose
+
+
 def _estimate(query: ParsedQuery) -> Condition:
     return match_condition(query, loose=True, estimate=True)
 
@@ -387,7 +395,7 @@ def newest_sample(
     """The ``limit`` newest matches as rows (id, *SAMPLE_FIELDS): what the facets count."""
     plans = plans or _Plans(base.db)
     with plans.transaction():
-        exact, loose = match_condition(query), match_condition(query, loose=True)
+        exact, loose = _exact_and_loose(query)
         return newest_ids(
             plans, base, exact, loose, limit, estimate=_estimate(query), fields=SAMPLE_FIELDS,
             margin=SAMPLE_MARGIN, growth=SAMPLE_GROWTH,

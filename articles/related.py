@@ -4,8 +4,10 @@ Keywords are jieba's TF-IDF extraction (``jieba.analyse.extract_tags``) over the
 and body. The candidates are bounded before anything is ranked: the newest ``CANDIDATES``
 visible articles of the article's counties (or, with no county, the newest that share a
 keyword), so a county of 300,000 stories costs as much as one of 30. The answer is cached per
-article: it is a suggestion, and an hour's staleness is harmless — but never a story readers may
-no longer see: a cached list is checked against ``Article.objects.visible()`` when it is read.
+article under the shared write generation (articles/page_cache.py), so any write through
+articles/writer.py (a headline corrected, a page moved to another paper or date) is seen at the
+next read, not an hour later; and a cached list is checked against ``Article.objects.visible()``
+when it is read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import F, Prefetch
 from django.db.models.expressions import RawSQL
 
 from articles.models import Article, ArticleCounty, Caption
+from articles.page_cache import current_generation
 from ingest.tokens import words_query
 
 KEYWORDS = 5
@@ -46,7 +49,9 @@ def keywords(article: Article, k: int = KEYWORDS) -> list[str]:
 
 def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:
     """Up to ``limit`` visible stories like this one (cached); ``article.county_tags`` prefetched."""
-    key = f"related:{article.pk}:{limit}"
+    # Under the generation a write deletes (writer.clear_caches): a title, paper or date changed
+    # anywhere is never shown from an older list.
+    key = f"related:{current_generation()}:{article.pk}:{limit}"
     cache = caches["related"]
     found = cache.get(key)
     if found is None:

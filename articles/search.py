@@ -124,6 +124,27 @@ def match_condition(query: ParsedQuery, *, loose: bool = False, estimate: bool =
     return _all(parts)
 
 
+def checking_condition(query: ParsedQuery) -> tuple[str, list[str]]:
+    """``match_condition(query)`` written to be tested row by row on a few candidates (ranking's
+    exact check; never given to the planner to find rows with).
+
+    Each term's test reads the word vector (out of line) on its own, and PostgreSQL reads it
+    from TOAST again for each: three terms, three reads of the same vector. Most candidates hold
+    every term's words, so one test of all of them, ``search_words @@ (w1 & w2 & …)``, settles
+    them with one read; it implies the full condition (each term's words are one of its ways to
+    match), which follows for the rest. One term, or a term without words: as it is.
+    """
+    words = [t.words() for t in query.positive]
+    if len(words) < 2 or None in words:
+        return match_condition(query)
+    every_term, params = _all([_term_condition(t) for t in query.positive])
+    parts = [(f"(search_words @@ %s::tsquery OR ({every_term}))", [" & ".join(words), *params])]
+    exclusion = exclusion_condition(query)
+    if exclusion is not None:
+        parts.append(exclusion)
+    return _all(parts)
+
+
 def tier_sql(query: ParsedQuery) -> tuple[str, list[str]]:
     """SQL for the ranking tier of a matching article (0 best)."""
     tiers = [condition for _, condition in tier_chains(query)]

@@ -73,7 +73,7 @@ def _page(qs, params: SearchParams) -> Page:
 
 
 def _needles(params: SearchParams) -> list[str]:
-    return needles_for([t.text for t in params.query.positive]) if params.query else []
+    return needles_for(params.query.positive) if params.query else []
 
 
 def _snippet(article: Article, needles: list[str]):
@@ -515,6 +515,13 @@ def _source_lines(article: Article) -> list[tuple[int, str]]:
     return [(lo + i, text) for i, text in enumerate(texts) if lo + i in wanted]
 
 
+def _line_url(page_url: str, line: int) -> str:
+    """A line of a page file on the page view: a long file is shown LINES_PER_SCREEN lines a part,
+    and the line's anchor exists only on its own part (?part=2 for lines 1001–2000)."""
+    part = (line - 1) // LINES_PER_SCREEN + 1
+    return f"{page_url}?part={part}#line-{line}" if part > 1 else f"{page_url}#line-{line}"
+
+
 def _cite(article: Article, permalink: str) -> dict[str, str]:
     """GB/T 7714-2015 (newspaper, [N]) and a plain Chinese citation."""
     names = [n for n in article.byline if n]
@@ -554,7 +561,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         query = parse(q) if q else None
     except QueryError:
         query = None
-    hits = _Hits(needles_for([t.text for t in query.positive]) if query else [])
+    hits = _Hits(needles_for(query.positive) if query else [])
     marked = {
         "kicker": hits(obj.kicker, nav=False),
         "headline": hits(obj.headline or obj.display_title, nav=False),
@@ -573,6 +580,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         caption["html"] = html
 
     permalink = request.build_absolute_uri(obj.get_absolute_url())
+    source_lines = _source_lines(obj)
     context = {
         "article": obj,
         "marked": marked,
@@ -581,7 +589,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "siblings": siblings,
         "previous": previous,
         "next": following,
-        "source_lines": _source_lines(obj),
+        "source_lines": source_lines,
+        "source_url": _line_url(obj.page.get_absolute_url(), source_lines[0][0]) if source_lines else None,
         "related": related_articles(obj) if obj.visible else [],
         "permalink": permalink,
         "cite": _cite(obj, permalink),

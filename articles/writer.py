@@ -47,8 +47,9 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from articles.indexing import field_vectors
 from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
 from ingest import model as parsed
-from ingest.carry import Conflict, carry_over
+from ingest.carry import Conflict, carry_over, hand_changes
 from ingest.decode import UnreadableFile, check_size, decode, sha256
+from ingest.manifest import page_label
 from ingest.pipeline import parse_page
 from ingest.tokens import strip_controls
 
@@ -172,6 +173,8 @@ def content_key(text: str) -> str:
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
 
 # Above this a "page number" is not one (第99999999999版): the page is then ordered by its label
@@ -180,24 +183,81 @@ MAX_PAGE_NUMBER = 9999
 
 
 def page_number(label: str) -> int | None:
-    """The page's number from its label, for ordering: 第3版 → 3, A2 → 2, 第十二版 → 12."""
+    """The page's number from its label, for ordering: 第3版 → 3, A2 → 2, 第十二版 → 12,
+    第一百零五版 → 105, 第〇版 → 0 (as 第0版)."""
     # ASCII or full-width digits (第３版 from a Chinese keyboard), which int() reads alike; not
     # every character str.isdigit takes (², which int() refuses).
     digits = re.search(r"[0-9０-９]+", label)
     if digits:
         value = int(digits.group())
         return value if value <= MAX_PAGE_NUMBER else None
-    numeral = re.search(r"[零〇一二两三四五六七八九十]+", label)
+    numeral = re.search(f"[{_CN_NUMERAL}]+", label)
     if not numeral:
         return None
-    text, value = numeral.group(), 0
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones[:1], 0) if ones else 0)
-    else:
+    value = _chinese_numeral(numeral.group())
+    return value if value is not None and value <= MAX_PAGE_NUMBER else None
+
+
+def _chinese_numeral(text: str) -> int | None:
+    """一百零五 → 105, 十二 → 12, 两千 → 2000; without a unit digit by digit (二〇二 → 202), as
+    page numbers are also written. None for what is no number (百百, 三五十)."""
+    if not any(ch in _CN_UNITS for ch in text):
+        value = 0
         for ch in text:
             value = value * 10 + _CN_DIGITS[ch]
-    return value if 0 < value <= MAX_PAGE_NUMBER else None
+        return value
+    total, digit, last_unit = 0, None, None
+    for ch in text:
+        if ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if last_unit is not None and unit >= last_unit:
+                return None  # units only fall: 百千 is no number
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        elif _CN_DIGITS[ch] == 0:
+            digit = None  # 一百零五: the zero only holds the empty tens' place
+        elif digit is not None:
+            return None  # two digits without a unit between them: 三五十
+        else:
+            digit = _CN_DIGITS[ch]
+    return total + (digit or 0)
+
+
+# A label that is a page number and nothing else: 3, 03, 第3版, 3版, 第三版, 第一百版. Two such
+# labels of one number are one page of the issue (the form's "3" is the file name's 第3版);
+# A3 and B3 (sections) are not. The same pattern in Python and in PostgreSQL's regex dialect.
+_NUMBER_LABEL = f"^\\s*(第\\s*)?([0-9０-９]+|[{_CN_NUMERAL}]+)\\s*(版)?\\s*$"
+_NUMBER_LABEL_RE = re.compile(_NUMBER_LABEL)
+_BARE_NUMBER_RE = re.compile(r"\s*[0-9０-９]+\s*")
+
+
+def normal_label(label: str) -> str:
+    """The label as the archive writes it: a bare number typed in a form, a manifest or the API
+    (3, 03) becomes 第3版, as a file named …_3.txt does (ingest.manifest.page_label); any other
+    label is kept as given."""
+    if _BARE_NUMBER_RE.fullmatch(label):
+        number = page_number(label)
+        if number:
+            return page_label(number)
+    return label
+
+
+def slot_label(label: str) -> str:
+    """What makes two labels one page of an issue: the number of a number-only label (第2版, 2
+    and 第二版 are one page), else the label itself."""
+    if _NUMBER_LABEL_RE.fullmatch(label):
+        number = page_number(label)
+        if number is not None:
+            return f"#{number}"
+    return label
+
+
+def same_label(label: str) -> Q:
+    """Pages whose label is the same page as ``label`` (``slot_label``), as a filter."""
+    key = slot_label(label)
+    if key != label and key.startswith("#"):
+        return Q(number=int(key[1:]), label__regex=_NUMBER_LABEL)
+    return Q(label=label)
 
 
 # --- articles as rows ------------------------------------------------------------------------------
@@ -265,6 +325,7 @@ class ArticleRows:
                 kicker=f["kicker"],
                 subheadline=f["subheadline"],
                 body=f["body"],
+                intertitles=f["intertitles"],
                 captions=[c[1] for c in self.captions],
                 byline=f["byline"],
             )
@@ -365,6 +426,8 @@ def prepare(source: Source) -> Prepared | IngestResult:
     refused = meta_refusal(source.name, source.meta)
     if refused is not None:
         return refused
+    # Every way in (form, manifest, API, command) stores a bare number as the file name's 第3版.
+    source = replace(source, meta=replace(source.meta, label=normal_label(source.meta.label)))
     try:
         if source.data is None:
             # A huge file is refused on its size, not read into memory first.
@@ -435,10 +498,10 @@ Slot = tuple[str, dt.date, str, str]
 
 def _slot(meta: PageMeta) -> Slot | None:
     """A page's place in the archive; only a known date and label make one (an undated page or
-    one without a label can be anywhere)."""
+    one without a label can be anywhere). Labels compare by ``slot_label``: 2 is 第2版."""
     if meta.date is None or not meta.label:
         return None
-    return (meta.paper, meta.date, meta.edition, meta.label)
+    return (meta.paper, meta.date, meta.edition, slot_label(meta.label))
 
 
 class Writer:
@@ -515,11 +578,14 @@ class Writer:
         if not wanted:
             return {}
         condition = Q()
-        for paper, date, edition, label in wanted:
-            condition |= Q(issue__newspaper__name=paper, issue__date=date, issue__edition=edition, label=label)
+        for meta in metas:
+            if _slot(meta) is not None:
+                place = Q(issue__newspaper__name=meta.paper, issue__date=meta.date, issue__edition=meta.edition)
+                condition |= place & same_label(meta.label)
         slots: dict[Slot, Page | int] = {}
         for page in Page.objects.filter(condition).select_related("issue__newspaper").order_by("id"):
-            slots.setdefault((page.issue.newspaper.name, page.issue.date, page.issue.edition, page.label), page)
+            place = (page.issue.newspaper.name, page.issue.date, page.issue.edition, slot_label(page.label))
+            slots.setdefault(place, page)
         return slots
 
     def _paper(self, meta: PageMeta) -> Newspaper:
@@ -634,7 +700,8 @@ def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
     try:
         with transaction.atomic():
             page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
-            original = parsed.page_from_dict(_first_revision(page, number=0).state)
+            _first_revision(page)
+            original = split_of_file(page)
             old_text, old_state = page.raw_text, load_state(page)
             state, conflicts = carry_over(
                 old_state, old_text.split("\n"), p.state, p.text.split("\n"), original=original
@@ -696,7 +763,8 @@ def next_ids(model: type, n: int) -> list[int]:
 def clear_caches() -> None:
     """After a commit that changes what readers see: the front page counts again, in every
     process (each keeps its copy under the shared generation this deletes; articles/views.py),
-    every kept reader page with it (articles/page_cache.py), and the bulk export's list of papers
+    every kept reader page with it (articles/page_cache.py), every process's related-stories lists
+    (articles/related.py, kept under the same generation), and the bulk export's list of papers
     and years (articles/export.py)."""
     from articles.export import SUMMARY_CACHE_KEY
     from articles.page_cache import forget_generation  # it reads the key defined here
@@ -860,6 +928,47 @@ def _first_revision(page: Page, *, number: int | None = None) -> PageRevision:
     return latest if number is None else page.revisions.get(number=number)
 
 
+def split_of_file(page: Page) -> parsed.Page:
+    """The splitter's split of the page's current file, against which hand corrections are told
+    (ingest/carry.py ``original``): the state recorded when that file came — revision 0 at
+    ingest, or the latest replace. Revision 0 alone would do only until a replace: its line
+    numbers are another text's, so every article of a replaced file counted as corrected and a
+    second replace reported conflicts nobody made. The one rule for replacing and re-splitting.
+
+    A replace's state also holds the hand corrections it carried over: those are left out of
+    it, so that they still count as corrections (carried again, or reported) next time."""
+    revisions = {r.number: r for r in page.revisions.only("number", "parent", "action", "state")}
+    if not revisions:  # never changed since ingest (no revision 0 recorded yet): as stored
+        return load_state(page)
+    files = sorted(n for n, r in revisions.items() if r.action in (Action.INGEST, Action.REPLACE))
+    return _split_of(revisions, files, len(files) - 1)
+
+
+def _split_of(revisions: dict[int, PageRevision], files: list[int], k: int) -> parsed.Page:
+    """``split_of_file`` for the ``k``-th file of the page (``files``: their revisions' numbers)."""
+    revision = revisions[files[k]]
+    state = parsed.page_from_dict(revision.state)
+    if revision.action == Action.INGEST or k == 0 or revision.parent not in revisions:
+        return state
+    before = parsed.page_from_dict(revisions[revision.parent].state)
+    hand, _ = hand_changes(before, _split_of(revisions, files, k - 1))
+    corrected = {before.articles[i].ref: _unplaced(before.articles[i]) for i in hand}
+    # Carried over (ingest/carry.py keeps a corrected article whole, its lines renumbered).
+    split = [a for a in state.articles if not (a.ref in corrected and _unplaced(a) == corrected[a.ref])]
+    return parsed.Page(articles=split, furniture=list(state.furniture))
+
+
+def _unplaced(article: parsed.ParsedArticle) -> dict:
+    """An article's fields without its line numbers, which differ between two files' texts."""
+    fields = parsed.page_to_dict(parsed.Page(articles=[article]))["articles"][0]
+    fields.pop("ref", None)
+    fields.pop("lines", None)
+    for caption in fields.get("captions", []):
+        if isinstance(caption, dict):
+            caption.pop("lines", None)
+    return fields
+
+
 def _record(
     page: Page, state: parsed.Page, *, user, action: str, summary: str, parent: int | None | bool = True,
     raw_text: str | None = None,
@@ -953,10 +1062,11 @@ class SlotTaken(ValueError):
 
 
 def pages_in_slot(paper: Newspaper | int | None, date, edition: str, label: str):
-    """The pages in that place (see ``_slot``: only a known date and label make one)."""
+    """The pages in that place (see ``_slot``: only a known date and label make one; 2 and 第2版
+    are one place)."""
     if paper is None or date is None or not label:
         return Page.objects.none()
-    return Page.objects.filter(issue__newspaper=paper, issue__date=date, issue__edition=edition, label=label)
+    return Page.objects.filter(same_label(label), issue__newspaper=paper, issue__date=date, issue__edition=edition)
 
 
 def other_pages_in_slot(page: Page):
@@ -983,6 +1093,7 @@ def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_
             paper = get_newspaper(paper.strip())
         newspaper = paper or old_issue.newspaper
         new_date = old_issue.date if date is _UNSET else date
+        label = None if label is None else normal_label(label)
         # Moving onto another page's place would show its stories twice: never silently.
         holder = slot_holder(newspaper, new_date, old_issue.edition, page.label if label is None else label, exclude=page)
         if holder is not None:

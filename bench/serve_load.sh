@@ -9,6 +9,8 @@
 # The database is one loaded by bench/search_bench.py --keep (100,000 articles for the issue's bar).
 # Environment: PORT (8001), DURATION (20s), WARMUP (5s), THREADS (2), CONNECTIONS (8), TIMEOUT (10s), KINDS,
 # WORKERS (2) and WORKER_THREADS (4): gunicorn's, as archive/gunicorn_conf.py has them.
+# OPEN_RATE (e.g. 50): after wrk, each kind again at that fixed rate of arrivals (bench/open_load.py:
+# open loop, latency from the time each request was due), for OPEN_DURATION (30) seconds.
 # wrk holds its connections open (keep-alive) for the whole run, and each stays with the worker
 # that accepted it: the split is printed per kind, since a run where one worker holds most of
 # them has that worker's one interpreter doing most of the Python (docs/PERFORMANCE.md).
@@ -64,6 +66,13 @@ cpu_now() {
         done
         i=$((i + 1))
     done
+    # Backends that ended since (the site closes a connection after CONN_MAX_AGE, 60 s) took
+    # their CPU with them: the server's main process holds it as its children's (cutime + cstime).
+    # Likewise a gunicorn worker replaced after max_requests: its master holds its CPU.
+    ticks[0]=$((ticks[0] + $(awk '{print $16 + $17}' "/proc/$GUNICORN/stat")))
+    local postmaster
+    postmaster=$(head -1 "$(psql "$DATABASE_URL" -Atc "SHOW data_directory")/postmaster.pid" 2>/dev/null || true)
+    [ -r "/proc/$postmaster/stat" ] && ticks[1]=$((ticks[1] + $(awk '{print $16 + $17}' "/proc/$postmaster/stat")))
     echo "${ticks[0]} ${ticks[1]} $(grep -c '" [0-9][0-9][0-9] ' "$WORK/gunicorn.log")"
 }
 cpu_per_request() {  # before after: "gunicorn X ms, PostgreSQL Y ms of CPU a request"
@@ -73,6 +82,12 @@ cpu_per_request() {  # before after: "gunicorn X ms, PostgreSQL Y ms of CPU a re
 }
 
 echo "machine: $(nproc) cpus; $(git rev-parse --short HEAD) + work tree; $(date -u +%FT%TZ)"
+# The machine's speed, to read figures from different machines side by side (docs/PERFORMANCE.md):
+# the same code's CPU a request varies about as this does.
+echo "machine speed: $(.venv/bin/python -c 'import time
+s = time.process_time(); x = 0
+for i in range(10_000_000): x += i
+print(f"{time.process_time() - s:.2f}")') s of CPU for 10,000,000 Python additions"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $TIMEOUT --latency (after a $WARMUP warm-up per kind)"
 for kind in $KINDS; do
     paths="$WORK/$kind.txt"
@@ -85,5 +100,11 @@ for kind in $KINDS; do
         "http://127.0.0.1:$PORT" -- "$paths" | tee "$WORK/$kind.wrk"
     cpu_per_request "$before" "$(cpu_now)"
     echo "requests per worker: $(tail -n +"$((lines + 1))" "$WORK/gunicorn.log" | grep -o '" <[0-9]*>$' | sort | uniq -c | awk '{printf "%s%s %d", sep, $3, $1; sep=", "}')"
+    if [ -n "${OPEN_RATE:-}" ]; then
+        before=$(cpu_now)
+        .venv/bin/python bench/open_load.py "http://127.0.0.1:$PORT" "$paths" --rate "$OPEN_RATE" \
+            --duration "${OPEN_DURATION:-30}" | tee "$WORK/$kind.open"
+        cpu_per_request "$before" "$(cpu_now)"
+    fi
 done
 echo "paths, wrk output and gunicorn's log: $WORK"

@@ -8,6 +8,11 @@ first), with the production settings and DEBUG off, and prints per request: wall
 ms (CPU is less noisy on a shared machine), statements, and the statements by kind. ``--save``
 writes each answer (CSRF tokens blanked) to DIR; ``--compare`` checks the answers against such a
 folder (whitespace runs counted as one space), so a speed change can be shown to change no page.
+
+``--mix bench``: the search benchmark's 19 query classes (bench/search_bench.py query_mix) instead
+of the load test's paths, each timed as the whole served page — results, count, facets and chart,
+rendered — with its p50 and p95 over the repetitions: the search page for one client, as issue
+11 asks at 1,000,000 articles (bench/search_bench.py times the page and the facets apart).
 """
 
 from __future__ import annotations
@@ -68,8 +73,21 @@ def main() -> None:
     parser.add_argument("--save")
     parser.add_argument("--compare")
     parser.add_argument("--detail", action="store_true", help="per path: wall and SQL ms, the slowest statement")
+    parser.add_argument("--mix", choices=("load", "bench"), default="load",
+                        help="the load test's paths (default) or the search benchmark's query classes")
     args = parser.parse_args(argv)
-    paths = search_paths()
+    if args.mix == "bench":
+        from urllib.parse import urlencode
+
+        from search_bench import query_mix
+
+        classes = query_mix("140781")  # 介休市, as bench/search_bench.py picks it
+        paths = ["/search?" + urlencode(case.params) for case in classes]
+        labels = {path: case.label for path, case in zip(paths, classes)}
+    else:
+        paths = search_paths()
+        labels = {}
+    walls: dict[str, list[float]] = {p: [] for p in paths}
     client = Client()
     plain_static = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     with override_settings(STORAGES=plain_static):  # no manifest needed (nothing collected)
@@ -91,6 +109,7 @@ def main() -> None:
                     response = client.get(p)
                     if prof:
                         prof.disable()
+                    walls[p].append((time.perf_counter() - t0) * 1000)
                     wall += time.perf_counter() - t0
                     cpu += time.process_time() - c0
                 assert response.status_code == 200, (p, response.status_code)
@@ -120,6 +139,12 @@ def main() -> None:
     for p, (w, q) in sorted(detail.items(), key=lambda item: -item[1][1]):
         t, sql = slowest.get(p, (0.0, ""))
         print(f"{w / args.reps:7.1f} ms wall {q / args.reps:7.1f} ms SQL  {unquote(p):40}  slowest {t:6.1f} ms: {sql[:160]}")
+    if labels:
+        print("the whole served page (results, count, facets, chart), wall ms over the repetitions:")
+        for p in paths:
+            times = sorted(walls[p])
+            p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
+            print(f"  {labels[p]:28} p50 {times[len(times) // 2]:7.1f}  p95 {p95:7.1f}  max {times[-1]:7.1f}")
     if prof:
         prof.dump_stats(args.profile)
 

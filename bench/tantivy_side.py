@@ -59,13 +59,17 @@ def gram_tokens(fields: list[tuple[str, str]]) -> list[tuple[str, int]]:
     return out
 
 
-def article_tokens(headline: str, kicker: str, subheadline: str, body: str, captions: list[str], byline: list[str]):
+def article_tokens(
+    headline: str, kicker: str, subheadline: str, body: str, captions: list[str], byline: list[str],
+    intertitles: list[str] = (),
+):
     """(head grams, body grams, words) of an article, from the same folded fields as
-    ``articles.indexing.field_vectors``."""
+    ``articles.indexing.field_vectors`` (the subheadings searched with the body)."""
     from ingest.tokens import fold, head_and_body, weighted_fields, word_tokens
 
     fields = weighted_fields(
-        headline=headline, kicker=kicker, subheadline=subheadline, body=body,
+        headline=headline, kicker=kicker, subheadline=subheadline,
+        body="\n".join([body, *intertitles]) if intertitles else body,
         captions="\n".join(captions), byline=" ".join(byline),
     )
     fields = [(fold(text), weight) for text, weight in fields]
@@ -129,7 +133,7 @@ def _rows(chunk: int = 2000) -> Iterator[tuple]:
     from articles.models import Article, ArticleCounty, Caption
 
     sql = f"""
-        SELECT a.id, a.date, a.headline, a.kicker, a.subheadline, a.body, a.byline,
+        SELECT a.id, a.date, a.headline, a.kicker, a.subheadline, a.body, a.byline, a.intertitles,
                coalesce((SELECT array_agg(c.text ORDER BY c.position) FROM {Caption._meta.db_table} c
                          WHERE c.article_id = a.id), '{{}}'),
                coalesce((SELECT array_agg(t.county_id) FROM {ArticleCounty._meta.db_table} t
@@ -161,8 +165,8 @@ def build(threads: int = 1) -> TantivyIndex:
             ix.read_s += t1 - t0
             if row is None:
                 break
-            article_id, date, headline, kicker, subheadline, body, byline, captions, counties = row
-            head, body_grams, words = article_tokens(headline, kicker, subheadline, body, captions, byline)
+            article_id, date, headline, kicker, subheadline, body, byline, intertitles, captions, counties = row
+            head, body_grams, words = article_tokens(headline, kicker, subheadline, body, captions, byline, intertitles)
             t2 = time.perf_counter()
             doc = tantivy.Document()
             doc.add_pre_tokenized_text("head", Text("", [Token(t, p, 0, 0) for t, p in head]))

@@ -68,7 +68,7 @@ def carry_over(
     input is modified.
     """
     line_map = _line_map(old_lines, new_lines)
-    changed_articles, changed_furniture = _hand_changes(old_state, original)
+    changed_articles, changed_furniture = hand_changes(old_state, original)
 
     # Nodes of the overlap graph: ("o", i) old article, ("n", j) new article, ("of", line) old
     # furniture, ("nf", line) new furniture. Each has its lines in the new numbering.
@@ -166,7 +166,7 @@ def _fields(a: ParsedArticle) -> dict:
     return d
 
 
-def _hand_changes(old_state: Page, original: Page | None) -> tuple[set[int], set[int]]:
+def hand_changes(old_state: Page, original: Page | None) -> tuple[set[int], set[int]]:
     """Indexes of old articles and lines of old furniture that differ from the split at ingest."""
     if original is None:
         return set(range(len(old_state.articles))), {f.line for f in old_state.furniture}

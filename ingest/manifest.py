@@ -161,8 +161,9 @@ def parse_manifest(text: str, *, where: str = MANIFEST_NAME) -> dict[str, Entry]
 
 # -- file names ------------------------------------------------------------------------------
 
-# 2025-03-29, 2025_03_29, 2025.3.29, 2025/03/29, 2025年3月29日
-_DATE_SEP_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_./]|年)(\d{1,2})(?:[-_./]|月)(\d{1,2})日?(?!\d)")
+# 2025-03-29, 2025_03_29, 2025.3.29, 2025/03/29, 2025年3月29日; any year, so that 1700-01-01 is
+# seen as a date (and refused as one an issue may not carry), not read as a page number
+_DATE_SEP_RE = re.compile(r"(?<!\d)(\d{4})(?:[-_./]|年)(\d{1,2})(?:[-_./]|月)(\d{1,2})日?(?!\d)")
 # 20250329
 _DATE_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 # 第3版, 第03版, 3版
@@ -185,32 +186,42 @@ class NameGuess:
     date: dt.date | None = None
     page: str = ""  # the label as the archive writes it: 第3版, A03
     number: int | None = None  # the page number when the name gives one
+    # A date the name gives that was not used, as written (2025-02-30), and why: NO_SUCH_DATE or
+    # OUT_OF_RANGE (ISSUE_DATE_MIN to issue_date_max()), for the upload to tell the editor.
+    unused_date: str = ""
+    unused_date_reason: str = ""
+
+
+NO_SUCH_DATE, OUT_OF_RANGE = "no_such_date", "out_of_range"
 
 
 def page_label(number: int) -> str:
     return f"第{number}版"
 
 
-def _find_date(text: str) -> tuple[dt.date | None, str]:
-    """The first valid date in the text, and the text without it.
+def _find_date(text: str) -> tuple[dt.date | None, str, tuple[str, str]]:
+    """The first valid date in the text, the text without it, and the first date-shaped run not
+    used with its reason (("2025-02-30", NO_SUCH_DATE)), or ("", "") when none was dropped.
 
     A date-shaped run that is no date (2025-02-30), or none an issue may carry (2099-01-01:
     ``issue_date_in_range``), is dropped too, so that its digits are not read as a page number.
     """
     for pattern in (_DATE_SEP_RE, _DATE_COMPACT_RE):
-        shaped = None
+        shaped, unused = None, ("", "")
         for match in pattern.finditer(text):
             shaped = shaped or match
             try:
                 found = dt.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
+                unused = unused if unused[0] else (match[0], NO_SUCH_DATE)
                 continue
             if not issue_date_in_range(found):  # 2099-01-01: a date, but none an issue may carry
+                unused = unused if unused[0] else (match[0], OUT_OF_RANGE)
                 continue
-            return found, text[: match.start()] + " " + text[match.end() :]
+            return found, text[: match.start()] + " " + text[match.end() :], ("", "")
         if shaped is not None:
-            return None, text[: shaped.start()] + " " + text[shaped.end() :]
-    return None, text
+            return None, text[: shaped.start()] + " " + text[shaped.end() :], unused
+    return None, text, ("", "")
 
 
 def _find_page(text: str) -> tuple[str, int | None, str]:
@@ -241,15 +252,19 @@ def guess_from_name(name: str, *, aliases: Mapping[str, str] | None = None) -> N
     path = PurePosixPath(name.replace("\\", "/"))
     parts = [path.stem, *reversed(path.parent.parts)]  # the file first, then the nearest folder
     paper, date, page, number = "", None, "", None
+    unused = ("", "")
     for i, part in enumerate(parts):
         rest = part
         if date is None:
-            date, rest = _find_date(rest)
+            date, rest, dropped = _find_date(rest)
+            unused = unused if unused[0] else dropped
         if not page and i == 0:  # a page label only from the file itself, never a folder
             page, number, rest = _find_page(rest)
         if not paper:
             paper = _paper_in(rest, folded)
-    return NameGuess(paper=paper, date=date, page=page, number=number)
+    if date is not None:
+        unused = ("", "")  # a folder's date was used: the name gave one
+    return NameGuess(paper=paper, date=date, page=page, number=number, unused_date=unused[0], unused_date_reason=unused[1])
 
 
 def _paper_in(text: str, aliases: Mapping[str, str]) -> str:
@@ -274,6 +289,10 @@ class Prefill:
     entry: Entry
     number: int | None = None
     origin: dict[str, str] = field(default_factory=dict)
+    # The file name's date that could not be used (NameGuess.unused_date and its reason), when no
+    # other date was given: the editor is told, as the form and a manifest tell of such a date.
+    unused_date: str = ""
+    unused_date_reason: str = ""
 
 
 def prefill(
@@ -299,7 +318,8 @@ def prefill(
                 break
     entry = replace(Entry(), **values)
     number = guess.number if entry.page and entry.page == guess.page else _number_of(entry.page)
-    return Prefill(entry=entry, number=number, origin=origin)
+    unused = (guess.unused_date, guess.unused_date_reason) if entry.date is None else ("", "")
+    return Prefill(entry=entry, number=number, origin=origin, unused_date=unused[0], unused_date_reason=unused[1])
 
 
 def _number_of(label: str) -> int | None:

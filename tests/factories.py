@@ -70,20 +70,23 @@ def make_article(
     kicker: str = "",
     subheadline: str = "",
     body: str = "",
+    intertitles: tuple[str, ...] = (),
     captions: tuple[str, ...] = (),
     byline: tuple[str, ...] = (),
     counties: tuple[County, ...] = (),
     date: dt.date | None = None,
     paper: str = "测试日报",
 ) -> Article:
-    """One stored, indexed article, added to its page through the real write path."""
+    """One stored, indexed article, added to its page through the real write path (its
+    subheadings, if any, after the body's paragraphs)."""
     page = page or make_page(paper=paper, date=date)
     parsed = ParsedArticle(
         kicker=kicker,
         headline=headline,
         subheadline=subheadline,
         byline=list(byline),
-        blocks=[Block(BlockKind.PARAGRAPH, p) for p in body.split("\n") if p],
+        blocks=[Block(BlockKind.PARAGRAPH, p) for p in body.split("\n") if p]
+        + [Block(BlockKind.INTERTITLE, t) for t in intertitles],
         captions=[ParsedCaption(text=c) for c in captions],
         counties=list(counties),
     )

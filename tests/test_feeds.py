@@ -57,8 +57,8 @@ def jiexiu() -> ParsedCounty:
 def test_latest_feed_lists_visible_stories_newest_first(client, seeds, draft_story, django_assert_max_num_queries):
     old = make_article(headline="旧闻一则", date=dt.date(2020, 1, 1))
     new = make_article(headline="新闻一则", date=dt.date(2026, 5, 1))
-    # rows + captions + counties
-    with django_assert_max_num_queries(3):
+    # rows + captions + counties + the pages' last changes
+    with django_assert_max_num_queries(4):
         response = client.get("/feeds/latest/")
     found = titles(response)
     assert found[0] == "新闻一则"
@@ -96,8 +96,8 @@ def test_untitled_photo_story_gets_a_title(client, db):
 
 def test_county_feed_by_name_and_code(client, seeds, draft_story, django_assert_max_num_queries):
     jiexiu = County.objects.get(name="介休市")
-    # county lookup + rows + captions + counties
-    with django_assert_max_num_queries(4):
+    # county lookup + rows + captions + counties + the pages' last changes
+    with django_assert_max_num_queries(5):
         by_name = client.get("/feeds/counties/介休市/")
     by_code = client.get(f"/feeds/counties/{jiexiu.code}/")
     assert titles(by_name) == titles(by_code)
@@ -194,3 +194,24 @@ def test_county_and_search_pages_offer_their_own_feed(client, seeds):
 
     # An empty search page has nothing to subscribe to but the latest stories.
     assert "/feeds/search" not in client.get("/search").content.decode()
+
+
+def test_an_entry_s_updated_time_follows_a_correction_after_publication(client, counties):
+    from django.utils.dateparse import parse_datetime
+
+    from articles.models import PageRevision
+    from articles.writer import apply_state, load_state
+
+    story = make_article(headline="修缮前的标题", date=dt.date(2025, 1, 1))
+
+    def updated() -> dt.datetime:
+        (entry,) = [e for e in entries(client.get("/feeds/latest/")) if e.findtext(f"{ATOM}title") == story.display_title]
+        return parse_datetime(entry.findtext(f"{ATOM}updated"))
+
+    before = updated()
+    story.refresh_from_db()
+    state = load_state(story.page)
+    state.articles[0].headline = "修缮后的标题"
+    apply_state(story.page, state, user=None, action=PageRevision.Action.CORRECT, summary="test")
+    story.refresh_from_db()
+    assert updated() > before

@@ -279,3 +279,24 @@ def test_the_json_api_and_its_description_follow_the_language(archive):
     assert Client().post("/api/pages", **auth).json()["error"].startswith("请求有误：")
     assert set(chinese_spec["paths"]) == set(english_spec["paths"])
     assert chinese_spec["components"]["schemas"].keys() == english_spec["components"]["schemas"].keys()
+
+
+def test_a_published_page_s_preview_says_published_not_the_button_s_publish(archive):
+    published, _draft = archive
+    editor = english(Client())
+    editor.force_login(make_user("editor", role=Role.EDITOR))
+    text = editor.get(f"/pages/{published.pk}/preview/").content.decode()
+    assert "· Published " in text
+    assert "· Publish " not in text
+
+
+def test_a_furniture_line_in_a_page_diff_is_labelled_in_english_its_text_as_printed():
+    from django.utils import translation
+
+    from articles.ingest_text import translated
+
+    with translation.override("en"):
+        assert translated("第7行 创建新时代文明实践") == "Line 7: 创建新时代文明实践"
+        assert translated("正文") != "正文"  # the fixed labels still translate
+    with translation.override("zh-hans"):
+        assert translated("第7行 创建新时代文明实践") == "第7行 创建新时代文明实践"

@@ -148,3 +148,23 @@ def test_estimates_and_table_facts_are_kept_until_a_write(corpus, settings, djan
         make_article(headline="社区新闻", date=dt.date(2025, 6, 1))
     assert any(sql.startswith("EXPLAIN") for sql in statements("社区"))
     assert paged("社区", 7) == reference("社区")
+
+
+@pytest.mark.parametrize(
+    "q", ["文峰塔 修缮", "修缮 文峰塔 完成", "党建 社区", "社区 -介休", '文峰塔 "修缮"', "文峰塔", "介休 党建 -修缮"]
+)
+def test_the_exact_check_s_words_first_form_keeps_the_same_articles(corpus, q):
+    # search.checking_condition tests every term's words in one read of the word vector first:
+    # it must hold for exactly the articles the plain condition holds for.
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from articles.search import checking_condition, match_condition
+
+    def ids(condition):
+        sql, params = condition
+        return set(Article.objects.filter(RawSQL(sql, params, output_field=BooleanField())).values_list("id", flat=True))
+
+    query = parse(q)
+    assert ids(checking_condition(query)) == ids(match_condition(query))
+    assert ids(match_condition(query))  # the corpus has matches for each, so the test tests something

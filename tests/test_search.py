@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def searchable_text(article: Article) -> str:
-    parts = [article.headline, article.kicker, article.subheadline, article.body, " ".join(article.byline)]
+    parts = [article.headline, article.kicker, article.subheadline, article.body, *article.intertitles]
+    parts += [" ".join(article.byline)]
     parts += [c.text for c in article.captions.all()]
     return fold("\n".join(parts))
 
@@ -32,6 +33,7 @@ class TestRecallOnSeeds:
         "介休", "付炎", "罗晓庆", "绛县", "新绛", "楚侯乡", "网格化", "党建引领", "社区", "党", "的", "绛",
         "黨建", "萤火微光", "5A", "PM2.5", "2024年", "龙凤河", "“四邻”", "兴县 森林防火", "宝山花园社区",
         "居民 志愿者", "合伙人", "侯马", "稷山县", "摄", "韩笑", "临汾侯马市", "新绛县委组织部",
+        "星火长明",  # only in a subheading (seed 003)
     ]
 
     @pytest.fixture(autouse=True)
@@ -91,6 +93,34 @@ class TestRecallOnSeeds:
             plan = qs.explain()
             cursor.execute("RESET enable_seqscan")
         assert "article_head_gin" in plan and "article_body_gin" in plan
+
+
+class TestSubheadings:
+    def test_a_story_is_found_by_the_words_of_its_subheadings(self):
+        story = make_article(headline="记事", body="正文一段。", intertitles=("星火长明：机制创新",))
+        make_article(headline="别的", body="无关。")
+        assert ids(Article.objects.search("星火长明")) == [story.id]
+        assert ids(Article.objects.search('"机制创新"')) == [story.id]
+
+    def test_a_phrase_never_runs_from_the_body_into_a_subheading(self):
+        make_article(headline="记事", body="文峰", intertitles=("塔修缮",))
+        assert ids(Article.objects.search('"文峰塔"')) == []
+
+    def test_a_merged_story_is_still_found_by_its_headline_now_a_subheading(self):
+        from articles.models import PageRevision
+        from articles.writer import apply_state, load_state
+        from ingest import corrections
+
+        ingest_seeds()
+        second = Article.objects.get(headline__contains="聚力新突破")
+        page = second.page
+        state = load_state(page)
+        i = next(n for n, a in enumerate(state.articles) if a.ref == second.id) - 1
+        merged = corrections.merge_with_next(state, i, source=corrections.source_lines(page.raw_text))
+        apply_state(page, merged, user=None, action=PageRevision.Action.CORRECT, summary="test")
+        found = list(Article.objects.search("聚力新突破"))
+        assert found, "the merged story is no longer found by its second story's headline"
+        assert any("聚力新突破" in t for a in found for t in a.intertitles)
 
 
 class TestRanking:

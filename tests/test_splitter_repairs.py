@@ -212,3 +212,71 @@ def test_a_credit_read_as_the_next_story_s_kicker_goes_to_the_story_above(credit
     # a kicker that is no credit stays the next story's kicker
     kicker = prepare_lines(_page(["小镇集市重新开张", *BODY, "春耕时节", "把实事办到群众心坎上", *OTHER]))
     assert repair_title_labels(kicker, labels) == labels
+
+
+@pytest.mark.parametrize(
+    ("note", "under"),
+    [
+        ("（摘编自3月2日《山城晚报》）", "S"),  # an end note over a headline read as its own start
+        ("（王小明 李华参与采写）", "T"),  # ... or read as the kicker of the headline under it
+        ("（本报河谷3月1日电）", "T"),
+    ],
+    ids=["source-note", "contributors-note", "dateline-note"],
+)
+def test_an_end_note_read_as_a_start_closes_the_story_above(note: str, under: str) -> None:
+    """A note wholly in brackets after a story (no headline is one: sixth session) read as a
+    story's start: the story above's last line; a title line under it opens the next story."""
+    text = _page(["小镇集市重新开张", *BODY, note, "把实事办到群众心坎上", *OTHER])
+    lines = prepare_lines(text)
+    labels = ["S", "B", "B", "S", under, "B", "B"]
+    repaired = repair_title_labels(lines, labels)
+    assert repaired == ["S", "B", "B", "B", "S", "B", "B"]
+    page = build_page(lines, repaired)
+    assert _accounted_once(text, page)
+    assert len(page.articles) == 2
+    assert "".join(page.articles[0].body.split()).endswith("".join(note.split()))
+    assert page.articles[1].headline == "把实事办到群众心坎上"
+
+
+def test_a_sentence_read_as_a_story_of_one_line_closes_the_story_above() -> None:
+    text = _page(["小镇集市重新开张", *BODY, "镇长李华等陪同参观。", "把实事办到群众心坎上", *OTHER])
+    lines = prepare_lines(text)
+    repaired = repair_title_labels(lines, ["S", "B", "B", "S", "S", "B", "B"])
+    assert repaired == ["S", "B", "B", "B", "S", "B", "B"]
+    # a headline over its story, or a bracketed line under a headline (`（…会议通过）`), stays
+    kept = prepare_lines(_page(["小镇集市重新开张", *BODY, "把实事办到群众心坎上", "（3月1日镇人代会通过）", *OTHER]))
+    assert repair_title_labels(kept, ["S", "B", "B", "S", "T", "B", "B"]) == ["S", "B", "B", "S", "T", "B", "B"]
+
+
+@pytest.mark.parametrize("label", ["I", "B"])
+def test_a_short_line_over_a_dateline_after_a_story_opens_the_next(label: str) -> None:
+    """A short line after a story's text right over a dateline (sixth session): the next
+    story's headline, not a subheading of the story above."""
+    lead = "本报河谷3月1日电（记者王小明）镇上的老街昨天重新开市，摊主们一早就摆出了新收的蔬菜。"
+    text = _page(["小镇集市重新开张", *BODY, "把实事办到群众心坎上", lead, *OTHER])
+    lines = prepare_lines(text)
+    assert lines[4].kind.value == "lead"
+    repaired = repair_title_labels(lines, ["S", "B", "B", label, "B", "B", "B"])
+    assert repaired == ["S", "B", "B", "S", "B", "B", "B"]
+    page = build_page(lines, repaired)
+    assert _accounted_once(text, page)
+    assert [a.headline for a in page.articles] == ["小镇集市重新开张", "把实事办到群众心坎上"]
+    # a finished sentence over it is the story's text
+    said = prepare_lines(_page(["小镇集市重新开张", *BODY, "摊主们都说好。", lead, *OTHER]))
+    assert repair_title_labels(said, ["S", "B", "B", "B", "B", "B", "B"]) == ["S", "B", "B", "B", "B", "B", "B"]
+
+
+def test_sections_of_a_package_over_their_datelines_stay_subheadings() -> None:
+    """Two or more such lines in one story: a package of reports under one headline, each over
+    its own dateline, which stays one article."""
+    def lead(place: str) -> str:
+        return f"本报{place}3月1日电（记者王小明）{BODY[0]}"
+
+    text = _page(["各地集市重新开张", lead("河谷"), BODY[1], "山城 老街亮起了灯", lead("山城"), OTHER[0],
+                  "江镇 摊位多了三十个", lead("江镇"), OTHER[1]])
+    lines = prepare_lines(text)
+    labels = ["S", "B", "B", "I", "B", "B", "I", "B", "B"]
+    assert repair_title_labels(lines, labels) == labels
+    page = build_page(lines, labels)
+    assert _accounted_once(text, page)
+    assert len(page.articles) == 1
