@@ -7,6 +7,7 @@ import jieba.analyse  # noqa: F401 (reads its IDF table on import: related stori
 from django.core.wsgi import get_wsgi_application
 
 from ingest.gazetteer import Gazetteer
+from ingest.tokens import warm_fold
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
@@ -16,5 +17,7 @@ application = get_wsgi_application()
 # table; an article page's related stories use both, so load them as the worker starts rather
 # than inside a reader's request.
 jieba.initialize()
-# Likewise the gazetteer (county pages name the townships their stories mention).
+# Likewise the gazetteer (county pages name the townships their stories mention), and fold()'s
+# code-point array (every search result's snippet folds its text).
 Gazetteer.default()
+warm_fold()
