@@ -45,6 +45,11 @@ def _weights(field: str, weights: str) -> models.Func:
     )
 
 
+# A prefecture's code is the first four digits of its counties' six (GB/T 2260): 1408 运城市.
+# Anything shorter or longer is a province or part of a county's code, never a prefecture.
+PREFECTURE_CODE = re.compile(r"[0-9]{4}")
+
+
 class NewspaperQuerySet(models.QuerySet):
     def holding_pages(self) -> NewspaperQuerySet:
         """Papers with at least one page. A paper whose last page was moved to another paper
@@ -308,9 +313,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_prefecture(self, name_or_code: str) -> ArticleQuerySet:
         """Articles tagged with any county of a prefecture, by name (运城市) or code (1408)."""
-        # Exactly four ASCII digits: a shorter or longer prefix would be a province or part of
-        # a county's code, not a prefecture (articles/params.py refuses those before this).
-        if len(name_or_code) == 4 and name_or_code.isascii() and name_or_code.isdigit():
+        if PREFECTURE_CODE.fullmatch(name_or_code):  # else a name (params.py refuses the rest)
             tags = ArticleCounty.objects.filter(county__code__startswith=name_or_code)
         else:
             tags = ArticleCounty.objects.filter(county__prefecture=name_or_code)

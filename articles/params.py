@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 
-from articles.models import ArticleQuerySet, County
+from articles.models import PREFECTURE_CODE, ArticleQuerySet, County
 from articles.query import MAX_QUERY_CHARS, ParsedQuery, QueryError, parse
 from articles.ranking import RankedResults, newest_sample
 from ingest.tokens import strip_controls
@@ -86,8 +86,6 @@ _INTEGER = re.compile(r"-?[0-9]+")
 # An id or a code in a URL: ASCII digits, as written (str.isdigit also takes "²", "①" and "５").
 ASCII_DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# A prefecture's code is the first four digits of its counties' six (GB/T 2260): 1408 运城市.
-PREFECTURE_CODE = re.compile(r"[0-9]{4}")
 
 
 def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
