@@ -41,13 +41,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer, the ones made by the middleware below included.
     "csp.middleware.CSPMiddleware",
-    # Refusals under /api/ as JSON, whoever made them (articles/middleware.py).
-    "articles.middleware.ApiErrorMiddleware",
     # A database outage is a 503 with Retry-After, not a 500 (articles/middleware.py).
     "articles.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "articles.i18n.LanguageCookieMiddleware",
+    # Refusals under /api/ as JSON, whoever made them (articles/middleware.py): inside the language
+    # override, so that they follow the reader's language; outside CSRF, whose 403 it rewrites.
+    "articles.middleware.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Upload POSTs: sign-in and size checked before CSRF reads the body (articles/upload_limits.py).
     "articles.upload_limits.UploadLimitMiddleware",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     # Anonymous readers' GET/HEAD may read the replica, when there is one (archive/routers.py).
     "archive.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page's bare 405 as the site's page (articles/middleware.py); inside CSRF, for its forms' cookie.
+    "articles.middleware.MethodPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in into the lockout page (AXES_LOCKOUT_CALLABLE).
     "axes.middleware.AxesMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from articles import api, corrections_views, editor_views, feeds, i18n, machine_views, views
@@ -12,7 +13,9 @@ register_converter(PaperNameConverter, "paper_name")  # any paper name, "/" incl
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search", views.search, name="search"),
+    # The search page and the read API take GET/HEAD only and read no session: exempt from CSRF,
+    # so that a POST, PUT, DELETE is require_safe's 405 (Allow: GET, HEAD), not CSRF's 403.
+    path("search", csrf_exempt(views.search), name="search"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("pages/<int:pk>/", views.page, name="page"),
     path("issues/<int:pk>/", views.issue_redirect, name="issue"),  # the page's address until 2026-11
@@ -39,8 +42,8 @@ urlpatterns = [
     path("pages/<int:pk>/undo/", corrections_views.undo, name="page-undo"),
     path("pages/<int:pk>/revert/", corrections_views.revert, name="page-revert"),
     path("pages/<int:pk>/resplit/", corrections_views.resplit, name="page-resplit"),
-    path("api/articles", views.api_articles, name="api-articles"),
-    path("api/articles/<int:pk>", views.api_article, name="api-article"),
+    path("api/articles", csrf_exempt(views.api_articles), name="api-articles"),
+    path("api/articles/<int:pk>", csrf_exempt(views.api_article), name="api-article"),
     # Scripts: upload a page file as a draft, publish it (token authentication; articles/api.py).
     path("api/pages", api.upload_page, name="api-pages"),
     path("api/pages/<int:pk>/publish", api.publish_page, name="api-page-publish"),
@@ -58,6 +61,10 @@ urlpatterns = [
     path("export/", machine_views.exports, name="exports"),
     path("export/<paper_name:paper>/<int:year>.jsonl", machine_views.export_year, name="export-year"),
     path("export/<paper_name:paper>/undated.jsonl", machine_views.export_year, name="export-undated"),
+    # By the paper's id, for a name a browser would not keep in a path (".."): no "/" after
+    # "export/", so the name's addresses above never take it.
+    path("export/paper-<int:paper_id>-<int:year>.jsonl", machine_views.export_year, name="export-year-by-id"),
+    path("export/paper-<int:paper_id>-undated.jsonl", machine_views.export_year, name="export-undated-by-id"),
     path("api/openapi.json", machine_views.openapi_json, name="openapi"),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     # Django's own sign-in views, in the site's style (templates/registration/); no password reset

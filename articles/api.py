@@ -42,7 +42,7 @@ from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
 from articles.upload_limits import over_limit, refusal, too_many_files
 from ingest.carry import Conflict
-from ingest.manifest import PREFECTURE_PATTERN
+from ingest.manifest import MANIFEST_NAME, PREFECTURE_PATTERN
 
 _JSON = {"ensure_ascii": False}
 
@@ -126,6 +126,17 @@ class PageUploadForm(forms.Form):
     page = forms.CharField(max_length=50, required=False, strip=False)
     prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False)
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The browser's upload takes a manifest.csv beside the pages; here one file is one page,
+        # and a manifest's rows stored as a page's text would be a page of nonsense.
+        if (upload.name or "").lower() == MANIFEST_NAME:
+            raise forms.ValidationError(
+                _("%(name)s 是清单文件，不是版面：接口一次收一个版面文件，报名、日期和版次用 paper、date、page 字段给出。")
+                % {"name": MANIFEST_NAME}
+            )
+        return upload
 
     def clean_paper(self) -> str:
         paper = self.cleaned_data["paper"].strip()

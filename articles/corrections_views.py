@@ -256,12 +256,67 @@ def _county_label(county: County) -> str:
     return county.code
 
 
-def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status: int = 200) -> HttpResponse:
+@dataclass(frozen=True)
+class _Typed:
+    """What the admin sent in a refused correction, shown again as typed (the page is re-read,
+    the admin's typing is not): the ticked lines and the line form's choices, and the fields or
+    counties of the one article the form was for."""
+
+    action: str
+    post: QueryDict
+
+    def ticked(self) -> set[int]:
+        if self.action != "lines":
+            return set()
+        return {int(v) for v in self.post.getlist("line") if v.strip().isdigit()}
+
+    def article_index(self, state: PageState) -> int | None:
+        """The article the refused form was for, in the state as it is now: by its id (another
+        admin's change may have moved it), else by its place; None when it is gone."""
+        ref = self.post.get("ref", "").strip()
+        if ref:
+            return next((i for i, a in enumerate(state.articles) if str(a.ref) == ref), None)
+        index = self.post.get("article", "").strip()
+        return int(index) if index.isdigit() and int(index) < len(state.articles) else None
+
+    def fields(self) -> dict[str, object]:
+        typed: dict[str, object] = {name: self.post.get(name, "") for name in corrections.TEXT_FIELDS}
+        typed["byline"] = self.post.get("byline", "")
+        typed["intertitles"] = self.post.getlist("intertitle")
+        typed["captions"] = [
+            {"text": text, "credit": credit}
+            for text, credit in zip(self.post.getlist("caption_text"), self.post.getlist("caption_credit"), strict=False)
+        ]
+        return typed
+
+
+def _typed_into(typed: _Typed | None) -> int | None:
+    value = typed.post.get("into", "").strip() if typed and typed.action == "lines" else ""
+    return int(value) if value.isdigit() else None
+
+
+def _fields(a) -> dict[str, object]:
+    """The edit form's values as stored."""
+    stored: dict[str, object] = {name: getattr(a, name) for name in corrections.TEXT_FIELDS}
+    stored["byline"] = "、".join(a.byline)
+    stored["intertitles"] = list(a.intertitles)
+    stored["captions"] = [{"text": c.text, "credit": c.credit} for c in a.captions]
+    return stored
+
+
+def _render_correct(
+    request: HttpRequest, page: Page, *, error: str = "", status: int = 200, typed: _Typed | None = None
+) -> HttpResponse:
+    """The correction page from the stored state; ``typed``: a refused form's values, kept."""
     state = writer.load_state(page)
     source = corrections.source_lines(page.raw_text)
-    latest = page.revisions.select_related("user").defer("state", "raw_text").order_by("-number").first()
+    # Every revision, newest first, without its state: the latest for the header, all of them
+    # for whether undo is offered (writer.undo_refusal).
+    revisions = list(page.revisions.select_related("user").defer("state", "raw_text").order_by("-number"))
+    latest = revisions[0] if revisions else None
     places = corrections.line_places(state)
     starts = {a.lines[0]: i for i, a in enumerate(state.articles) if a.lines}
+    ticked = typed.ticked() if typed else set()
     rows = []
     for no, text in enumerate(source, start=1):
         if not text.strip():
@@ -275,6 +330,7 @@ def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status
                 "caption": place.caption if place else None,
                 "furniture": corrections.FURNITURE_LABELS[place.furniture] if place and place.furniture else "",
                 "starts": starts.get(no),
+                "ticked": no in ticked,
             }
         )
     articles = [
@@ -283,15 +339,23 @@ def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status
             "number": i + 1,
             "a": a,
             "lines": corrections.line_ranges(a.lines, source),
-            "byline": "、".join(a.byline),
+            "fields": _fields(a),
             "counties": " ".join(_county_label(c) for c in a.counties),
             "primary": _county_label(a.counties[0]) if a.counties else "",
             "url": reverse("article", args=[a.ref]) if a.ref else "",
             "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
             "last": i == len(state.articles) - 1,
+            "editing": False,
         }
         for i, a in enumerate(state.articles)
     ]
+    at = typed.article_index(state) if typed is not None and typed.action in ("edit", "counties") else None
+    if typed is not None and at is not None:
+        # Into that article's form only: put into another, saving it again would change the wrong one.
+        if typed.action == "edit":
+            articles[at].update(fields=typed.fields(), editing=True)
+        else:
+            articles[at].update(counties=typed.post.get("counties", ""), primary=typed.post.get("primary", ""))
     context = {
         "page": page,
         "state": state,
@@ -299,10 +363,14 @@ def _render_correct(request: HttpRequest, page: Page, *, error: str = "", status
         "articles": articles,
         "version": latest.number if latest else 0,
         "latest": latest,
+        "can_undo": writer.undo_refusal(page, revisions) is None,
         "furniture": [
             {"line": f.line, "text": f.text, "label": corrections.FURNITURE_LABELS[f.kind]} for f in state.furniture
         ],
         "furniture_choices": FURNITURE_CHOICES,
+        # The line form's choices as the admin left them (a refused form keeps them).
+        "kind": typed.post.get("kind", FurnitureKind.OTHER) if typed and typed.action == "lines" else FurnitureKind.OTHER,
+        "into": _typed_into(typed),
         "error": error,
     }
     return render(request, "articles/correct.html", context, status=status)
@@ -323,7 +391,8 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             change = handler(request.POST, writer.load_state(locked), _PageText.of(locked, page.issue.newspaper))
             writer.apply_state(locked, change.state, user=request.user, action=change.action, summary=change.summary)
     except CorrectionError as exc:
-        return _render_correct(request, page, error=ingest_text.message(exc), status=400)
+        typed = _Typed(action, request.POST)
+        return _render_correct(request, page, error=ingest_text.message(exc), status=400, typed=typed)
     except _NoChange:
         messages.info(request, _("没有改动。"))
         return redirect("page-correct", pk=page.pk)
@@ -341,8 +410,8 @@ class _Entry:
     changes: tuple[corrections.ArticleChange, ...]
 
 
-def _entries(page: Page, ref: int | None = None) -> list[_Entry]:
-    revisions = list(page.revisions.select_related("user").order_by("number"))
+def _entries(page: Page, revisions: list[PageRevision], ref: int | None = None) -> list[_Entry]:
+    """``revisions``: the page's, oldest first."""
     # The text each revision's line numbers refer to: a replaced file keeps the text before.
     texts: dict[int, str] = {}
     text = page.raw_text
@@ -374,12 +443,15 @@ def _entries(page: Page, ref: int | None = None) -> list[_Entry]:
 def _render_history(
     request: HttpRequest, page: Page, *, ref: int | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    entries = _entries(page, ref)
+    revisions = list(page.revisions.select_related("user").order_by("number"))
     context = {
         "page": page,
-        "entries": entries,
+        "entries": _entries(page, revisions, ref),
         "ref": ref,
-        "version": _version(page),
+        "version": revisions[-1].number if revisions else 0,
+        "can_undo": writer.undo_refusal(page, revisions) is None,
+        # Versions before the latest file replacement cannot be made current again.
+        "revertible_from": writer.last_replacement(page, revisions),
         "error": error,
     }
     return render(request, "articles/history.html", context, status=status)
@@ -397,7 +469,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def article_history(request: HttpRequest, pk: int, ref: int) -> HttpResponse:
     """The versions that touched one article (also one that was since merged away)."""
     page = _get_page_or_404(pk)
-    if not _entries(page, ref) and not page.articles.filter(pk=ref).exists():
+    revisions = list(page.revisions.select_related("user").order_by("number"))
+    if not _entries(page, revisions, ref) and not page.articles.filter(pk=ref).exists():
         raise Http404(_("这个版面没有这篇文章"))
     return _render_history(request, page, ref=ref)
 

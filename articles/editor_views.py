@@ -247,19 +247,27 @@ def _source_rows(page: Page, state: parsed.Page) -> list[SourceRow]:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A page as its articles will read, beside its source lines: each line marked with where it
     went. Drafts are published or discarded from here; published pages withdrawn."""
-    page = _get_page_or_404(pk)
+    return _render_preview(request, _get_page_or_404(pk))
+
+
+def _render_preview(request: HttpRequest, page: Page, *, meta_form: PageMetaForm | None = None, status: int = 200) -> HttpResponse:
+    """The preview; ``meta_form``, when given, is the editor's refused form, shown as typed with
+    its errors (and opened)."""
     state = writer.load_state(page)
     rows = _source_rows(page, state)
-    meta_form = PageMetaForm(initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label})
+    if meta_form is None:
+        meta_form = PageMetaForm(initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label})
     context = {
         "page": page,
         "meta_form": meta_form,
+        # Open when something is missing, or when the editor's values were refused.
+        "meta_open": meta_form.is_bound or not page.issue.date or not page.label,
         "paper_choices": _paper_choices(),
         "articles": state.articles,
         "rows": [r for r in rows if r.text.strip()],
         "slot_pages": _slot_pages(page),
     }
-    return render(request, "articles/upload_preview.html", context)
+    return render(request, "articles/upload_preview.html", context, status=status)
 
 
 # -- publish, withdraw, discard, replace -------------------------------------------------------
@@ -297,15 +305,27 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("page-preview", pk=page.pk)
 
 
+def _draft_gone(request: HttpRequest, message: str) -> HttpResponse:
+    """A POST for a draft that is no longer there: a second click on 删除草稿 or 替换原版面 (the
+    first used the draft up), or another editor's. Said on the drafts list, not a 404."""
+    messages.info(request, message)
+    return redirect("drafts")
+
+
 @require_POST
 @role_required("articles.add_page")
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    page = _get_page_or_404(pk)
+    page = Page.objects.filter(pk=pk).first()
+    if page is None:
+        return _draft_gone(request, _("这份草稿已经删除了。"))
     if page.status != Status.DRAFT:
         messages.error(request, _("只有草稿可以删除；已发布的版面请撤回。"))
         return redirect("page-preview", pk=page.pk)
     name = page.source_name
-    writer.discard(page)
+    try:
+        writer.discard(page)
+    except Page.DoesNotExist:  # deleted between the two reads (the clicks came together)
+        return _draft_gone(request, _("这份草稿已经删除了。"))
     messages.success(request, _("已删除草稿 %(name)s。") % {"name": name})
     return redirect("drafts")
 
@@ -316,7 +336,9 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's file takes the place of a page of the same slot: that page keeps its address
     and status, its old text goes into its history, and its corrections are carried over where
     their lines are unchanged (the rest are listed as conflicts). The draft is used up."""
-    draft = _get_page_or_404(pk)
+    draft = Page.objects.select_related("issue__newspaper").filter(pk=pk).first()
+    if draft is None:
+        return _draft_gone(request, _("这份草稿已经不在了：它已替换了原版面，或已被删除。"))
     if not request.user.has_perm("articles.change_page"):
         messages.error(request, _("替换版面需要修改版面的权限。"))
         return redirect("page-preview", pk=draft.pk)
@@ -330,12 +352,15 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要替换的版面（同一报纸、日期、版次）。"))
         return redirect("page-preview", pk=draft.pk)
     name, data = draft.source_name, draft.raw_text.encode("utf-8")
-    with transaction.atomic():
-        # The draft goes first: its text is about to become the target's, and a text is stored once.
-        writer.discard(draft)
-        result = writer.replace_page(target, name, data, user=request.user)
-        if result.outcome != Outcome.REPLACED:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            # The draft goes first: its text is about to become the target's, and a text is stored once.
+            writer.discard(draft)
+            result = writer.replace_page(target, name, data, user=request.user)
+            if result.outcome != Outcome.REPLACED:
+                transaction.set_rollback(True)
+    except Page.DoesNotExist:  # used up between the two reads (the clicks came together)
+        return _draft_gone(request, _("这份草稿已经不在了：它已替换了原版面，或已被删除。"))
     if result.outcome != Outcome.REPLACED:
         messages.error(request, _("%(name)s：未能替换：%(reason)s") % {"name": name, "reason": result.message_zh})
         return redirect("page-preview", pk=draft.pk)
@@ -355,19 +380,20 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required("articles.change_page")
 def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct the paper, date or page label the upload guessed; the articles' copies follow."""
+    """Correct the paper, date or page label the upload guessed; the articles' copies follow.
+
+    A refusal shows the preview again with the editor's values as typed and the reason beside
+    the field (400): redirected, the form was refilled from the stored values and the typing lost.
+    """
     page = _get_page_or_404(pk)
     form = PageMetaForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, _("%(label)s：%(errors)s") % {"label": label, "errors": _("；").join(errors)} if label else _("；").join(errors))
-        return redirect("page-preview", pk=page.pk)
+        return _render_preview(request, page, meta_form=form, status=400)
     d = form.cleaned_data
     try:
         writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
     except writer.SlotTaken as taken:
-        messages.error(request, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
-        return redirect("page-preview", pk=page.pk)
+        form.add_error(None, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
+        return _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
     messages.success(request, _("已更新报名、日期和版次。"))
     return redirect("page-preview", pk=page.pk)

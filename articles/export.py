@@ -19,13 +19,14 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 
 from articles.models import Article, ArticleQuerySet, Newspaper
 from articles.shapes import article_detail
 
 BATCH = 500
 UNDATED = "undated"  # the year of the articles whose date is unknown
-SUMMARY_CACHE_KEY = "export-summary"
+SUMMARY_CACHE_KEY = "export-summary-2"  # "-2": its rows carry the paper's id since 2026-11-28
 _UNSAFE_IN_FILENAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
@@ -129,10 +130,30 @@ class SummaryRow:
     paper: str
     year: int | None
     count: int
+    paper_id: int
 
     @property
     def year_label(self) -> str:
         return str(self.year) if self.year is not None else UNDATED
+
+    @property
+    def url(self) -> str:
+        """The download's address: by the paper's name (/export/晋中日报/2025.jsonl), or by its id
+        where a browser would not keep the name as it is — a name with a "." or ".." segment
+        ("..", "晋中/..") is a path step to it, resolved before the request is sent (and so is
+        its percent-encoded form, "%2E%2E")."""
+        if name_keeps_in_path(self.paper):
+            if self.year is None:
+                return reverse("export-undated", args=[self.paper])
+            return reverse("export-year", args=[self.paper, self.year])
+        if self.year is None:
+            return reverse("export-undated-by-id", args=[self.paper_id])
+        return reverse("export-year-by-id", args=[self.paper_id, self.year])
+
+
+def name_keeps_in_path(name: str) -> bool:
+    # A "%" of a name goes into the address as "%25", so "%2E%2E" in a name is no path step.
+    return not any(segment in {".", ".."} for segment in name.split("/"))
 
 
 def summary() -> list[SummaryRow]:
@@ -143,11 +164,11 @@ def summary() -> list[SummaryRow]:
         grouped = (
             Article.objects.visible()
             .annotate(year=ExtractYear("date"))
-            .values("newspaper__name", "year")
+            .values("newspaper__name", "newspaper_id", "year")
             .annotate(n=Count("id"))
             .order_by("newspaper__name", "year")
         )
-        rows = [SummaryRow(r["newspaper__name"], r["year"], r["n"]) for r in grouped]
+        rows = [SummaryRow(r["newspaper__name"], r["year"], r["n"], r["newspaper_id"]) for r in grouped]
         rows.sort(key=lambda r: (r.paper, r.year is None, -(r.year or 0)))
         cache.set(SUMMARY_CACHE_KEY, rows, timeout=settings.HOME_CACHE_SECONDS)
     return rows

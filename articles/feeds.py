@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article, County, PageRevision
-from articles.params import ParamError, SearchParams, read_params, resolve_county
+from articles.params import ParamError, SearchParams, place_name, read_params, resolve_county
 
 FEED_ITEMS = 50
 SUMMARY_CHARS = 300
@@ -59,7 +59,10 @@ class _ArticleFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item: Article) -> str | None:
-        return item.byline_text or "、".join(item.byline) or None
+        # The people (Atom's author is a person), not the printed line around them
+        # ("本报讯(记者 金刚)"): the byline's names as the splitter read them.
+        names = [name for name in item.byline if name.strip()]
+        return _("、").join(names) if names else None
 
     def item_categories(self, item: Article) -> list[str]:
         return [tag.county.name for tag in item.county_tags.all()]
@@ -118,7 +121,7 @@ class CountyFeed(_ArticleFeed):
         return f"{county.name} · {SITE_NAME}"
 
     def subtitle(self, county: County) -> str:
-        return _("%(place)s的新文章") % {"place": f"{county.province}{county.prefecture}{county.name}"}
+        return _("%(place)s的新文章") % {"place": place_name(county)}
 
     def link(self, county: County) -> str:
         return county.get_absolute_url()

@@ -9,11 +9,13 @@ as the msgid, with English in locale/en/LC_MESSAGES/django.po; Django's own mess
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -37,6 +39,19 @@ class LanguageCookieMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def return_path(request: HttpRequest) -> str:
+    """Where the language switch leads back to: this page, if it can be fetched again — not the
+    address of a form's POST (an error shown in answer to a correction, an undo), which answers a
+    GET with 405: there the page the form was on (the Referer, when it is this site's), else home."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+    return "/"
 
 
 # Django's view (it refuses an off-site ``next``), POST only; like every form here, with its token.

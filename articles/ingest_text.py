@@ -36,6 +36,7 @@ FIXED = (
     gettext_noop("文件不是 UTF-8、UTF-16、GB 18030 或 Big5 编码的文字"),
     # ingest.manifest.ManifestError.zh, filled from its params (articles/forms.py)
     gettext_noop("%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式"),
+    gettext_noop("%(where)s：日期 %(value)s 不存在（月或日超出范围）"),
     gettext_noop("%(where)s：日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间"),
     gettext_noop("%(where)s：地市代码 %(value)s 不是四位数字（如 1407）"),
     gettext_noop("%(where)s：表头缺少 %(columns)s 列"),

@@ -63,13 +63,18 @@ def exports(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/exports.html", context)
 
 
-def _get_slot_or_404(paper: str, year: int | None) -> Slot:
+def _get_slot_or_404(paper: str | None, paper_id: int | None, year: int | None) -> Slot:
     if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:  # no such date: the slot's date range would fail
         raise Http404(_("没有这一年"))
-    # No name holds a NUL (PostgreSQL text cannot): asking for one would be a DataError.
-    found = Newspaper.objects.filter(name=paper).first() if "\x00" not in paper else None
-    if found is None:
-        raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
+    if paper_id is not None:
+        found = Newspaper.objects.filter(pk=paper_id).first()
+        if found is None:
+            raise Http404(_("没有这份报纸"))
+    else:
+        # No name holds a NUL (PostgreSQL text cannot): asking for one would be a DataError.
+        found = Newspaper.objects.filter(name=paper).first() if paper and "\x00" not in paper else None
+        if found is None:
+            raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
     slot = Slot(found, year)
     if not slot.articles().exists():
         when = _("日期不详") if year is None else _("%(year)s 年") % {"year": year}
@@ -78,8 +83,12 @@ def _get_slot_or_404(paper: str, year: int | None) -> Slot:
 
 
 @require_safe
-def export_year(request: HttpRequest, paper: str, year: int | None = None) -> StreamingHttpResponse:
-    slot = _get_slot_or_404(paper, year)
+def export_year(
+    request: HttpRequest, paper: str | None = None, year: int | None = None, paper_id: int | None = None
+) -> StreamingHttpResponse:
+    """By name (/export/晋中日报/2025.jsonl) or, for a name no path can hold, by id
+    (/export/paper-3-2025.jsonl: ``SummaryRow.url`` says which)."""
+    slot = _get_slot_or_404(paper, paper_id, year)
     response = StreamingHttpResponse(export_lines(slot), content_type="application/jsonl; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=slot.filename)
     return response

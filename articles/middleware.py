@@ -1,4 +1,5 @@
-"""Every refusal under /api/ is JSON with a readable (UTF-8, not \\u-escaped) message.
+"""Every refusal under /api/ is JSON with a readable (UTF-8, not \\u-escaped) message; elsewhere a
+bare 405 (a form's address opened as a link) is the site's page.
 
 The API's own views answer JSON already; what reaches a client from elsewhere is Django's: a bare
 405 from ``require_safe``, the resolver's 404 for an unknown address, a 400 for a bad host or a
@@ -65,6 +66,36 @@ class ApiErrorMiddleware:
             if response.has_header(header):
                 answer[header] = response[header]
         return answer
+
+
+
+
+class MethodPageMiddleware:
+    """A page's bare 405 (``require_POST``'s, ``require_safe``'s) as the site's page. Inside the
+    CSRF and session middleware, so the page's own forms (the language switch) get their token's
+    cookie like any page's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not request.path.startswith(API_PREFIX) and not response.content:
+            return self.page(response, request)
+        return response
+
+    @staticmethod
+    def page(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+        """A page's bare 405 (``require_POST``'s: a form's address opened as a link, a GET of
+        /pages/6/undo/) as the site's page, saying what the address takes; the Allow header kept."""
+        allow = response.get("Allow", "")
+        context = {"allow": allow, "method": request.method, "form_only": "GET" not in allow.replace(" ", "").split(",")}
+        html = loader.render_to_string("405.html", context, request)
+        page = HttpResponse(html if request.method != "HEAD" else b"", status=405)
+        for header in KEPT_HEADERS:
+            if response.has_header(header):
+                page[header] = response[header]
+        return page
 
 
 # Connection refused, the server gone mid-query, a pool closed under us: an outage. A bad query

@@ -538,6 +538,30 @@ class ArticleCounty(models.Model):
         return f"{self.article_id} → {self.county_id}{' (主)' if self.primary else ''}"
 
 
+# The article ids a revision's state holds (each article's "ref"), as a JSON array: the
+# expression of the index revision_refs_gin (migration 0013), which a query must repeat exactly.
+REVISION_REFS = models.Func(
+    models.F("state"), models.Value("$.articles[*].ref"), function="jsonb_path_query_array", output_field=models.JSONField()
+)
+
+
+class PageRevisionQuerySet(models.QuerySet):
+    def last_holding(self, article_id: int) -> tuple[int, int] | None:
+        """Where an article that is gone (merged into another, its lines moved) last stood:
+        (its page, its first line) in the latest revision that held it, or None. One index
+        look-up (revision_refs_gin)."""
+        revision = (
+            self.alias(refs=REVISION_REFS).filter(refs__contains=[article_id])
+            .order_by("-number", "-id").only("page_id", "state").first()
+        )
+        if revision is None:
+            return None
+        for article in revision.state.get("articles", []):
+            if article.get("ref") == article_id and article.get("lines"):
+                return revision.page_id, int(article["lines"][0])
+        return None
+
+
 class PageRevision(models.Model):
     """One version of a page's split, from the state at ingest (number 0) on.
 
@@ -570,6 +594,8 @@ class PageRevision(models.Model):
     # The page's text before this revision replaced its file (action REPLACE); else NULL.
     raw_text = models.TextField(_("替换前原文"), null=True, blank=True)
 
+    objects = PageRevisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["page", "number"]
         verbose_name = _("版面修订")
@@ -578,6 +604,8 @@ class PageRevision(models.Model):
             # Numbers are the page's version numbers; two concurrent changes cannot both take one.
             models.UniqueConstraint(fields=["page", "number"], name="pagerevision_page_number_uniq"),
         ]
+        # revision_refs_gin (migration 0013, SQL: Django cannot write an operator class after a
+        # function): the ids a state holds, for PageRevisionQuerySet.last_holding.
 
     def __str__(self) -> str:
         return f"{self.page_id} v{self.number} {self.get_action_display()}"

@@ -126,7 +126,7 @@ def _schemas() -> dict[str, Any]:
         "ArticleList": _object(
             {
                 "count": {"type": "integer", "minimum": 0},
-                "count_exact": {"type": "boolean", "description": _("false：count 是数据库的估计（结果很多时）。")},
+                "count_exact": {"type": "boolean", "description": _("false：count 是估计（结果多于约一千篇时）：不小于一千，也不小于已取的页所证明的篇数；它不决定最后一页：results 少于 page_size 的那一页才是最后一页，之后的页 results 为空。")},
                 "page": {"type": "integer", "minimum": 1},
                 "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                 "results": {"type": "array", "items": _ref("ArticleRow")},

@@ -5,12 +5,21 @@ reader needs the exact number only while it is small. So the count stops reading
 ``SEARCH_COUNT_CAP`` + 1 matches (for a common term that is after a few thousand rows, however
 large the archive); past the cap the page shows the planner's estimate as "约 N 篇" and the
 API says ``count_exact: false``.
+
+An estimate can be far off either way (运城市: 1,001 estimated, 1,925 there; 党建: 3,559 estimated,
+2,650 there), so it never decides where the paging ends. Past the cap a page fetches one row more
+than it shows: that row says whether there is a next page; a short page is the last one, and then
+the count is known (it becomes what the rows say). A page past the estimate that has rows is
+shown like any other; the count shown is never below what the pages seen prove, nor below the cap
+(an estimate under the cap is wrong: there are more than the cap).
 """
 
 from __future__ import annotations
 
+from math import ceil
+
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 
@@ -19,47 +28,110 @@ class ReaderPage(Page):
 
     Django's ``previous_page_number`` refuses (EmptyPage) a number past the last page, so a page
     two or more past the end (a stale bookmark, results withdrawn since, a number typed by hand)
-    would be a 500 where it shows its pagination. From past the end the way back is the last page.
+    would be a 500 where it shows its pagination. From past the end the way back is the last page
+    — when the count is exact; past an estimated count the last page is not known, so an empty
+    page has no "previous" (the pagination offers the first page instead).
     """
 
+    # Past an estimated count: whether the row after this page exists (CappedPaginator.page).
+    more: bool | None = None
+
+    @property
+    def estimated(self) -> bool:
+        return self.more is not None
+
+    @property
+    def past_the_end(self) -> bool:
+        """An empty page after the first: a number past the last page."""
+        return self.number > 1 and not len(self)
+
+    def has_next(self) -> bool:
+        return self.more if self.estimated else super().has_next()
+
+    def next_page_number(self) -> int:
+        return self.number + 1 if self.estimated else super().next_page_number()
+
+    def has_previous(self) -> bool:
+        if self.estimated:
+            return self.number > 1 and bool(len(self))
+        return super().has_previous()
+
     def previous_page_number(self) -> int:
+        if self.estimated:
+            return self.number - 1
         if self.number - 1 <= self.paginator.num_pages:
             return super().previous_page_number()
-        # Past an estimated count a page can still hold rows: then the one before it may too.
-        return self.number - 1 if len(self) else self.paginator.num_pages
+        return self.paginator.num_pages
 
 
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap if cap is not None else settings.SEARCH_COUNT_CAP
+        self._seen = 0  # past the cap: how many rows the pages fetched prove there are at least
+        self._end: int | None = None  # past the cap: the count, once a short page showed the end
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
         counted = self.object_list.capped_count(self.cap + 1)
         if counted <= self.cap:
             return counted, True
-        return max(self.object_list.estimated_count(), counted), False
+        # More than the cap. An estimate below the cap is wrong, and cap + 1 only says "more than
+        # the cap": shown as "约 1,001" it looked like a count. The cap is the honest floor.
+        return max(self.object_list.estimated_count(), self.cap), False
 
     def _get_page(self, *args, **kwargs) -> ReaderPage:
         return ReaderPage(*args, **kwargs)
 
-    @cached_property
-    def count(self) -> int:
-        return self._counted[0]
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        counted, exact = self._counted
+        if exact:
+            return counted
+        if self._end is not None:
+            return self._end
+        return max(counted, self._seen)
+
+    @property
+    def num_pages(self) -> int:  # type: ignore[override]
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, self.count - self.orphans) / self.per_page)
 
     @property
     def exact(self) -> bool:
-        """False when ``count`` is the planner's estimate of a large result."""
+        """False when ``count`` is the planner's estimate of a large result (or what the pages
+        read since proved): past the cap, whatever a short page then shows."""
         return self._counted[1]
+
+    @property
+    def more_than_cap(self) -> bool:
+        """True when ``count`` is only the cap: the estimate was below it and no page fetched proved
+        more, so all that is known is "more than the cap" (a page can say 超过 1,000 篇)."""
+        return not self.exact and self._end is None and self.count <= self.cap
 
     def page(self, number: int | str) -> Page:
         if self.exact:
             return super().page(number)
-        # An estimate must not clip the page: slice exactly what was asked for.
-        number = self.validate_number(number) if int(number) <= self.num_pages else int(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        # The estimate neither clips the page nor ends the paging: one row more than a page says
+        # whether another follows.
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        more = len(rows) > self.per_page
+        rows = rows[: self.per_page]
+        if more:
+            self._seen = max(self._seen, bottom + len(rows) + 1)
+        elif rows:
+            self._end = bottom + len(rows)
+        page = self._get_page(rows, number, self)
+        page.more = more
+        return page
 
 
 def get_page(qs, number: int, per_page: int) -> Page:

@@ -23,7 +23,12 @@ NOTHING_SEARCHABLE = gettext_lazy("检索词里没有可检索的文字（汉字
 
 
 class ParamError(ValueError):
-    """A parameter the reader must fix; the message names it."""
+    """A parameter the reader must fix; the message names it. ``str()`` names it as the API's
+    callers send it (date_from); ``reader`` as the search form labels it (起始日期（date_from）)."""
+
+    def __init__(self, message: str, *, reader: str | None = None) -> None:
+        super().__init__(message)
+        self.reader = reader or message
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,15 @@ def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -
             raise ValueError(raw)
         value = int(raw)
     except ValueError:
-        raise ParamError(gettext("%(name)s 须为整数（收到 %(raw)r）") % {"name": name, "raw": raw[:20]}) from None
+        raise ParamError(
+            gettext("%(name)s 须为整数（收到 %(raw)r）") % {"name": name, "raw": raw[:20]},
+            reader=gettext("%(name)s须为整数（收到 %(raw)r）") % {"name": field_name(name), "raw": raw[:20]},
+        ) from None
     if not lo <= value <= hi:
-        raise ParamError(gettext("%(name)s 须在 %(lo)s 到 %(hi)s 之间") % {"name": name, "lo": lo, "hi": hi})
+        raise ParamError(
+            gettext("%(name)s 须在 %(lo)s 到 %(hi)s 之间") % {"name": name, "lo": lo, "hi": hi},
+            reader=gettext("%(name)s须在 %(lo)s 到 %(hi)s 之间") % {"name": field_name(name), "lo": lo, "hi": hi},
+        )
     return value
 
 
@@ -112,7 +123,33 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
             raise ValueError(raw)
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ParamError(gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name}) from None
+        raise ParamError(
+            gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name},
+            reader=gettext("%(name)s须为 YYYY-MM-DD 格式的日期") % {"name": field_name(name)},
+        ) from None
+
+
+def place_name(county: County) -> str:
+    """Province, prefecture and county as one name (山西省运城市绛县); a county directly under its
+    province (a municipality's district, 新疆's 五家渠市) has the province for prefecture: said once."""
+    prefecture = "" if county.prefecture == county.province else county.prefecture
+    return f"{county.province}{prefecture}{county.name}"
+
+
+# The search form's labels of the parameters a reader can get wrong (templates/articles/search.html):
+# a message names the field as the form shows it, and the parameter as the API's callers send it.
+FIELD_LABELS = {
+    "date_from": gettext_lazy("起始日期"),
+    "date_to": gettext_lazy("截止日期"),
+    "sort": gettext_lazy("排序"),
+    "page": gettext_lazy("页码"),
+    "page_size": gettext_lazy("每页篇数"),
+}
+
+
+def field_name(name: str) -> str:
+    """起始日期（date_from）: the form's label, then the parameter's name."""
+    return gettext("%(label)s（%(name)s）") % {"label": FIELD_LABELS[name], "name": name}
 
 
 def resolve_county(value: str) -> County:
@@ -123,9 +160,14 @@ def resolve_county(value: str) -> County:
     elif ASCII_DIGITS.fullmatch(value):
         county = County.objects.filter(code=value).first()
     else:
-        matches = list(County.objects.filter(name=value)[:2]) or list(County.objects.filter(short_name=value)[:2])
+        # Every county of that name (郊区: three), so that the message can name them all.
+        matches = list(County.objects.filter(name=value).order_by("code")) or list(
+            County.objects.filter(short_name=value).order_by("code")
+        )
         if len(matches) > 1:
-            names = "、".join(f"{c.province}{c.prefecture}{c.name}（{c.code}）" for c in matches)
+            names = gettext("、").join(
+                gettext("%(place)s（%(code)s）") % {"place": place_name(c), "code": c.code} for c in matches
+            )
             raise ParamError(gettext("县区 %(value)r 不唯一：%(names)s，请用代码") % {"value": value, "names": names})
         county = matches[0] if matches else None
     if county is None:
@@ -169,13 +211,20 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         raise ParamError(str(NOTHING_SEARCHABLE))
     sort = params.get("sort", "") or "relevance"
     if sort not in SORTS:
-        raise ParamError(gettext("sort 只能是 %(choices)s") % {"choices": gettext(" 或 ").join(SORTS)})
+        choices = gettext(" 或 ").join(SORTS)
+        raise ParamError(
+            gettext("sort 只能是 %(choices)s") % {"choices": choices},
+            reader=gettext("%(label)s：sort 只能是 %(choices)s") % {"label": FIELD_LABELS["sort"], "choices": choices},
+        )
     county_value = text_params.get("county", "").strip()
     prefecture_value = text_params.get("prefecture", "").strip()
     date_from = _date(params, "date_from")
     date_to = _date(params, "date_to")
     if date_from and date_to and date_from > date_to:
-        raise ParamError(gettext("date_from 晚于 date_to"))
+        raise ParamError(
+            gettext("date_from 晚于 date_to"),
+            reader=gettext("%(start)s晚于%(end)s") % {"start": field_name("date_from"), "end": field_name("date_to")},
+        )
     return SearchParams(
         q=q.strip(),
         query=query or None,

@@ -1128,19 +1128,38 @@ class CannotUndo(ValueError):
     """Nothing to undo, or a change that cannot be undone (a replaced file)."""
 
 
+def undo_refusal(page: Page, revisions: Sequence[PageRevision] | None = None) -> str | None:
+    """Why the page's latest change cannot be undone (CannotUndo's reason), or None: the one rule
+    for undo() and for the pages that offer it (no button that would only be refused).
+    ``revisions``: the page's revisions (all of them, any order) where the caller has them."""
+    if revisions is None:
+        revisions = list(page.revisions.only("number", "parent", "action"))
+    latest = max(revisions, key=lambda r: r.number, default=None)
+    if latest is None or latest.parent is None:
+        return "nothing to undo"
+    # Undo walks back by parents: never onto a split made for a file replaced since.
+    if last_replacement(page, revisions) > latest.parent:
+        return "a replaced file cannot be undone: upload the old file again"
+    return None
+
+
+def last_replacement(page: Page, revisions: Sequence[PageRevision] | None = None) -> int:
+    """The number of the page's latest file replacement (0: none): no version before it can be
+    made current again (revert()), its lines being another file's."""
+    if revisions is None:
+        revisions = list(page.revisions.filter(action=Action.REPLACE).only("number", "action"))
+    return max((r.number for r in revisions if r.action == Action.REPLACE), default=0)
+
+
 def undo(page: Page, user=None) -> PageRevision:
     """Go back to the state before the latest change (again and again, back to the ingest)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        refusal = undo_refusal(page)
+        if refusal:
+            raise CannotUndo(refusal)
         latest = page.revisions.order_by("-number").first()
-        if latest is None or latest.parent is None:
-            raise CannotUndo("nothing to undo")
-        if latest.action == Action.REPLACE:
-            raise CannotUndo("a replaced file cannot be undone: upload the old file again")
         target = page.revisions.get(number=latest.parent)
-        # Undo walks back by parents: never onto a split made for a file replaced since.
-        if page.revisions.filter(number__gt=target.number, action=Action.REPLACE).exists():
-            raise CannotUndo("a replaced file cannot be undone: upload the old file again")
         return _record(
             page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
             summary=f"撤销 v{latest.number}", parent=target.parent,
@@ -1152,7 +1171,7 @@ def revert(page: Page, number: int, user=None) -> PageRevision:
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
         target = page.revisions.get(number=number)
-        if page.revisions.filter(number__gt=number, action=Action.REPLACE).exists():
+        if number < last_replacement(page):
             raise CannotUndo("the file was replaced since that version")
         return _record(
             page, parsed.page_from_dict(target.state), user=user, action=Action.REVERT, summary=f"恢复到 v{number}"

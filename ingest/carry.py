@@ -5,13 +5,14 @@ re-splits a page with a newer splitter (same lines, new split). In both, what an
 by hand must not be lost where the lines it was made on are unchanged, and must be shown where
 they changed.
 
-Lines are matched by their text (``difflib`` over the stripped lines), so an inserted or deleted
-line elsewhere shifts numbers without breaking the match. The unit of carrying is a *group*:
-old articles and new articles (and furniture lines) whose lines overlap, closed under overlap.
-A group is carried when its old side and new side cover exactly the same lines: then an admin's
-split, merge, moved lines, furniture marks and field edits inside it all survive. A group whose
-lines changed takes the new split; the old articles in it that had hand changes are reported as
-conflicts. Every non-blank line of the new text ends in exactly one place, as after a split.
+Lines are matched by their text (``difflib`` over the stripped lines; on a long page anchored on
+lines unique in both texts first), so an inserted or deleted line elsewhere shifts numbers without
+breaking the match. The unit of carrying is a *group*: old articles and new articles (and
+furniture lines) whose lines overlap, closed under overlap. A group is carried when its old side
+and new side cover exactly the same lines: then an admin's split, merge, moved lines, furniture
+marks and field edits inside it all survive. A group whose lines changed takes the new split; the
+old articles in it that had hand changes are reported as conflicts. Every non-blank line of the
+new text ends in exactly one place, as after a split.
 """
 
 from __future__ import annotations
@@ -147,17 +148,126 @@ def carry_over(
 
 
 def _line_map(old_lines: Sequence[str], new_lines: Sequence[str]) -> dict[int, int]:
-    """Old line number → new line number, for every non-blank line whose text is unchanged."""
+    """Old line number → new line number, for every non-blank line whose text is unchanged.
+
+    The same text (a re-split) is the identity, without a diff. Otherwise the lines are matched
+    by :func:`_equal_runs`: ``difflib`` as it always was on a page of ordinary length, and on a
+    long one the common head and tail first, then lines unique in both texts as anchors, with
+    ``difflib`` only in the gaps between them (its cost grows with the square of the lines).
+    """
     old = [s.strip() for s in old_lines]
     new = [s.strip() for s in new_lines]
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    if old == new:
+        return {k: k for k, text in enumerate(old, start=1) if text}
     mapping: dict[int, int] = {}
-    for tag, i1, i2, j1, _ in matcher.get_opcodes():
-        if tag == "equal":
-            for k in range(i2 - i1):
-                if old[i1 + k]:
-                    mapping[i1 + k + 1] = j1 + k + 1
+    for i, j, size in _equal_runs(old, new, 0, len(old), 0, len(new)):
+        for k in range(size):
+            if old[i + k]:
+                mapping[i + k + 1] = j + k + 1
     return mapping
+
+
+# Up to this many line pairs (old lines × new lines) a part is left to ``difflib`` whole: every
+# page of ordinary length (up to a 1,000-line page and its replacement), whose map is therefore
+# exactly ``difflib``'s, as it always was.
+_DIFFLIB_PAIRS = 1_000_000
+
+
+def _equal_runs(old: list[str], new: list[str], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
+    """Runs ``(i, j, size)`` with ``old[i:i + size] == new[j:j + size]``, in order, matching
+    ``old[a0:a1]`` with ``new[b0:b1]``."""
+    if (a1 - a0) * (b1 - b0) <= _DIFFLIB_PAIRS:
+        return _difflib_runs(old, new, a0, a1, b0, b1)
+    runs: list[tuple[int, int, int]] = []
+    # The common head and tail.
+    head = 0
+    while a0 + head < a1 and b0 + head < b1 and old[a0 + head] == new[b0 + head]:
+        head += 1
+    tail = 0
+    while a1 - tail > a0 + head and b1 - tail > b0 + head and old[a1 - tail - 1] == new[b1 - tail - 1]:
+        tail += 1
+    if head:
+        runs.append((a0, b0, head))
+    a0, a1, b0, b1 = a0 + head, a1 - tail, b0 + head, b1 - tail
+    anchors = _unique_anchors(old, new, a0, a1, b0, b1)
+    if not anchors:
+        # Nothing to anchor on: the gap is compared whole (rare on a page: its lines are prose).
+        runs += _difflib_runs(old, new, a0, a1, b0, b1)
+    else:
+        i, j = a0, b0
+        for ai, bj in anchors:
+            runs += _equal_runs(old, new, i, ai, j, bj)
+            runs.append((ai, bj, 1))
+            i, j = ai + 1, bj + 1
+        runs += _equal_runs(old, new, i, a1, j, b1)
+    if tail:
+        runs.append((a1, b1, tail))
+    return runs
+
+
+def _difflib_runs(old: list[str], new: list[str], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
+    if a0 >= a1 or b0 >= b1:
+        return []
+    matcher = difflib.SequenceMatcher(None, old[a0:a1], new[b0:b1], autojunk=False)
+    return [(a0 + i, b0 + j, size) for i, j, size in matcher.get_matching_blocks() if size]
+
+
+def _unique_anchors(old: list[str], new: list[str], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+    """Anchors for a long part: pairs of positions of the same non-blank line, the longest chain
+    of them in the same order in both. The lines that occur once in each part (patience diff);
+    where there are none (a text repeated), the lines that occur as often in each, the k-th
+    occurrence with the k-th."""
+    at_old: dict[str, list[int]] = {}
+    for i in range(a0, a1):
+        if old[i]:
+            at_old.setdefault(old[i], []).append(i)
+    at_new: dict[str, list[int]] = {}
+    for j in range(b0, b1):
+        if new[j]:
+            at_new.setdefault(new[j], []).append(j)
+    for unique in (True, False):
+        pairs = sorted(
+            pair
+            for text, olds in at_old.items()
+            if len(olds) == len(at_new.get(text, ())) and (len(olds) == 1 or not unique)
+            for pair in zip(olds, at_new[text], strict=True)
+        )
+        if pairs:
+            return _longest_increasing(pairs)
+    return []
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of ``pairs`` (sorted by their first item) increasing in the second:
+    patience sorting, O(n log n)."""
+    tops: list[int] = []  # tops[k]: index in pairs of the smallest end of a chain of length k + 1
+    back: list[int] = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        k = _bisect_tops(pairs, tops, j)
+        if k:
+            back[n] = tops[k - 1]
+        if k == len(tops):
+            tops.append(n)
+        else:
+            tops[k] = n
+    chain: list[tuple[int, int]] = []
+    n = tops[-1] if tops else -1
+    while n >= 0:
+        chain.append(pairs[n])
+        n = back[n]
+    return chain[::-1]
+
+
+def _bisect_tops(pairs: list[tuple[int, int]], tops: list[int], j: int) -> int:
+    """The first chain length whose smallest end is not below ``j``."""
+    lo, hi = 0, len(tops)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tops[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _fields(a: ParsedArticle) -> dict:

@@ -24,6 +24,20 @@ line the splitter would call furniture stays in the article (the admin put it th
 intertitle when it looks like a title, else as a paragraph. Its counties are tagged again from
 the new text (``tagger``: the gazetteer, with the paper's prefectures as at ingest).
 
+A merge reads the two articles' lines together (a story split by mistake reads back as the one
+story it was), unless that reading drops a byline, source or caption that each article's lines
+read alone have: then the two readings are folded as above, the second's title lines becoming
+intertitles (:func:`read_merged`).
+
+No re-reading loses a character. What an article keeps of its lines' characters is stated by
+:func:`kept_characters` (its fields, captions with their credits and the 摄 printed beside a
+credit) and :data:`MARKS` (what the splitter strips as no text: ▲, list marks, a kicker's colon):
+``lost_characters`` of every article is marks only, and furniture holds its line whole. Where the
+splitter's reading of some lines would show fewer of their characters (a credit line alone under
+a story that is no photo story any more, a credit's role words), the reading is mended: a credit
+line becomes the byline as printed, a caption keeps its text as printed (:func:`_keep_characters`).
+:func:`character_problems` lists any article that breaks this.
+
 Where the top of the article is unchanged (same first line), its counties stay as they were, and
 so do its section, kicker, headline, subheadline and continued flag (these may have been fixed by
 hand) as long as its lines are still read as the same title (else the new reading's title is
@@ -46,6 +60,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from ingest.bylines import parse_credit_line
 from ingest.gazetteer import Gazetteer
 from ingest.lines import Line, LineKind, classify, compact
 from ingest.model import (
@@ -160,9 +175,19 @@ def _check(page: Page, source: Sequence[str]) -> Page:
 
 def read_article(lines: Iterable[int], source: Sequence[str]) -> ParsedArticle:
     """One article read by the splitter from just these source lines (see the module docs)."""
-    nos = sorted({no for no in lines if 1 <= no <= len(source) and source[no - 1].strip()})
+    nos = _nonblank(lines, source)
+    return _fold(nos, _read_items(nos, source))
+
+
+def _nonblank(lines: Iterable[int], source: Sequence[str]) -> list[int]:
+    return sorted({no for no in lines if 1 <= no <= len(source) and source[no - 1].strip()})
+
+
+def _read_items(nos: list[int], source: Sequence[str]) -> list[ParsedArticle | Furniture]:
+    """What the splitter finds in just these lines: its stories and furniture, in the order of
+    their first line, with the page's line numbers."""
     if not nos:
-        return ParsedArticle()
+        return []
     text_lines: list[str] = []
     real: dict[int, int] = {}  # line number in the text read → source line number
     previous = 0
@@ -176,14 +201,24 @@ def read_article(lines: Iterable[int], source: Sequence[str]) -> ParsedArticle:
         real[len(text_lines)] = no
         previous = no
     sub = split_page("\n".join(text_lines))
-
-    items: list[tuple[int, ParsedArticle | Furniture]] = [(min(a.lines), a) for a in sub.articles if a.lines]
-    items += [(f.line, f) for f in sub.furniture]
+    items: list[tuple[int, ParsedArticle | Furniture]] = []
+    for a in sub.articles:
+        if a.lines:
+            captions = [replace(c, lines=[real[no] for no in c.lines]) for c in a.captions]
+            items.append((real[min(a.lines)], replace(a, lines=[real[no] for no in a.lines], captions=captions)))
+    items += [(real[f.line], replace(f, line=real[f.line])) for f in sub.furniture]
     items.sort(key=lambda item: item[0])
+    return [_keep_characters(item, source) if isinstance(item, ParsedArticle) else item for _, item in items]
+
+
+def _fold(nos: list[int], items: Sequence[ParsedArticle | Furniture]) -> ParsedArticle:
+    """The stories and furniture found in an article's lines folded into that one article."""
+    if not nos:
+        return ParsedArticle()
     out = ParsedArticle(lines=nos)
     first = True
     photo = True
-    for _, item in items:
+    for item in items:
         if isinstance(item, Furniture):
             # Kept in the article (the admin put it there): a title-like line as an intertitle.
             kind = BlockKind.INTERTITLE if classify(Line(item.line, item.text, 0)).kind == LineKind.TITLE else BlockKind.PARAGRAPH
@@ -206,11 +241,107 @@ def read_article(lines: Iterable[int], source: Sequence[str]) -> ParsedArticle:
                 out.byline.append(name)
         out.byline_text = _join(out.byline_text, item.byline_text)
         out.source = _join(out.source, item.source)
-        out.captions.extend(
-            Caption(text=c.text, credit=c.credit, lines=[real[no] for no in c.lines]) for c in item.captions
-        )
+        out.captions.extend(Caption(text=c.text, credit=c.credit, lines=list(c.lines)) for c in item.captions)
     out.warnings = _warnings(out, photo=photo and not first)
     return out
+
+
+# -- what of a line's characters an article keeps ------------------------------------------------
+#
+# An article keeps the characters of its lines in its fields: section, kicker, headline,
+# subheadline, byline as printed, source, body blocks, captions' text and credits. Two things
+# stand in for characters of the line without being in a field: a caption's credit is printed
+# with its 摄 (templates/articles/article.html: "王海旋 摄"; not for 资料图片), so one 摄 per such
+# credit is kept; and the splitter strips MARKS that carry no text: a caption's ▲, a list mark
+# before a title, the colon between a kicker and its headline on one line. Everything else on an
+# article's lines is in its fields: ``lost_characters`` is empty or marks only. Furniture keeps
+# its line's text whole (``placement_problems`` checks it).
+
+MARKS = frozenset("▲△▼▽◀▶►■□◆◇●○◎★☆※【】:：")
+_NO_PHOTOGRAPHER = "资料图片"
+
+
+def _chars(text: str) -> Counter[str]:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+def kept_characters(article: ParsedArticle) -> Counter[str]:
+    """The characters an article shows: its fields, captions with credits (and their 摄)."""
+    parts = [article.section, article.kicker, article.headline, article.subheadline, article.byline_text, article.source]
+    kept = _chars("".join(parts + [b.text for b in article.blocks]))
+    for c in article.captions:
+        kept += _caption_characters(c)
+    return kept
+
+
+def _caption_characters(caption: Caption) -> Counter[str]:
+    """A caption's text and credit, and the 摄 printed beside a photographer's name."""
+    printed = Counter("摄") if caption.credit and caption.credit != _NO_PHOTOGRAPHER else Counter()
+    return _chars(caption.text) + _chars(caption.credit) + printed
+
+
+def lost_characters(article: ParsedArticle, source: Sequence[str]) -> Counter[str]:
+    """The characters of the article's lines that none of its fields keeps: ``MARKS`` only, in a
+    state made by the splitter or by these corrections."""
+    own = _chars("".join(source[no - 1] for no in article.lines if 1 <= no <= len(source)))
+    return own - kept_characters(article)
+
+
+def _unmarked(counter: Counter[str]) -> Counter[str]:
+    return Counter({ch: n for ch, n in counter.items() if ch not in MARKS and n > 0})
+
+
+def character_problems(page: Page, source: Sequence[str]) -> list[str]:
+    """Articles whose lines have characters that none of their fields keeps (beyond MARKS)."""
+    problems = []
+    for i, article in enumerate(page.articles, start=1):
+        lost = "".join(sorted(_unmarked(lost_characters(article, source)).elements()))
+        if lost:
+            problems.append(f"第{i}篇文章丢失了原文的字：{lost}")
+    return problems
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in compact(text) if ch not in MARKS)
+
+
+def _keep_characters(article: ParsedArticle, source: Sequence[str]) -> ParsedArticle:
+    """The splitter's reading of some lines, mended where it would show fewer of their
+    characters than are on them (a credit's role words, a credit line alone under a story that
+    is no photo story any more): never a character lost to a re-reading."""
+    if not _unmarked(lost_characters(article, source)):
+        return article
+    article = copy.deepcopy(article)
+    for k, c in enumerate(article.captions):
+        own = _chars("".join(source[no - 1] for no in c.lines))
+        if not _unmarked(own - _caption_characters(c)) or not _unmarked(lost_characters(article, source)):
+            continue
+        # A credit on a line of its own (记者 张文慧 摄): the story's byline as printed, as the
+        # splitter reads a photo story's.
+        words = []  # the caption's other lines, as printed (a ▲ aside)
+        for no in c.lines:
+            names = parse_credit_line(source[no - 1].strip())
+            if not names:
+                words.append(source[no - 1].strip())
+            elif _bare(source[no - 1]) not in _bare(article.byline_text):
+                article.byline_text = _join(article.byline_text, source[no - 1].strip())
+                article.byline += [name for name in names if name not in article.byline]
+        if _unmarked(lost_characters(article, source)) and words:
+            # Still short (the role words of a credit inside the caption's words): the caption's
+            # words as printed, its credit kept beside them.
+            article.captions[k] = replace(c, text="\n".join(w.lstrip("▲△▼▽◀▶► ") for w in words))
+    lost = _unmarked(lost_characters(article, source))
+    if lost:
+        # Anything else (no reading of the splitter is known to do it): the lines whose
+        # characters are not all shown become paragraphs of their own, as printed.
+        pool = kept_characters(article)
+        for no in article.lines:
+            need = _unmarked(_chars(source[no - 1]))
+            if need - pool:
+                article.blocks.append(Block(BlockKind.PARAGRAPH, source[no - 1].strip()))
+            else:
+                pool -= need
+    return article
 
 
 def _join(have: str, more: str) -> str:
@@ -247,10 +378,12 @@ def _reread(
     keep: ParsedArticle | None,
     force_keep: bool = False,
     tagger: Tagger,
+    read: ParsedArticle | None = None,
 ) -> ParsedArticle:
-    """The article re-read from ``lines``; ``keep`` is the article it was, whose ref it keeps and
-    whose title and counties it keeps where its top is unchanged (or ``force_keep``)."""
-    article = read_article(lines, source)
+    """The article re-read from ``lines`` (or ``read``, its reading made already); ``keep`` is
+    the article it was, whose ref it keeps and whose title and counties it keeps where its top is
+    unchanged (or ``force_keep``)."""
+    article = read if read is not None else read_article(lines, source)
     if not article.lines:
         return ParsedArticle(ref=keep.ref if keep is not None else None)
     same_top = keep is not None and bool(keep.lines) and keep.lines[0] == article.lines[0]
@@ -331,18 +464,59 @@ def split_article(
 
 def merge_with_next(page: Page, i: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER) -> Page:
     """Merge article ``i`` with the one after it; the merged article keeps the first's ref,
-    title and counties (the second's counties follow), and is re-read from both sets of lines."""
+    title and counties (the second's counties follow), and is re-read from both sets of lines
+    (see :func:`read_merged`)."""
     i = _index(page, i)
     if i + 1 >= len(page.articles):
         raise CorrectionError(f"第{i + 1}篇文章是最后一篇，后面没有可以合并的文章。")
     first, second = page.articles[i], page.articles[i + 1]
     out = _copy(page)
-    merged = _reread([*first.lines, *second.lines], source, keep=first, force_keep=True, tagger=tagger)
+    read = read_merged(first.lines, second.lines, source)
+    merged = _reread([*first.lines, *second.lines], source, keep=first, force_keep=True, tagger=tagger, read=read)
     if merged.lines:
         merged.counties += [c for c in second.counties if c not in merged.counties]
     out.articles[i] = merged
     del out.articles[i + 1]
     return _check(out, source)
+
+
+def read_merged(first: Iterable[int], second: Iterable[int], source: Sequence[str]) -> ParsedArticle:
+    """Two articles' lines read as one article.
+
+    The lines are read together first: a story split by mistake reads back as the one story it
+    was. Where that reading drops what reading each article's lines alone finds (a byline name,
+    the byline as printed, a source, a caption or its credit — the splitter, given the lines of
+    two stories without their page, may read the first's closing byline and the second's captions
+    as body), the two readings are folded instead, as for the stories found in a re-read article:
+    the first gives the title, the second's title lines become intertitles, and both bylines,
+    sources and captions are kept."""
+    one, two = _nonblank(first, source), _nonblank(second, source)
+    together = read_article([*one, *two], source)
+    items = [*_read_items(one, source), *_read_items(two, source)]
+    parts = [item for item in items if isinstance(item, ParsedArticle)]
+    if _keeps(together, parts):
+        return together
+    return _fold(sorted({*one, *two}), sorted(items, key=_first_line))
+
+
+def _first_line(item: ParsedArticle | Furniture) -> int:
+    return item.line if isinstance(item, Furniture) else item.lines[0]
+
+
+def _keeps(article: ParsedArticle, parts: Sequence[ParsedArticle]) -> bool:
+    """Whether ``article`` has every byline name, printed byline, source and caption (its
+    lines and credit) that ``parts`` have."""
+    byline_text, source = compact(article.byline_text), compact(article.source)
+    captioned = {no: c.credit for c in article.captions for no in c.lines}
+    for part in parts:
+        if any(name not in article.byline for name in part.byline):
+            return False
+        if compact(part.byline_text) not in byline_text or compact(part.source) not in source:
+            return False
+        for c in part.captions:
+            if any(no not in captioned or (c.credit and captioned[no] != c.credit) for no in c.lines):
+                return False
+    return True
 
 
 def move_lines(

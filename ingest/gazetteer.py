@@ -83,11 +83,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from ingest.model import County
 
@@ -362,15 +363,12 @@ class Gazetteer:
         patterns = {name: pattern for name, pattern in patterns.items() if len(name) >= 2}
         self._patterns = patterns
 
-        # The automaton runs over UTF-8 bytes (spelled as latin-1 text): pyahocorasick finds a
-        # node's children by linear search, and CJK text as str gives the root thousands of
-        # children, while bytes give it a handful -- about six times faster.  UTF-8 matches can
-        # only start on character boundaries, so nothing spurious comes of it.
-        automaton = ahocorasick.Automaton()
-        for name, pattern in patterns.items():
-            automaton.add_word(name.encode("utf-8").decode("latin-1"), pattern)
-        automaton.make_automaton()
-        self._automaton = automaton
+        # One automaton of every name (ahocorasick_rs: Rust's aho-corasick, which gives every
+        # overlapping match with its offsets in characters; pyahocorasick, used before, took
+        # twice the instructions and needed its byte offsets converted in Python).
+        self._names = list(patterns)
+        self._name_patterns = [patterns[name] for name in self._names]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._names)
 
         self._counties: dict[str, County] = {}
         for code, name, parent in counties:
@@ -384,6 +382,14 @@ class Gazetteer:
                 prefecture=self._prefecture_names[parent],
                 province=provinces[self._prefecture_province[parent]],
             )
+
+    def __getstate__(self) -> dict:
+        # The automaton cannot be pickled: it is built again from the names.
+        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._names)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -594,22 +600,20 @@ class Gazetteer:
         if not text:
             return []
         compact, shifts = _squeeze(text)
-        data = compact.encode("utf-8")
-        candidates: list[tuple[int, int, _Pattern]] = []
-        byte_pos = char_pos = 0
-        for last, pattern in self._automaton.iter(data.decode("latin-1")):
-            # Hits come in order of their end, so byte offsets convert to characters in one pass.
-            char_pos += len(data[byte_pos : last + 1].decode("utf-8"))
-            byte_pos = last + 1
-            candidates.append((char_pos - pattern.length, char_pos, pattern))
+        patterns = self._name_patterns
+        # (-length, start, end, pattern): sorted, longest first, then leftmost (no two
+        # candidates share a start and a length, so patterns are never compared).
+        candidates = [
+            (start - end, start, end, patterns[i])
+            for i, start, end in self._automaton.find_matches_as_indexes(compact, overlapping=True)
+        ]
         if not candidates:
             return []
-        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        candidates.sort()
         taken = bytearray(len(compact))
         chosen = []
-        for candidate in candidates:
-            start, end, pattern = candidate
-            if any(taken[start:end]):
+        for _, start, end, pattern in candidates:
+            if taken.find(1, start, end) != -1:
                 continue
             # Checked only now, for hits that would otherwise be kept: segmenting is the
             # expensive part of a scan.  A failed hit leaves its characters to shorter ones.
@@ -620,7 +624,7 @@ class Gazetteer:
             if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
                 continue  # 惠农政策, 富民补贴: the short is a word qualifying the noun, no place
             taken[start:end] = b"\x01" * (end - start)
-            chosen.append(candidate)
+            chosen.append((start, end, pattern))
         chosen.sort()
         hits = []
         previous_end = -1
@@ -728,36 +732,40 @@ def _hint_set(hint_prefectures: Sequence[str] | str) -> frozenset[str]:
     return frozenset(hint_prefectures)
 
 
-def _squeeze(text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
-    """``text`` without spaces and tabs, and how to map its offsets back (None: unchanged)."""
-    if _SPACES.search(text) is None:
+def _squeeze(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without spaces and tabs (the characters of _SPACES), and how to map its offsets
+    back (None: unchanged): the compact offset at which each removed character was, in order."""
+    # Four searches for one character each, not _SPACES.search: a regex tries its character class
+    # at every position (a fifth of tagging a story went on _SPACES here).
+    if " " not in text and "\t" not in text and "\u3000" not in text and "\xa0" not in text:
         return text, None
-    positions: list[int] = []  # compact offsets at which removed runs were
-    totals: list[int] = []  # characters removed up to and including that run
-    removed = 0
-    for m in _SPACES.finditer(text):
-        removed += m.end() - m.start()
-        positions.append(m.start() - (removed - (m.end() - m.start())))
-        totals.append(removed)
-    return _SPACES.sub("", text), (positions, totals)
+    pieces = text.replace("\t", " ").replace("\u3000", " ").replace("\xa0", " ").split(" ")
+    return "".join(pieces), list(accumulate(map(len, pieces[:-1])))
 
 
-def _unsqueeze(shifts: tuple[list[int], list[int]], index: int) -> int:
-    """The offset in the original text of compact offset ``index``."""
-    positions, totals = shifts
-    k = bisect.bisect_right(positions, index)
-    return index + (totals[k - 1] if k else 0)
+def _unsqueeze(removed_at: list[int], index: int) -> int:
+    """The offset in the original text of compact offset ``index``: past the characters removed
+    at or before it."""
+    return index + bisect.bisect_right(removed_at, index)
 
 
-def _token_bounds(text: str, start: int, end: int) -> set[int]:
+def _token_bounds(text: str, start: int, end: int) -> set[int] | frozenset[int]:
     lo = max(0, start - _BOUNDARY_WINDOW)
     hi = min(len(text), end + _BOUNDARY_WINDOW)
-    bounds = {lo}
-    pos = lo
-    for token in _segmenter().cut(text[lo:hi], False):
-        pos += len(token)
-        bounds.add(pos)
-    return bounds
+    bounds = _window_bounds(text[lo:hi])
+    return bounds if lo == 0 else {lo + b for b in bounds}
+
+
+@functools.lru_cache(maxsize=8192)
+def _window_bounds(window: str) -> frozenset[int]:
+    """The offsets in ``window`` at which jieba's tokens begin and end (0 and its length too).
+
+    Kept for repeats: a paper names the same places in the same words (介休市委, 在介休市召开),
+    and segmenting is most of what the boundary check costs. jieba's dictionary never changes
+    while a process runs, so a window always segments the same way."""
+    bounds = [0]
+    bounds += accumulate(map(len, _segmenter().cut(window, False)))
+    return frozenset(bounds)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

@@ -71,15 +71,25 @@ class Entry:
     prefecture: str = ""
 
 
+_ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(value: str, *, where: str) -> dt.date | None:
     value = value.strip()
     if not value:
         return None
+    # Only YYYY-MM-DD: Python's fromisoformat also takes 20250501 and 2025-W18-4, which nobody
+    # writing a manifest means as a date (and the upload form and the API refuse them).
+    if not _ISO_DATE_RE.fullmatch(value):
+        raise ManifestError(
+            f"{where}: date {value!r} is not YYYY-MM-DD", "%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式",
+            where=where, value=value,
+        )
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
         raise ManifestError(
-            f"{where}: date {value!r} is not YYYY-MM-DD", "%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式",
+            f"{where}: date {value!r} is no such day", "%(where)s：日期 %(value)s 不存在（月或日超出范围）",
             where=where, value=value,
         ) from None
     if not issue_date_in_range(date):

@@ -23,11 +23,13 @@ relies on that.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 import rjieba
 
@@ -83,8 +85,19 @@ def warm_fold() -> None:
     _fold_codes()
 
 
+# fold() keeps its last results for texts up to this long: a page's fields are folded to tag their
+# counties (ingest/pipeline.py) and again for the search vectors (articles/indexing.py).
+_FOLD_CACHE_MAX_CHARS = 4096
+
+
 def fold(text: str) -> str:
     """Fold text for matching, keeping its length (one character in, one character out)."""
+    if len(text) > _FOLD_CACHE_MAX_CHARS:
+        return _fold(text)
+    return _fold_recent(text)
+
+
+def _fold(text: str) -> str:
     if len(text) >= _FOLD_ARRAY_MIN and _CAPITAL_SIGMA not in text:
         # A body's worth of text: str.translate looks each character up in a dict (about 120 ns
         # a character: 6% of parsing a page, and of a search page's Python for its snippets);
@@ -95,6 +108,9 @@ def fold(text: str) -> str:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return _fold_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
     return _fold_slowly(text)
+
+
+_fold_recent = functools.lru_cache(maxsize=256)(_fold)  # a page's fields, a few times over
 
 
 def _fold_slowly(text: str) -> str:
@@ -183,25 +199,201 @@ def grams_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> 
     the end of a run, or a Latin/digit word. PostgreSQL merges repeated lexemes, drops positions
     past 256 per lexeme and clamps them at 16,383 — so this only has to list them.
     """
-    out: list[str] = []
+    parts: list[str] = []
     pos = 1
-    # Walks the text as units() does, but without building Unit objects: this is ingest's hot path.
     for text, weight in fields:
         folded_text = text if folded else fold(text)
-        prev_end = 0
-        for match in _UNIT_RE.finditer(folded_text):
-            pos += match.start() - prev_end
-            prev_end = match.end()
-            run = match.group(1)
-            if run:
-                # Neither CJK runs nor words can hold a quote or backslash: no escaping needed.
-                out.extend([f"'{run[i:i + 2]}':{pos + i}{weight}" for i in range(len(run))])
-                pos += len(run)
-            else:
-                out.append(f"'{match.group(2)}':{pos}{weight}")
-                pos += 1
-        pos += len(folded_text) - prev_end + FIELD_GAP
-    return _fit(out)
+        part, size = _field_grams(folded_text, weight, pos)
+        if part:
+            parts.append(part)
+        pos += size + FIELD_GAP
+    text = " ".join(parts)
+    if len(text) * 3 <= MAX_VECTOR_BYTES or len(text.encode()) <= MAX_VECTOR_BYTES:
+        return text
+    # Too long for PostgreSQL (rare): shrink entry by entry, from the plain walk's entries.
+    return _fit(_grams_entries(fields, folded=folded))
+
+
+def _grams_entries(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> list[str]:
+    """grams_vector's entries, one per position, walking the text run by run (as units() does)."""
+    out: list[str] = []
+    pos = 1
+    for text, weight in fields:
+        entries, size = _walked_grams(text if folded else fold(text), weight, pos)
+        out += entries
+        pos += size + FIELD_GAP
+    return out
+
+
+def _walked_grams(text: str, weight: str, pos: int) -> tuple[list[str], int]:
+    """One field's grams_vector entries from position ``pos``, and how many positions it takes:
+    the plain form of _field_grams, which tests/test_tokens_fast.py holds it to."""
+    out: list[str] = []
+    start = pos
+    prev_end = 0
+    for match in _UNIT_RE.finditer(text):
+        pos += match.start() - prev_end
+        prev_end = match.end()
+        run = match.group(1)
+        if run:
+            # Neither CJK runs nor words can hold a quote or backslash: no escaping needed.
+            out.extend([f"'{run[i:i + 2]}':{pos + i}{weight}" for i in range(len(run))])
+            pos += len(run)
+        else:
+            out.append(f"'{match.group(2)}':{pos}{weight}")
+            pos += 1
+    return out, pos + len(text) - prev_end - start
+
+
+# _field_grams marks every character by what it is: a CJK character stays, a Latin/digit word
+# becomes _WORD (one position, like the word), anything else _OTHER (one position, no lexeme).
+_WORD, _OTHER = "\x02", "\x01"
+_WORD_RE = re.compile(f"[^\\W_{_CJK}]{{1,{MAX_WORD_CHARS}}}")  # as _UNIT_RE's second group
+_OTHER_RE = re.compile(f"[^{_CJK}{_WORD}]")
+_OTHER_ENTRY_RE = re.compile(f" '{_OTHER}[^ ]*")  # an entry of a position with no lexeme
+_WORD_ENTRY_RE = re.compile(f"{_WORD}(?s:.)")  # a word's mark and the character after it
+_MAX_TABLE_POSITION = 1 << 16  # past this (a field of 65,536 characters), the plain walk
+_POSITION_TAILS: dict[str, list[str]] = {}  # weight -> ["':{position}{weight} '", ...]
+
+
+def _position_tails(weight: str, end: int) -> list[str]:
+    """The text that follows an entry's lexeme at each position up to ``end``, made once."""
+    tails = _POSITION_TAILS.get(weight, [])
+    if len(tails) < end:
+        # A new list, never one extended in place: threads that build it at once all get it right.
+        tails = tails + [f"':{k}{weight} '" for k in range(len(tails), max(end, 4096))]
+        _POSITION_TAILS[weight] = tails
+    return tails
+
+
+def _field_grams(text: str, weight: str, pos: int) -> tuple[str, int]:
+    """One field's grams_vector entries (joined by spaces) from position ``pos``, and how many
+    positions the field takes: _walked_grams' entries, made in a few passes in C rather than an
+    f-string per character (tests/test_tokens_fast.py holds the three together).
+
+    The text is marked first: a Latin/digit word becomes one _WORD character (a word takes one
+    position), any other character that is not CJK becomes _OTHER, so each position is one
+    character. Every position's entry is then its character, the next one, and the position
+    (``休市':12C '``); the entries of _OTHER characters are dropped, the _OTHER second character
+    of a run's last pair removed, and each _WORD replaced by its word.
+    """
+    if not text:
+        return "", 0
+    if _WORD in text or len(text) + pos >= _MAX_TABLE_POSITION:
+        entries, size = _walked_grams(text, weight, pos)  # the marks themselves in the text; or huge
+        return " ".join(entries), size
+    if len(text) >= _GRAMS_ARRAY_MIN:
+        return _field_grams_array(text, weight, pos)
+    return _field_grams_joined(text, weight, pos)
+
+
+def _field_grams_joined(text: str, weight: str, pos: int) -> tuple[str, int]:
+    """_field_grams for a short field (a title, a byline): by str.join and regular expressions."""
+    words = _WORD_RE.findall(text)
+    marked = _OTHER_RE.sub(_OTHER, _WORD_RE.sub(_WORD, text) if words else text)
+    size = len(marked)
+    # The character after each one, where only a CJK character counts (a word's mark does not).
+    following = (marked[1:].replace(_WORD, _OTHER) if words else marked[1:]) + _OTHER
+    tails = _position_tails(weight, pos + size)[pos : pos + size]
+    joined = " '" + "".join(chain.from_iterable(zip(marked, following, tails)))
+    joined = _OTHER_ENTRY_RE.sub("", joined)
+    if words:
+        pieces = _WORD_ENTRY_RE.split(joined)
+        joined = pieces[0] + "".join(chain.from_iterable(zip(words, pieces[1:])))
+    # [1:-2]: the space before the first entry and the " '" after the last.
+    return joined.replace(_OTHER, "")[1:-2], size
+
+
+# Fields at least this long are made by _field_grams_array: NumPy's fixed cost (some twenty calls)
+# is repaid on a body, not on a title.
+_GRAMS_ARRAY_MIN = 64
+# An entry as a row of code points: the character, the next one, then "':", the position in five
+# digits (_OTHER for leading zeros), the weight, " '"; _OTHER characters are dropped at the end.
+_ENTRY_WIDTH = 12
+_ENTRY_TAILS: dict[str, object] = {}  # weight -> the rows' last 10 columns, at every position
+
+
+_CJK_CLASS, _WORD_CLASS = 1, 2  # _code_classes' values; 0: any other character
+
+
+@cache
+def _code_classes():
+    """A NumPy array over all code points: _CJK_CLASS for CJK (_CJK), _WORD_CLASS for those that
+    make up Latin/digit words (the class of _WORD_RE), read from the regular expressions."""
+    import numpy as np  # loaded already where ingest runs (fold, the splitter)
+
+    every = "".join(map(chr, range(0x110000)))
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    for value, pattern in ((_CJK_CLASS, f"[{_CJK}]+"), (_WORD_CLASS, f"[^\\W_{_CJK}]+")):
+        for match in re.finditer(pattern, every):
+            classes[match.start() : match.end()] = value
+    return classes
+
+
+def _entry_tails(weight: str):
+    """The last 10 columns of _field_grams_array's rows for each position below
+    _MAX_TABLE_POSITION (2.6 MB, made once per weight: in practice the body's)."""
+    tails = _ENTRY_TAILS.get(weight)
+    if tails is None:
+        import numpy as np
+
+        positions = np.arange(_MAX_TABLE_POSITION)
+        tails = np.empty((_MAX_TABLE_POSITION, _ENTRY_WIDTH - 2), dtype=np.uint32)
+        tails[:, 0] = ord("'")
+        tails[:, 1] = ord(":")
+        for j in range(5):
+            unit = 10 ** (4 - j)
+            tails[:, 2 + j] = np.where(positions >= unit, positions // unit % 10 + ord("0"), ord(_OTHER))
+        tails[0, 6] = ord("0")
+        tails[:, 7] = ord(weight)
+        tails[:, 8] = ord(" ")
+        tails[:, 9] = ord("'")
+        _ENTRY_TAILS[weight] = tails
+    return tails
+
+
+def _field_grams_array(text: str, weight: str, pos: int) -> tuple[str, int]:
+    """_field_grams for a long field (a body): the entries as rows of one NumPy array of code
+    points (_ENTRY_WIDTH), the rows of _OTHER characters dropped, then every _OTHER code point,
+    read back as one string."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _code_classes().take(codes)
+    words: list[str] = []
+    if (classes == _WORD_CLASS).any():
+        in_word = classes == _WORD_CLASS
+        starts = in_word.copy()
+        starts[1:] &= ~in_word[:-1]
+        ends = in_word.copy()
+        ends[:-1] &= ~in_word[1:]
+        first_chars, last_chars = np.flatnonzero(starts), np.flatnonzero(ends)
+        if (last_chars - first_chars).max() >= MAX_WORD_CHARS:
+            return _field_grams_joined(text, weight, pos)  # a word cut into pieces: rare
+        words = [text[i:j] for i, j in zip(first_chars.tolist(), (last_chars + 1).tolist())]
+        # A word takes one position, its first character's, which becomes _WORD.
+        kept = ~in_word | starts
+        codes = np.where(starts, ord(_WORD), codes)[kept]
+        classes = classes[kept]
+    size = len(codes)
+    cjk = classes == _CJK_CLASS
+    # The characters with an entry (CJK, or a word's first), their offsets and second characters.
+    at = np.flatnonzero(classes)
+    second = np.full(size, ord(_OTHER), dtype=np.uint32)
+    second[:-1] = np.where(cjk[:-1] & cjk[1:], codes[1:], ord(_OTHER))
+    rows = np.empty((len(at), _ENTRY_WIDTH), dtype=np.uint32)
+    rows[:, 0] = codes[at]
+    rows[:, 1] = second[at]
+    rows[:, 2:] = _entry_tails(weight)[at + pos]
+    flat = rows.ravel()
+    joined = flat[flat != ord(_OTHER)].tobytes().decode("utf-32-le")
+    if not joined:
+        return "", size
+    if words:
+        pieces = joined.split(_WORD)
+        joined = pieces[0] + "".join(chain.from_iterable(zip(words, pieces[1:])))
+    # the quote before the first entry; [:-2]: the " '" after the last
+    return "'" + joined[:-2], size
 
 
 # PostgreSQL reads at most 1 MiB of tsvector text and keeps no position above 16,383.
@@ -271,22 +463,50 @@ def words_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> 
     Words carry no phrase semantics, so a word's position is just its field's number: the
     vector stays small and its weights still say which field a word is in.
     """
+    parts: list[str] = []
+    for number, (text, weight) in enumerate(fields, 1):
+        if not text:
+            continue
+        # word_tokens() and dict.fromkeys() as one pass, repeats dropped before they are tested
+        # (a body repeats most of its words), and the field's entries joined at once when every
+        # token is a plain word (no quote, backslash or space to deal with, none too long): the
+        # same entries in the same order (ingest's hot path; tests/test_tokens_fast.py holds it
+        # to _words_entries).
+        distinct = dict.fromkeys(rjieba.cut_for_search(text if folded else fold(text)))
+        tokens = [t for t in distinct if t.isalnum() or _WORDLIKE_RE.search(t)]
+        if not tokens:
+            continue
+        if "".join(tokens).isalnum() and max(map(len, tokens)) <= MAX_WORD_CHARS:
+            tail = f"':{number}{weight}"
+            parts.append("'" + (tail + " '").join(tokens) + tail)
+        else:
+            parts.append(" ".join(_field_words(tokens, f":{number}{weight}")))
+    text = " ".join(parts)
+    if len(text) * 3 <= MAX_VECTOR_BYTES or len(text.encode()) <= MAX_VECTOR_BYTES:
+        return text
+    return _fit(_words_entries(fields, folded=folded))
+
+
+def _words_entries(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> list[str]:
+    """words_vector's entries, token by token: its plain form."""
     out: list[str] = []
     for number, (text, weight) in enumerate(fields, 1):
-        tail = f":{number}{weight}"
-        # word_tokens() and dict.fromkeys() as one pass, repeats dropped before they are tested
-        # (a body repeats most of its words): the same entries in the same order, in two thirds
-        # of the time (ingest's hot path; tests/test_tokens_fast.py holds the two together).
-        done: set[str] = set()
-        for token in dict.fromkeys(rjieba.cut_for_search(text if folded else fold(text))):
-            if not (token.isalnum() or _WORDLIKE_RE.search(token)):
+        tokens = dict.fromkeys(rjieba.cut_for_search(text if folded else fold(text)))
+        out += _field_words([t for t in tokens if t.isalnum() or _WORDLIKE_RE.search(t)], f":{number}{weight}")
+    return out
+
+
+def _field_words(tokens: list[str], tail: str) -> list[str]:
+    """The entries of a field's word tokens (distinct, in order), cut and quoted."""
+    out: list[str] = []
+    done: set[str] = set()
+    for token in tokens:
+        for piece in _bounded([token]) if len(token) > MAX_WORD_CHARS else (token,):
+            if piece in done:
                 continue
-            for piece in _bounded([token]) if len(token) > MAX_WORD_CHARS else (token,):
-                if piece in done:
-                    continue
-                done.add(piece)
-                out.append(_quote(piece.strip()) + tail)
-    return _fit(out)
+            done.add(piece)
+            out.append(_quote(piece.strip()) + tail)
+    return out
 
 
 # --- queries -------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import difflib
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest import carry
 from ingest import corrections as c
 from ingest.carry import LINES_CHANGED, SPLIT_DIFFERS, carry_over
 from ingest.model import FurnitureKind, Page
@@ -195,3 +198,101 @@ def test_every_new_line_ends_in_exactly_one_place_whatever_was_corrected_and_edi
     # nothing corrected and nothing changed: the new split as it is, with the old refs
     if corrected == original and new_lines == lines:
         assert conflicts == [] and [a.lines for a in state.articles] == [a.lines for a in new.articles]
+
+
+# -- matching the lines of long pages -----------------------------------------------------------
+
+
+def _long_page(n: int, *, numbered: bool = True) -> list[str]:
+    """``n`` lines of the seeds' text over and over (a long draft); ``numbered``: each copy's
+    lines end with the copy's number, so most lines are unique, as in one long file."""
+    texts = [path.read_text(encoding="utf-8").split("\n") for path in SEED_FILES]
+    lines: list[str] = []
+    copy_no = 0
+    while len(lines) < n:
+        for text in texts:
+            lines += [f"{line}（{copy_no}）" if numbered and line.strip() else line for line in text]
+            copy_no += 1
+    return lines[:n]
+
+
+def _edited(lines: list[str]) -> list[str]:
+    """A corrected file: a line added near the top, one changed, one deleted, a blank added."""
+    n = len(lines)
+    new = list(lines)
+    new.insert(100, "新增的一行文字。")
+    new[n // 2] += "改"
+    del new[3 * n // 4]
+    new.insert(n - 50, "")
+    return new
+
+
+def _difflib_map(old_lines: list[str], new_lines: list[str]) -> dict[int, int]:
+    """The line map as it was made before: difflib over every line."""
+    old, new = [s.strip() for s in old_lines], [s.strip() for s in new_lines]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return {
+        i1 + k + 1: j1 + k + 1
+        for tag, i1, i2, j1, _ in matcher.get_opcodes()
+        if tag == "equal"
+        for k in range(i2 - i1)
+        if old[i1 + k]
+    }
+
+
+def _assert_sound_map(mapping: dict[int, int], old: list[str], new: list[str]) -> None:
+    pairs = sorted(mapping.items())
+    assert all(old[i - 1].strip() == new[j - 1].strip() and old[i - 1].strip() for i, j in pairs)
+    assert [j for _, j in pairs] == sorted({j for _, j in pairs}), "in order, one to one"
+
+
+def test_a_resplit_maps_every_line_to_itself_without_a_diff(monkeypatch):
+    lines = _long_page(25_036)
+    monkeypatch.setattr(carry.difflib, "SequenceMatcher", None)  # never called for the same text
+    started = time.perf_counter()
+    mapping = carry._line_map(lines, list(lines))
+    assert time.perf_counter() - started < 2
+    assert mapping == {no: no for no, line in enumerate(lines, start=1) if line.strip()}
+    old, text = _stored(SEED_FILES[0])
+    state, conflicts = carry_over(old, text, parse_page("\n".join(text)), text, original=copy.deepcopy(old))
+    assert conflicts == [] and [a.ref for a in state.articles] == [a.ref for a in old.articles]
+
+
+@pytest.mark.parametrize("numbered", [True, False], ids=["unique-lines", "repeated-text"])
+def test_a_long_replaced_page_is_matched_in_near_linear_time(numbered):
+    # Reviewed: difflib over 25,036 lines took 81 s (quadratic in the lines, blank ones included).
+    old = _long_page(25_036, numbered=numbered)
+    new = _edited(old)
+    started = time.perf_counter()
+    mapping = carry._line_map(old, new)
+    assert time.perf_counter() - started < 10
+    _assert_sound_map(mapping, old, new)
+    nonblank = sum(1 for line in old if line.strip())
+    assert len(mapping) == nonblank - 2, "all but the changed and the deleted line"
+
+
+def test_the_line_map_of_a_long_page_is_difflibs_where_lines_are_unique():
+    old = _long_page(1_500)
+    new = _edited(old)
+    assert len(old) * len(new) > carry._DIFFLIB_PAIRS  # the anchored way
+    assert carry._line_map(old, new) == _difflib_map(old, new)
+
+
+def test_an_ordinary_page_is_matched_exactly_as_difflib_matches_it(seed):
+    old, lines = seed
+    new_lines = ["（更正版）", *lines[:40], lines[41] + "改", *lines[42:], lines[10], ""]
+    assert carry._line_map(lines, new_lines) == _difflib_map(lines, new_lines)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(corrected_and_edited())
+def test_the_anchored_line_map_is_sound_and_maps_as_many_lines_as_difflib(case):
+    # Forced onto the way long pages take: every line it maps has the same text, in order, and it
+    # leaves no line unmapped that difflib maps (it may pair repeated lines otherwise).
+    _, _, lines, new_lines = case
+    expected = _difflib_map(lines, new_lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(carry, "_DIFFLIB_PAIRS", 0)
+        mapping = carry._line_map(lines, new_lines)
+    _assert_sound_map(mapping, lines, new_lines)
+    assert len(mapping) >= len(expected)

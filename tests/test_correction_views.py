@@ -3,6 +3,8 @@ following each change, undo and revert, re-split, refusals, permissions and quer
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
@@ -242,7 +244,9 @@ def test_reorder_then_moving_every_line_up_removes_the_emptied_article_until_und
     assert not Article.objects.filter(pk=emptied.ref).exists()
     assert corrections.placement_problems(state, corrections.source_lines(page.raw_text)) == []
     corrector.logout()
-    assert corrector.get(f"/articles/{emptied.ref}/").status_code == 404
+    # Its permalink leads to the article its lines went into (views._moved_article_url).
+    moved = corrector.get(f"/articles/{emptied.ref}/")
+    assert moved.status_code == 302 and moved["Location"] == f"/articles/{state.articles[1].ref}/"
     # Undo brings it back as it was, with its id.
     writer.undo(page)
     back = Article.objects.get(pk=emptied.ref)
@@ -564,3 +568,64 @@ def test_resplit_after_the_file_was_replaced_keeps_the_corrections_and_history_r
     assert "手改的标题" in {a.headline for a in state_of(page).articles}
     history = corrector.get(f"/pages/{page.pk}/history/")
     assert history.status_code == 200 and "替换文件" in history.content.decode()
+
+
+def test_no_undo_or_revert_button_is_offered_where_it_would_be_refused(corrector, page):
+    # The buttons used to show whatever the state: a click on one answered 400 ("nothing to
+    # undo", "the file was replaced since"). Each is offered only where writer allows it.
+    def undo_offered(path: str) -> bool:
+        return f'action="/pages/{page.pk}/undo/"' in corrector.get(path).content.decode()
+
+    history, correct = f"/pages/{page.pk}/history/", f"/pages/{page.pk}/correct/"
+    assert not undo_offered(history) and not undo_offered(correct)  # nothing changed since ingest
+    before = state_of(page)
+    assert post(corrector, page, "edit", **edit_data(before.articles[0], 0, headline="手改的标题")).status_code == 302
+    assert undo_offered(history) and undo_offered(correct)
+    result = writer.replace_page(page, "new.txt", ("前言一行。\n\n" + page.raw_text).encode("utf-8"))
+    assert result.outcome == writer.Outcome.REPLACED, result.message
+    assert not undo_offered(history) and not undo_offered(correct)
+    text = corrector.get(history).content.decode()
+    assert "不能恢复到这一版" in text and 'name="number"' not in text  # every earlier version is another file's
+    # What is not offered would have been refused.
+    assert corrector.post(f"/pages/{page.pk}/revert/", {"version": version(page), "number": 0}).status_code == 400
+    assert corrector.post(f"/pages/{page.pk}/undo/", {"version": version(page)}).status_code == 400
+    # A change after the replacement can be undone, and the replacement's version restored.
+    after = state_of(page)
+    assert post(corrector, page, "edit", **edit_data(after.articles[0], 0, headline="再改的标题")).status_code == 302
+    assert undo_offered(history) and undo_offered(correct)
+    offered = {int(n) for n in re.findall(r'name="number" value="(\d+)"', corrector.get(history).content.decode())}
+    assert offered == {writer.last_replacement(page)}
+    assert corrector.post(f"/pages/{page.pk}/undo/", {"version": version(page)}).status_code == 302
+    assert state_of(page) == after
+
+
+# -- merges and re-reads lose no byline, caption or character (reviewed defects) ----------------
+
+
+def test_merge_keeps_both_bylines_and_the_second_articles_captions_and_undo_restores(corrector, page):
+    # 晋中日报, "与下一篇合并" on article 1: its byline 李晨昊, article 2's byline 王海旋 and its two
+    # captions (lines 57 and 61) were lost, read as body paragraphs.
+    before = state_of(page)
+    first, second = before.articles[0], before.articles[1]
+    assert second.captions and first.byline and second.byline
+    assert post(corrector, page, "merge", article=0).status_code == 302
+    merged = state_of(page).articles[0]
+    assert merged.ref == first.ref and merged.headline == first.headline
+    assert set(first.byline + second.byline) <= set(merged.byline)
+    assert [(c.lines, c.credit) for c in second.captions] == [(c.lines, c.credit) for c in merged.captions]
+    assert corrections.character_problems(state_of(page), corrections.source_lines(page.raw_text)) == []
+    shown = corrector.get(f"/articles/{first.ref}/").content.decode()
+    assert second.captions[0].text[:10] in shown and second.byline[0] in shown
+    assert corrector.post(f"/pages/{page.pk}/undo/", {"version": version(page)}).status_code == 302
+    assert state_of(page) == before
+
+
+def test_marking_a_photo_storys_title_as_furniture_keeps_its_credit_line(corrector, seeds):
+    # 吕梁日报, line 43 (the photo story's title) marked as furniture: 记者 … 摄 of line 49 vanished.
+    page = Page.objects.get(source_name=SEED_FILES[1].name)
+    source = corrections.source_lines(page.raw_text)
+    assert post(corrector, page, "lines", line=43, do="mark", kind="other").status_code == 302
+    state = state_of(page)
+    article = next(a for a in state.articles if 49 in a.lines)
+    assert "记者 张文慧 摄" in article.byline_text and "张文慧" in article.byline
+    assert corrections.character_problems(state, source) == []

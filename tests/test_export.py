@@ -7,7 +7,8 @@ import io
 import json
 import threading
 import tracemalloc
-from urllib.parse import quote
+import re
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -219,6 +220,26 @@ def test_any_paper_name_gets_a_link_that_downloads(client, db, name):
     assert f'href="{href}"' in client.get("/export/").content.decode()
     response = client.get(href)
     assert response.status_code == 200 and "怪名头条" in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.parametrize("name", ["..", ".", "晋中/..", "人民/./日报", "%2E%2E", "晋中日报", "点..报"])
+def test_every_download_link_survives_the_browsers_path_steps(client, db, name):
+    # A browser resolves "." and ".." segments (and "%2E%2E") before it sends a request: the
+    # link of a paper named ".." led to /export/2025.jsonl, a 404. Such a name is linked by its id.
+    article = make_article(paper=name, date=dt.date(2025, 5, 1), headline="路径头条")
+    make_article(paper=name, headline="路径无日期")
+    text = client.get("/export/").content.decode()
+    hrefs = [h for h in re.findall(r'href="(/export/[^"]+\.jsonl)"', text)]
+    assert len(hrefs) == 2
+    for href, headline in zip(hrefs, ("路径头条", "路径无日期")):
+        assert urlsplit(urljoin("http://testserver/export/", href)).path == href  # as a browser sends it
+        response = client.get(href)
+        assert response.status_code == 200
+        (row,) = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+        assert row["headline"] == headline
+    by_id = f"/export/paper-{article.newspaper_id}-2025.jsonl"
+    assert (by_id in hrefs) == (name in ("..", ".", "晋中/..", "人民/./日报"))
+    assert client.get(f"/export/paper-{article.newspaper_id + 999}-2025.jsonl").status_code == 404
 
 
 def test_a_year_before_1000_is_exported_and_a_year_no_date_has_is_refused(client, year_2025):

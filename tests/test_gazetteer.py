@@ -435,3 +435,140 @@ def test_is_place_name(gaz: Gazetteer):
         assert gaz.is_place_name(text), text
     for text in ("法院", "专家", "织密矩阵", "记者", ""):
         assert not gaz.is_place_name(text), text
+
+
+# -- the scan as it was: pyahocorasick over UTF-8, a regex for spaces (issue 13) -------------
+
+
+class _GazetteerAsBefore(Gazetteer):
+    """Gazetteer with _scan as it was before issue 13's ninth pass: a pyahocorasick automaton over
+    the UTF-8 bytes (offsets converted in Python), _SPACES searched by regex, jieba asked about
+    every window. The matching rules are shared; this holds the faster scan to the old one."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        import ahocorasick
+
+        self._old_automaton = ahocorasick.Automaton()
+        for name, pattern in self._patterns.items():
+            self._old_automaton.add_word(name.encode("utf-8").decode("latin-1"), pattern)
+        self._old_automaton.make_automaton()
+
+    def _scan(self, text):
+        import bisect
+        import re
+
+        from ingest.gazetteer import _MODIFIED_NOUNS, _STREET_TAIL_WORDS, SHORT, STREET, _Hit, _segmenter
+
+        spaces = re.compile(r"[ \t\u3000\xa0]+")
+
+        def squeeze(text):
+            if spaces.search(text) is None:
+                return text, None
+            positions, totals, removed = [], [], 0
+            for m in spaces.finditer(text):
+                removed += m.end() - m.start()
+                positions.append(m.start() - (removed - (m.end() - m.start())))
+                totals.append(removed)
+            return spaces.sub("", text), (positions, totals)
+
+        def unsqueeze(shifts, index):
+            positions, totals = shifts
+            k = bisect.bisect_right(positions, index)
+            return index + (totals[k - 1] if k else 0)
+
+        def token_bounds(text, start, end):
+            lo, hi = max(0, start - 6), min(len(text), end + 6)
+            bounds, pos = {lo}, lo
+            for token in _segmenter().cut(text[lo:hi], False):
+                pos += len(token)
+                bounds.add(pos)
+            return bounds
+
+        if not text:
+            return []
+        compact, shifts = squeeze(text)
+        data = compact.encode("utf-8")
+        candidates = []
+        byte_pos = char_pos = 0
+        for last, pattern in self._old_automaton.iter(data.decode("latin-1")):
+            char_pos += len(data[byte_pos : last + 1].decode("utf-8"))
+            byte_pos = last + 1
+            candidates.append((char_pos - pattern.length, char_pos, pattern))
+        if not candidates:
+            return []
+        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        taken = bytearray(len(compact))
+        chosen = []
+        for candidate in candidates:
+            start, end, pattern = candidate
+            if any(taken[start:end]):
+                continue
+            if pattern.check_boundary:
+                bounds = token_bounds(compact, start, end)
+                if start not in bounds or end not in bounds:
+                    continue
+            if pattern.kind == STREET and (
+                compact[end - 1 : end + 1] in _STREET_TAIL_WORDS or start not in token_bounds(compact, start, start)
+            ):
+                continue
+            if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append(candidate)
+        chosen.sort()
+        hits = []
+        previous_end = -1
+        for start, end, pattern in chosen:
+            follows = start == previous_end
+            previous_end = end
+            if shifts is not None:
+                start, end = unsqueeze(shifts, start), unsqueeze(shifts, end - 1) + 1
+            hits.append(_Hit(start, end, pattern, text[start:end], follows))
+        return hits
+
+
+def _pages_and_variants():
+    from ingest.tokens import fold
+
+    unseen = sorted(p for d in sorted(ROOT.glob("tests/unseen*")) for p in d.glob("*.txt"))
+    pages = sorted(SEEDS.rglob("*.txt")) + unseen
+    assert len(pages) > 30
+    for page in pages:
+        text = fold(page.read_text(encoding="utf-8"))
+        # as printed; with PDF spaces inside names, runs of mixed spaces, spaces at both ends
+        yield page.name, text
+        yield page.name, text.replace("县", "县 ").replace("市", " 市")
+        yield page.name, "  " + text.replace("\n", "\xa0\n\u3000 ").replace("镇", "\t镇\t") + " \t"
+
+
+def test_the_scan_finds_what_the_scan_before_it_found(gaz: Gazetteer):
+    before = _GazetteerAsBefore.load()
+    for name, text in _pages_and_variants():
+        assert gaz._scan(text) == before._scan(text), name
+        for hints in ((), (JINZHONG,), (YUNCHENG, LINFEN, LVLIANG)):
+            assert gaz.find(text, hints) == before.find(text, hints), name
+        lines = [line for line in text.splitlines() if line.strip()]
+        for hints in ((), (LVLIANG,)):
+            for k in range(0, len(lines), 7):
+                story = dict(
+                    kicker=lines[k][:12],
+                    headline=lines[k],
+                    subheadline=lines[k + 1] if k + 1 < len(lines) else "",
+                    body="\n".join(lines[k + 2 : k + 7]),
+                    captions=lines[k + 5 : k + 7],
+                    hint_prefectures=hints,
+                )
+                assert gaz.tag(**story) == before.tag(**story), (name, k)
+        for line in lines:
+            for key in (line[:4], line[:8], line.strip()[:6]):
+                assert gaz.is_place_name(key) == before.is_place_name(key), key
+                assert gaz.lookup(key) == before.lookup(key), key
+
+
+def test_a_pickled_gazetteer_scans_the_same(gaz: Gazetteer):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(gaz))
+    text = "介休市北坛街道 召开会议，新绛县 委书记到 绛县楚侯乡调研。"
+    assert again._scan(text) == gaz._scan(text) and again._scan(text)

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
-from articles import ingest_text, revision_text
+from articles import i18n, ingest_text, revision_text
 
 register = template.Library()
 
@@ -37,3 +37,10 @@ def revision_summary(text: str) -> str:
 def ingest_text_filter(text: str) -> str:
     """A fixed text from ingest/ (a field or furniture label, a reason) in the active language."""
     return ingest_text.translated(str(text)) if text is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def return_path(context: template.Context) -> str:
+    """The language switch's ``next`` (articles/i18n.py return_path)."""
+    request = context.get("request")
+    return i18n.return_path(request) if request is not None else "/"
