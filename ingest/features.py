@@ -30,6 +30,7 @@ other things. Pure Python, no Django; one pass over the page, some 20 µs a line
 from __future__ import annotations
 
 import re
+from operator import add
 
 from ingest.chars import CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
 from ingest.lines import Line, is_place, is_slogan, numbering
@@ -48,7 +49,21 @@ def _len_bucket(n: int) -> str:
     return "big"
 
 
+# _len_bucket(n) for every n up to the last bucket, looked up (the loop above is the reference)
+_LEN_BUCKET_OF = tuple(_len_bucket(n) for n in range(_LEN_BUCKETS[-1] + 1))
+
+
+_CHAR_CLASS: dict[str, str] = {}  # _char_class of the characters seen so far
+
+
 def _char_class(ch: str) -> str:
+    cls = _CHAR_CLASS.get(ch)
+    if cls is None:
+        cls = _CHAR_CLASS[ch] = _char_class_of(ch)
+    return cls
+
+
+def _char_class_of(ch: str) -> str:
     if "\u4e00" <= ch <= "\u9fff":
         return "c"
     if ch.isdigit():
@@ -63,7 +78,7 @@ MAX_PAIR_CHARS = 80  # a paragraph's opening says what it is about; the rest cos
 
 def _pairs(text: str) -> set[str]:
     """Adjacent character pairs of a short line."""
-    return {text[k : k + 2] for k in range(len(text) - 1)}
+    return set(map(add, text, text[1:]))  # text[k : k + 2] for every k
 
 
 CARRY_CHARS = 60
@@ -78,7 +93,7 @@ def _cjk_pairs(text: str) -> set[str]:
     """Pairs of adjacent Chinese characters (the words, without punctuation and numbers)."""
     out: set[str] = set()
     for run in _CJK_RUN_RE.findall(text):
-        out.update(run[k : k + 2] for k in range(len(run) - 1))
+        out.update(map(add, run, run[1:]))  # run[k : k + 2] for every k
     return out
 
 
@@ -87,8 +102,13 @@ def _overlap_bucket(title: set[str], other: str) -> str:
     tests over a short window: no pair set is built for the long lines)."""
     if not title:
         return "na"
-    share = len([pair for pair in title if pair in other]) / len(title)
+    share = sum(map(other.__contains__, title)) / len(title)
     return "0" if share == 0 else "lo" if share < 0.2 else "mid" if share < 0.45 else "hi"
+
+
+_CLAUSES_F = ("cl=0", "cl=1", "cl=2", "cl=3")
+_GAP_F = ("gap=0", "gap=1", "gap=2")
+_POS_F = ("pos=0", "pos=1", "pos=2", "pos=3")
 
 
 def _dist_bucket(n: int) -> str:
@@ -121,8 +141,8 @@ class _Desc:
         self.core = core
         self.text = text
         self.core_len = n
-        self.kind = line.kind.value
-        self.lenb = _len_bucket(n)
+        self.kind = line.kind._value_  # .value: the same string through a slow descriptor
+        self.lenb = _LEN_BUCKET_OF[n] if n <= 200 else "big"
         last = core[-1] if core else ""
         if not core:
             self.end = "none"
@@ -180,50 +200,50 @@ def page_features(lines: list[Line]) -> list[list[str]]:
     recent_short: list[str] = []
     prev_long: _Desc | None = None
 
+    near = []  # what a neighbour shows of itself (below): built once per line
+    carry_memo: dict[tuple[str, str], str] = {}
     for k, (line, d) in enumerate(zip(lines, descs)):
         text = line.text
         core = d.core
         f = d.own
-        f.append("k=" + d.kind)
-        f.append("len=" + d.lenb)
-        f.append("end=" + d.end)
-        f.append("k|end=" + d.kind + "|" + d.end)
-        f.append("k|len=" + d.kind + "|" + d.lenb)
+        kind_f, len_f, end_f, kind_end_f = "k=" + d.kind, "len=" + d.lenb, "end=" + d.end, "k|end=" + d.kind + "|" + d.end
+        near.append((kind_f, end_f, len_f, "short=y" if d.short else "short=n", kind_end_f))
+        f += (kind_f, len_f, end_f, kind_end_f, "k|len=" + d.kind + "|" + d.lenb)
         if core:
             f.append("first=" + _char_class(core[0]))
             f.append("last=" + _char_class(core[-1]))
         clauses = len(CLAUSE_PUNCT_RE.findall(core, 0, 60))
-        f.append("cl=" + (str(clauses) if clauses < 4 else "4+"))
+        f.append(_CLAUSES_F[clauses] if clauses < 4 else "cl=4+")
         if d.short:
             f.append("short")
-        if d.core_len <= 60 and _TAG_END_RE.search(core):
+        core_len = d.core_len
+        if core_len <= 60 and _TAG_END_RE.search(core):
             f.append("tag_end")
         if "·" in core or "•" in core:
             f.append("dot")
-        if "：" in core[:12] or ":" in core[:12]:
+        head = core[:12]
+        if "：" in head or ":" in head:
             f.append("colon_head")
         if "——" in core[:3] or core.startswith(("—", "－")):
             f.append("dash_head")
-        if " " in text.strip() and d.core_len <= 45:
+        if core_len <= 45 and " " in text.strip():
             f.append("space_in_short")
         if numbering(text):
             f.append("numbered")
-        if d.core_len <= 16 and is_place(core):
+        if core_len <= 16 and is_place(core):
             f.append("place")
-        if d.core_len <= 45 and is_slogan(core):
+        if core_len <= 45 and is_slogan(core):
             f.append("slogan")
         if _DATELINE_RE.match(core):
             f.append("dateline")
-        if d.core_len <= 30 and _ROLE_RE.search(core):
+        if core_len <= 30 and _ROLE_RE.search(core):
             f.append("role_word")
         if "“" in core[:1] or "”" in core[-2:]:
             f.append("quoted")
         if "？" in core or "?" in core:
             f.append("question")
         gap = line.gap
-        f.append("gap=" + (str(gap) if gap < 3 else "3+"))
-        f.append("pos=" + (str(k) if k < 4 else "mid" if k < n - 2 else "end"))
-        f.extend(page)
+        f += (_GAP_F[gap] if 0 <= gap < 3 else "gap=" + (str(gap) if gap < 3 else "3+"), _POS_F[k] if k < 4 else "pos=mid" if k < n - 2 else "pos=end", *page)
         if d.short and core:
             # the words at its edges: column tags (`（今日谈）`), openings (`——`, `图为`)
             f.append("first2=" + core[:2])
@@ -257,7 +277,11 @@ def page_features(lines: list[Line]) -> list[list[str]]:
                     if not descs[i].short:
                         wide.append(descs[i].core[:CARRY_ABOVE_CHARS])
                     i -= 1
-                carry = _overlap_bucket(_cjk_pairs(below[0][:CARRY_CHARS]), "|".join(wide))
+                # the lines of one title block share the paragraph below and the text above
+                key = (below[0][:CARRY_CHARS], "|".join(wide))
+                carry = carry_memo.get(key)
+                if carry is None:
+                    carry = carry_memo[key] = _overlap_bucket(_cjk_pairs(key[0]), key[1])
                 f.append("carry=" + carry)
                 f.append("carry|ovn=" + carry + "|" + ob)
             f.append("ov_next=" + ob)
@@ -302,17 +326,7 @@ def page_features(lines: list[Line]) -> list[list[str]]:
             prev_long = d
             chars_since_short += d.core_len
 
-    # what a neighbour shows of itself: built once per line, prefixed by its offset
-    near = [
-        (
-            "k=" + d.kind,
-            "end=" + d.end,
-            "len=" + d.lenb,
-            "short=y" if d.short else "short=n",
-            "k|end=" + d.kind + "|" + d.end,
-        )
-        for d in descs
-    ]
+    # what a neighbour shows of itself (``near``, built above), prefixed by its offset
     out: list[list[str]] = []
     for k, d in enumerate(descs):
         f = d.own

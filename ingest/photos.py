@@ -67,7 +67,7 @@ def _paragraph_count(lines: list[Line]) -> int:
 
 def typical_gap(lines: list[Line]) -> int:
     """The page's usual number of blank lines between two lines (its median gap)."""
-    gaps = sorted(line.gap for line in lines[1:])
+    gaps = sorted([line.gap for line in lines[1:]])
     return gaps[len(gaps) // 2] if gaps else 0
 
 
