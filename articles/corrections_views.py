@@ -444,9 +444,12 @@ def _render_history(
     request: HttpRequest, page: Page, *, ref: int | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
     revisions = list(page.revisions.select_related("user").order_by("number"))
+    entries = _entries(page, revisions, ref)
+    if ref is not None and not entries and not page.articles.filter(pk=ref).exists():
+        raise Http404(_("这个版面没有这篇文章"))
     context = {
         "page": page,
-        "entries": _entries(page, revisions, ref),
+        "entries": entries,
         "ref": ref,
         "version": revisions[-1].number if revisions else 0,
         "can_undo": writer.undo_refusal(page, revisions) is None,
@@ -468,11 +471,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(PERMISSION)
 def article_history(request: HttpRequest, pk: int, ref: int) -> HttpResponse:
     """The versions that touched one article (also one that was since merged away)."""
-    page = _get_page_or_404(pk)
-    revisions = list(page.revisions.select_related("user").order_by("number"))
-    if not _entries(page, revisions, ref) and not page.articles.filter(pk=ref).exists():
-        raise Http404(_("这个版面没有这篇文章"))
-    return _render_history(request, page, ref=ref)
+    return _render_history(request, _get_page_or_404(pk), ref=ref)
 
 
 @require_POST

@@ -27,6 +27,31 @@ def vectors(article: Article, caption_texts: Sequence[str]) -> tuple[str, str, s
     )
 
 
+def searchable_fields(
+    *,
+    headline: str,
+    kicker: str,
+    subheadline: str,
+    body: str,
+    intertitles: Sequence[str] = (),
+    captions: Sequence[str],
+    byline: Sequence[str],
+) -> list[tuple[str, str]]:
+    """An article's text as weighted fields, unfolded: what the vectors index.
+
+    The subheadings (intertitles) are searched as body text: ``body`` holds the paragraphs only
+    (writer.article_fields), and a reader finds a story by the words it prints, subheadings
+    included — a merge turns the second story's headline into one."""
+    return weighted_fields(
+        headline=headline,
+        kicker=kicker,
+        subheadline=subheadline,
+        body="\n".join([body, *intertitles]) if intertitles else body,
+        captions="\n".join(captions),
+        byline=" ".join(byline),
+    )
+
+
 def field_vectors(
     *,
     headline: str,
@@ -37,18 +62,10 @@ def field_vectors(
     captions: Sequence[str],
     byline: Sequence[str],
 ) -> tuple[str, str, str]:
-    """(head grams, body grams, words) tsvector text for an article's fields (no model needed).
-
-    The subheadings (intertitles) are searched as body text: ``body`` holds the paragraphs only
-    (writer.article_fields), and a reader finds a story by the words it prints, subheadings
-    included — a merge turns the second story's headline into one."""
-    fields = weighted_fields(
-        headline=headline,
-        kicker=kicker,
-        subheadline=subheadline,
-        body="\n".join([body, *intertitles]) if intertitles else body,
-        captions="\n".join(captions),
-        byline=" ".join(byline),
+    """(head grams, body grams, words) tsvector text for an article's fields (no model needed)."""
+    fields = searchable_fields(
+        headline=headline, kicker=kicker, subheadline=subheadline, body=body, intertitles=intertitles,
+        captions=captions, byline=byline,
     )
     # Folded once here; both vectors read the same folded text.
     fields = [(fold(text), weight) for text, weight in fields]

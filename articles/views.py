@@ -946,8 +946,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort_urls": {"relevance": _url(request, ("sort",)), "date": _url(request, sort="date")},
         "facet_sample": settings.FACET_SAMPLE,
         "query_string": _query_string(request, drop="page"),
-        # Article text is Chinese: marked so where the page is not (a screen reader's voice).
-        "zh": mark_safe(' lang="zh-Hans"') if get_language() != "zh-hans" else "",
         "form": _form_values(request),
         "hidden_filters": _hidden_filters(request),
     }

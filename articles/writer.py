@@ -1155,10 +1155,11 @@ def undo(page: Page, user=None) -> PageRevision:
     """Go back to the state before the latest change (again and again, back to the ingest)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
-        refusal = undo_refusal(page)
+        revisions = list(page.revisions.only("number", "parent", "action"))
+        refusal = undo_refusal(page, revisions)
         if refusal:
             raise CannotUndo(refusal)
-        latest = page.revisions.order_by("-number").first()
+        latest = max(revisions, key=lambda r: r.number)
         target = page.revisions.get(number=latest.parent)
         return _record(
             page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,

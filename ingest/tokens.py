@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -207,11 +207,17 @@ def grams_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> 
         if part:
             parts.append(part)
         pos += size + FIELD_GAP
+    # Too long for PostgreSQL (rare): shrunk entry by entry, from the plain walk's entries.
+    return _within_limit(parts, lambda: _grams_entries(fields, folded=folded))
+
+
+def _within_limit(parts: list[str], entries: Callable[[], list[str]]) -> str:
+    """The vector's parts joined, or, past what PostgreSQL takes (rare), ``entries()`` — the same
+    vector entry by entry, from the plain path — shrunk by _fit."""
     text = " ".join(parts)
     if len(text) * 3 <= MAX_VECTOR_BYTES or len(text.encode()) <= MAX_VECTOR_BYTES:
         return text
-    # Too long for PostgreSQL (rare): shrink entry by entry, from the plain walk's entries.
-    return _fit(_grams_entries(fields, folded=folded))
+    return _fit(entries())
 
 
 def _grams_entries(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> list[str]:
@@ -481,10 +487,7 @@ def words_vector(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> 
             parts.append("'" + (tail + " '").join(tokens) + tail)
         else:
             parts.append(" ".join(_field_words(tokens, f":{number}{weight}")))
-    text = " ".join(parts)
-    if len(text) * 3 <= MAX_VECTOR_BYTES or len(text.encode()) <= MAX_VECTOR_BYTES:
-        return text
-    return _fit(_words_entries(fields, folded=folded))
+    return _within_limit(parts, lambda: _words_entries(fields, folded=folded))
 
 
 def _words_entries(fields: Sequence[tuple[str, str]], *, folded: bool = False) -> list[str]:

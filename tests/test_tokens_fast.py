@@ -16,14 +16,12 @@ from hypothesis import strategies as st
 
 import rjieba
 
-from articles.indexing import field_vectors
+from articles.indexing import field_vectors, searchable_fields
 from ingest.tokens import (
     _FOLD_ARRAY_MIN,
-    _UNIT_RE,
     _MAX_TABLE_POSITION,
     _WORD,
     _WORDLIKE_RE,
-    FIELD_GAP,
     MAX_VECTOR_BYTES,
     MAX_WORD_CHARS,
     _bounded,
@@ -31,13 +29,13 @@ from ingest.tokens import (
     _field_grams_array,
     _field_grams_joined,
     _fit,
+    _grams_entries,
     _fold_slowly,
     _quote,
     _walked_grams,
     fold,
     grams_vector,
     head_and_body,
-    weighted_fields,
     word_tokens,
     words_vector,
 )
@@ -123,24 +121,9 @@ TESTS = Path(__file__).resolve().parent
 
 
 def _grams_vector_slowly(fields: list[tuple[str, str]]) -> str:
-    """grams_vector() as it was before it built whole fields at once: an f-string per position."""
-    out = []
-    pos = 1
-    for text, weight in fields:
-        folded_text = fold(text)
-        prev_end = 0
-        for match in _UNIT_RE.finditer(folded_text):
-            pos += match.start() - prev_end
-            prev_end = match.end()
-            run = match.group(1)
-            if run:
-                out.extend([f"'{run[i:i + 2]}':{pos + i}{weight}" for i in range(len(run))])
-                pos += len(run)
-            else:
-                out.append(f"'{match.group(2)}':{pos}{weight}")
-                pos += 1
-        pos += len(folded_text) - prev_end + FIELD_GAP
-    return _fit(out)
+    """grams_vector() as it was before it built whole fields at once: an entry per position, the
+    module's plain walk (_grams_entries over _walked_grams, which _three_ways holds to units())."""
+    return _fit(_grams_entries(fields))
 
 
 def _words_vector_by_token(fields: list[tuple[str, str]]) -> str:
@@ -160,16 +143,9 @@ def _words_vector_by_token(fields: list[tuple[str, str]]) -> str:
     return _fit(out)
 
 
-def _field_vectors_slowly(*, headline, kicker, subheadline, body, intertitles=(), captions, byline):
+def _field_vectors_slowly(**article) -> tuple[str, str, str]:
     """articles.indexing.field_vectors() from the plain functions."""
-    fields = weighted_fields(
-        headline=headline,
-        kicker=kicker,
-        subheadline=subheadline,
-        body="\n".join([body, *intertitles]) if intertitles else body,
-        captions="\n".join(captions),
-        byline=" ".join(byline),
-    )
+    fields = searchable_fields(**article)
     head, body_fields = head_and_body(fields)
     return (
         _grams_vector_slowly(head),
