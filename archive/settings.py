@@ -101,7 +101,8 @@ if _database_url:
 else:
     from archive.embedded import database_settings
 
-    EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata")
+    # Absolute: the backend starts a server only for an absolute folder (archive/embedded/base.py).
+    EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata").resolve()
     DATABASES = {"default": database_settings(EMBEDDED_DATA_DIR)}
 
 # A streaming replica of DATABASE_URL's database: anonymous readers' reads of the archive's content
@@ -228,6 +229,9 @@ SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1_000, minimum=100)
 # Not even counted up to the cap when the planner expects this many times more (articles/ranking.py).
 SEARCH_ESTIMATE_FACTOR = env_int("SEARCH_ESTIMATE_FACTOR", 10, minimum=2)
 FACET_SAMPLE = env_int("FACET_SAMPLE", 1_000, minimum=100)
+# Search lists its results this deep and no further (articles/paging.py): a page's cost grows
+# with its offset; dates, a county or a paper narrow the rest.
+SEARCH_MAX_DEPTH = env_int("SEARCH_MAX_DEPTH", 1_000, minimum=100)
 # What search learns about the table rather than about a query — the planner's estimates, the
 # table's size, the dates that bound a walk of the date index (articles/ranking.py) — is kept in
 # each process this long (0: asked every time), and dropped at once by a write readers would see.

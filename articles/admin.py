@@ -14,11 +14,12 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
 from articles.forms import validate_issue_date
-from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
+from articles.models import Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision
 from ingest import corrections
 from ingest import model as parsed
 
@@ -47,7 +48,58 @@ class _Lines(_Text):
         return list(initial or []) != self.to_python(data)
 
 
-class ArticleAdminForm(forms.ModelForm):
+def _version(page_id: int) -> int:
+    """The page's latest revision number (0 before its first change), as the correction pages
+    count it (corrections_views._version)."""
+    numbers = PageRevision.objects.filter(page_id=page_id).order_by("-number").values_list("number", flat=True)
+    return numbers.first() or 0
+
+
+class _Versioned(forms.ModelForm):
+    """A change form that says which version of the page it was made from (a hidden ``version``,
+    as the correction pages carry theirs) and is refused when the page has changed since.
+
+    Django's admin compares what comes back with the rows as they are when the form is posted,
+    not as they were when it was opened: without this a form opened before another admin's
+    correction would take every field that correction changed for a field this admin changed,
+    and write it back. The check locks the page (the admin's POST is one transaction), so
+    nothing can change it between the check and the write.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A string, as it comes back: an int would count as a change of the field.
+            self.fields["version"].initial = str(_version(self._page_id()))
+
+    def _page_id(self) -> int:
+        raise NotImplementedError
+
+    def _stale(self, latest: int, seen: int) -> str:
+        raise NotImplementedError
+
+    def check_version(self) -> Page | None:
+        """The page, locked, when the form was made from its latest version; raises the reason
+        otherwise. A post without a version (a script's, not the admin's page) is taken as made
+        from the page as it is."""
+        if not self.instance.pk:
+            return None
+        page = Page.objects.select_for_update().get(pk=self._page_id())
+        if self.add_prefix("version") not in self.data:
+            return page
+        try:
+            seen = int(self.data[self.add_prefix("version")])
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("表单的版本号不对：你的修改没有保存。请重新打开这个表单再改。"), code="stale") from None
+        latest = _version(page.pk)
+        if seen != latest:
+            raise forms.ValidationError(self._stale(latest, seen), code="stale")
+        return page
+
+
+class ArticleAdminForm(_Versioned):
     body = _Text(
         label=_("正文"), required=False, strip=False, widget=AdminTextareaWidget,
         help_text=_("一行一段。"),
@@ -59,19 +111,33 @@ class ArticleAdminForm(forms.ModelForm):
         fields = "__all__"
         field_classes = dict.fromkeys(("section", "kicker", "headline", "subheadline", "byline_text", "source"), _Text)
 
+    def _page_id(self) -> int:
+        return self.instance.page_id
+
+    def _stale(self, latest: int, seen: int) -> str:
+        return _(
+            "这篇文章所在的版面在你打开表单之后被改过（现在是版本 %(latest)s，你打开的是版本 %(seen)s）："
+            "你的修改没有保存。请重新打开这篇文章，在最新的内容上再改。"
+        ) % {"latest": latest, "seen": seen}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.check_version()
+        return data
+
 
 class CaptionForm(forms.ModelForm):
     class Meta:
         model = Caption
         fields = "__all__"
-        field_classes = {"text": _Text, "credit": _Text}
+        field_classes = {"text": _Text, "credit": _Text, "credit_text": _Text}
 
 
 class CaptionInline(admin.TabularInline):
     model = Caption
     form = CaptionForm
     extra = 0
-    fields = ["position", "text", "credit", "lines"]
+    fields = ["position", "text", "credit", "credit_text", "lines"]
     readonly_fields = ["position", "lines"]
     # A caption is tied to its source lines: text and credit can be corrected, the set cannot.
     can_delete = False
@@ -100,6 +166,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fields = [
         "page", "position", "section", "kicker", "headline", "subheadline", "byline", "byline_text",
         "source", "body", "intertitles", "continued", "blocks", "warnings", "lines", "newspaper", "date", "visible",
+        "version",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -113,31 +180,43 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         article = form.instance
-        # Locked before it is read (the admin's view is one transaction): a correction committed
-        # meanwhile is never overwritten with the state this form was made from.
+        # Locked since the form's version check (ArticleAdminForm.clean): the page is as the
+        # admin saw it, and stays so until this transaction commits.
         page = Page.objects.select_for_update().get(pk=article.page_id)
+        before = writer.load_state(page)
         state = writer.load_state(page)
-        target = next(a for a in state.articles if a.ref == article.pk)
+        i = next(k for k, a in enumerate(state.articles) if a.ref == article.pk)
+        target = state.articles[i]
+        # Only what the admin changed: a field left as shown is never written back.
+        changed = [name for name in form.changed_data if name != "version"]
         data = form.cleaned_data
         for name in ("section", "kicker", "headline", "subheadline", "byline_text", "source", "continued"):
-            if name in data:
+            if name in changed:
                 setattr(target, name, data[name])
-        if "byline" in data:
+        if "byline" in changed:
             target.byline = list(data["byline"] or [])
-        if "body" in data:
+        if "body" in changed:
             paragraphs = [p for p in data["body"].split("\n") if p.strip()]
             target.blocks = _retexted(target.blocks, parsed.BlockKind.PARAGRAPH, paragraphs)
-        if "intertitles" in data:
+        if "intertitles" in changed:
             target.blocks = _retexted(target.blocks, parsed.BlockKind.INTERTITLE, data["intertitles"])
+        labels = [form.fields[name].label for name in changed]
         for formset in formsets:
             formset.save(commit=False)  # saves nothing: lists the changes for the admin's log
+            if not formset.has_changed():
+                continue
             if formset.model is Caption:
                 for caption_form in formset.forms:
                     position = caption_form.instance.position
                     if caption_form.has_changed() and position < len(target.captions):
                         caption = target.captions[position]
-                        caption.text = caption_form.cleaned_data.get("text", caption.text)
-                        caption.credit = caption_form.cleaned_data.get("credit", caption.credit)
+                        for name in {"text", "credit", "credit_text"} & set(caption_form.changed_data):
+                            setattr(caption, name, caption_form.cleaned_data[name])
+                        if "credit" in caption_form.changed_data and "credit_text" not in caption_form.changed_data:
+                            # A credit corrected by hand is shown as typed (with 摄), as on the
+                            # correction page (ingest.corrections.edit_fields).
+                            caption.credit_text = ""
+                labels.append(corrections.FIELD_LABELS["captions"])
             elif formset.model is ArticleCounty:
                 tags = [
                     f.cleaned_data
@@ -149,10 +228,21 @@ class ArticleAdmin(admin.ModelAdmin):
                     parsed.County(c.code, c.name, c.short_name, c.prefecture, c.province)
                     for c in dict.fromkeys(d["county"] for d in tags)
                 ]
-        if state == writer.load_state(page):
+                labels.append(corrections.FIELD_LABELS["counties"])
+        if state == before:
             return  # the form saved as it was shown: no revision, no rewrite
-        changed = ", ".join(form.changed_data) or "inlines"
-        writer.apply_state(page, state, user=request.user, action=writer.Action.EDIT, summary=f"admin: {changed}")
+        summary = _summary(before, i, labels)
+        writer.apply_state(page, state, user=request.user, action=writer.Action.EDIT, summary=summary)
+
+
+def _summary(state: parsed.Page, i: int, labels: list) -> str:
+    """The revision's summary, in Chinese like every other (articles/revision_text.py translates
+    it where it is shown): 后台编辑第3篇《标题》：标题、署名原文 — the fields by their labels."""
+    headline = state.articles[i].headline
+    title = f"第{i + 1}篇《{headline}》" if headline else f"第{i + 1}篇"
+    with translation.override("zh-hans"):  # the labels are lazy: stored in Chinese whoever saves
+        names = "、".join(dict.fromkeys(str(label) for label in labels))
+    return f"后台编辑{title}：{names}"
 
 
 def _retexted(blocks: list[parsed.Block], kind: parsed.BlockKind, texts: list[str]) -> list[parsed.Block]:
@@ -190,10 +280,13 @@ def _retexted(blocks: list[parsed.Block], kind: parsed.BlockKind, texts: list[st
     return out
 
 
-class PageAdminForm(forms.ModelForm):
+class PageAdminForm(_Versioned):
     paper = forms.ModelChoiceField(Newspaper.objects.all(), label=_("报纸"))
     # The archive's range of issue dates, as on the editor's page form (articles/forms.py).
     date = forms.DateField(label=_("日期"), required=False, help_text=_("留空：日期不详"), validators=[validate_issue_date])
+    # A publish or withdraw is no revision: the status the form was made from is carried beside
+    # the version, so that a form opened before an editor withdrew the page is refused too.
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Page
@@ -204,9 +297,30 @@ class PageAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["paper"].initial = self.instance.issue.newspaper_id
             self.fields["date"].initial = self.instance.issue.date
+            self.fields["seen_status"].initial = self.instance.status
+
+    def _page_id(self) -> int:
+        return self.instance.pk
+
+    def _stale(self, latest: int, seen: int) -> str:
+        return _(
+            "这个版面在你打开表单之后被改过（现在是版本 %(latest)s，你打开的是版本 %(seen)s）："
+            "你的修改没有保存。请重新打开这个版面，在最新的内容上再改。"
+        ) % {"latest": latest, "seen": seen}
 
     def clean(self) -> dict:
         data = super().clean()
+        page = self.check_version()
+        seen = self.data.get(self.add_prefix("seen_status"))
+        if page is not None and seen is not None and seen != page.status:
+            statuses = dict(Page.Status.choices)
+            raise forms.ValidationError(
+                _(
+                    "这个版面的状态在你打开表单之后被改过（现在是“%(now)s”，你打开时是“%(seen)s”）："
+                    "你的修改没有保存。请重新打开这个版面再改。"
+                ) % {"now": statuses[page.status], "seen": statuses.get(seen, seen)},
+                code="stale",
+            )
         # Only a move is checked: a page kept beside another on purpose (keep both) must still
         # take a change of its status alone.
         moved = {"paper", "date", "label"} & set(self.changed_data)
@@ -252,11 +366,14 @@ class PageAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or obj.status == Page.Status.DRAFT)
 
     def save_model(self, request, obj, form, change) -> None:
-        data = form.cleaned_data
+        # Only the fields the admin changed (the form's version check made sure they were
+        # changed from the page as it is): a status left as shown is never written back.
+        data, changed = form.cleaned_data, set(form.changed_data)
         old = Page.objects.select_related("issue").get(pk=obj.pk)
-        if {"paper", "date", "label"} & set(form.changed_data):
-            writer.update_page_meta(old, paper=data["paper"], date=data["date"], label=data["label"], user=request.user)
-        if data["status"] != old.status:
+        moved = {name: data[name] for name in ("paper", "date", "label") if name in changed}
+        if moved:
+            old = writer.update_page_meta(old, **moved, user=request.user)
+        if "status" in changed and data["status"] != old.status:
             writer.set_status(old, data["status"], request.user)
         obj.refresh_from_db()
 
@@ -315,3 +432,19 @@ class NewspaperAdmin(_ShownToReaders):
 class CountyAdmin(_ShownToReaders):
     list_display = ["code", "name", "prefecture", "province"]
     search_fields = ["code", "name", "short_name"]
+
+    # The county tallies count stories per prefecture and province by name (CountyTally): a
+    # county moved to another, or gone, changes them without any article being written, so they
+    # are counted again (seconds at a million stories; an admin's rare act).
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"prefecture", "province"} & set(form.changed_data):
+            CountyTally.objects.rebuild()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        CountyTally.objects.rebuild()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        CountyTally.objects.rebuild()

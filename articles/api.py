@@ -29,20 +29,21 @@ from collections.abc import Callable
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import ingest_text, writer
 from articles.auth import user_from_token
-from articles.forms import validate_issue_date
+from articles.forms import is_csv, named, read_csv, validate_issue_date
 from articles.models import Page
 from articles.roles import role_names
 from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
 from articles.upload_limits import over_limit, refusal, too_many_files
 from ingest.carry import Conflict
-from ingest.manifest import MANIFEST_NAME, PREFECTURE_PATTERN
+from ingest.manifest import PREFECTURE_PATTERN
 
 _JSON = {"ensure_ascii": False}
 
@@ -128,14 +129,17 @@ class PageUploadForm(forms.Form):
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        # The browser's upload takes a manifest.csv beside the pages; here one file is one page,
-        # and a manifest's rows stored as a page's text would be a page of nonsense.
-        if (upload.name or "").lower() == MANIFEST_NAME:
-            raise forms.ValidationError(
-                _("%(name)s 是清单文件，不是版面：接口一次收一个版面文件，报名、日期和版次用 paper、date、page 字段给出。")
-                % {"name": MANIFEST_NAME}
-            )
+        upload = named(self.cleaned_data["file"])  # the browser's escapes decoded, as on the upload page
+        # The browser's upload takes a manifest beside the pages; here one file is one page, and
+        # a manifest's rows (or any table) stored as a page's text would be a page of nonsense.
+        if is_csv(upload):
+            name = upload.name
+            if read_csv(upload, settings.INGEST_MAX_FILE_BYTES).is_manifest:
+                raise forms.ValidationError(
+                    _("%(name)s 是清单文件，不是版面：接口一次收一个版面文件，报名、日期和版次用 paper、date、page 字段给出。")
+                    % {"name": name}
+                )
+            raise forms.ValidationError(_("%(name)s 是 CSV 表格，不是版面：版面文件是纯文本（.txt）。") % {"name": name})
         return upload
 
     def clean_paper(self) -> str:

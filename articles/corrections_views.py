@@ -94,7 +94,7 @@ def _check_version(post: QueryDict, page: Page) -> None:
     latest = _version(page)
     if seen != latest:
         raise CorrectionError(
-            _("这个版面刚被修改过（现在是第%(latest)s版，你看到的是第%(seen)s版）。请看过最新的切分后再操作。") % {"latest": latest, "seen": seen}
+            _("这个版面刚被修改过（现在是版本 %(latest)s，你看到的是版本 %(seen)s）。请看过最新的切分后再操作。") % {"latest": latest, "seen": seen}
         )
 
 
@@ -487,7 +487,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_history(request, page, error=ingest_text.message(exc), status=400)
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
-    messages.success(request, _("已撤销：现在是第%(n)s版。") % {"n": revision.number})
+    messages.success(request, _("已撤销：现在是版本 %(n)s。") % {"n": revision.number})
     back = "page-correct" if request.POST.get("next") == "correct" else "page-history"
     return redirect(back, pk=pk)
 
@@ -502,18 +502,21 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
             if not page.revisions.filter(number=number).exists():
-                raise CorrectionError(_("没有第%(n)s版。") % {"n": number})
+                raise CorrectionError(_("没有版本 %(n)s。") % {"n": number})
             revision = writer.revert(page, number, request.user)
     except CorrectionError as exc:
         return _render_history(request, page, error=ingest_text.message(exc), status=400)
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
-    messages.success(request, _("已恢复到第%(number)s版（记为第%(n)s版）。") % {"number": number, "n": revision.number})
+    messages.success(request, _("已恢复到版本 %(number)s（记为版本 %(n)s）。") % {"number": number, "n": revision.number})
     return redirect("page-history", pk=pk)
 
 
 def _cannot_undo(exc: Exception) -> str:
     text = str(exc)
+    holder = getattr(exc, "holder", None)
+    if holder is not None:
+        return _("第 %(pk)s 号版面已占用那一版的报名、日期和版次：没有改动。") % {"pk": holder.pk}
     if "nothing" in text:
         return _("没有可以撤销的改动。")
     if "replaced" in text:

@@ -54,6 +54,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, papers=papers)
         if form.is_valid():
             results = [_store(request, planned) for planned in form.planned()]
+            for notice in form.notices():  # manifest rows no file took: told, nothing refused
+                messages.warning(request, notice)
             shared = form.shared()
             # ISO, as the date input needs it: refilled as 2025/03/29 it would be refused.
             request.session[LAST_KEY] = {
@@ -90,6 +92,8 @@ def _store(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
 
 def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
     name = planned.name
+    if planned.refusal:
+        return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": planned.refusal})
     too_large = writer.oversized(name, planned.upload.size)
     if too_large is not None:
         return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": too_large.reason})

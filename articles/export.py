@@ -1,8 +1,10 @@
 """Bulk export: a paper's articles of one year (or of unknown date) as JSON Lines.
 
 One line per article, the API's detail shape (articles/shapes.py ``article_detail``), in print
-order (date, page, position). Read in batches by keyset, never by offset and never all at once,
-so memory stays flat however large the year; visible articles only. ``manage.py export`` and the
+order: date, edition, page number (unnumbered pages last), page label, then the article's position
+on its page — the order of the issue page (views.paper_issue), never the order pages were ingested
+in. Read in batches by keyset on that whole key, never by offset and never all at once, so memory
+stays flat however large the year; visible articles only. ``manage.py export`` and the
 download view (articles/machine_views.py) both call ``export_lines``.
 """
 
@@ -17,8 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
 from articles.models import Article, ArticleQuerySet, Newspaper
@@ -80,18 +82,46 @@ class PaperNameConverter:
         return value
 
 
+# A page without a number (a label such as 要闻) comes after the numbered ones, as on the issue
+# page; the writer stores no number past 9,999, so int4's largest stands for "none".
+UNNUMBERED = 2**31 - 1
+# Print order. page_id breaks the tie of two pages of one issue with the same number and label (a
+# kept duplicate), and (page_id, position) is unique: the key is total, so a keyset on it neither
+# repeats nor skips a row between batches.
+PRINT_ORDER = ("date", "print_edition", "print_number", "print_label", "page_id", "position")
+
+
+def in_print_order(qs: ArticleQuerySet) -> ArticleQuerySet:
+    """``qs`` with its page's place in the issue annotated, ordered by ``PRINT_ORDER``."""
+    return qs.annotate(
+        print_edition=F("page__issue__edition"),
+        print_number=Coalesce(F("page__number"), Value(UNNUMBERED)),
+        print_label=F("page__label"),
+    ).order_by(*PRINT_ORDER)
+
+
+def _after(row: Article) -> Q:
+    """Rows after ``row`` in print order: (k1 > v1) or (k1 = v1 and k2 > v2) or … A slot's dates
+    are all known or all unknown; an unknown one (NULL) compares with nothing, so it is left out."""
+    fields = PRINT_ORDER if row.date is not None else PRINT_ORDER[1:]
+    later, equal = Q(), Q()
+    for field in fields:
+        value = getattr(row, field)
+        later |= equal & Q(**{f"{field}__gt": value})
+        equal &= Q(**{field: value})
+    if row.date is not None:
+        # Said again on its own, so that the (newspaper, date) index starts at this date instead
+        # of the year's first (PostgreSQL does not draw it out of the OR).
+        later &= Q(date__gte=row.date)
+    return later
+
+
 def _batches(qs: ArticleQuerySet, size: int) -> Iterator[list[Article]]:
-    """Batches in (date, page, position) order, each after the last row of the one before."""
+    """Batches in print order (``PRINT_ORDER``), each after the last row of the one before."""
+    ordered = in_print_order(qs)
     after: Article | None = None
     while True:
-        batch_qs = qs
-        if after is not None:
-            same_page = Q(page_id=after.page_id, position__gt=after.position)
-            later = Q(page_id__gt=after.page_id) | same_page
-            if after.date is not None:
-                later = Q(date__gt=after.date) | (Q(date=after.date) & later)
-            batch_qs = qs.filter(later)
-        batch = list(batch_qs.order_by("date", "page_id", "position")[:size])
+        batch = list((ordered.filter(_after(after)) if after is not None else ordered)[:size])
         if not batch:
             return
         yield batch

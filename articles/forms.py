@@ -4,19 +4,82 @@ they share when the editor types them; what is left blank comes from the manifes
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
-from ingest.decode import UnreadableFile
+from ingest.decode import UnreadableFile, check_size, decode
 from ingest.manifest import (
-    ISSUE_DATE_MIN, MANIFEST_NAME, PREFECTURE_PATTERN, Entry, ManifestError, Prefill, issue_date_in_range, issue_date_max,
-    manifest_from_bytes, prefill,
+    ISSUE_DATE_MIN, PREFECTURE_PATTERN, Entry, Manifest, ManifestError, Prefill, Row, is_manifest_header,
+    issue_date_in_range, issue_date_max, manifest_rows, prefill,
 )
+
+# ingest.manifest.ManifestError.zh texts added with the row-by-row manifest (the older ones are
+# listed in articles/ingest_text.py), marked so that makemessages keeps them.
+MANIFEST_TEXTS = (
+    gettext_noop("%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式（也可写成年份在前的 2025/4/1、2025.4.1）"),
+    gettext_noop("%(where)s：第 %(lines)s 行都指向名为 %(name)s 的文件（%(names)s）：请把要用的那一行写成 %(name)s"),
+)
+
+# Browsers percent-encode exactly three characters of a file name in a multipart upload: " as
+# %22, CR as %0D and LF as %0A (HTML's multipart/form-data encoding algorithm); "%" itself is sent
+# as it is. So these three are decoded, and nothing else: "50%.txt" stays what it is. A line break
+# becomes a space: a stored name is shown on one line (results, drafts, messages, logs).
+_BROWSER_ESCAPES = {"%22": '"', "%0D": " ", "%0A": " "}
+_BROWSER_ESCAPE_RE = re.compile("|".join(_BROWSER_ESCAPES))
+
+
+def upload_name(upload: UploadedFile) -> str:
+    """An uploaded file's name as the sender's disk has it, the browser's escapes decoded: the one
+    place upload names are read (the upload page and the API), so that the results, the drafts
+    and the stored page all say the same name."""
+    return _BROWSER_ESCAPE_RE.sub(lambda m: _BROWSER_ESCAPES[m[0]], upload.name or "")
+
+
+def named(upload: UploadedFile) -> UploadedFile:
+    """The upload with its name decoded (:func:`upload_name`), for everything after to read."""
+    upload.name = upload_name(upload)
+    return upload
+
+
+def is_csv(upload: UploadedFile) -> bool:
+    return (upload.name or "").lower().endswith(".csv")
+
+
+def _named_as_manifest(name: str) -> bool:
+    """manifest.csv under the names it gets on its way: Manifest.CSV, manifest (1).csv (a second
+    download), manifest-2025-04.csv."""
+    path = PurePosixPath(name)
+    return path.suffix.lower() == ".csv" and path.stem.lower().startswith("manifest")
+
+
+@dataclass(frozen=True)
+class CsvUpload:
+    """A .csv among the uploaded files: a manifest (its text), or not one."""
+
+    upload: UploadedFile
+    text: str | None  # None: no text at all (binary, empty, undecodable, oversized)
+    error: UnreadableFile | None = None
+
+    @property
+    def is_manifest(self) -> bool:
+        """Named like one or headed like one (a ``file`` column): a manifest, good or bad."""
+        return _named_as_manifest(self.upload.name or "") or (self.text is not None and is_manifest_header(self.text))
+
+
+def read_csv(upload: UploadedFile, max_bytes: int) -> CsvUpload:
+    """A .csv upload's text, read once (a file over ``max_bytes`` unread)."""
+    try:
+        check_size(upload.size, max_bytes)
+        return CsvUpload(upload, decode(upload.read(), max_bytes=max_bytes))
+    except UnreadableFile as exc:
+        return CsvUpload(upload, None, exc)
 
 
 def validate_issue_date(value: dt.date | None) -> None:
@@ -70,6 +133,9 @@ class PlannedFile:
 
     upload: UploadedFile
     meta: Prefill
+    # Why the file is refused before it is read (its manifest row is bad; a .csv that is no
+    # manifest), in the reader's language; "" when it goes on.
+    refusal: str = ""
 
     @property
     def name(self) -> str:
@@ -102,30 +168,47 @@ class UploadForm(forms.Form):
     def __init__(self, *args: object, papers: Sequence[str] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.paper_choices = list(papers)
-        self.manifest: dict[str, Entry] = {}
+        self.manifest: Manifest | None = None
+        # .csv files that are no manifest, refused by name with the others stored: id → reason
+        self.refused: dict[int, str] = {}
         self.max_files: int = settings.UPLOAD_MAX_FILES
         self.max_bytes: int = settings.INGEST_MAX_FILE_BYTES
 
     def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data["files"]
-        manifests = [f for f in files if _is_manifest(f)]
-        pages = [f for f in files if not _is_manifest(f)]
+        """The files that are not the manifest, in the order chosen (pages, and .csv files to be
+        refused); the manifest, if one came, read into ``self.manifest``.
+
+        Any .csv is looked at: one named or headed like a manifest is the manifest, whatever the
+        browser called it (manifest (1).csv); another is no page either (pages are plain text).
+        """
+        files = [named(f) for f in self.cleaned_data["files"]]
+        csvs = {id(f): read_csv(f, self.max_bytes) for f in files if is_csv(f)}
+        manifests = [c for c in csvs.values() if c.is_manifest]
         if len(manifests) > 1:
-            raise forms.ValidationError(gettext("只能附一个 %(name)s。") % {"name": MANIFEST_NAME})
-        if manifests:
-            self.manifest = _read_manifest(manifests[0], self.max_bytes)
-        if not pages:
-            raise forms.ValidationError(gettext("请选择至少一个版面文本文件。"))
-        if len(pages) > self.max_files:
+            names = gettext("、").join(c.upload.name for c in manifests)
             raise forms.ValidationError(
-                gettext("一次最多上传 %(max)s 个文件，这次选了 %(n)s 个：请分批上传。") % {"max": self.max_files, "n": len(pages)}
+                gettext("一次只能附一个 manifest 清单，这次有 %(n)s 个：%(names)s。请合并成一个再上传。")
+                % {"n": len(manifests), "names": names}
             )
-        return pages
+        if manifests:
+            self.manifest = _read_manifest(manifests[0])
+        rest = [f for f in files if not (id(f) in csvs and csvs[id(f)].is_manifest)]
+        self.refused = {
+            id(f): gettext("这是 CSV 表格，不是版面：版面文件是纯文本（.txt）；.csv 只能是 manifest 清单，其第一行是表头 file,paper,date,page,prefecture")
+            for f in rest if id(f) in csvs
+        }
+        if not rest:
+            raise forms.ValidationError(gettext("请选择至少一个版面文本文件。"))
+        if len(rest) > self.max_files:
+            raise forms.ValidationError(
+                gettext("一次最多上传 %(max)s 个文件，这次选了 %(n)s 个：请分批上传。") % {"max": self.max_files, "n": len(rest)}
+            )
+        return rest
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        files = data.get("files") or []
-        if data.get("page") and len(files) > 1:
+        pages = [f for f in data.get("files") or [] if id(f) not in self.refused]
+        if data.get("page") and len(pages) > 1:
             self.add_error("page", gettext("多个文件不能共用一个版次：请留空，版次会从 manifest.csv 或文件名读取。"))
         return data
 
@@ -135,28 +218,67 @@ class UploadForm(forms.Form):
         return Entry(paper=d.get("paper") or "", date=d.get("date"), page=d.get("page") or "", prefecture=d.get("prefecture") or "")
 
     def planned(self) -> list[PlannedFile]:
-        """Each page file with its metadata: the form's values, else the manifest's, else the name's."""
+        """Each file with its metadata: the form's values, else its manifest row's, else the
+        name's; or why it is refused (a bad manifest row, a .csv that is no manifest)."""
         shared = self.shared()
         planned = []
         for upload in self.cleaned_data["files"]:
-            planned.append(PlannedFile(upload=upload, meta=prefill(upload.name or "", shared, self.manifest)))
+            name = upload.name or ""
+            refusal = self.refused.get(id(upload), "")
+            row = self.manifest.find(name) if self.manifest is not None and not refusal else None
+            if row is not None and row.error is not None:
+                refusal = _manifest_reason(row.error)
+            rows = {name: row.entry} if row is not None and row.entry is not None else None
+            planned.append(PlannedFile(upload=upload, meta=prefill(name, shared, rows), refusal=refusal))
         return planned
 
+    def notices(self) -> list[str]:
+        """What the editor should hear of though nothing was refused for it: manifest rows that
+        matched no uploaded file (a typo in a name, a file not chosen), in the reader's language."""
+        if self.manifest is None:
+            return []
+        unused = self.manifest.unused([f.name or "" for f in self.cleaned_data["files"]])
+        if not unused:
+            return []
+        shown = [_row_label(r) for r in unused[:UNUSED_ROWS_SHOWN]]
+        if len(unused) > UNUSED_ROWS_SHOWN:
+            shown.append(gettext("……"))
+        return [
+            ngettext(
+                "%(name)s 中有 %(n)s 行没有对应的上传文件，未采用：%(rows)s",
+                "%(name)s 中有 %(n)s 行没有对应的上传文件，未采用：%(rows)s",
+                len(unused),
+            ) % {"name": self.manifest.where, "n": len(unused), "rows": gettext("；").join(shown)}
+        ]
 
-def _is_manifest(upload: UploadedFile) -> bool:
-    return (upload.name or "").lower() == MANIFEST_NAME
+
+# Unused manifest rows named in the notice; more are counted.
+UNUSED_ROWS_SHOWN = 20
 
 
-def _read_manifest(upload: UploadedFile, max_bytes: int) -> dict[str, Entry]:
+def _row_label(row: Row) -> str:
+    if row.name:
+        return gettext("第 %(line)s 行 %(file)s") % {"line": row.line, "file": row.name}
+    return gettext("第 %(line)s 行（没有文件名）") % {"line": row.line}
+
+
+def _manifest_reason(exc: ManifestError | UnreadableFile) -> str:
+    """ingest's reason in the reader's language, as articles/writer.py gives a page's."""
+    return gettext(exc.zh) % exc.params if exc.zh else str(exc)
+
+
+def _read_manifest(found: CsvUpload) -> Manifest:
+    """The uploaded manifest row by row; a manifest no row of which can be used (unreadable, a
+    bad header) refuses the upload: its files' values would silently come from their names."""
+    name = found.upload.name or ""
+    if found.text is None:
+        raise forms.ValidationError(
+            gettext("%(name)s 无法读取：%(error)s") % {"name": name, "error": _manifest_reason(found.error)}
+        )
     try:
-        return manifest_from_bytes(upload.read(), max_bytes=max_bytes)
-    except UnreadableFile as exc:
-        # The decoder's reason in the reader's language, as articles/writer.py gives a page's.
-        reason = gettext(exc.zh) % exc.params if exc.zh else str(exc)
-        raise forms.ValidationError(gettext("%(name)s 无法读取：%(error)s") % {"name": MANIFEST_NAME, "error": reason}) from None
+        return manifest_rows(found.text, where=name)
     except ManifestError as exc:
-        reason = gettext(exc.zh) % exc.params if exc.zh else str(exc)
-        raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": MANIFEST_NAME, "error": reason}) from None
+        raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": name, "error": _manifest_reason(exc)}) from None
 
 
 class PageMetaForm(forms.Form):

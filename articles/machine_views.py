@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from urllib.parse import quote
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist, loader
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
@@ -38,7 +38,25 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     # A view, not a static file: the sitemap's address needs the host the crawler asked for.
-    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    # Crawlers are kept from: a search's parameters (terms, county, paper, dates, sort, page), an
+    # unbounded space of rate-limited addresses whose stories the sitemap already lists (the page,
+    # its feed, the read API); sign-in, the language switch, the editors' and admins' pages.
+    paths = []
+    for name in ("search", "feed-search", "api-articles", "login", "set_language", "upload", "admin:index"):
+        path = reverse(name)
+        # An area by its folder (/accounts/login/ → /accounts/, /i18n/setlang/ → /i18n/); an address
+        # without a trailing slash (/search) as itself: its parameters are covered by the prefix.
+        paths.append("/" + path.strip("/").split("/")[0] + "/" if path.endswith("/") else path)
+    # The editors' and admins' pages of a page (preview, publish, correct, history…) beside the page
+    # itself under /pages/<id>/: RFC 9309's "*" (major crawlers read it) in place of the id.
+    stand_in = "987654321"  # an id no address holds
+    actions = ("preview", "publish", "withdraw", "discard", "replace", "meta", "correct", "history", "undo",
+               "revert", "resplit")
+    paths += [reverse(f"page-{action}", args=[stand_in]).replace(stand_in, "*") for action in actions]
+    # Only Disallow lines: what they do not name is allowed, under RFC 9309's longest match and
+    # under the first match of older readers (Python's urllib.robotparser) alike.
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in dict.fromkeys(paths)), ""]
+    lines += [f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -87,11 +105,21 @@ def export_year(
     request: HttpRequest, paper: str | None = None, year: int | None = None, paper_id: int | None = None
 ) -> StreamingHttpResponse:
     """By name (/export/晋中日报/2025.jsonl) or, for a name no path can hold, by id
-    (/export/paper-3-2025.jsonl: ``SummaryRow.url`` says which)."""
+    (/export/paper-3-2025.jsonl: ``SummaryRow.url`` says which). HEAD answers the same headers
+    and runs no export: the server would read the whole year only to throw it away."""
     slot = _get_slot_or_404(paper, paper_id, year)
-    response = StreamingHttpResponse(export_lines(slot), content_type="application/jsonl; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=slot.filename)
+    lines = export_lines(slot) if request.method != "HEAD" else iter(())
+    response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+    response["Content-Disposition"] = export_disposition(slot)
     return response
+
+
+def export_disposition(slot: Slot) -> str:
+    """The paper's own name for clients that read ``filename*`` (RFC 6266, every browser), and an
+    ASCII one by the paper's id for those that read only ``filename`` (``curl -OJ`` would save
+    every paper's year as 2025.jsonl)."""
+    fallback = f"paper-{slot.paper.pk}-{slot.year_label}.jsonl"
+    return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(slot.filename)}"
 
 
 @require_safe

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from itertools import chain
 
 from django.conf import settings
@@ -18,8 +19,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
-from django.db import connections, models, transaction
-from django.db.models import IntegerField, Prefetch, Q
+from django.db import connections, models, router, transaction
+from django.db.models import Count, IntegerField, Prefetch, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -97,7 +98,7 @@ class Issue(models.Model):
     its date (writer.update_page_meta) moves it to the issue of that date.
     """
 
-    newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="issues")
+    newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="issues", verbose_name=_("所属报纸"))
     # Unknown for the seed pages: never invent one.
     date = models.DateField(_("日期"), null=True, blank=True)
     edition = models.CharField(_("版别"), max_length=50, blank=True)
@@ -134,11 +135,11 @@ class Page(models.Model):
         PUBLISHED = "published", _("已发布")
         WITHDRAWN = "withdrawn", _("已撤回")
 
-    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="pages")
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="pages", verbose_name=_("期"))
     label = models.CharField(_("版次"), max_length=50, blank=True)  # as printed: 第3版, A2
     number = models.PositiveIntegerField(_("版号"), null=True, blank=True)  # 3 of 第3版, for ordering
     source_name = models.CharField(_("源文件"), max_length=255)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(_("文件摘要（SHA-256）"), max_length=64, unique=True)
     # SHA-256 of the normalised text (writer.content_key): the same page with a trailing newline
     # or CRLF line ends is the same page. NULL only for duplicates stored before this existed.
     content_key = models.CharField(_("内容指纹"), max_length=64, unique=True, null=True, blank=True)
@@ -386,11 +387,11 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles", verbose_name=_("版面"))
     # Copies of the page's paper, date and status, written by articles/writer.py in the same
     # transaction as the page: search filters, sorts and hides on them without a join.
-    newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="articles")
-    date = models.DateField(null=True, blank=True)
+    newspaper = models.ForeignKey(Newspaper, on_delete=models.PROTECT, related_name="articles", verbose_name=_("所属报纸"))
+    date = models.DateField(_("日期"), null=True, blank=True)
     visible = models.BooleanField(_("公开"), default=False)  # the page is published
     position = models.PositiveIntegerField(_("版内顺序"))
     section = models.TextField(_("栏目"), blank=True)
@@ -404,21 +405,21 @@ class Article(models.Model):
     intertitles = ArrayField(models.TextField(), verbose_name=_("小标题"), default=list, blank=True)
     # Print order of the body: [{"kind": "p"}, {"kind": "h", "text": intertitle}, {"kind": "j",
     # "text": jump line}, …]; each "p" stands for the next paragraph of body (see reading_order).
-    blocks = models.JSONField(default=list, blank=True)
+    blocks = models.JSONField(_("段落次序"), default=list, blank=True)
     lines = ArrayField(models.PositiveIntegerField(), verbose_name=_("源行号"), default=list, blank=True)
     continued = models.BooleanField(_("续前文"), default=False)
-    warnings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles")
+    warnings = ArrayField(models.CharField(max_length=40), verbose_name=_("切分提示"), default=list, blank=True)
+    counties = models.ManyToManyField(County, through="ArticleCounty", related_name="articles", verbose_name=_("县区"))
     # The tags' county codes as integers, primary first: a copy written by articles/writer.py with
     # the tags, so the county filter is one more GIN bitmap that PostgreSQL ANDs with the text's
     # instead of a join that no index narrows to the text's matches.
-    county_codes = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    county_codes = ArrayField(models.IntegerField(), verbose_name=_("县区代码"), default=list, blank=True, editable=False)
 
     # Filled by articles/writer.py in the same transaction as every change to the text
     # (ingest/tokens.py says what is in them).
-    search_head = SearchVectorField(null=True, editable=False)  # titles, captions, byline: small
-    search_body = SearchVectorField(null=True, editable=False)
-    search_words = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(_("检索向量（标题等）"), null=True, editable=False)  # titles, captions, byline: small
+    search_body = SearchVectorField(_("检索向量（正文）"), null=True, editable=False)
+    search_words = SearchVectorField(_("检索向量（词）"), null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -499,11 +500,14 @@ class Article(models.Model):
 
 
 class Caption(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
-    position = models.PositiveIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions", verbose_name=_("所属文章"))
+    position = models.PositiveIntegerField(_("文内顺序"))
     text = models.TextField(_("图片说明"), blank=True)
     credit = models.TextField(_("摄影"), blank=True)
-    lines = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    # The credit as printed (通讯员 刘丹 摄, 制图：高远), shown to readers; "" when none was read or
+    # the credit was corrected by hand (then the names are shown with 摄).
+    credit_text = models.TextField(_("署名原文"), blank=True, default="", db_default="")
+    lines = ArrayField(models.PositiveIntegerField(), verbose_name=_("源行号"), default=list, blank=True)
 
     class Meta:
         ordering = ["article", "position"]
@@ -515,9 +519,9 @@ class Caption(models.Model):
 
 
 class ArticleCounty(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="county_tags")
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="article_tags")
-    primary = models.BooleanField(default=False)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="county_tags", verbose_name=_("所属文章"))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="article_tags", verbose_name=_("标注县区"))
+    primary = models.BooleanField(_("主要县区"), default=False)
 
     class Meta:
         verbose_name = _("县区标签")
@@ -538,6 +542,180 @@ class ArticleCounty(models.Model):
         return f"{self.article_id} → {self.county_id}{' (主)' if self.primary else ''}"
 
 
+@dataclass(frozen=True)
+class Tallies:
+    """The counties summary's numbers: visible stories per county (by code), distinct visible
+    stories per prefecture ``(province, prefecture)`` and province ``(province,)`` — a story
+    tagged with two counties of one prefecture is one story of it — and the total of visible
+    stories, tagged or not. Keys with no story are left out."""
+
+    counties: dict[str, int]
+    groups: dict[tuple[str, ...], int]
+    total: int
+
+
+# The key of a tally row: a county's code; or a province and prefecture; or a province; or
+# nothing at all (the total). Prefectures and provinces by name, as the counties page groups them.
+TallyKey = tuple[str, str, str]  # (county, province, prefecture)
+TOTAL_KEY: TallyKey = ("", "", "")
+
+# A reader folds the deltas when the table holds this many rows more than it has keys (the
+# writers fold every writer.TALLY_FOLD_EVERY rows they append, so a reader rarely has to).
+TALLY_FOLD_AFTER = 10_000
+# pg_try_advisory_xact_lock key of a fold: one fold at a time, never waited for.
+_TALLY_FOLD_LOCK = 0x636F756E7479  # "county"
+
+
+def tally_keys(codes, places: dict[str, tuple[str, str]]) -> set[TallyKey]:
+    """The keys one visible story with these county codes counts once in: the total, each of
+    its counties and each prefecture and province they lie in (a set: two counties of one
+    prefecture, one story of it). A code without its County row counts in the total only, as
+    the counties page never showed one."""
+    keys = {TOTAL_KEY}
+    for code in codes:
+        place = places.get(str(code))
+        if place is not None:
+            province, prefecture = place
+            keys.update({(str(code), "", ""), ("", province, prefecture), ("", province, "")})
+    return keys
+
+
+def tallies_of(sums: dict[TallyKey, int]) -> Tallies:
+    counties: dict[str, int] = {}
+    groups: dict[tuple[str, ...], int] = {}
+    total = 0
+    for (county, province, prefecture), n in sums.items():
+        if not n:
+            continue
+        if county:
+            counties[county] = n
+        elif prefecture:
+            groups[(province, prefecture)] = n
+        elif province:
+            groups[(province,)] = n
+        else:
+            total = n
+    return Tallies(counties, groups, total)
+
+
+class CountyTallyQuerySet(models.QuerySet):
+    def counts(self, *, fold: bool = True) -> Tallies:
+        """The tallies as they stand: the deltas summed, one query over a few thousand rows
+        whatever the archive's size. Folds them afterwards when they have piled up (``fold``;
+        ``fold=False``: a pure read)."""
+        rows = list(
+            self.order_by().values_list("county", "province", "prefecture").annotate(total=Sum("n"), rows=Count("id"))
+        )
+        if fold and sum(r[4] for r in rows) - len(rows) > TALLY_FOLD_AFTER:
+            self.fold()
+        return tallies_of({(county, province, prefecture): n for county, province, prefecture, n, _rows in rows})
+
+    def add(self, before, after, places: dict[str, tuple[str, str]]) -> int:
+        """Append the change from the visible stories ``before`` to those ``after`` (each an
+        iterable of stories' county codes) as one delta row per key that changed; ``places``:
+        (province, prefecture) by county code for every code named. Returns the rows written.
+
+        Rows are only ever appended by writers, never updated: each writer's transaction adds
+        rows of its own, so concurrent writers (``manage.py ingest --writers N``, uploads,
+        corrections) never wait on one another as they would on a shared counter row, which
+        every write would update and hold locked until it commits."""
+        delta: dict[TallyKey, int] = {}
+        for sign, stories in ((-1, before), (1, after)):
+            for codes in stories:
+                for key in tally_keys(codes, places):
+                    delta[key] = delta.get(key, 0) + sign
+        rows = [
+            CountyTally(county=county, province=province, prefecture=prefecture, n=n)
+            for (county, province, prefecture), n in delta.items() if n
+        ]
+        self.bulk_create(rows)
+        return len(rows)
+
+    def fold(self) -> bool:
+        """Replace the deltas by one row per key (their sum), in one statement; False when
+        another fold holds the lock. A fold deletes only rows committed when it starts (or
+        written by its own transaction): a writer's rows committed meanwhile stay as deltas, and
+        writers never wait on it (they insert, it deletes)."""
+        db = router.db_for_write(CountyTally)
+        table = connections[db].ops.quote_name(CountyTally._meta.db_table)
+        with transaction.atomic(using=db), connections[db].cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_TALLY_FOLD_LOCK])
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} RETURNING county, province, prefecture, n) "
+                f"INSERT INTO {table} (county, province, prefecture, n) "
+                "SELECT county, province, prefecture, sum(n) FROM gone "
+                "GROUP BY county, province, prefecture HAVING sum(n) <> 0"
+            )
+        return True
+
+    def recount(self) -> Tallies:
+        """The tallies counted afresh from the visible articles (grouped by their set of county
+        codes, each set added once to each key it names): seconds at a million stories. The
+        reference the kept tallies are checked against (tests, ``manage.py recountcounties``)."""
+        db = router.db_for_write(CountyTally)
+        places = {
+            code: (province, prefecture)
+            for code, province, prefecture in County.objects.using(db).values_list("code", "province", "prefecture")
+        }
+        sets = Article.objects.using(db).visible().order_by().values_list("county_codes").annotate(n=Count("id"))
+        sums: dict[TallyKey, int] = {}
+        for codes, n in sets.iterator(chunk_size=10_000):
+            for key in tally_keys(codes, places):
+                sums[key] = sums.get(key, 0) + n
+        return tallies_of(sums)
+
+    def rebuild(self) -> Tallies:
+        """Replace the tallies by a recount (``manage.py recountcounties``: after a change made
+        outside articles/writer.py, such as a county's prefecture renamed in the admin). The table
+        is locked against writers' deltas meanwhile: a write that commits first is in the
+        recount, one that commits after adds its delta to it."""
+        db = router.db_for_write(CountyTally)
+        table = connections[db].ops.quote_name(CountyTally._meta.db_table)
+        with transaction.atomic(using=db):
+            with connections[db].cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            fresh = self.recount()
+            CountyTally.objects.using(db).all().delete()
+            rows = [CountyTally(county=code, n=n) for code, n in fresh.counties.items()]
+            rows += [
+                CountyTally(province=key[0], prefecture=key[1] if len(key) > 1 else "", n=n)
+                for key, n in fresh.groups.items()
+            ]
+            if fresh.total:
+                rows.append(CountyTally(n=fresh.total))
+            CountyTally.objects.using(db).bulk_create(rows, batch_size=1000)
+        return fresh
+
+
+class CountyTally(models.Model):
+    """Visible stories counted per county, prefecture and province, and in all (``Tallies``), so
+    that the home page and the counties index never read the articles: append-only deltas that
+    articles/writer.py adds in the transaction of every write that changes what readers see
+    (``CountyTallyQuerySet.add``), summed on read (``counts``) and folded now and then (``fold``).
+    Filled for an existing archive by migration 0014; ``manage.py recountcounties`` rebuilds them."""
+
+    id = models.BigAutoField(_("编号"), primary_key=True)
+    # The key (TallyKey): a county's code alone, a province with a prefecture, a province alone,
+    # or nothing (the total of visible stories).
+    county = models.CharField(_("县区代码"), max_length=6, blank=True)
+    province = models.CharField(_("所属省份"), max_length=50, blank=True)
+    prefecture = models.CharField(_("所属地市"), max_length=50, blank=True)
+    n = models.IntegerField(_("增减"))
+
+    objects = CountyTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("县区计数")
+        verbose_name_plural = _("县区计数")
+        # No index: every read sums the whole table (a few thousand rows once folded).
+
+    def __str__(self) -> str:
+        key = self.county or "/".join(part for part in (self.province, self.prefecture) if part) or "*"
+        return f"{key}: {self.n:+d}"
+
+
 # The article ids a revision's state holds (each article's "ref"), as a JSON array: the
 # expression of the index revision_refs_gin (migration 0013), which a query must repeat exactly.
 REVISION_REFS = models.Func(
@@ -548,13 +726,20 @@ REVISION_REFS = models.Func(
 class PageRevisionQuerySet(models.QuerySet):
     def last_holding(self, article_id: int) -> tuple[int, int] | None:
         """Where an article that is gone (merged into another, its lines moved) last stood:
-        (its page, its first line) in the latest revision that held it, or None. One index
-        look-up (revision_refs_gin)."""
+        (its page, its first line) in the latest revision that held it, or None — also when the
+        page's file was replaced since: that line number then counts the lines of another text,
+        and would lead a citation to whatever story holds it now. One index look-up
+        (revision_refs_gin) and one of the page's revisions."""
         revision = (
             self.alias(refs=REVISION_REFS).filter(refs__contains=[article_id])
-            .order_by("-number", "-id").only("page_id", "state").first()
+            .order_by("-number", "-id").only("page_id", "number", "state").first()
         )
         if revision is None:
+            return None
+        replaced = PageRevision.objects.filter(
+            page_id=revision.page_id, number__gt=revision.number, action=PageRevision.Action.REPLACE
+        )
+        if replaced.exists():
             return None
         for article in revision.state.get("articles", []):
             if article.get("ref") == article_id and article.get("lines"):
@@ -579,8 +764,9 @@ class PageRevision(models.Model):
         REPLACE = "replace", _("替换文件")
         UNDO = "undo", _("撤销")
         REVERT = "revert", _("恢复版本")
+        META = "meta", _("更正报名、日期或版次")
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("版面"))
     number = models.PositiveIntegerField(_("版本"))
     parent = models.PositiveIntegerField(_("前一版本"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"))
@@ -593,6 +779,11 @@ class PageRevision(models.Model):
     state = models.JSONField(_("切分"))
     # The page's text before this revision replaced its file (action REPLACE); else NULL.
     raw_text = models.TextField(_("替换前原文"), null=True, blank=True)
+    # The page's paper, date, edition and label after this revision ({"paper", "date" (ISO or
+    # null), "edition", "label"}); a META revision (writer.update_page_meta) also keeps them from
+    # before it under "before". NULL on revisions recorded before migration 0014: writer.meta_at
+    # says what they stand for. Undo and revert put the page back in its place with its split.
+    meta = models.JSONField(_("报名、日期、版次"), null=True, blank=True)
 
     objects = PageRevisionQuerySet.as_manager()
 

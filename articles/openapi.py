@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from articles.params import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, SORTS
@@ -89,7 +90,12 @@ def _search_parameters() -> list[dict[str, Any]]:
             _("relevance（默认：有 q 时按相关度）或 date（从新到旧）。"),
             {"type": "string", "enum": list(SORTS), "default": "relevance"},
         ),
-        _query("page", _("页码。"), {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _query(
+            "page",
+            _("页码。结果只列出前 %(depth)s 篇：(page − 1) × page_size 须小于 %(depth)s，否则 400；更多的请用日期、县区或报纸筛选，或用整年导出。")
+            % {"depth": settings.SEARCH_MAX_DEPTH},
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        ),
         _query(
             "page_size",
             _("每页条数。"),
@@ -154,7 +160,11 @@ def _schemas() -> dict[str, Any]:
                 "intertitles": {**_STRINGS, "description": _("小标题")},
                 "captions": {
                     "type": "array",
-                    "items": _object({"text": _STRING, "credit": {"type": "string", "description": _("摄影")}}),
+                    "items": _object({
+                        "text": _STRING,
+                        "credit": {"type": "string", "description": _("摄影")},
+                        "credit_text": {"type": "string", "description": _("署名原文（照印刷，如“通讯员 刘丹 摄”“制图：高远”），没有时为空")},
+                    }),
                 },
                 "counties": {
                     "type": "array",
@@ -213,8 +223,41 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _retry_later(description: str) -> dict[str, Any]:
+    """A 429 or 503: the Error shape, and Retry-After (seconds) always sent with it."""
+    return _error(description) | {
+        "headers": {
+            "Retry-After": {
+                "description": _("多少秒后再试。"),
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        }
+    }
+
+
+def _unavailable() -> dict[str, Any]:
+    # articles/middleware.py outage_response: any address, while the database cannot be reached.
+    return {"503": _retry_later(_("数据库暂时无法访问；Retry-After 秒后再试。"))}
+
+
+def _too_many(setting: str) -> dict[str, Any]:
+    # articles/ratelimits.py too_many: per account or address, the rate named by the setting.
+    return {
+        "429": _retry_later(
+            _("请求太频繁（每个用户或地址的限额：%(setting)s）；Retry-After 秒后再试。") % {"setting": setting}
+        )
+    }
+
+
 def _read_errors() -> dict[str, Any]:
-    return {"405": _error(_("只接受 GET 或 HEAD。"))}
+    return {
+        # articles/caching.py: the ETag is the archive's write generation.
+        "304": {"description": _("未改变：If-None-Match 中的 ETag 仍是当前的（自那以后没有写入）。")},
+        "405": _error(_("只接受 GET 或 HEAD。")),
+        **_too_many("RATE_LIMIT_API"),
+        **_unavailable(),
+    }
 
 
 def _token_errors() -> dict[str, Any]:
@@ -222,6 +265,7 @@ def _token_errors() -> dict[str, Any]:
         "401": _error(_("缺少或错误的令牌。")),
         "403": _error(_("令牌的用户没有这个角色。")),
         "405": _error(_("只接受 POST。")),
+        **_unavailable(),
     }
 
 
@@ -296,6 +340,7 @@ def _paths() -> dict[str, Any]:
                     "413": _error(_("请求体超过 UPLOAD_MAX_REQUEST_BYTES，未读取即拒绝。")),
                     "409": _json(_ref("PageWritten"), _("同报同日同版已有不同内容，什么也没写。")),
                     **_token_errors(),
+                    **_too_many("RATE_LIMIT_UPLOAD"),
                 },
             }
         },

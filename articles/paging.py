@@ -12,6 +12,12 @@ than it shows: that row says whether there is a next page; a short page is the l
 the count is known (it becomes what the rows say). A page past the estimate that has rows is
 shown like any other; the count shown is never below what the pages seen prove, nor below the cap
 (an estimate under the cap is wrong: there are more than the cap).
+
+Search results are listed to a depth (``SEARCH_MAX_DEPTH``, given as ``depth``): a page's offset
+costs in proportion to the rows before it (page 2,000 of a common term read 80,000 candidates,
+about a second), and no reader pages that far — narrowing by date, county or paper reaches any
+story in a few pages. Past the depth there is no "next" link; ``articles/params.py`` refuses a page
+number past it.
 """
 
 from __future__ import annotations
@@ -45,7 +51,22 @@ class ReaderPage(Page):
         """An empty page after the first: a number past the last page."""
         return self.number > 1 and not len(self)
 
+    @property
+    def deepest(self) -> bool:
+        """The last page a search lists (``depth``) while more results follow it."""
+        last = self.paginator.last_listed
+        if last is None or self.number != last:
+            return False
+        return bool(self.more) if self.estimated else self.paginator.count > self.end_index()
+
+    def end_index(self) -> int:
+        # Django's takes the count for the last page's end, and with a depth the last page listed
+        # is not the last.
+        return (self.number - 1) * self.paginator.per_page + len(self) if len(self) else 0
+
     def has_next(self) -> bool:
+        if self.paginator.last_listed is not None and self.number >= self.paginator.last_listed:
+            return False
         return self.more if self.estimated else super().has_next()
 
     def next_page_number(self) -> int:
@@ -65,9 +86,10 @@ class ReaderPage(Page):
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page: int, cap: int | None = None) -> None:
+    def __init__(self, object_list, per_page: int, cap: int | None = None, depth: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap if cap is not None else settings.SEARCH_COUNT_CAP
+        self.depth = depth  # None: every page is listed (a county's or an issue's stories)
         self._seen = 0  # past the cap: how many rows the pages fetched prove there are at least
         self._end: int | None = None  # past the cap: the count, once a short page showed the end
 
@@ -93,10 +115,16 @@ class CappedPaginator(Paginator):
         return max(counted, self._seen)
 
     @property
+    def last_listed(self) -> int | None:
+        """The last page number within ``depth`` (None: no depth)."""
+        return ceil(self.depth / self.per_page) if self.depth else None
+
+    @property
     def num_pages(self) -> int:  # type: ignore[override]
         if self.count == 0 and not self.allow_empty_first_page:
             return 0
-        return ceil(max(1, self.count - self.orphans) / self.per_page)
+        pages = ceil(max(1, self.count - self.orphans) / self.per_page)
+        return min(pages, self.last_listed) if self.last_listed else pages
 
     @property
     def exact(self) -> bool:
@@ -134,9 +162,10 @@ class CappedPaginator(Paginator):
         return page
 
 
-def get_page(qs, number: int, per_page: int) -> Page:
-    """One page of results; past the last page, an empty page with the count, not an error."""
-    paginator = CappedPaginator(qs, per_page)
+def get_page(qs, number: int, per_page: int, *, depth: int | None = None) -> Page:
+    """One page of results; past the last page, an empty page with the count, not an error.
+    ``depth``: list no further than that many results (the caller refuses a page past it)."""
+    paginator = CappedPaginator(qs, per_page, depth=depth)
     try:
         return paginator.page(number)
     except EmptyPage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from math import ceil
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -194,8 +195,11 @@ def resolve_prefecture(value: str) -> str:
     return value
 
 
-def read_params(params: Mapping[str, str]) -> SearchParams:
-    """Validate request parameters; raise ParamError with a reader-facing message."""
+def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> SearchParams:
+    """Validate request parameters; raise ParamError with a reader-facing message.
+
+    ``limit_depth``: refuse a page that starts past SEARCH_MAX_DEPTH (searches; a county's own
+    list, newest first on its index, pages cheaply to its end)."""
     # NUL and other control characters cannot reach PostgreSQL text. The fixed-form values (sort,
     # page, page_size, dates) are checked as sent: one with a control character in it is wrong.
     text_params = {key: strip_controls(params.get(key, "")) for key in params}
@@ -225,6 +229,20 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
             gettext("date_from 晚于 date_to"),
             reader=gettext("%(start)s晚于%(end)s") % {"start": field_name("date_from"), "end": field_name("date_to")},
         )
+    page = _int(params, "page", 1, 1, MAX_PAGE)
+    page_size = _int(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    depth = settings.SEARCH_MAX_DEPTH
+    if limit_depth and (page - 1) * page_size >= depth:
+        # A deep page costs in proportion to its offset (articles/paging.py); the filters reach
+        # any story in a few pages.
+        last = ceil(depth / page_size)
+        facts = {"last": last, "depth": depth, "size": page_size}
+        raise ParamError(
+            gettext("page：每页 %(size)s 篇时只能翻到第 %(last)s 页（前 %(depth)s 篇），请用日期、县区或报纸缩小范围")
+            % facts,
+            reader=gettext("只列出前 %(depth)s 篇（每页 %(size)s 篇时到第 %(last)s 页为止）：请用日期、县区或报纸缩小范围。")
+            % facts,
+        )
     return SearchParams(
         q=q.strip(),
         query=query or None,
@@ -233,7 +251,7 @@ def read_params(params: Mapping[str, str]) -> SearchParams:
         paper=text_params.get("paper", "").strip(),
         date_from=date_from,
         date_to=date_to,
-        page=_int(params, "page", 1, 1, MAX_PAGE),
-        page_size=_int(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        page=page,
+        page_size=page_size,
         sort=sort,
     )

@@ -40,7 +40,7 @@ def article_detail(article: Article) -> dict[str, object]:
         "body": article.body,
         "blocks": article.reading_order(),
         "intertitles": list(article.intertitles),
-        "captions": [{"text": c.text, "credit": c.credit} for c in article.captions.all()],
+        "captions": [{"text": c.text, "credit": c.credit, "credit_text": c.credit_text} for c in article.captions.all()],
         "counties": [
             {"code": tag.county.code, "name": tag.county.name, "primary": tag.primary}
             for tag in article.county_tags.all()

@@ -2,7 +2,9 @@
 
 Rows are read as plain values (no model instances): a section page of ``LIMIT`` addresses is
 one or two queries plus the paginator's count. Articles come newest first (the order of their
-partial index), the other sections in id order.
+partial index), the other sections in id order. An article's or a page's ``lastmod`` is when its
+page last changed for readers — a correction, a re-split, a replaced file, as well as its
+publication — by the feeds' rule (``feeds.last_changed``), so crawlers come back for a correction.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.cache import cache
-from django.db.models import Exists, F, Max, OuterRef
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 
+from articles.feeds import last_changed, latest_change
 from articles.models import Article, ArticleCounty, County, Newspaper, Page
 
 # Well under the protocol's 50,000: a section page stays quick to make (under 0.1 s) and to fetch.
@@ -49,8 +52,8 @@ class _RowSitemap(Sitemap):
 
 
 class _ChangingSitemap(_RowSitemap):
-    """Items also carry the ``changed`` date of their page (published, else ingested), made a
-    date by the database: formatting a datetime per address would cost most of the page."""
+    """Items also carry the ``changed`` date of their page (``feeds.last_changed``), made a date by
+    the database: formatting a datetime per address would cost most of the page."""
 
     def lastmod(self, item: dict):
         return item["changed"]
@@ -58,41 +61,50 @@ class _ChangingSitemap(_RowSitemap):
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item of the section: one aggregate instead,
         # over pages (an article changes when its page does).
-        latest = Page.objects.visible().aggregate(latest=Max(Coalesce(F("published_at"), F("ingested_at"))))
-        return latest["latest"]
+        return latest_change()
 
 
-class _VisibleArticles:
-    """The visible articles newest first, as the paginator pages them: ``count()`` and slices.
+class _Changed:
+    """Rows of ``in_order`` (a query in the section's order), as the paginator pages them:
+    ``count()`` and slices, each row with the date its page last changed.
 
-    A slice is read in two steps. Its ids come from the partial index of visible articles by
-    date alone (an index-only scan, so even a far page's OFFSET stays cheap); only those rows are
-    then joined to their page for the date it changed. One query joining first would run the join
-    for every row the OFFSET skips: seconds for the last page of a million articles."""
+    A slice is read in two steps. Its ids come from ``in_order`` alone (for articles, an index-only
+    scan of the partial index of visible articles by date, so even a far page's OFFSET stays
+    cheap); only those rows are then read with the date they changed (a probe of their page's
+    revisions each). One query doing both would probe for every row the OFFSET skips: seconds for
+    the last page of a million articles."""
+
+    # What Django's Paginator asks of a list before it warns of an unordered one (bool() of this
+    # attribute: a queryset here would be read whole just to answer).
+    ordered = True
+
+    def __init__(self, in_order: QuerySet, page: str) -> None:
+        self.in_order = in_order
+        self.page = page  # the path from the row to its page: "page__", or "" for a page
 
     def count(self) -> int:
-        return Article.objects.visible().count()
+        return self.in_order.count()
 
     def __getitem__(self, index: slice) -> list[dict]:
-        ids = list(Article.objects.visible().newest().values_list("id", flat=True)[index])
-        changed = TruncDate(Coalesce(F("page__published_at"), F("page__ingested_at")))
-        rows = {row["id"]: row for row in Article.objects.filter(id__in=ids).values("id", changed=changed)}
+        ids = list(self.in_order.values_list("id", flat=True)[index])
+        changed = TruncDate(last_changed(self.page))
+        rows = self.in_order.model.objects.filter(id__in=ids).order_by().values("id", changed=changed)
+        rows = {row["id"]: row for row in rows}
         return [rows[pk] for pk in ids if pk in rows]
 
 
 class ArticleSitemap(_ChangingSitemap):
     url_name = "article"
 
-    def items(self) -> _VisibleArticles:
-        return _VisibleArticles()
+    def items(self) -> _Changed:
+        return _Changed(Article.objects.visible().newest(), page="page__")
 
 
 class PageSitemap(_ChangingSitemap):
     url_name = "page"
 
-    def items(self):
-        changed = TruncDate(Coalesce(F("published_at"), F("ingested_at")))
-        return Page.objects.visible().order_by("id").values("id", changed=changed)
+    def items(self) -> _Changed:
+        return _Changed(Page.objects.visible().order_by("id"), page="")
 
 
 class CountySitemap(_RowSitemap):

@@ -14,8 +14,12 @@ Callers — ``manage.py ingest`` (``ingest_sources``), the upload page and the A
 - an article's paper, date and ``visible`` (the page is published) are copies of its page's,
   and its search vectors are computed from its text: written with the row, in the same
   transaction, whatever the change;
-- every change to a page's split records a PageRevision (revision 0 is the state at ingest,
-  recorded before the first change), so any change can be undone.
+- every change to a page's split, or to its paper, date or label, records a PageRevision
+  (revision 0 is the state at ingest, recorded before the first change), so any change can be
+  undone;
+- the county tallies the home page and the counties index read (models.CountyTally) follow every
+  change to what readers see — a page's articles, their county tags, its visibility — in the
+  same transaction (``_tally``).
 
 Rows are written with ``COPY`` (a batch of files per transaction in the command, one file for an
 upload, the changed articles of a correction): one writer, so the forms cannot drift apart.
@@ -32,6 +36,7 @@ import multiprocessing
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -39,13 +44,17 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from articles.indexing import field_vectors
-from articles.models import Article, ArticleCounty, Caption, County, Issue, Newspaper, Page, PageRevision
+from articles.revision_text import META_NONE, META_PARTS, META_SEPARATOR
+from articles.models import (
+    Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision,
+)
 from ingest import model as parsed
 from ingest.carry import Conflict, carry_over, hand_changes
 from ingest.decode import UnreadableFile, check_size, decode, sha256
@@ -309,7 +318,7 @@ class ArticleRows:
     """One article as plain rows: cheap to pickle back from a worker."""
 
     fields: dict[str, object]
-    captions: list[tuple]  # (position, text, credit, lines)
+    captions: list[tuple]  # (position, text, credit, lines, credit_text)
     counties: list[str]  # county codes, primary first
     vectors: tuple[str, str, str] | None = None
 
@@ -339,7 +348,7 @@ class ArticleRows:
 def article_rows(p: parsed.ParsedArticle, *, vectors: bool = True) -> ArticleRows:
     rows = ArticleRows(
         fields=article_fields(p),
-        captions=[(j, c.text, c.credit, list(c.lines)) for j, c in enumerate(p.captions)],
+        captions=[(j, c.text, c.credit, list(c.lines), c.credit_text) for j, c in enumerate(p.captions)],
         counties=list(dict.fromkeys(c.code for c in p.counties)),
     )
     return rows.with_vectors() if vectors else rows
@@ -349,7 +358,7 @@ def _stored_rows(article: Article) -> ArticleRows:
     """The rows of a stored article (captions and county tags prefetched, see _page_articles)."""
     return ArticleRows(
         fields={c: getattr(article, c) for c in ARTICLE_COLUMNS},
-        captions=[(c.position, c.text, c.credit, list(c.lines)) for c in article.captions.all()],
+        captions=[(c.position, c.text, c.credit, list(c.lines), c.credit_text) for c in article.captions.all()],
         counties=[t.county_id for t in _tags(article)],
     )
 
@@ -515,10 +524,14 @@ class Writer:
         self.same_slot = same_slot
         self._papers: dict[str, Newspaper] = {}
         self._issues: dict[tuple, Issue] = {}
-        self._known_counties = set(County.objects.values_list("code", flat=True))
 
     def write(self, batch: Sequence[Prepared | IngestResult]) -> list[IngestResult]:
         """Store a batch, each file all or nothing; results in the batch's order."""
+        # The counties' places, read for each batch: a county moved to another prefecture in the
+        # admin during a long load is counted under its new one from the next batch on (the
+        # admin's own recount covers what was stored before).
+        self._places = county_places()
+        self._known_counties = set(self._places)
         results: dict[int, IngestResult] = {}
         todo = [(i, item) for i, item in enumerate(batch) if isinstance(item, Prepared)]
         results.update({i: item for i, item in enumerate(batch) if isinstance(item, IngestResult)})
@@ -678,6 +691,8 @@ class Writer:
             ],
             self._known_counties,
         )
+        if visible:
+            _tally([], ([c for c in rows.counties if c in self._places] for p in pages for rows in p.articles), self._places)
         return page_ids
 
 
@@ -736,7 +751,7 @@ def write_articles(rows: list[tuple[int, int, int, dt.date | None, bool, int, Ar
                 copy.write_row((article_id, page_id, paper_id, date, visible, position, codes, *r.copy_row()))
                 captions.extend((article_id, *c) for c in r.captions)
                 tags.extend((article_id, code, n == 0) for n, code in enumerate(known))
-        with raw.copy(copy_sql(Caption, ["article_id", "position", "text", "credit", "lines"])) as copy:
+        with raw.copy(copy_sql(Caption, ["article_id", "position", "text", "credit", "lines", "credit_text"])) as copy:
             for row in captions:
                 copy.write_row(row)
         with raw.copy(copy_sql(ArticleCounty, ["article_id", "county_id", "primary"])) as copy:
@@ -758,6 +773,36 @@ def next_ids(model: type, n: int) -> list[int]:
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, n]
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def county_places(codes: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+    """(province, prefecture) of these counties (every county: None) by code, for the tallies;
+    codes missing from the County table are left out (write_articles skips their tags)."""
+    counties = County.objects.all() if codes is None else County.objects.filter(code__in=set(codes))
+    return {code: (province, prefecture) for code, province, prefecture in counties.values_list("code", "province", "prefecture")}
+
+
+# Delta rows a process appends to the county tallies between two folds (CountyTallyQuerySet.fold):
+# the table stays a few thousand rows (one per key) plus at most this many per writing process,
+# cheap to sum on every read of the counts.
+TALLY_FOLD_EVERY = 5_000
+_tally_rows = 0
+
+
+def _tally(before: Iterable[Sequence[int | str]], after: Iterable[Sequence[int | str]], places=None) -> None:
+    """Count a change of what readers see in the county tallies (models.CountyTally), in the
+    caller's transaction: the visible stories ``before`` and ``after`` it, each by its county
+    codes. ``places``: county_places of every code named, where the caller has them."""
+    global _tally_rows
+    before, after = [list(codes) for codes in before], [list(codes) for codes in after]
+    if not before and not after:
+        return
+    if places is None:
+        places = county_places({str(c) for codes in before + after for c in codes})
+    _tally_rows += CountyTally.objects.add(before, after, places)
+    if _tally_rows >= TALLY_FOLD_EVERY:
+        _tally_rows = 0
+        CountyTally.objects.fold()
 
 
 def clear_caches() -> None:
@@ -886,7 +931,7 @@ def load_state(page: Page) -> parsed.Page:
                 source=a.source,
                 section=a.section,
                 blocks=blocks,
-                captions=[parsed.Caption(c.text, c.credit, list(c.lines)) for c in a.captions.all()],
+                captions=[parsed.Caption(c.text, c.credit, list(c.lines), c.credit_text) for c in a.captions.all()],
                 lines=list(a.lines),
                 continued=a.continued,
                 warnings=[parsed.Warning(w) for w in a.warnings if w in parsed.Warning._value2member_map_],
@@ -911,7 +956,7 @@ def apply_state(page: Page, state: parsed.Page, *, user, action: str, summary: s
     ingest is recorded as revision 0.
     """
     with transaction.atomic():
-        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
         _first_revision(page)
         return _record(page, state, user=user, action=action, summary=summary)
 
@@ -923,7 +968,7 @@ def _first_revision(page: Page, *, number: int | None = None) -> PageRevision:
     if latest is None:
         latest = PageRevision.objects.create(
             page=page, number=0, parent=None, created_at=page.ingested_at, user=None, action=Action.INGEST,
-            summary="", state=parsed.page_to_dict(load_state(page)),
+            summary="", state=parsed.page_to_dict(load_state(page)), meta=page_meta(page),
         )
     return latest if number is None else page.revisions.get(number=number)
 
@@ -971,11 +1016,17 @@ def _unplaced(article: parsed.ParsedArticle) -> dict:
 
 def _record(
     page: Page, state: parsed.Page, *, user, action: str, summary: str, parent: int | None | bool = True,
-    raw_text: str | None = None,
+    raw_text: str | None = None, place: dict | None = None,
 ) -> PageRevision:
-    """Sync the rows, then record the revision (``parent=True``: made from the latest one)."""
+    """Sync the rows, then record the revision (``parent=True``: made from the latest one).
+    ``place``: put the page back there first (undo, revert: ``meta_at``); SlotTaken if another
+    page holds it now."""
     latest = page.revisions.order_by("-number").first()
+    before = page_meta(page)
+    if place is not None and not _same_place(place, before):
+        _move(page, *_place_args(place))
     after = _sync(page, state)
+    meta = page_meta(page)
     revision = PageRevision.objects.create(
         page=page,
         number=latest.number + 1,
@@ -986,6 +1037,7 @@ def _record(
         summary=summary,
         state=parsed.page_to_dict(after),
         raw_text=raw_text,
+        meta=meta if meta == before else {**meta, "before": before},
     )
     transaction.on_commit(clear_caches)
     return revision
@@ -1016,13 +1068,23 @@ def _sync(page: Page, state: parsed.Page) -> parsed.Page:
     new_ids = iter(next_ids(Article, sum(1 for ref, _, _ in rewrite if ref is None)))
     ids = [ref if ref is not None else next(new_ids) for ref, _, _ in rewrite]
     visible = page.status == Status.PUBLISHED
+    named = {c for _, _, r in rewrite for c in r.counties}
+    if visible:  # the stored stories' counties too, for their tallies
+        named.update(str(c) for a in current.values() for c in a.county_codes)
+    places = county_places(named)
     write_articles(
         [
             (article_id, page.id, page.issue.newspaper_id, page.issue.date, visible, position, rows)
             for article_id, (_, position, rows) in zip(ids, rewrite)
         ],
-        set(County.objects.filter(code__in={c for _, _, r in rewrite for c in r.counties}).values_list("code", flat=True)),
+        set(places),
     )
+    if visible:
+        _tally(
+            [a.county_codes for a in current.values()],
+            [*(current[ref].county_codes for ref in keep), *([c for c in r.counties if c in places] for _, _, r in rewrite)],
+            places,
+        )
     furniture = _furniture(state)
     if furniture != page.furniture:
         page.furniture = furniture
@@ -1039,13 +1101,20 @@ def set_status(page: Page, status: str, user=None) -> Page:
     status = Status(status)
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
+        was_visible, visible = page.status == Status.PUBLISHED, status == Status.PUBLISHED
         fields = ["status"]
-        if status == Status.PUBLISHED and page.status != Status.PUBLISHED:
+        if visible and not was_visible:
             page.published_at = timezone.now()
             fields.append("published_at")
         page.status = status
         page.save(update_fields=fields)
-        Article.objects.filter(page=page).update(visible=status == Status.PUBLISHED)
+        Article.objects.filter(page=page).update(visible=visible)
+        if visible != was_visible:
+            stories = list(Article.objects.filter(page=page).values_list("county_codes", flat=True))
+            if visible:
+                _tally([], stories)
+            else:
+                _tally(stories, [])
         transaction.on_commit(clear_caches)
     return page
 
@@ -1085,7 +1154,12 @@ def slot_holder(paper: Newspaper | None, date, edition: str, label: str, *, excl
 
 def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_UNSET, label: str | None = None, user=None) -> Page:
     """Move a page to another paper or date (``date=None``: unknown) or give it another label;
-    its articles' copies follow in the same transaction."""
+    its articles' copies follow in the same transaction. The change is a version in the page's
+    history like any correction (action META: who, when, each value before → after, the place
+    before and after in ``PageRevision.meta``), undone and reverted as they are. A ``user`` needs
+    the permission to change pages (PermissionDenied); nothing changed records nothing."""
+    if user is not None and getattr(user, "pk", None) and not user.has_perm("articles.change_page"):
+        raise PermissionDenied("changing a page's paper, date or label needs articles.change_page")
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
         old_issue = page.issue
@@ -1093,23 +1167,105 @@ def update_page_meta(page: Page, *, paper: str | Newspaper | None = None, date=_
             paper = get_newspaper(paper.strip())
         newspaper = paper or old_issue.newspaper
         new_date = old_issue.date if date is _UNSET else date
-        label = None if label is None else normal_label(label)
-        # Moving onto another page's place would show its stories twice: never silently.
-        holder = slot_holder(newspaper, new_date, old_issue.edition, page.label if label is None else label, exclude=page)
-        if holder is not None:
-            raise SlotTaken(holder)
-        issue = get_issue(newspaper, new_date, old_issue.edition)
-        page.issue = issue
-        fields = ["issue"]
-        if label is not None:
-            page.label, page.number = label, page_number(label)
-            fields += ["label", "number"]
-        page.save(update_fields=fields)
-        Article.objects.filter(page=page).update(newspaper=newspaper, date=new_date)
-        if issue.pk != old_issue.pk and not old_issue.pages.exists():
-            old_issue.delete()
+        label = page.label if label is None else normal_label(label)
+        before = page_meta(page)
+        after = _meta(newspaper, new_date, old_issue.edition, label)
+        if _same_place(after, before):
+            return page
+        latest = _first_revision(page)
+        _move(page, newspaper, new_date, old_issue.edition, label)
+        PageRevision.objects.create(
+            page=page,
+            number=latest.number + 1,
+            parent=latest.number,
+            created_at=timezone.now(),
+            user=user if getattr(user, "pk", None) else None,
+            action=Action.META,
+            summary=meta_summary(before, after),
+            # The split is unchanged: the rows as they stand (refs their ids).
+            state=parsed.page_to_dict(load_state(page)),
+            meta={**after, "before": before},
+        )
         transaction.on_commit(clear_caches)
     return page
+
+
+def _move(page: Page, newspaper: Newspaper, date: dt.date | None, edition: str, label: str) -> None:
+    """Put the (locked) page in another place: its issue, label and number, and its articles'
+    copies of the paper and date; an issue left without pages goes."""
+    old_issue = page.issue
+    # Moving onto another page's place would show its stories twice: never silently.
+    holder = slot_holder(newspaper, date, edition, label, exclude=page)
+    if holder is not None:
+        raise SlotTaken(holder)
+    issue = get_issue(newspaper, date, edition)
+    page.issue = issue
+    page.label, page.number = label, page_number(label)
+    page.save(update_fields=["issue", "label", "number"])
+    Article.objects.filter(page=page).update(newspaper=newspaper, date=date)
+    if issue.pk != old_issue.pk and not old_issue.pages.exists():
+        old_issue.delete()
+
+
+# A place as a revision records it: the paper by id (its name may be changed in the admin
+# since; the name is kept for the summary), the date, edition and label.
+_PLACE_KEYS = ("paper", "date", "edition", "label")
+_PLACE_IDENTITY = ("paper_id", "date", "edition", "label")
+
+
+def _meta(paper: Newspaper, date: dt.date | None, edition: str, label: str) -> dict[str, object]:
+    return {
+        "paper": paper.name, "paper_id": paper.pk, "date": date.isoformat() if date else None,
+        "edition": edition, "label": label,
+    }
+
+
+def _same_place(a: dict, b: dict) -> bool:
+    """The same paper (by id; by name for a place recorded without one), date, edition, label."""
+    keys = _PLACE_IDENTITY if a.get("paper_id") and b.get("paper_id") else _PLACE_KEYS
+    return all(a.get(key) == b.get(key) for key in keys)
+
+
+def page_meta(page: Page) -> dict[str, object]:
+    """The page's place as a revision records it (PageRevision.meta)."""
+    issue = page.issue
+    return _meta(issue.newspaper, issue.date, issue.edition, page.label)
+
+
+def _place_args(place: dict) -> tuple[Newspaper, dt.date | None, str, str]:
+    """The paper (never made anew: undo and revert go back to a paper that exists), date,
+    edition and label of a recorded place; CannotUndo when that paper is gone."""
+    date = place.get("date")
+    papers = Newspaper.objects.all()
+    newspaper = (papers.filter(pk=place["paper_id"]) if place.get("paper_id") else papers.filter(name=place["paper"])).first()
+    if newspaper is None:
+        raise CannotUndo(f"the paper of that version ({place.get('paper')}) is no longer in the archive")
+    return newspaper, dt.date.fromisoformat(date) if date else None, place.get("edition") or "", place.get("label") or ""
+
+
+def meta_summary(before: dict, after: dict) -> str:
+    """What a META revision changed, as its summary (in Chinese, as every summary is written;
+    articles/revision_text.py shows it in the reader's language): 报名：A → B；日期：… → …"""
+    def shown(value: object) -> object:
+        return META_NONE.get(value, value) if value is None or value == "" else value
+
+    return META_SEPARATOR.join(
+        META_PARTS[key] % {"before": shown(before.get(key)), "after": shown(after.get(key))}
+        for key in _PLACE_KEYS if before.get(key) != after.get(key)
+    )
+
+
+def meta_at(revisions: Sequence[PageRevision], number: int) -> dict | None:
+    """Where the page stood at revision ``number`` (its place as ``page_meta`` gives it), or None
+    when no revision says: those recorded before migration 0014 hold no place, and for them the
+    first revision since that holds one tells (the place before it, if it moved the page; else
+    its own), as no change of place was recorded between. ``revisions``: all the page's."""
+    for revision in sorted(revisions, key=lambda r: r.number):
+        if revision.number < number or revision.meta is None:
+            continue
+        meta = revision.meta if revision.number == number else revision.meta.get("before", revision.meta)
+        return {key: meta.get(key) for key in ("paper_id", *_PLACE_KEYS)}
+    return None
 
 
 def discard(page: Page) -> None:
@@ -1125,7 +1281,12 @@ def discard(page: Page) -> None:
 
 
 class CannotUndo(ValueError):
-    """Nothing to undo, or a change that cannot be undone (a replaced file)."""
+    """Nothing to undo, or a change that cannot be undone (a replaced file; the page's former
+    place taken by another page since: ``holder``)."""
+
+    def __init__(self, reason: str, holder: Page | None = None) -> None:
+        super().__init__(reason)
+        self.holder = holder
 
 
 def undo_refusal(page: Page, revisions: Sequence[PageRevision] | None = None) -> str | None:
@@ -1154,26 +1315,42 @@ def last_replacement(page: Page, revisions: Sequence[PageRevision] | None = None
 def undo(page: Page, user=None) -> PageRevision:
     """Go back to the state before the latest change (again and again, back to the ingest)."""
     with transaction.atomic():
-        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
-        revisions = list(page.revisions.only("number", "parent", "action"))
+        page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+        revisions = list(page.revisions.only("number", "parent", "action", "meta"))
         refusal = undo_refusal(page, revisions)
         if refusal:
             raise CannotUndo(refusal)
         latest = max(revisions, key=lambda r: r.number)
         target = page.revisions.get(number=latest.parent)
-        return _record(
-            page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
-            summary=f"撤销 v{latest.number}", parent=target.parent,
-        )
+        with _place_kept():
+            return _record(
+                page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
+                summary=f"撤销 v{latest.number}", parent=target.parent, place=meta_at(revisions, target.number),
+            )
 
 
 def revert(page: Page, number: int, user=None) -> PageRevision:
     """Make the page's split that of revision ``number`` again (itself a change, undoable)."""
     with transaction.atomic():
-        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+        revisions = list(page.revisions.only("number", "parent", "action", "meta"))
         target = page.revisions.get(number=number)
-        if number < last_replacement(page):
+        if number < last_replacement(page, revisions):
             raise CannotUndo("the file was replaced since that version")
-        return _record(
-            page, parsed.page_from_dict(target.state), user=user, action=Action.REVERT, summary=f"恢复到 v{number}"
-        )
+        with _place_kept():
+            return _record(
+                page, parsed.page_from_dict(target.state), user=user, action=Action.REVERT,
+                summary=f"恢复到 v{number}", place=meta_at(revisions, number),
+            )
+
+
+@contextmanager
+def _place_kept() -> Iterator[None]:
+    """Undo and revert put the page back in its former place: refused (CannotUndo) when another
+    page has taken it since, as moving there by the form would be."""
+    try:
+        yield
+    except SlotTaken as taken:
+        raise CannotUndo(
+            f"page {taken.holder.pk} now holds the paper, date and page label of that version", holder=taken.holder
+        ) from taken

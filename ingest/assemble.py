@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ingest import bylines, corpus
+from ingest import bylines, corpus, traditional
 from ingest.chars import ends_sentence
 from ingest.lines import Line, LineKind, compact, is_place, split_trailing_jump
 from ingest.model import BlockKind, Furniture, FurnitureKind, Page
@@ -78,7 +78,8 @@ def _lead_cut_before_names(lines: list[Line], labels: list[str], k: int) -> byli
     return lead
 
 
-_LEAD_OPENINGS = ("本报", "新华社", "人民日报", "据", "中新社", "记者")
+# in simplified or traditional print (`本報`, `據`, `記者`: ``ingest.traditional``)
+_LEAD_OPENINGS = traditional.spellings("本报", "新华社", "人民日报", "据", "中新社", "记者")
 
 
 def build_page(lines: list[Line], labels: list[str], confidence: list[float] | None = None) -> Page:
@@ -253,11 +254,11 @@ _TITLE_KINDS = (LineKind.TITLE, LineKind.BODY, LineKind.COLUMN, LineKind.VERSE)
 _TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,24}[）)】]$")
 # a line that is only a photo credit: names and `摄`/`摄影报道`/`供图` (and the agency in
 # brackets), or an agency's name alone
-_PHOTO_CREDIT_RE = re.compile(
+_PHOTO_CREDIT_RE = re.compile(traditional.pattern(
     r"^(?:[^，。！？：；“”《》]{1,24}(?:摄影报道|摄|供图|制图)(?:[（(][^（）()]{1,10}[）)])?"
     r"|人民视觉|视觉中国|新华社发|资料图片|影像中国)$"
-)
-_CREDIT_WORDS_RE = re.compile(r"记者|通讯员|摄|供图|制图|编辑|整理|讲述|[图文]$")
+))
+_CREDIT_WORDS_RE = re.compile(traditional.pattern(r"记者|通讯员|摄|供图|制图|编辑|整理|讲述|[图文]$"))
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("‘", "’"), ("「", "」"))
 
 

@@ -22,6 +22,10 @@ Chinese papers print the author in many places and shapes:
   word before the names, alone or after the caption words: `制图：…`, `插图：程 远`,
   `…巡游。 图/…记者：陈 忧`, `…出口量 数据来源：… 制图：高 妍`.
 
+Pages printed in traditional characters are read alike (`本報訊（記者 張三）`, `陳六 攝`): every
+pattern and word list here is written in simplified characters and widened through the one table
+of :mod:`ingest.traditional`; names are kept as printed.
+
 Every function here is pure and returns None when the text is not of its shape, so the caller can
 try them in order. Regexes are anchored and free of nested quantifiers: they run on 1 MB lines.
 """
@@ -32,6 +36,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.chars import CJK_CHARS, TERMINAL
+from ingest.traditional import pattern as _tr
+from ingest.traditional import spellings
 from ingest.names import (
     COMPOUND_SURNAMES,
     ROLE_RE,
@@ -51,7 +57,7 @@ _CLOSE = r"[)）〕\]】]"
 _PAREN_BODY = r"[^()（）〔〕\[\]【】\n]{1,60}"
 
 # `本报讯`, `本报讯(记者 韩笑)`, `本报杭州10月23日电（记者窦瀚洋、王怡曦）`, `新华社北京4月20日电`.
-_LEAD_RE = re.compile(
+_LEAD_RE = re.compile(_tr(
     r"\s*(?P<head>"
     rf"(?:[【\[]\s*)?(?:本[报刊台网]|[{_C}]{{0,6}}(?:日报|晚报|早报|商报)|[{_C}]{{2,6}}报)讯(?:\s*[】\]])?"
     rf"|(?:本报|新华社|中新社|新华网|人民网|央视网?|本台|[{_C}]{{2,8}}(?:日报|晚报|社|网))"
@@ -60,7 +66,7 @@ _LEAD_RE = re.compile(
     rf"|据?(?:新华社|中新社)(?:[{_C}]{{1,10}})?电(?=\s*{_OPEN}\s*(?:本报|特约)?记者)"
     r")"
     rf"(?P<paren>\s*{_OPEN}{_PAREN_BODY}{_CLOSE})?"
-)
+))
 # A byline on a line of its own: optional box marker, role words, names.
 _MARKER = r"[□■◇◆○●★☆▲△▼▽※]"
 # Role words may be followed by a colon (`记者：梁嘉敏`), and several role groups may share one
@@ -69,14 +75,18 @@ _STANDALONE_RE = re.compile(
     rf"\s*(?P<marker>{_MARKER})?\s*(?P<body>(?:{ROLE_RE.pattern})?[\s{_C}、，,·/／|｜:：{_MARKER[1:-1]}]{{2,58}})\s*"
 )
 _BYLINE_MARKERS = "□"  # the marker papers put before bylines only
+# A staff line names the page's editor, not a story's author (`责任编辑：李四`). The line reader
+# (ingest.lines) takes these for furniture before it asks for a byline, in simplified characters;
+# read in traditional ones (`責任編輯：李四`, `編輯：李四`) they would pass for bylines here.
+_STAFF_RE = re.compile(_tr(r"[(（]?\s*(?:本版)?(?:责任|值班|美术)?编辑\s*[:：/／]"))
 _NAME_GLUE_RE = re.compile(rf"[\s、，,·/／|｜:：{_MARKER[1:-1]}]")
-_REPORTED_RE = re.compile(r"\s*(?:报道|报导|采写|文\s*[/／]\s*图|图\s*[/／]\s*文)\s*$")
+_REPORTED_RE = re.compile(_tr(r"\s*(?:报道|报导|采写|文\s*[/／]\s*图|图\s*[/／]\s*文)\s*$"))
 # A closing group of names: `(李晨昊)`, `（记者 张三 通讯员 李四）`.
 _PAREN_LINE_RE = re.compile(rf"\s*{_OPEN}(?P<body>{_PAREN_BODY}){_CLOSE}\s*")
 # Inline group after the last sentence: `…美好的明天。 (张莉)`.
 _TRAILING_PAREN_RE = re.compile(rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<group>{_OPEN}{_PAREN_BODY}{_CLOSE})\s*$")
 # Sources: `据《山西日报》`, `据新华社`, `来源：人民网`, `(据新华社)`, `（本报综合）`.
-_SOURCE_CORE = (
+_SOURCE_CORE = _tr(
     r"(?:据(?!悉|了解|介绍|统计|报道|称|说)|(?:稿件|数据|资料)?来源[:：]\s*|转自|摘自|选自)\s*"
     rf"(?:《[^《》\n]{{1,30}}》|[{_C}A-Za-z]{{2,16}})"
     r"(?:\s*(?:[0-9０-９]{1,4}\s*年)?\s*(?:[0-9０-９]{1,2}\s*月)?\s*(?:[0-9０-９]{1,2}\s*日)?)?"
@@ -87,31 +97,39 @@ _SOURCE_LINE_RE = re.compile(rf"\s*(?:{_OPEN}\s*)?(?P<src>{_SOURCE_CORE})(?:\s*{
 # The web edition's line after every story: `《 人民日报 》（ 2025年10月24日 04 版）`. It names the
 # paper's own edition, not another paper: it closes a story but says nothing about its author.
 _EDITION_RE = re.compile(r"\s*《\s*[^《》\n]{1,20}?\s*》\s*[(（][^()（）\n]{0,30}?版\s*[)）]\s*")
-_TRAILING_SOURCE_RE = re.compile(
+_TRAILING_SOURCE_RE = re.compile(_tr(
     rf"(?<=[{TERMINAL}”’」』])(?P<gap>\s*)(?P<src>(?:{_OPEN}\s*)?据\s*(?:《[^《》\n]{{1,30}}》|[{_C}]{{2,12}}?)"
     rf"(?:\s*(?:报道|消息|电))?(?:\s*{_CLOSE})?)\s*$"
-)
+))
 # Photo credits.
 # Agencies around a photographer's name: `新华社发（周万平 摄）`, `张驰摄（人民视觉）`.
-_AGENCIES = r"(?:人民视觉|视觉中国|人民图片|新华社发|中新社发|新华社|中新社|东方IC|IC\s*photo|CFP)"
+_AGENCIES = _tr(r"(?:人民视觉|视觉中国|人民图片|新华社发|中新社发|新华社|中新社|东方IC|IC\s*photo|CFP)")
 _AGENCY_TAIL_RE = re.compile(rf"\s*{_OPEN}\s*{_AGENCIES}\s*{_CLOSE}\s*$", re.IGNORECASE)
-_AGENCY_HEAD_RE = re.compile(r"\s*(?:新华社发|中新社发|人民图片|视觉中国)\s*")
+_AGENCY_HEAD_RE = re.compile(_tr(r"\s*(?:新华社发|中新社发|人民图片|视觉中国)\s*"))
 # A cartoon or drawing is signed `王  成 作`: names, a space, 作.
-_DRAWN_BY_RE = re.compile(rf"\s*(?P<names>[{_C}·][\s{_C}·、，,]{{1,20}}?)\s+(?:作|绘)\s*")
+_DRAWN_BY_RE = re.compile(_tr(rf"\s*(?P<names>[{_C}·][\s{_C}·、，,]{{1,20}}?)\s+(?:作|绘)\s*"))
 _CREDIT_TAIL_RE = re.compile(
-    rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)\s*(?:摄影?|供图|/摄)\s*$"
+    rf"(?P<credit>(?:(?:{ROLE_RE.pattern})\s*)*[{_C}·][\s{_C}·、，,/／]{{0,30}}?)" + _tr(r"\s*(?:摄影?|供图|/摄)\s*$")
 )
 # A credit word before the names: `制图：高 妍`, `插图：程 远`, `图/广州日报记者：陈 忧`, `摄影/…`.
-_CREDIT_WORD = r"(?:摄影|图片|供图|制图|插图|漫画|绘图|图|摄)"
+_CREDIT_WORD = _tr(r"(?:摄影|图片|供图|制图|插图|漫画|绘图|图|摄)")
 _CREDIT_HEAD_RE = re.compile(rf"\s*{_CREDIT_WORD}\s*[:：/／]\s*(?P<names>[^\n]{{1,40}}?)\s*$")
 # The same at the end of a caption, after its words: `…观看飘色巡游。 图/…记者：陈 忧`,
 # `…月度出口量 数据来源：… 制图：高 妍`. It starts the line or follows a space or a sentence end.
 _TRAILING_CREDIT_HEAD_RE = re.compile(rf"(?:^|(?<=[\s{TERMINAL}])){_CREDIT_WORD}\s*[:：/／]")
 MAX_TRAILING_CREDIT = 40
-_STOCK_PHOTO_RE = re.compile(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|新华社发|视觉中国|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
+_STOCK_PHOTO_RE = re.compile(
+    _tr(r"\s*[(（]?\s*(?P<stock>资料图片|资料图|资料照片|网络图片|新华社发|视觉中国|图片来源[:：][^\n]{1,30})\s*[)）]?\s*$")
+)
+# the cheap tests of split_caption and _credit_head_cut: words a credit's last characters hold
+_STOCK_HINT_RE = re.compile(_tr("图|照片|新华社发|视觉中国"))
+_CREDIT_HINT_RE = re.compile(_tr("[图摄]"))
+_PHOTO_ENDINGS = spellings("摄", "摄影")  # a credit, not a byline: `记者 张三 摄`
+_CREDIT_ENDINGS = spellings("摄", "摄影", "供图", "摄)", "摄）")
+_CREDIT_OPENINGS = spellings("制图", "摄影", "供图")
 _CAPTION_MARKS = "▲△▼▽↑↓←→◀▶"
 # Captions that say which picture they describe: `图为…`, `上图：…`, `图①…`.
-_PICTURE_REFERENCES = ("图为", "上图", "下图", "左图", "右图", "中图", "图①", "图②", "图③", "图④", "图1", "图2", "图3")
+_PICTURE_REFERENCES = spellings("图为", "上图", "下图", "左图", "右图", "中图", "图①", "图②", "图③", "图④", "图1", "图2", "图3")
 MAX_CAPTION_LINE = 200
 _CAPTION_MARK_RE = re.compile(rf"\s*[{_CAPTION_MARKS}]+\s*")
 
@@ -209,10 +227,10 @@ def parse_standalone_byline(text: str) -> list[str] | None:
     line of two names would pass; with a marker, names alone suffice. A line of role words only
     (`本报评论员`) is a byline naming nobody: ``[]``.
     """
-    if len(text) > 60 or text.rstrip().endswith(("摄", "摄影")):
+    if len(text) > 60 or text.rstrip().endswith(_PHOTO_ENDINGS):
         return None
     m = _STANDALONE_RE.fullmatch(text)
-    if m is None:
+    if m is None or _STAFF_RE.match(text) is not None:
         return None
     body = m.group("body")
     has_role = ROLE_RE.search(body) is not None
@@ -271,7 +289,7 @@ def parse_paren_byline(text: str) -> list[str] | None:
     return strict_name_list(m.group("body"))
 
 
-_END_NOTE_WORDS_RE = re.compile(r"整理|执笔|作者为|作者系|作者单位|综合|日电")
+_END_NOTE_WORDS_RE = re.compile(_tr(r"整理|执笔|作者为|作者系|作者单位|综合|日电"))
 _NAME_LIST_SEP = "、"
 
 
@@ -309,7 +327,8 @@ def parse_source_line(text: str) -> str | None:
     return text.strip() if m else None
 
 
-_DATA_SOURCE_RE = re.compile(r"\s*[(（]?\s*(?:数据|资料)来源[:：]")
+_DATA_SOURCE_RE = re.compile(_tr(r"\s*[(（]?\s*(?:数据|资料)来源[:：]"))
+_SOURCE_MARK, _SOURCE_MARK_HANT = spellings("据")  # 据 據: a source line holds one
 
 
 def is_data_source(text: str) -> bool:
@@ -324,7 +343,8 @@ def is_edition_line(text: str) -> bool:
 
 def split_trailing_source(paragraph: str) -> tuple[str, str] | None:
     """Cut `…参加会议。 据《山西日报》` into (`…参加会议。`, `据《山西日报》`)."""
-    if not paragraph or "据" not in paragraph[-40:]:
+    tail = paragraph[-40:]
+    if not paragraph or (_SOURCE_MARK not in tail and _SOURCE_MARK_HANT not in tail):  # not a regex: faster
         return None
     m = _TRAILING_SOURCE_RE.search(paragraph, max(0, len(paragraph) - 50))
     if m is None:
@@ -382,13 +402,13 @@ def split_caption(text: str) -> CaptionParts | None:
         return None
     # cheap tests first: almost every line is prose and none of these apply
     tail = stripped[-16:]
-    if "图" in tail or "照片" in tail or "新华社发" in tail or "视觉中国" in tail:
+    if _STOCK_HINT_RE.search(tail) is not None:
         m = _STOCK_PHOTO_RE.search(stripped, max(0, len(stripped) - 40))
         if m is not None and (m.start() == 0 or stripped[m.start() - 1] in TERMINAL + "）) "):
             words = _CAPTION_MARK_RE.sub("", stripped[: m.start()]).strip()
             return CaptionParts(text=words, credit=m.group("stock"), names=[], printed=stripped[m.start() :])
     core = _AGENCY_TAIL_RE.sub("", stripped) if stripped.endswith((")", "）")) else stripped
-    if core.endswith(("摄", "摄影", "供图", "摄)", "摄）")):
+    if core.endswith(_CREDIT_ENDINGS):
         cut = _credit_cut(stripped)
         if cut is not None:
             words, names, printed = cut
@@ -405,7 +425,7 @@ def split_caption(text: str) -> CaptionParts | None:
             return CaptionParts(text=stripped[mark.end() :].strip(), credit="", names=[])
     if stripped.startswith(_PICTURE_REFERENCES) and len(stripped) <= MAX_CAPTION_LINE:
         return CaptionParts(text=stripped, credit="", names=[])
-    if stripped.startswith(("制图", "摄影", "供图")):
+    if stripped.startswith(_CREDIT_OPENINGS):
         m = _CREDIT_HEAD_RE.fullmatch(stripped)
         if m is not None:
             names = clean_names(m.group("names"))
@@ -416,7 +436,7 @@ def split_caption(text: str) -> CaptionParts | None:
 def _credit_head_cut(text: str) -> tuple[str, list[str], str] | None:
     """Split caption words from a trailing credit opened by its credit word (`图/…`, `制图：…`)."""
     window = max(0, len(text) - MAX_TRAILING_CREDIT)
-    if text.find("图", window) < 0 and text.find("摄", window) < 0:
+    if _CREDIT_HINT_RE.search(text, window) is None:
         return None  # the cheap test, without copying: prose lines end in neither
     last = None
     for m in _TRAILING_CREDIT_HEAD_RE.finditer(text, window):

@@ -241,7 +241,9 @@ def _fold(nos: list[int], items: Sequence[ParsedArticle | Furniture]) -> ParsedA
                 out.byline.append(name)
         out.byline_text = _join(out.byline_text, item.byline_text)
         out.source = _join(out.source, item.source)
-        out.captions.extend(Caption(text=c.text, credit=c.credit, lines=list(c.lines)) for c in item.captions)
+        out.captions.extend(
+            Caption(text=c.text, credit=c.credit, lines=list(c.lines), credit_text=c.credit_text) for c in item.captions
+        )
     out.warnings = _warnings(out, photo=photo and not first)
     return out
 
@@ -249,15 +251,16 @@ def _fold(nos: list[int], items: Sequence[ParsedArticle | Furniture]) -> ParsedA
 # -- what of a line's characters an article keeps ------------------------------------------------
 #
 # An article keeps the characters of its lines in its fields: section, kicker, headline,
-# subheadline, byline as printed, source, body blocks, captions' text and credits. Two things
-# stand in for characters of the line without being in a field: a caption's credit is printed
-# with its 摄 (templates/articles/article.html: "王海旋 摄"; not for 资料图片), so one 摄 per such
-# credit is kept; and the splitter strips MARKS that carry no text: a caption's ▲, a list mark
-# before a title, the colon between a kicker and its headline on one line. Everything else on an
-# article's lines is in its fields: ``lost_characters`` is empty or marks only. Furniture keeps
-# its line's text whole (``placement_problems`` checks it).
+# subheadline, byline as printed, source, body blocks, captions' text and credits as printed.
+# Two things stand in for characters of the line without being in a field: a caption whose
+# credit was corrected by hand (no printed credit any more) is shown with its 摄
+# (templates/articles/article.html: "王海旋 摄"; not for 资料图片), so one 摄 per such credit is
+# kept; and the splitter strips MARKS that carry no text: a caption's ▲, a list mark before a
+# title, the colon between a kicker and its headline on one line, a picture series' numbers
+# (①②③). Everything else on an article's lines is in its fields: ``lost_characters`` is empty
+# or marks only. Furniture keeps its line's text whole (``placement_problems`` checks it).
 
-MARKS = frozenset("▲△▼▽◀▶►■□◆◇●○◎★☆※【】:：")
+MARKS = frozenset("▲△▼▽◀▶►■□◆◇●○◎★☆※【】:：①②③④⑤⑥⑦⑧⑨⑩")
 _NO_PHOTOGRAPHER = "资料图片"
 
 
@@ -275,7 +278,10 @@ def kept_characters(article: ParsedArticle) -> Counter[str]:
 
 
 def _caption_characters(caption: Caption) -> Counter[str]:
-    """A caption's text and credit, and the 摄 printed beside a photographer's name."""
+    """A caption's text and its credit as printed; without that, the credit's names and the 摄
+    shown beside a photographer's name."""
+    if caption.credit_text:
+        return _chars(caption.text) + _chars(caption.credit_text)
     printed = Counter("摄") if caption.credit and caption.credit != _NO_PHOTOGRAPHER else Counter()
     return _chars(caption.text) + _chars(caption.credit) + printed
 
@@ -674,8 +680,12 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
         pairs = [_pair(c, "captions") for c in _list(fields["captions"], "captions")]
         if len(pairs) != len(article.captions):
             raise CorrectionError(f"这篇文章有{len(article.captions)}条图片说明，收到了{len(pairs)}条。")
+        # A credit corrected by hand is shown as typed (with 摄), no longer as it was printed.
         article.captions = [
-            replace(c, text=_text(text, "captions"), credit=_text(credit, "captions"))
+            replace(
+                c, text=_text(text, "captions"), credit=_text(credit, "captions"),
+                credit_text=c.credit_text if _text(credit, "captions") == c.credit else "",
+            )
             for c, (text, credit) in zip(article.captions, pairs, strict=True)
         ]
     article.warnings = _warnings(article, photo=photo)

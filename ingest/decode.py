@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 
 from charset_normalizer import from_bytes
 
@@ -37,6 +38,11 @@ _UTF16_MIN_PLAUSIBLE = 0.97
 _UTF16_SAMPLE_CHARS = 20_000
 
 
+# Line breaks other than CR and LF: VT, FF, FS, GS, RS, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
+# (what str.splitlines breaks at).
+_LINE_BREAKS_RE = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -46,7 +52,10 @@ def decode(data: bytes, *, max_bytes: int | None = None, max_lines: int | None =
 
     UTF-8 (with or without BOM) first; then UTF-16 with a BOM, or without one (little- or
     big-endian) when the bytes read as plausible text only that way; else the encoding
-    charset_normalizer detects among GB 18030 and Big5. Line ends become ``\\n``.
+    charset_normalizer detects among GB 18030 and Big5. Line ends become ``\\n``, and so do the
+    other characters that break a line (``_LINE_BREAKS_RE``: the form feed PDF extraction puts
+    between pages, NEL, VT, the Unicode line and paragraph separators) — dropped with the other
+    control characters they would join the text on either side into one line.
 
     Raises UnreadableFile for an empty, oversized or binary file, or one of more than
     ``max_lines`` lines.
@@ -57,7 +66,7 @@ def decode(data: bytes, *, max_bytes: int | None = None, max_lines: int | None =
     text = _decode(data)
     if "\x00" in text:
         _refuse_nuls(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_BREAKS_RE.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise UnreadableFile("file has no text", "文件里只有空白，没有文字")
     check_lines(text, max_lines)

@@ -32,13 +32,16 @@ from __future__ import annotations
 import re
 from operator import add
 
+from ingest import traditional
 from ingest.chars import CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
 from ingest.lines import Line, is_place, is_slogan, numbering
 
 _LEN_BUCKETS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 30, 36, 45, 60, 80, 120, 200)
 _TAG_END_RE = re.compile(r"[（(【][^（）()【】]{1,20}[）)】]$")
-_DATELINE_RE = re.compile(r"^(?:本报|据新华社|新华社|人民日报|据)[^，。,]{0,16}(?:电|讯)")
-_ROLE_RE = re.compile(r"记者|通讯员|实习生|评论员|特约")
+# datelines and role words in simplified or traditional print (`本報北京2月25日電`, `記者`)
+_DATELINE_RE = re.compile(traditional.pattern(r"^(?:本报|据新华社|新华社|人民日报|据)[^，。,]{0,16}(?:电|讯)"))
+_ROLE_RE = re.compile(traditional.pattern(r"记者|通讯员|实习生|评论员|特约"))
+fold = traditional.fold
 _CLOSER_CHARS = "”’」』）)】》\"'"
 
 
@@ -246,11 +249,12 @@ def page_features(lines: list[Line]) -> list[list[str]]:
         f += (_GAP_F[gap] if 0 <= gap < 3 else "gap=" + (str(gap) if gap < 3 else "3+"), _POS_F[k] if k < 4 else "pos=mid" if k < n - 2 else "pos=end", *page)
         if d.short and core:
             # the words at its edges: column tags (`（今日谈）`), openings (`——`, `图为`)
-            f.append("first2=" + core[:2])
-            f.append("last2=" + core[-2:])
+            # (folded: `本報`, `攝` weigh as `本报`, `摄` do; ``traditional.fold``)
+            f.append("first2=" + fold(core[:2]))
+            f.append("last2=" + fold(core[-2:]))
             tag = _TAG_END_RE.search(core)
             if tag is not None:
-                f.append("tag=" + tag.group()[1:-1][:4])
+                f.append("tag=" + fold(tag.group()[1:-1][:4]))
         if d.short:
             mine = _pairs(core)
             # the words: does the text below carry this line on, and does the text above?
@@ -304,13 +308,13 @@ def page_features(lines: list[Line]) -> list[list[str]]:
                 f.append("prevlong_end=" + prev_long.end + "|" + ("paren" if prev_long.text.endswith(("）", ")")) else "-"))
                 f.append("prevlong_k=" + prev_long.kind)
                 # how the text above ends: `…说。`, `…（记者 X）`, `…X摄`, `…（据新华社电）`
-                f.append("prevlong_last2=" + prev_long.core[-2:])
+                f.append("prevlong_last2=" + fold(prev_long.core[-2:]))
             nl = next_long[k]
             if nl < n:
                 f.append("nextlong_k=" + descs[nl].kind)
                 f.append("nextlong_first=" + _char_class(descs[nl].core[:1] or " "))
                 # how the text below opens: `本报…电`, `2月1日，…`, `近日，…`, `记者从…`
-                f.append("nextlong_first2=" + descs[nl].core[:2])
+                f.append("nextlong_first2=" + fold(descs[nl].core[:2]))
             if recent_short:
                 # subheadings of one story echo each other and their headline (words, marks)
                 f.append("ov_shorts=" + _overlap_bucket(mine, "|".join(recent_short)))

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ingest import bylines
+from ingest import bylines, traditional
 from ingest.chars import CJK_CHARS, CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
 
 
@@ -67,50 +67,52 @@ class Line:
 MAX_TITLE_CHARS = 48
 _SPACE_RE = re.compile(r"\s+")
 
-# Column labels: words that name a recurring page section rather than a story.
-_COLUMN_SUFFIX_RE = re.compile(
+# Column labels: words that name a recurring page section rather than a story. The patterns and
+# word lists of this module are written in simplified characters and also read in traditional
+# ones (`政務動態`, `責任編輯：…`, `（下轉第8版）`: ``ingest.traditional``).
+_COLUMN_SUFFIX_RE = re.compile(traditional.pattern(
     r"(?:动态|资讯|论坛|见闻|快讯|要闻|简讯|播报|速递|短波|时评|视点|纵横|广角|扫描|集锦|传真|杂谈|走笔|"
     r"新语|视窗|之窗|万象|短评|漫谈|笔谈|众议|连线|观察|图片新闻|图片故事|图说|一线|专栏|特稿|速览|短讯|"
     r"快报|一览|快评|锐评|热评|微评|来论|社论)$"
-)
+))
 # (公告, 通告 and 启事 are not labels: they are the headline of the notice under them.)
-_COLUMN_EXACT = frozenset(
+_COLUMN_EXACT = frozenset(traditional.spellings(*
     "新闻 聚焦 关注 评论 热点 专题 综合 社会 经济 文化 体育 民生 副刊 言论 人物 现场 国内 国际 "
     "本地 地方 时政 法治 教育 健康 科技 农业 乡村振兴 党建 理论 读书 文艺 旅游 生活 财经 广告 "
     "来论 社论 评论员文章 本报评论员文章 观点 论苑 时评".split()
-)
+))
 # `聚焦全国两会`, `聚焦高质量发展`: a campaign column over the stories of a page.
 _COLUMN_PREFIX_RE = re.compile(r"聚焦[\u4e00-\u9fff]{2,6}$")
 MAX_PREFIX_COLUMN_CHARS = 8
 # Kickers are very often a place or an organisation: the line ends with an administrative suffix.
-_PLACE_RE = re.compile(
+_PLACE_RE = re.compile(traditional.pattern(
     rf"[{CJK_CHARS}]{{1,24}}(?:省|市|县|区|镇|乡|村|街道|社区|局|委|办|厅|院|所|站|队|部|中心|公司|集团|"
     r"学校|中学|小学|大学|医院|银行|党委|党支部|党总支|政府|旗|州|盟|园区|开发区|管委会|示范区)"
-)
+))
 # Jump lines: the story is continued on (下转, 转, 转至) or from (上接, 紧接, 接, 续) another page,
 # named by number (`第4版`, `A2版`, `4版`) or as the page before or after (`接上版`, `转下页`).
 _JUMP_FROM_WORDS = r"(?:上接|紧接|承接|接|续)"
 _JUMP_TO_WORDS = r"(?:下转|转至|转到|转)"
 _JUMP_PAGE = r"(?:第\s*)?(?:[0-9０-９一二三四五六七八九十A-Za-z]{1,3}|[上下前后]一?)\s*(?:版|页|面)"
-JUMP_RE = re.compile(
+JUMP_RE = re.compile(traditional.pattern(
     rf"[(（【〔\[]?\s*(?:{_JUMP_TO_WORDS}|{_JUMP_FROM_WORDS})\s*{_JUMP_PAGE}"
     r"(?:\s*[)）】〕\]])?"
-)
+))
 # A jump to another page printed at the end of the story's last line: `…有了服务中心，（下转第6版）`.
-_TRAILING_JUMP_RE = re.compile(rf"[(（【〔\[]\s*{_JUMP_TO_WORDS}\s*{_JUMP_PAGE}\s*[)）】〕\]]\s*$")
+_TRAILING_JUMP_RE = re.compile(traditional.pattern(rf"[(（【〔\[]\s*{_JUMP_TO_WORDS}\s*{_JUMP_PAGE}\s*[)）】〕\]]\s*$"))
 # Numbered intertitles: `一、…`, `（一）…`, `1.…`, `1、…`. The number's punctuation is not prose.
 _NUMBERING_RE = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}(?:[、．]|\.(?!\d)))")
 # A signature line ends with a full date (`县住房和城乡建设局  2025年11月1日`): not a title.
 _ENDS_WITH_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_JUMP_FROM_RE = re.compile(rf"[(（【〔\[]?\s*{_JUMP_FROM_WORDS}")
+_JUMP_FROM_RE = re.compile(traditional.pattern(rf"[(（【〔\[]?\s*{_JUMP_FROM_WORDS}"))
 MAX_PLACE_CHARS = 16
-_SLOGAN_START_RE = re.compile(
+_SLOGAN_START_RE = re.compile(traditional.pattern(
     r"(?:创建|建设|打造|推进|推动|争创|争当|争做|深化|加快|坚持|全力|聚焦|助力|奋力|喜迎|庆祝|学习|贯彻|弘扬|践行|"
     r"共建|共创|实施|构建|服务|扎实|持续|全面|强化|提升|做好|建好|办好|走好|守护|美丽|和谐|文明|平安|幸福|抓|"
     r"走进|走近)"
-)
+))
 # Page furniture: dates, page numbers, editorial staff and contact lines.
-_FURNITURE_RE = re.compile(
+_FURNITURE_RE = re.compile(traditional.pattern(
     r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,12}(?:星期|周)[一二三四五六日天]"
     r"|(?:星期|周)[一二三四五六日天].{0,4}$"
     r"|^第?\s*[0-9０-９一二三四五六七八九十]{1,3}\s*版(?:\s|$|[:：])"
@@ -118,7 +120,7 @@ _FURNITURE_RE = re.compile(
     r"|责任编辑|责编|^(?:本版)?编辑\s*[:：/]|美编|校对\s*[:：/]|版式\s*[:：/]|组版|排版\s*[:：/]|审[读校稿]\s*[:：/]"
     r"|^(?:新闻)?热线|^电话\s*[:：]|^投稿|邮箱\s*[:：]|^E-?mail|^网址\s*[:：]|^邮编|^地址\s*[:：]"
     # advertising strips and the paper's own notices
-    r"|广告部|广告热线|欢迎垂询|欢迎来电|广告经营许可证|承接各类)",
+    r"|广告部|广告热线|欢迎垂询|欢迎来电|广告经营许可证|承接各类)"),
     re.IGNORECASE,
 )
 
@@ -126,9 +128,9 @@ _FURNITURE_RE = re.compile(
 # The page's staff line (`编辑：乌 兰 美编：赵 静 校对：刘 媛`, `责编/王 薇 美编/陈 亮`): it opens
 # with a production role and a colon or slash. Read before bylines: `编辑` is a role word there too,
 # but an editor, designer or proofreader never signs a story.
-_STAFF_LINE_RE = re.compile(
+_STAFF_LINE_RE = re.compile(traditional.pattern(
     r"[(（]?\s*(?:本版)?(?:责任编辑|责编|编辑|美编|美术编辑|校对|审读|审校|版式|版式设计|组版|排版|制版|值班编辑)\s*[:：/／]"
-)
+))
 
 
 def read_lines(text: str) -> list[Line]:
@@ -183,10 +185,10 @@ def is_column_label(text: str) -> bool:
 # Words that end the name of a recurring column but rarely a headline (`灵山随笔`, `以案说法`,
 # `书香`, `法治视点`). On its own such a line may still be an intertitle (`法官说法` over prose);
 # right above a headline that opens a story it is the story's column label.
-_LABEL_SUFFIX_RE = re.compile(
+_LABEL_SUFFIX_RE = re.compile(traditional.pattern(
     r"(?:随笔|说法|书香|视点|观察|时评|速览|动态|资讯|之窗|专栏|札记|手记|杂记|漫笔|随想|随感|书评|影评|茶座|夜话|"
     r"闲话|讲堂|释法|普法|文苑|诗苑|诗页|书屋|书架|悦读|品读|荐书|纪事|见闻|走笔|写真|剪影|掠影|心语|絮语|视窗)$"
-)
+))
 MAX_LABEL_CHARS = 6
 CJK_WORD_RE = re.compile(f"[{CJK_CHARS}]+")
 
@@ -221,13 +223,14 @@ def is_place(text: str) -> bool:
 
 
 # A notice is headed by what it is: `公告`, `通  告`, `启事`. Such a headline starts a story.
-_NOTICE_WORDS = frozenset("公告 通告 启事 声明 公示 告示 通知 讣告 更正".split())
+_NOTICE_WORDS = frozenset(traditional.spellings(*"公告 通告 启事 声明 公示 告示 通知 讣告 更正".split()))
+_NOTICE_ENDINGS = traditional.spellings("公告", "通告", "启事", "公示")
 
 
 def is_notice_title(text: str) -> bool:
     """`公   告`, `通告`, `招聘启事`: the headline of a notice, whatever is above it."""
     core = compact(text)
-    return core in _NOTICE_WORDS or (len(core) <= 8 and core.endswith(("公告", "通告", "启事", "公示")))
+    return core in _NOTICE_WORDS or (len(core) <= 8 and core.endswith(_NOTICE_ENDINGS))
 
 
 def numbering(text: str) -> int:

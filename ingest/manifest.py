@@ -1,8 +1,10 @@
 """Which paper, date and page a file is: from a ``manifest.csv`` beside it, or from its name.
 
-``manifest.csv`` has a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD, from
-1800-01-01 to a year after today, or empty when unknown; prefecture is the paper's four-digit
-prefecture code, optional).
+``manifest.csv`` has a header row ``file,paper,date,page,prefecture`` (date as YYYY-MM-DD, or year
+first as a spreadsheet re-saves it: 2025/4/1, 2025.4.1, 2025年4月1日; from 1800-01-01 to a year
+after today, or empty when unknown; prefecture is the paper's four-digit prefecture code,
+optional). A bad row refuses its own file only (:class:`Manifest`); a bad header, the whole
+manifest.
 
 File names often say it too: ``晋中日报_2025-03-29_第3版.txt``, ``jzrb-20250329-03.txt``,
 ``2025-03-29/03.txt``. :func:`guess_from_name` reads what such a name says and nothing more; a
@@ -17,6 +19,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ingest.decode import UnreadableFile, decode
@@ -74,7 +77,9 @@ class Entry:
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def parse_date(value: str, *, where: str) -> dt.date | None:
+def parse_date(value: str, *, where: str, shown: str = "") -> dt.date | None:
+    """A date written YYYY-MM-DD (the command's --date), None when empty; raises ManifestError
+    naming ``where``. ``shown`` is the value as the person wrote it, for the messages."""
     value = value.strip()
     if not value:
         return None
@@ -85,18 +90,19 @@ def parse_date(value: str, *, where: str) -> dt.date | None:
             f"{where}: date {value!r} is not YYYY-MM-DD", "%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式",
             where=where, value=value,
         )
+    written = shown or value
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
         raise ManifestError(
-            f"{where}: date {value!r} is no such day", "%(where)s：日期 %(value)s 不存在（月或日超出范围）",
-            where=where, value=value,
+            f"{where}: date {written!r} is no such day", "%(where)s：日期 %(value)s 不存在（月或日超出范围）",
+            where=where, value=written,
         ) from None
     if not issue_date_in_range(date):
         lo, hi = ISSUE_DATE_MIN.isoformat(), issue_date_max().isoformat()
         raise ManifestError(
-            f"{where}: date {value!r} is outside {lo} to {hi}", "%(where)s：日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间",
-            where=where, value=value, lo=lo, hi=hi,
+            f"{where}: date {written!r} is outside {lo} to {hi}", "%(where)s：日期 %(value)s 不在 %(lo)s 到 %(hi)s 之间",
+            where=where, value=written, lo=lo, hi=hi,
         )
     return date
 
@@ -114,13 +120,23 @@ def parse_prefecture(value: str, *, where: str) -> str:
 def read_manifest(folder: Path) -> dict[str, Entry]:
     """Entries by file name from the folder's manifest.csv; {} when the folder has none.
 
-    Raises ManifestError for an unreadable or malformed manifest, naming the file.
+    Raises ManifestError for an unreadable or malformed manifest (any bad row), naming the file.
+    """
+    return read_folder_manifest(folder).strict()
+
+
+def read_folder_manifest(folder: Path) -> Manifest:
+    """The folder's manifest.csv, each row kept with its own problem (:class:`Manifest`); an
+    empty Manifest when the folder has none.
+
+    Raises ManifestError, naming the file, when the whole manifest is unusable (unreadable, or
+    its header lacks a column or has one it should not).
     """
     path = folder / MANIFEST_NAME
     if not path.exists():
-        return {}
+        return Manifest(where=str(path))
     try:
-        return manifest_from_bytes(path.read_bytes(), where=str(path))
+        return manifest_rows(decode(path.read_bytes()), where=str(path))
     except UnreadableFile as exc:
         raise ManifestError(f"{path}: {exc}") from None
 
@@ -136,37 +152,186 @@ def manifest_from_bytes(data: bytes, *, where: str = MANIFEST_NAME, max_bytes: i
 
 
 def parse_manifest(text: str, *, where: str = MANIFEST_NAME) -> dict[str, Entry]:
-    """Entries by file name from a manifest's text (the command's file or an uploaded one).
+    """Entries by file name from a manifest's text, all or nothing (the benches and the seeds).
 
     Raises ManifestError naming the line for a missing column, a bad date or prefecture, an empty
-    or repeated file name.
+    or repeated file name. Uploads and the ingest command use :func:`manifest_rows`, where a bad
+    row refuses its own file only.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"file", "paper"} - set(reader.fieldnames or [])
+    return manifest_rows(text, where=where).strict()
+
+
+# A date as a manifest row may carry it: YYYY-MM-DD as documented, and the year-first forms
+# Excel and WPS write when they re-save a date cell in China (2025/4/1; 2025.4.1; 2025年4月1日),
+# month and day of one or two digits, one separator throughout. Never day or month first:
+# 4/1/2025 is 1 April to one spreadsheet and 4 January to another.
+_ROW_DATE_RE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})|([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
+
+
+def parse_row_date(value: str, *, where: str) -> dt.date | None:
+    """A manifest row's date (YYYY-MM-DD, or year first: 2025/4/1, 2025.4.1, 2025年4月1日); None
+    when empty. Raises ManifestError naming ``where`` for any other form, no such day, or a date
+    outside ISSUE_DATE_MIN to issue_date_max()."""
+    value = value.strip()
+    if not value:
+        return None
+    match = _ROW_DATE_RE.fullmatch(value)
+    if match is None:
+        raise ManifestError(
+            f"{where}: date {value!r} is not YYYY-MM-DD (year first 2025/4/1 and 2025.4.1 are read too)",
+            "%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式（也可写成年份在前的 2025/4/1、2025.4.1）",
+            where=where, value=value,
+        )
+    year, month, day = (match[1], match[3], match[4]) if match[1] else (match[5], match[6], match[7])
+    # Written out as YYYY-MM-DD, the one form parse_date takes: one range check, one message.
+    return parse_date(f"{year}-{int(month):02d}-{int(day):02d}", where=where, shown=value)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a manifest: the file it names and its values, or what is wrong with it."""
+
+    line: int  # the line it starts on, the header being line 1 (a spreadsheet's row number)
+    name: str  # the file as the row names it, perhaps with folders (sub/a1.txt)
+    entry: Entry | None = None
+    error: ManifestError | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest read row by row: a bad row is kept with its error, for its own file alone.
+
+    :meth:`find` gives the row of a file, matching by base name too (a browser sends ``a1.txt``
+    for the row ``sub/a1.txt``) when one row alone has that base name; :meth:`unused` the rows no
+    file took, so that the editor hears of them.
+    """
+
+    where: str = MANIFEST_NAME
+    rows: tuple[Row, ...] = ()
+
+    def find(self, name: str) -> Row | None:
+        """The row for a file (its name as given, or its base name), or None when none names it.
+
+        A row with an error is returned too: the file must be refused with it. So is a made-up
+        row with an error when the name is listed twice, or when its base name is that of
+        several rows' files in different folders and none names it exactly.
+        """
+        named = self._rows_of(name)
+        if not named:
+            return None
+        if len(named) == 1:
+            return named[0]
+        if len({r.name for r in named}) == 1:  # listed twice: the second row says so
+            return next(r for r in named[1:] if r.error is not None)
+        base = _base(name)
+        lines = ", ".join(str(r.line) for r in named)
+        names = ", ".join(r.name for r in named)
+        return Row(named[0].line, base, error=ManifestError(
+            f"{self.where}: rows {lines} all name a file {base} ({names}): write the one meant as {base}",
+            "%(where)s：第 %(lines)s 行都指向名为 %(name)s 的文件（%(names)s）：请把要用的那一行写成 %(name)s",
+            where=self.where, lines=lines, name=base, names=names,
+        ))
+
+    def _rows_of(self, name: str) -> list[Row]:
+        """The rows naming this file: by its name, else its base name, else rows of the same base
+        name in folders."""
+        by_name, by_base = self._index
+        base = _base(name)
+        return by_name.get(name) or by_name.get(base) or by_base.get(base, [])
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
+        # A folder of 100,000 files and its manifest: each file found without reading every row.
+        by_name: dict[str, list[Row]] = {}
+        by_base: dict[str, list[Row]] = {}
+        for row in self.rows:
+            if row.name:
+                by_name.setdefault(row.name, []).append(row)
+                by_base.setdefault(_base(row.name), []).append(row)
+        return by_name, by_base
+
+    def unused(self, names: list[str]) -> list[Row]:
+        """The rows none of these files took (rows without a file name too), in order."""
+        taken = {id(r) for n in names for r in self._rows_of(n)}
+        return [r for r in self.rows if id(r) not in taken]
+
+    def strict(self) -> dict[str, Entry]:
+        """Entries by file name; raises the first row's ManifestError when any row is bad."""
+        entries: dict[str, Entry] = {}
+        for row in self.rows:
+            if row.error is not None:
+                raise row.error
+            entries[row.name] = row.entry
+        return entries
+
+
+def _base(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def is_manifest_header(text: str) -> bool:
+    """Whether the text's first row is a manifest's header: it names a ``file`` column."""
+    first = next(csv.reader(io.StringIO(text)), [])
+    return "file" in _header(first)
+
+
+def _header(fields: list[str] | None) -> list[str]:
+    # As a person types it in a spreadsheet: " File " is the column file.
+    return [f.strip().lower() for f in fields or []]
+
+
+def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
+    """A manifest's text read row by row (the command's file or an uploaded one).
+
+    Raises ManifestError for a header that lacks the file or paper column or has one not in
+    ``file,paper,date,page,prefecture``: then no row can be trusted. A row with a bad date or
+    prefecture, an empty file name or one listed before is kept with its error
+    (:class:`Row`), for its own file to be refused with; a row of empty cells (a spreadsheet's
+    formatted blank row) is left out.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = _header(next(reader, None))
+    missing = {"file", "paper"} - set(header)
     if missing:
         columns = ", ".join(sorted(missing))
         raise ManifestError(f"{where}: header lacks {columns}", "%(where)s：表头缺少 %(columns)s 列", where=where, columns=columns)
-    unknown = set(reader.fieldnames or []) - _COLUMNS
+    unknown = set(header) - _COLUMNS
     if unknown:
         columns = ", ".join(sorted(unknown))
         raise ManifestError(
             f"{where}: unknown columns {columns}", "%(where)s：表头有不认识的列 %(columns)s", where=where, columns=columns
         )
-    entries: dict[str, Entry] = {}
-    for row in reader:
-        line = f"{where}:{reader.line_num}"
+    rows: list[Row] = []
+    seen: set[str] = set()
+    line_num = reader.line_num + 1
+    for cells in reader:
+        line, line_num = line_num, reader.line_num + 1  # where this row started; the next starts after it
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(header, cells))
+        at = f"{where}:{line}"
         name = (row.get("file") or "").strip()
         if not name:
-            raise ManifestError(f"{line}: empty file name", "%(where)s：文件名是空的", where=line)
-        if name in entries:
-            raise ManifestError(f"{line}: {name} is listed twice", "%(where)s：%(name)s 列了两次", where=line, name=name)
-        entries[name] = Entry(
-            paper=(row.get("paper") or "").strip(),
-            date=parse_date(row.get("date") or "", where=line),
-            page=(row.get("page") or "").strip(),
-            prefecture=parse_prefecture(row.get("prefecture") or "", where=line),
-        )
-    return entries
+            rows.append(Row(line, "", error=ManifestError(f"{at}: empty file name", "%(where)s：文件名是空的", where=at)))
+            continue
+        if name in seen:
+            rows.append(Row(line, name, error=ManifestError(
+                f"{at}: {name} is listed twice", "%(where)s：%(name)s 列了两次", where=at, name=name
+            )))
+            continue
+        seen.add(name)
+        try:
+            entry = Entry(
+                paper=(row.get("paper") or "").strip(),
+                date=parse_row_date(row.get("date") or "", where=at),
+                page=(row.get("page") or "").strip(),
+                prefecture=parse_prefecture(row.get("prefecture") or "", where=at),
+            )
+        except ManifestError as exc:
+            rows.append(Row(line, name, error=exc))
+            continue
+        rows.append(Row(line, name, entry=entry))
+    return Manifest(where=where, rows=tuple(rows))
 
 
 # -- file names ------------------------------------------------------------------------------

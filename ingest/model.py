@@ -49,6 +49,9 @@ class Caption:
     text: str  # the caption without its credit
     credit: str = ""  # the photographer's name(s) or "资料图片"; "" when none
     lines: list[int] = field(default_factory=list)
+    # The credit as printed (`通讯员 刘丹 摄`, `制图：高远`, `（新华社记者 张三 摄）`): what a reader
+    # is shown, role words and all; "" when none was read (then ``credit`` is shown with 摄).
+    credit_text: str = ""
 
 
 @dataclass
@@ -141,7 +144,9 @@ def _article_to_dict(a: ParsedArticle) -> dict[str, Any]:
         "byline_text": a.byline_text,
         "source": a.source,
         "blocks": [{"kind": str(b.kind), "text": b.text} for b in a.blocks],
-        "captions": [{"text": c.text, "credit": c.credit, "lines": list(c.lines)} for c in a.captions],
+        "captions": [
+            {"text": c.text, "credit": c.credit, "lines": list(c.lines), "credit_text": c.credit_text} for c in a.captions
+        ],
         "lines": list(a.lines),
         "continued": a.continued,
         "warnings": [str(w) for w in a.warnings],
@@ -161,7 +166,10 @@ def _article_from_dict(d: dict[str, Any]) -> ParsedArticle:
         section=str(d.get("section", "")),
         blocks=[Block(kind=BlockKind(b["kind"]), text=str(b["text"])) for b in d.get("blocks", [])],
         captions=[
-            Caption(text=str(c["text"]), credit=str(c.get("credit", "")), lines=[int(n) for n in c.get("lines", [])])
+            Caption(
+                text=str(c["text"]), credit=str(c.get("credit", "")), lines=[int(n) for n in c.get("lines", [])],
+                credit_text=str(c.get("credit_text", "")),
+            )
             for c in d.get("captions", [])
         ],
         lines=[int(n) for n in d.get("lines", [])],

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 
+from ingest import traditional
 from ingest.chars import CJK_CHARS
 
 # Common Chinese surnames (single character). Used only to accept a bare parenthesised group as a
 # byline: the first name of the group must start with one, so `(社区)` or `(上接)` are not names.
-SURNAMES = frozenset(
+# Written in simplified characters; SURNAMES and COMPOUND_SURNAMES also hold their traditional
+# forms (張 陳 歐陽), from the table of ``ingest.traditional``.
+_SIMPLIFIED_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾"
     "毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
@@ -32,7 +35,8 @@ SURNAMES = frozenset(
     "师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公仉督岳帅"
     "缑亢况郈有琴归海晋楚闫法汝鄢涂钦商牟佘佴伯赏墨哈谯笪年爱阳佟第五言福"
 )
-COMPOUND_SURNAMES = (
+SURNAMES = frozenset(traditional.spellings(*_SIMPLIFIED_SURNAMES))
+COMPOUND_SURNAMES = traditional.spellings(
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "令狐", "慕容", "夏侯",
     "长孙", "宇文", "司徒", "端木", "轩辕", "独孤", "南宫", "西门", "呼延", "赫连", "澹台",
 )
@@ -42,7 +46,8 @@ COMPOUND_SURNAMES = (
 # name of its news app after it (`广州日报新花城记者`: up to four characters between the paper
 # and the role word); the rank any of the usual ones (`特派记者`, `首席记者`, `见习记者`);
 # `评论员` signs editorials (`本报评论员`). None of these words may ever come out as a name.
-ROLE_RE = re.compile(
+# Each is also read in traditional characters (`本報記者`, `通訊員`: ``ingest.traditional``).
+ROLE_RE = re.compile(traditional.pattern(
     r"(?:(?:本报|本刊|本台|新华社|中新社|人民日报|光明日报|经济日报|央视|中国日报"
     r"|[\u4e00-\u9fff]{0,6}?(?:日报|晚报|早报|都市报|商报|报社|融媒体中心|电视台|广播电视台))"
     r"[\u4e00-\u9fff]{0,4}?)?"
@@ -50,7 +55,7 @@ ROLE_RE = re.compile(
     r"(?:首席|特约|特派|实习|见习|融媒体?|全媒体|资深|主任|主笔)?"
     r"(?:摄影记者|记者|通讯员|实习生|评论员|摄影|编辑|报道员|撰稿|撰文|制图|供图)"
     r"|文\s*[/／|｜]\s*图|图\s*[/／|｜]\s*文|文字|[文图]\s*[/／|｜:：]"
-)
+))
 # list punctuation, and the box markers that open each role group of a byline (`□ 记者 … □ …`)
 _SEPARATORS_RE = re.compile(r"[\s、，,；;:：/／|｜□■◇◆○●★☆]+")
 # A Han name (`刘凯华`), or a transliterated minority name whose parts a middle dot joins
@@ -60,7 +65,7 @@ MAX_DOTTED_NAME_CHARS = 20
 
 
 # a role word a stray space cut in two (`记 者王明`, `通讯 员`)
-_SPACED_ROLE_RE = re.compile(r"记\s+者|通\s*讯\s*员|实\s*习\s*生|评\s*论\s*员|(?<=记)\s+者")
+_SPACED_ROLE_RE = re.compile(traditional.pattern(r"记\s+者|通\s*讯\s*员|实\s*习\s*生|评\s*论\s*员|(?<=记)\s+者"))
 _LIST_RE = re.compile(r"[、，,；;/／|｜]+")
 MAX_SPACED_NAME_CHARS = 3  # `张 晓明`, `李小 红`, `王  明`: one name cut by spaces
 
@@ -113,13 +118,13 @@ def merge_spaced_singles(tokens: list[str]) -> list[str]:
     return merged
 
 
-# Words that stand where names stand in bylines but are not names.
-NOT_NAMES = frozenset(
+# Words that stand where names stand in bylines but are not names (in traditional print too).
+NOT_NAMES = frozenset(traditional.spellings(*
     "报道 报导 整理 综合 摄影 供稿 撰文 编辑 通讯 发自 采写 采访 图片 资料 来源 本报 记者 特派 特约 首席 见习 "
     "实习 实习生 通讯员 评论员 融媒体 全媒体 视觉 文章 专栏 观察 "
     # the end marks of a story in brackets: `（全文完）`, `（未完待续）`
     "全文完 本文完 待续 未完待续 续完".split()
-)
+))
 
 
 def is_name(token: str) -> bool:

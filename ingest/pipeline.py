@@ -96,7 +96,7 @@ def page_to_json(page: Page, *, file: str) -> dict[str, object]:
                 "source": a.source,
                 "body": running_text(a),
                 "intertitles": a.intertitles,
-                "captions": [{"text": c.text, "credit": c.credit} for c in a.captions],
+                "captions": [{"text": c.text, "credit": c.credit, "credit_text": c.credit_text} for c in a.captions],
                 "counties": [c.name for c in a.counties],
                 "section": a.section,
                 "continued": a.continued,

@@ -98,7 +98,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest import bylines, corpus, learned, starts
+from ingest import bylines, corpus, learned, starts, traditional
 from ingest.assemble import build_page, repair_title_labels
 from ingest.chars import CJK_CHARS, OPENERS, SENTENCE_END_INSIDE_RE, ends_sentence, unmatched_closer_first
 from ingest.lines import (
@@ -142,7 +142,7 @@ _MID_SENTENCE_START = "，,。、；;：:”’」』）)】》…"
 
 _OPENING_KINDS = (LineKind.LEAD, LineKind.BYLINE)
 # Editor lines (`（责任编辑：徐  婧）`) are furniture printed right after the story they close.
-_EDITOR_LINE_RE = re.compile(r"责任编辑|责编")
+_EDITOR_LINE_RE = re.compile(traditional.pattern(r"责任编辑|责编"))
 # A picture series numbers its captions: `①…`, `②…`, `图①…`.
 _SERIES_MARK_RE = re.compile(r"\s*图?[①②③④⑤⑥⑦⑧⑨⑩]\s*")
 _SKIPPABLE_KINDS = (LineKind.CAPTION, LineKind.CREDIT, LineKind.FURNITURE)
@@ -465,7 +465,7 @@ class _Splitter:
             # a photo story has one picture: another credited picture after it stands alone
             draft = self._new()
             draft.photo = True
-        draft.captions.append(Caption(text=parts.text, credit=parts.credit, lines=[line.no]))
+        draft.captions.append(Caption(text=parts.text, credit=parts.credit, lines=[line.no], credit_text=parts.printed))
         draft.lines.add(line.no)
         if draft.photo and parts.names and not draft.has_body:
             # a photo story is signed by its photographer
@@ -478,10 +478,10 @@ class _Splitter:
         credit = " ".join(line.names)
         last = draft.captions[-1] if draft.captions else None
         if last is not None and not last.credit and last.lines and last.lines[-1] < line.no:
-            last.credit = credit
+            last.credit, last.credit_text = credit, line.text.strip()
             last.lines.append(line.no)
         else:
-            draft.captions.append(Caption(text="", credit=credit, lines=[line.no]))
+            draft.captions.append(Caption(text="", credit=credit, lines=[line.no], credit_text=line.text.strip()))
         draft.lines.add(line.no)
         if draft.photo and not draft.has_body:
             draft.byline_pieces.append(line.text)
@@ -513,7 +513,10 @@ class _Splitter:
             # a picture series shares one credit line: it credits every picture of it
             last = k == len(series) - 1
             lines_of = [m.no for m in group] + ([credit_line.no] if last else [])
-            draft.captions.append(Caption(text=_caption_text(group), credit=credit, lines=lines_of))
+            # The credit line as printed goes with the caption that holds it (the series' last):
+            # the others show its names (a correction may part them from that line).
+            printed = credit_line.text.strip() if last else ""
+            draft.captions.append(Caption(text=_caption_text(group), credit=credit, lines=lines_of, credit_text=printed))
         draft.lines.update(m.no for m in members)
         draft.lines.add(credit_line.no)
         if run.kind == RunKind.STORY:
@@ -918,7 +921,9 @@ def _caption_text(members: list[Line]) -> str:
         text = line.text
         if line.kind == LineKind.CAPTION:
             parts = bylines.split_caption(text)
-            text = parts.text if parts is not None else text
+            # A member that is only a credit (`资料图` over the run's own credit line) keeps its
+            # words as printed: read as a credit, they would be on no field.
+            text = parts.text if parts is not None and parts.text else text
         mark = _SERIES_MARK_RE.match(text)
         if mark is not None and mark.end() < len(text):
             text = text[mark.end() :]  # the series number is a mark, like `▲`
@@ -1058,7 +1063,7 @@ def _from_labels(lines: list[Line], labels: learned.Labels, rules_labels: list[s
 
 # a national daily's or an agency's dateline (`本报北京2月2日电 （记者…）`, `新华社…电`): its
 # stories are signed too, but not in the regional way the rules were written for
-_WIRE_DATELINE_RE = re.compile(r"\d{1,2}月\d{1,2}日电|电\s*[（(]|新华社")
+_WIRE_DATELINE_RE = re.compile(traditional.pattern(r"\d{1,2}月\d{1,2}日电|电\s*[（(]|新华社"))
 
 
 def _signed_share(page: Page) -> float:

@@ -15,24 +15,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest import traditional
 from ingest.lines import CJK_WORD_RE, is_place, is_slogan
 from ingest.repair import clean_title
 
 _COLON_FORM_RE = re.compile(r"(?P<kicker>[^:：\s]{2,26})\s*[:：]\s*(?P<rest>\S.*)")
 _SUBHEAD_MARK_RE = re.compile(r"^(?:——|—|－－|--)")
-# An administrative place, strong enough to be a kicker before a one-part headline.
-_ADMIN_PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:省|市|县|区|镇|乡|街道)")
+# An administrative place, strong enough to be a kicker before a one-part headline. The words
+# here are also read in traditional print (`清河縣`, `臺灣`: ``ingest.traditional``).
+_ADMIN_PLACE_RE = re.compile(traditional.pattern(r"[\u4e00-\u9fff]{1,16}(?:省|市|县|区|镇|乡|街道)"))
 # Province-level places are named without their suffix (`北京：…`, `广东：…`); wire copy and
 # national papers head briefs with them.
-PROVINCE_SHORTS = frozenset(
+PROVINCE_SHORTS = frozenset(traditional.spellings(*
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
     "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
-)
+))
 
 # Scenic places and landmarks head stories like divisions do (`巴山大峡谷:“红叶季”提前预热`).
-_LANDMARK_RE = re.compile(
+_LANDMARK_RE = re.compile(traditional.pattern(
     r"[\u4e00-\u9fff]{1,10}(?:峡谷|景区|风景区|古镇|古城|古村|湿地|草原|森林公园|国家公园|水库|新区|港区|自贸区)"
-)
+))
 MAX_COLON_KICKER_CHARS = 12
 
 
@@ -140,7 +142,7 @@ def _broken_between(first: str, second: str) -> bool:
 
 
 # A headline names its subject first (`我市供热管网…`, `全国秋冬种…`): the line above it is a kicker.
-_SUBJECT_START_RE = re.compile(r"(?:我|全|本)(?:市|省|县|区|州|国|镇|乡)")
+_SUBJECT_START_RE = re.compile(traditional.pattern(r"(?:我|全|本)(?:市|省|县|区|州|国|镇|乡)"))
 _DETAIL_RE = re.compile(r"[，,、；;]|\d")  # a clause or a figure
 
 

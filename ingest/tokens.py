@@ -584,9 +584,12 @@ def words_query(term: str, weight: str = "", *, any_word: bool = False) -> str |
 
 # NUL and the C0/C1 controls (tab and newline aside), and lone surrogates: PostgreSQL text and
 # UTF-8 cannot hold them. Format and private-use characters are text and stay.
-_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def strip_controls(text: str) -> str:
-    """Drop the control characters that PostgreSQL text cannot hold (NUL included)."""
+    """Drop the characters no page text means: control characters (NUL, which PostgreSQL text
+    cannot hold, among them), lone surrogates, and the noncharacters U+FFFE and U+FFFF, which no
+    XML document may hold either (the feeds and sitemaps carry the text). Line breaks are read as
+    line breaks before this (ingest.decode)."""
     return _CONTROLS_RE.sub("", text)

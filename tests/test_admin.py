@@ -179,7 +179,7 @@ def test_admin_edits_of_paragraphs_and_intertitles_change_only_those_blocks(clie
     assert after.blocks == expected
     assert not any("\r" in b.text for b in after.blocks)
     revision = PageRevision.objects.filter(page=article.page_id).order_by("-number").first()
-    assert revision.summary == "admin: body, intertitles"
+    assert revision.summary == "后台编辑第1篇《“萤火微光”点亮新绛社区治理路》：正文、小标题"
 
 
 def test_retexted_puts_an_added_item_after_the_one_it_follows():

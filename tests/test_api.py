@@ -90,7 +90,7 @@ def test_detail_has_every_field(client, seeds, django_assert_max_num_queries):
     for key in ("kicker", "headline", "subheadline", "byline", "body", "intertitles", "captions", "counties", "page"):
         assert key in data
     assert set(data["page"]) >= {"id", "url", "paper", "date", "label", "file"}
-    assert data["captions"] and set(data["captions"][0]) == {"text", "credit"}
+    assert data["captions"] and set(data["captions"][0]) == {"text", "credit", "credit_text"}
 
 
 def test_detail_of_missing_article_is_404(client):

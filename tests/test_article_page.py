@@ -78,8 +78,9 @@ def test_previous_and_next_article_on_the_page(client, story):
 def test_cite_block_gb_t_7714_and_plain_with_permalink(client, story):
     article = story[1]
     text = client.get(f"/articles/{article.pk}/").content.decode()
-    assert "刘燕, 乔润霞. 介休市网格化党建激活基层治理[N]. 晋中日报, 2024-03-05(3)." in text
-    assert "刘燕、乔润霞：《介休市网格化党建激活基层治理》，《晋中日报》2024年3月5日第3版。" in text
+    # The subheadline is the title's other title information (正题：副题); the kicker is not cited.
+    assert "刘燕, 乔润霞. 介休市网格化党建激活基层治理：副题[N]. 晋中日报, 2024-03-05(3)." in text
+    assert "刘燕、乔润霞：《介休市网格化党建激活基层治理：副题》，《晋中日报》2024年3月5日第3版。" in text
     assert f"http://testserver/articles/{article.pk}/" in text
     assert article.get_absolute_url() == f"/articles/{article.pk}/"
 

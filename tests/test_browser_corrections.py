@@ -98,5 +98,5 @@ def test_admin_splits_merges_moves_and_undoes_and_search_follows(new_page, tmp_p
 
     page.get_by_role("link", name="修改历史", exact=True).click()
     page.wait_for_url(f"**/pages/{stored.pk}/history/")
-    assert page.get_by_role("heading", name=re.compile("第0版")).count() == 1
+    assert page.get_by_role("heading", name=re.compile("版本 0")).count() == 1
     assert page.locator("section.revision").count() == 5  # ingest, split, merge, move, undo

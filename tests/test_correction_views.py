@@ -380,13 +380,13 @@ def test_history_shows_who_when_what_and_the_fields_before_and_after(corrector, 
     response = corrector.get(f"/pages/{page.pk}/history/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "第1版" in html and "第0版" in html and "corrector" in html and "入库" in html
+    assert "版本 1" in html and "版本 0" in html and "corrector" in html and "入库" in html
     assert "<del>" + before.articles[0].headline in html and "<ins>新的标题" in html
-    assert "恢复到第0版" in html and "撤销上一次改动" in html
+    assert "恢复到版本 0" in html and "撤销上一次改动" in html
     mine = corrector.get(f"/pages/{page.pk}/history/articles/{before.articles[0].ref}/")
     assert mine.status_code == 200 and "新的标题" in mine.content.decode()
     other = corrector.get(f"/pages/{page.pk}/history/articles/{before.articles[3].ref}/").content.decode()
-    assert "第1版" not in other and "第0版" in other
+    assert "版本 1" not in other and "版本 0" in other
     assert corrector.get(f"/pages/{page.pk}/history/articles/999999/").status_code == 404
 
 
@@ -627,5 +627,7 @@ def test_marking_a_photo_storys_title_as_furniture_keeps_its_credit_line(correct
     assert post(corrector, page, "lines", line=43, do="mark", kind="other").status_code == 302
     state = state_of(page)
     article = next(a for a in state.articles if 49 in a.lines)
-    assert "记者 张文慧 摄" in article.byline_text and "张文慧" in article.byline
+    shown = [c.credit_text for c in article.captions] + [article.byline_text]
+    assert any("记者 张文慧 摄" in text for text in shown)
+    assert "张文慧" in article.byline + [c.credit for c in article.captions]
     assert corrections.character_problems(state, source) == []

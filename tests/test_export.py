@@ -158,8 +158,9 @@ def test_download_streams_the_same_lines(client, year_2025, django_assert_max_nu
         body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "application/jsonl; charset=utf-8"
+    paper_id = Newspaper.objects.get(name="晋中日报").pk
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''" + quote("晋中日报-2025.jsonl")
+        f'attachment; filename="paper-{paper_id}-2025.jsonl"; filename*=utf-8\'\'' + quote("晋中日报-2025.jsonl")
     )
     assert body == out
 

@@ -224,4 +224,6 @@ def test_feed_authors_are_the_names_not_the_printed_byline(client):
     Article.objects.filter(pk=story.pk).update(byline_text="本报讯(记者 金刚 李明)")
     _visible()
     feed = client.get("/feeds/latest/").content.decode()
-    assert "<name>金刚、李明</name>" in feed and "本报讯" not in feed.split("<entry>")[1].split("</author>")[0]
+    # One <author> per name (Atom: an author is one person).
+    entry = feed.split("<entry ")[1]
+    assert "<name>金刚</name>" in entry and "<name>李明</name>" in entry and "本报讯" not in entry.split("</author>")[0]

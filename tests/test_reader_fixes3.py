@@ -151,9 +151,9 @@ def test_the_api_middleware_errors_follow_the_language(client):
     client.cookies["django_language"] = "en"
     assert client.post("/api/articles").json() == {"error": "Method not allowed: POST (allowed: GET, HEAD)"}
     assert client.options("/api/articles").json() == {"error": "Method not allowed: OPTIONS (allowed: GET, HEAD)"}
-    # CSRF's own 403 (a GET-only address that is not exempt) is still JSON, now in English.
+    # Every read-only address under /api/ is a 405 in JSON, the description's too (no CSRF 403).
     refused = client.post("/api/openapi.json")
-    assert refused.status_code == 403 and refused.json() == {"error": "Not allowed"}
+    assert refused.status_code == 405 and refused.json() == {"error": "Method not allowed: POST (allowed: GET, HEAD)"}
 
 
 def test_a_post_to_the_search_page_is_the_405_page():

@@ -67,7 +67,9 @@ def test_the_api_refuses_a_manifest_sent_as_a_page(client, db):
 
 
 @pytest.mark.parametrize("value", ["20250501", "2025-W18-4", "2025-5-1", "2025/05/01"])
-def test_a_manifest_date_not_written_as_yyyy_mm_dd_is_refused(value):
+def test_a_date_option_not_written_as_yyyy_mm_dd_is_refused(value):
+    # parse_date is the --date option's (and the form's) strict reading; a manifest row also takes
+    # year-first forms such as 2025/4/1 (tests/test_manifest_rows.py).
     with pytest.raises(ManifestError, match="is not YYYY-MM-DD"):
         parse_date(value, where="manifest.csv:2")
 

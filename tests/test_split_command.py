@@ -36,7 +36,7 @@ def test_split_json_has_the_documented_shape():
     for article in result["articles"]:
         assert keys <= set(article)
         assert isinstance(article["byline"], list)
-        assert all(set(c) == {"text", "credit"} for c in article["captions"])
+        assert all(set(c) == {"text", "credit", "credit_text"} for c in article["captions"])
     assert all(set(f) == {"line", "kind", "text"} for f in result["furniture"])
 
 

@@ -92,6 +92,13 @@ def test_seeds_are_conserved() -> None:
         assert_conserved(text, split_page(text))
 
 
+def test_a_line_that_is_only_a_credit_inside_a_photo_run_keeps_its_words() -> None:
+    # Found by the property below: the first 资料图 (a stock credit over the run's own credit
+    # line) was read as the caption's words with the credit cut off: nothing.
+    text = "资料图\n000\n资料图"
+    assert_conserved(text, split_page(text))
+
+
 @FAST
 @given(st.text(max_size=2000))
 def test_random_unicode_never_crashes_and_conserves(text: str) -> None:

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from articles.ingest_pool import WriterDied
 from articles.models import Article, Page
 from articles.writer import IngestResult, Outcome, PageMeta, Source, clear_caches, ingest_sources
-from ingest.manifest import MANIFEST_NAME, Entry, ManifestError, parse_date, parse_prefecture, read_manifest
+from ingest.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError, parse_date, parse_prefecture, read_folder_manifest
 
 # Writers (see --writers) unless told: one per core, at most 8. On 2 cores 1, 2 and 4 writers load
 # at the same rate (the cores are busy either way); with more cores the server's work, which one
@@ -89,14 +89,26 @@ class Command(BaseCommand):
         files = collect_files(opts["paths"])
         if not files:
             raise CommandError("no .txt files found")
-        manifests: dict[Path, dict[str, Entry]] = {}
+        # Each folder's manifest.csv, read once: row by row, so that a bad row fails its own file
+        # alone; one that cannot be used at all (unreadable, a bad header) fails each of the
+        # folder's files with its reason.
+        manifests: dict[Path, Manifest | ManifestError] = {}
         results: list[IngestResult] = []
         sources: list[Source] = []
         for path in files:
             try:
                 if path.parent not in manifests:
-                    manifests[path.parent] = read_manifest(path.parent)
-                entry = manifests[path.parent].get(path.name, Entry())
+                    try:
+                        manifests[path.parent] = read_folder_manifest(path.parent)
+                    except ManifestError as exc:
+                        manifests[path.parent] = exc
+                manifest = manifests[path.parent]
+                if isinstance(manifest, ManifestError):
+                    raise manifest
+                row = manifest.find(path.name)
+                if row is not None and row.error is not None:
+                    raise row.error
+                entry = row.entry if row is not None else Entry()
                 meta = PageMeta(
                     paper=opts["paper"] or entry.paper,
                     date=date or entry.date,
