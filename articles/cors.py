@@ -6,7 +6,10 @@ without it, and the script sees only "network error"). The wildcard never carrie
 (browsers refuse ``*`` with credentials), so nothing of a signed-in reader's session leaks. Never
 on the editors' write API: it is opened by a token, and no other site's page may drive it.
 
-A GET with at most the safelisted headers needs no preflight, so OPTIONS is not answered.
+A GET with at most the safelisted headers needs no preflight. One that asks again with
+``If-None-Match`` or ``If-Modified-Since`` (to be answered 304) is preflighted: that preflight,
+an OPTIONS with ``Origin`` and ``Access-Control-Request-Method: GET``, is answered 204 with what
+may be sent. Any other OPTIONS is the 405 of every read-only address.
 """
 
 from __future__ import annotations
@@ -23,9 +26,17 @@ logger = logging.getLogger("articles.middleware")
 
 ALLOW_ORIGIN = "*"
 # Retry-After (429, 503) and ETag are not safelisted response headers: a page's script may read
-# them only so. (A script that sends If-None-Match itself makes its request preflighted, which the
-# read API does not answer: the browser's own cache still revalidates with the ETag.)
+# them only so.
 EXPOSE = "Retry-After, ETag"
+# What a preflight may ask for: a read, asked again with the validators it was given.
+ALLOW_METHODS = "GET, HEAD"
+ALLOW_HEADERS = "If-None-Match, If-Modified-Since"
+PREFLIGHT_MAX_AGE = "86400"
+
+
+def _preflight(request: HttpRequest) -> bool:
+    method = request.headers.get("Access-Control-Request-Method", "")
+    return request.method == "OPTIONS" and "Origin" in request.headers and method in ("GET", "HEAD")
 
 
 def allow_any_origin(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -33,6 +44,13 @@ def allow_any_origin(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if _preflight(request):
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = ALLOW_ORIGIN
+            response["Access-Control-Allow-Methods"] = ALLOW_METHODS
+            response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+            response["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+            return response
         try:
             response = view(request, *args, **kwargs)
         except OUTAGE_ERRORS as exc:

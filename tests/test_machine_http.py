@@ -336,3 +336,22 @@ def test_with_a_read_replica_no_validators_are_sent(client, settings):
     assert response.status_code == 200
     assert "ETag" not in response and "Last-Modified" not in response
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_cross_origin_revalidation_is_preflighted_and_answered_304(client):
+    # A script on another site that asks again with If-None-Match is preflighted; the preflight
+    # says what may be sent, and the read that follows is a 304.
+    preflight = client.options(
+        "/api/articles", HTTP_ORIGIN="https://example.org", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    first = client.get("/api/articles", HTTP_ORIGIN="https://example.org")
+    again = client.get("/api/articles", HTTP_ORIGIN="https://example.org", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["Access-Control-Allow-Origin"] == "*"
+    # A plain OPTIONS is still the read-only address's 405; the editors' API is never opened.
+    assert client.options("/api/articles").status_code == 405
+    editors = client.options("/api/pages", HTTP_ORIGIN="https://example.org", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert "Access-Control-Allow-Origin" not in editors
