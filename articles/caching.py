@@ -51,12 +51,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from archive.routers import REPLICA
 from articles.page_cache import current_generation
 
 View = Callable[..., HttpResponse]
 
 MACHINE_MAX_AGE = 300
-_REPLICA = "replica"  # the read replica's alias (archive/settings.py, archive/routers.py)
 # A generation's time is kept this long; one asked for after it expired is stamped anew (later:
 # a 200 where a 304 would have done, never the reverse).
 GENERATION_TIME_SECONDS = 30 * 24 * 3600
@@ -100,7 +100,7 @@ def revalidated(view: View, **directives: object) -> View:
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        if _REPLICA in settings.DATABASES:
+        if REPLICA in settings.DATABASES:
             # The content may come from a replica that has not yet replayed the write which made
             # the generation: tagged with it, a stale answer would be confirmed by 304s until the
             # next write. No validators then; the Cache-Control still says who may keep it.

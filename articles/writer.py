@@ -1221,9 +1221,8 @@ def _meta(paper: Newspaper, date: dt.date | None, edition: str, label: str) -> d
 
 
 def _same_place(a: dict, b: dict) -> bool:
-    """The same paper (by id; by name for a place recorded without one), date, edition, label."""
-    keys = _PLACE_IDENTITY if a.get("paper_id") and b.get("paper_id") else _PLACE_KEYS
-    return all(a.get(key) == b.get(key) for key in keys)
+    """The same paper (by id: every recorded place has one), date, edition and label."""
+    return all(a.get(key) == b.get(key) for key in _PLACE_IDENTITY)
 
 
 def page_meta(page: Page) -> dict[str, object]:
@@ -1236,8 +1235,7 @@ def _place_args(place: dict) -> tuple[Newspaper, dt.date | None, str, str]:
     """The paper (never made anew: undo and revert go back to a paper that exists), date,
     edition and label of a recorded place; CannotUndo when that paper is gone."""
     date = place.get("date")
-    papers = Newspaper.objects.all()
-    newspaper = (papers.filter(pk=place["paper_id"]) if place.get("paper_id") else papers.filter(name=place["paper"])).first()
+    newspaper = Newspaper.objects.filter(pk=place["paper_id"]).first()
     if newspaper is None:
         raise CannotUndo(f"the paper of that version ({place.get('paper')}) is no longer in the archive")
     return newspaper, dt.date.fromisoformat(date) if date else None, place.get("edition") or "", place.get("label") or ""
