@@ -48,13 +48,6 @@ class _Lines(_Text):
         return list(initial or []) != self.to_python(data)
 
 
-def _version(page_id: int) -> int:
-    """The page's latest revision number (0 before its first change), as the correction pages
-    count it (corrections_views._version)."""
-    numbers = PageRevision.objects.filter(page_id=page_id).order_by("-number").values_list("number", flat=True)
-    return numbers.first() or 0
-
-
 class _Versioned(forms.ModelForm):
     """A change form that says which version of the page it was made from (a hidden ``version``,
     as the correction pages carry theirs) and is refused when the page has changed since.
@@ -72,7 +65,7 @@ class _Versioned(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # A string, as it comes back: an int would count as a change of the field.
-            self.fields["version"].initial = str(_version(self._page_id()))
+            self.fields["version"].initial = str(writer.version(self._page_id()))
 
     def _page_id(self) -> int:
         raise NotImplementedError
@@ -93,7 +86,7 @@ class _Versioned(forms.ModelForm):
             seen = int(self.data[self.add_prefix("version")])
         except (TypeError, ValueError):
             raise forms.ValidationError(_("表单的版本号不对：你的修改没有保存。请重新打开这个表单再改。"), code="stale") from None
-        latest = _version(page.pk)
+        latest = writer.version(page)
         if seen != latest:
             raise forms.ValidationError(self._stale(latest, seen), code="stale")
         return page

@@ -72,11 +72,6 @@ def _get_page_or_404(pk: int) -> Page:
     return get_object_or_404(Page.objects.select_related("issue__newspaper"), pk=pk)
 
 
-def _version(page: Page) -> int:
-    """The page's latest revision number (0 before its first change)."""
-    return page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-
-
 def _int(post: QueryDict, name: str, what: str) -> int:
     value = post.get(name, "").strip()
     try:
@@ -91,7 +86,7 @@ def _check_version(post: QueryDict, page: Page) -> None:
         seen = int(post.get("version", ""))
     except ValueError:
         raise CorrectionError(_("表单缺少版本号：请刷新页面后再操作。")) from None
-    latest = _version(page)
+    latest = writer.version(page)
     if seen != latest:
         raise CorrectionError(
             _("这个版面刚被修改过（现在是版本 %(latest)s，你看到的是版本 %(seen)s）。请看过最新的切分后再操作。") % {"latest": latest, "seen": seen}
@@ -520,7 +515,10 @@ def _cannot_undo(exc: Exception) -> str:
     if "nothing" in text:
         return _("没有可以撤销的改动。")
     if "replaced" in text:
-        return _("版面文件已被替换，替换之前的改动不能撤销：请重新上传旧文件。")
+        return _(
+            "版面文件已被替换：替换本身和替换之前的版本不能撤销，也不能恢复。重新上传旧文件只会找回旧文本，"
+            "找不回替换前的人工校正；这些校正记在下面的修订记录里，需要时请照着重新校正。"
+        )
     return text
 
 
@@ -580,7 +578,7 @@ def _render_resplit(request: HttpRequest, page: Page, *, error: str = "", status
         "page": page,
         "diff": diff,
         "conflicts": conflicts,
-        "version": _version(page),
+        "version": writer.version(page),
         "error": error,
     }
     return render(request, "articles/resplit.html", context, status=status)

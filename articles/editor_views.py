@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles import ingest_text, writer
-from articles.forms import PageMetaForm, PlannedFile, UploadForm
+from articles.forms import PageMetaForm, PlannedFile, ReplaceForm, UploadForm
 from articles.ratelimits import rate_limited
-from articles.models import Newspaper, Page
+from articles.models import Newspaper, Page, PageRevision
 from articles.roles import role_required
+from ingest import corrections
 from ingest import model as parsed
 from ingest.manifest import ISSUE_DATE_MIN, MANIFEST, NAME, NO_SUCH_DATE, issue_date_max
 
@@ -222,13 +224,61 @@ def _get_page_or_404(pk: int) -> Page:
 
 
 def _slot_pages(page: Page) -> list[Page]:
-    """Other pages of the same paper, date, edition and label (a replacement or a second copy)."""
+    """Other pages of the same paper, date, edition and label (a replacement or a second copy),
+    each with its ``version`` (``writer.version``), which the replace form carries."""
+    latest = PageRevision.objects.filter(page=OuterRef("pk")).order_by("-number").values("number")[:1]
     return list(
         writer.other_pages_in_slot(page)
         .select_related("issue__newspaper")
-        .annotate(article_count=Count("articles"))
+        .annotate(article_count=Count("articles"), version=Coalesce(Subquery(latest), Value(0)))
         .order_by("id")
     )
+
+
+@dataclass
+class LostRow:
+    """A correction the replace would drop, as the preview lists it."""
+
+    headline: str
+    lines: str
+    why: str
+    changes: list[tuple[str, str]]  # (field, its corrected value when short enough to show; else "")
+
+
+@dataclass
+class ReplaceTarget:
+    """A page the draft may replace, with the corrections that replace would drop."""
+
+    page: Page
+    lost: list[LostRow]
+
+
+# A corrected value longer than this, or a body or captions, is named, not quoted.
+SHOWN_VALUE_CHARS = 60
+_UNQUOTED = {"正文", "图片说明"}
+
+
+def _replace_targets(draft: Page, slot_pages: list[Page]) -> list[ReplaceTarget]:
+    """What replacing each page with the draft's file would drop, computed as the replace
+    computes it and written nowhere (``writer.lost_corrections``)."""
+    data = draft.raw_text.encode("utf-8")
+    targets = []
+    for other in slot_pages:
+        rows = []
+        for lost in writer.lost_corrections(other, draft.source_name, data):
+            conflict = lost.conflict
+            changes = [
+                (ingest_text.translated(c.label), c.after if c.label not in _UNQUOTED and len(c.after) <= SHOWN_VALUE_CHARS else "")
+                for c in lost.changes
+            ]
+            rows.append(LostRow(
+                headline=conflict.headline or _("（无标题）"),
+                lines=corrections.line_ranges(conflict.lines, other.raw_text.split("\n")),
+                why=ingest_text.translated(conflict.why),
+                changes=changes,
+            ))
+        targets.append(ReplaceTarget(other, rows))
+    return targets
 
 
 def _source_rows(page: Page, state: parsed.Page) -> list[SourceRow]:
@@ -254,13 +304,19 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_preview(request, _get_page_or_404(pk))
 
 
-def _render_preview(request: HttpRequest, page: Page, *, meta_form: PageMetaForm | None = None, status: int = 200) -> HttpResponse:
+def _render_preview(
+    request: HttpRequest, page: Page, *, meta_form: PageMetaForm | None = None, replace_error: str = "", status: int = 200
+) -> HttpResponse:
     """The preview; ``meta_form``, when given, is the editor's refused form, shown as typed with
-    its errors (and opened)."""
+    its errors (and opened); ``replace_error``, why the replace was refused."""
     state = writer.load_state(page)
     rows = _source_rows(page, state)
     if meta_form is None:
-        meta_form = PageMetaForm(initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label})
+        meta_form = PageMetaForm(
+            initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label, "version": writer.version(page)}
+        )
+    slot_pages = _slot_pages(page)
+    replacing = page.status == Status.DRAFT and request.user.has_perm("articles.publish_page")
     context = {
         "page": page,
         "meta_form": meta_form,
@@ -269,7 +325,9 @@ def _render_preview(request: HttpRequest, page: Page, *, meta_form: PageMetaForm
         "paper_choices": _paper_choices(),
         "articles": state.articles,
         "rows": [r for r in rows if r.text.strip()],
-        "slot_pages": _slot_pages(page),
+        "slot_pages": slot_pages,
+        "replace_targets": _replace_targets(page, slot_pages) if replacing else [],
+        "replace_error": replace_error,
     }
     return render(request, "articles/upload_preview.html", context, status=status)
 
@@ -280,7 +338,9 @@ def _render_preview(request: HttpRequest, page: Page, *, meta_form: PageMetaForm
 @require_POST
 @role_required("articles.publish_page")
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    page = _get_page_or_404(pk)
+    page = Page.objects.select_related("issue__newspaper").filter(pk=pk).first()
+    if page is None:  # a second tab's click: the draft was discarded, or used up by a replace
+        return _draft_gone(request, GONE)
     if page.status == Status.PUBLISHED:
         messages.info(request, _("这个版面已经发布。"))
         return redirect("page-preview", pk=page.pk)
@@ -289,7 +349,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         # Never a silent second copy of a page: the editor says "keep both" on purpose.
         messages.error(request, _("档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。"))
         return redirect("page-preview", pk=page.pk)
-    page = writer.set_status(page, Status.PUBLISHED, user=request.user)
+    try:
+        page = writer.set_status(page, Status.PUBLISHED, user=request.user)
+    except Page.DoesNotExist:  # gone between the two reads (the clicks came together)
+        return _draft_gone(request, GONE)
     messages.success(
         request,
         format_html(_("已发布：读者现在可以看到并检索这个版面的文章。<a href=\"{}\">查看版面</a>"), page.get_absolute_url()),
@@ -309,9 +372,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("page-preview", pk=page.pk)
 
 
+# A draft used up by 替换原版面 or deleted: what a later 发布, 保存 or 替换 of it is told.
+GONE = gettext_lazy("这份草稿已经不在了：它已替换了原版面，或已被删除。")
+
+
 def _draft_gone(request: HttpRequest, message: str) -> HttpResponse:
-    """A POST for a draft that is no longer there: a second click on 删除草稿 or 替换原版面 (the
-    first used the draft up), or another editor's. Said on the drafts list, not a 404."""
+    """A POST for a draft that is no longer there: a second click on 删除草稿, 替换原版面, 发布
+    or 保存 (the first, or another tab's, used the draft up), or another editor's. Said on the
+    drafts list, not a 404."""
     messages.info(request, message)
     return redirect("drafts")
 
@@ -334,37 +402,60 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("drafts")
 
 
+class _Refused(Exception):
+    """A form refused under the page's lock (made from an older version; a replace not
+    confirmed): nothing written, the preview shown again with the reason."""
+
+
 @require_POST
 @role_required("articles.publish_page")
 def replace(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's file takes the place of a page of the same slot: that page keeps its address
     and status, its old text goes into its history, and its corrections are carried over where
-    their lines are unchanged (the rest are listed as conflicts). The draft is used up."""
+    their lines are unchanged (the rest are listed as conflicts). The draft is used up.
+
+    Refused, writing nothing, when the page has changed since the preview showed it (the form
+    carries its version), and, when the replace would drop hand corrections (listed on the
+    preview), unless the editor ticked that they know: a replace cannot be undone."""
     draft = Page.objects.select_related("issue__newspaper").filter(pk=pk).first()
     if draft is None:
-        return _draft_gone(request, _("这份草稿已经不在了：它已替换了原版面，或已被删除。"))
+        return _draft_gone(request, GONE)
     if not request.user.has_perm("articles.change_page"):
         messages.error(request, _("替换版面需要修改版面的权限。"))
         return redirect("page-preview", pk=draft.pk)
     if draft.status != Status.DRAFT:
         messages.error(request, _("只有草稿可以替换其他版面。"))
         return redirect("page-preview", pk=draft.pk)
+    form = ReplaceForm(request.POST)
     targets = {p.pk: p for p in _slot_pages(draft)}
-    try:
-        target = targets[int(request.POST.get("target", ""))]
-    except (KeyError, ValueError):
+    target = targets.get(form.cleaned_data["target"]) if form.is_valid() else None
+    if target is None:
         messages.error(request, _("请选择要替换的版面（同一报纸、日期、版次）。"))
         return redirect("page-preview", pk=draft.pk)
     name, data = draft.source_name, draft.raw_text.encode("utf-8")
     try:
         with transaction.atomic():
+            locked = Page.objects.select_for_update().filter(pk=target.pk).first()
+            if locked is None:  # a draft in the slot, discarded since the preview
+                raise _Refused(_("请选择要替换的版面（同一报纸、日期、版次）。"))
+            stale = form.stale(writer.version(locked))
+            if stale:
+                raise _Refused(stale)
+            if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, name, data):
+                raise _Refused(_("这次替换会丢掉列出的人工校正，而替换不能撤销：没有替换。请勾选“我知道这些人工校正不会沿用”后再替换。"))
             # The draft goes first: its text is about to become the target's, and a text is stored once.
             writer.discard(draft)
             result = writer.replace_page(target, name, data, user=request.user)
             if result.outcome != Outcome.REPLACED:
                 transaction.set_rollback(True)
+    except _Refused as refused:
+        # A double click: the first replace used the draft up (and so changed the page's version).
+        draft = Page.objects.select_related("issue__newspaper").filter(pk=draft.pk).first()
+        if draft is None:
+            return _draft_gone(request, GONE)
+        return _render_preview(request, draft, replace_error=str(refused), status=400)
     except Page.DoesNotExist:  # used up between the two reads (the clicks came together)
-        return _draft_gone(request, _("这份草稿已经不在了：它已替换了原版面，或已被删除。"))
+        return _draft_gone(request, GONE)
     if result.outcome != Outcome.REPLACED:
         messages.error(request, _("%(name)s：未能替换：%(reason)s") % {"name": name, "reason": result.message_zh})
         return redirect("page-preview", pk=draft.pk)
@@ -378,6 +469,14 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
                 ingest_text.translated(conflict.why),
             ),
         )
+    if result.conflicts:
+        messages.warning(
+            request,
+            _(
+                "替换不能撤销。重新上传旧文件只会找回旧文本，找不回上面这些人工校正；"
+                "它们记在这个版面的修订记录里，需要时请照着重新校正。"
+            ),
+        )
     return redirect("page-preview", pk=target.pk)
 
 
@@ -388,16 +487,29 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
 
     A refusal shows the preview again with the editor's values as typed and the reason beside
     the field (400): redirected, the form was refilled from the stored values and the typing lost.
+    A form made from an older version of the page (another editor saved since) is refused so,
+    as the admin's page form is: saved, it would write the old values back over the new.
     """
-    page = _get_page_or_404(pk)
+    page = Page.objects.filter(pk=pk).first()
+    if page is None:  # a second tab's 保存: the draft was discarded, or used up by a replace
+        return _draft_gone(request, GONE)
     form = PageMetaForm(request.POST)
     if not form.is_valid():
-        return _render_preview(request, page, meta_form=form, status=400)
+        return _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
     d = form.cleaned_data
     try:
-        writer.update_page_meta(page, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+        with transaction.atomic():
+            locked = Page.objects.select_for_update().get(pk=pk)
+            if form.refused_as_stale(writer.version(locked)):
+                raise _Refused
+            writer.update_page_meta(locked, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+    except _Refused:
+        gone = Page.objects.filter(pk=pk).first() is None  # a double click after a replace used it up
+        return _draft_gone(request, GONE) if gone else _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
+    except Page.DoesNotExist:  # gone between the two reads
+        return _draft_gone(request, GONE)
     except writer.SlotTaken as taken:
         form.add_error(None, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
         return _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
     messages.success(request, _("已更新报名、日期和版次。"))
-    return redirect("page-preview", pk=page.pk)
+    return redirect("page-preview", pk=pk)

@@ -281,9 +281,64 @@ def _read_manifest(found: CsvUpload) -> Manifest:
         raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": name, "error": _manifest_reason(exc)}) from None
 
 
-class PageMetaForm(forms.Form):
+class _Versioned(forms.Form):
+    """A form of the preview that says which version of the page it was made from (a hidden
+    ``version``: ``writer.version``) and is refused when the page has changed since. The rule of
+    the admin's page form (articles/admin.py ``_Versioned.check_version``): a post without a
+    version (a script's, not the page's form) is taken as made from the page as it is; one that
+    is not a number, or not the latest, is refused. The caller locks the page first."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def stale(self, latest: int) -> str:
+        """Why the form is refused, given the locked page's latest version; "" when it is not."""
+        if self.add_prefix("version") not in self.data:
+            return ""
+        try:
+            seen = int(self.data[self.add_prefix("version")])
+        except (TypeError, ValueError):
+            return gettext("表单的版本号不对：你的修改没有保存。请重新打开这个表单再改。")
+        return "" if seen == latest else self._stale(latest, seen)
+
+    def _stale(self, latest: int, seen: int) -> str:
+        raise NotImplementedError
+
+
+class PageMetaForm(_Versioned):
     """Paper, date and page label of one stored page, corrected on its preview (no new upload)."""
 
     paper = forms.CharField(label=gettext_lazy("报名"), max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
     date = _iso_date(gettext_lazy("留空表示日期不详。"))
     label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False)
+
+    def refused_as_stale(self, latest: int) -> bool:
+        """Refuse a form made from an older version of the page (``stale``): the error is shown
+        with the form as typed, which now carries the latest version, so that the editor, told
+        and shown the page as it is, may save it again on purpose."""
+        reason = self.stale(latest)
+        if reason:
+            self.add_error(None, reason)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = str(latest)
+        return bool(reason)
+
+    def _stale(self, latest: int, seen: int) -> str:
+        return gettext(
+            "这个版面在你打开预览之后被改过（现在是版本 %(latest)s，你打开的是版本 %(seen)s）：报名、日期、版次没有保存。"
+            "页首是现在的值，下面仍是你填的值；核对后可再保存。"
+        ) % {"latest": latest, "seen": seen}
+
+
+class ReplaceForm(_Versioned):
+    """The preview's 替换原版面 of a draft: the page it replaces, that page's version as the
+    preview showed it, and the editor's word that the corrections listed will not be carried
+    over (``writer.lost_corrections``; needed only when there are any)."""
+
+    target = forms.IntegerField()
+    lost_ok = forms.BooleanField(required=False, label=gettext_lazy("我知道这些人工校正不会沿用"))
+
+    def _stale(self, latest: int, seen: int) -> str:
+        return gettext(
+            "要替换的版面在你打开这个预览之后被改过（现在是版本 %(latest)s，你打开的是版本 %(seen)s）：没有替换。"
+            "下面是它现在的情况，看过后再决定。"
+        ) % {"latest": latest, "seen": seen}

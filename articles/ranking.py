@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -101,6 +102,7 @@ class _Plans:
         self.using = using
         self._state: str | None = None  # what SET LOCAL last imposed in this transaction
         self._estimates: dict[tuple, int] = {}
+        self._bases: dict[int, tuple[models.QuerySet, tuple]] = {}  # by id(): the base, its statement
         self.table_rows: float | None = None  # read once per search (_table_rows)
 
     @contextmanager
@@ -124,16 +126,31 @@ class _Plans:
         on, off = ("enable_bitmapscan", "enable_indexscan") if bitmap else ("enable_indexscan", "enable_bitmapscan")
         self._set(str(bitmap), f"SET LOCAL enable_seqscan = off; SET LOCAL {off} = off; SET LOCAL {on} = on")
 
-    def estimate(self, qs: models.QuerySet) -> int:
-        """The planner's estimate of the rows of ``qs`` (one EXPLAIN, once per statement)."""
-        query = qs.order_by().values("id").query
-        sql, params = query.get_compiler(using=self.using).as_sql()
-        key = (sql, tuple(params))
+    def estimate(self, base: models.QuerySet, condition: Condition) -> int:
+        """The planner's estimate of the rows of ``base`` meeting ``condition`` (one EXPLAIN, once
+        per statement).
+
+        Known by the base's statement and the condition, which together make the statement: the
+        base's is compiled once per search (a search asks four or five estimates of one base, and
+        compiling a statement costs more than finding its estimate among those kept), the whole
+        statement only when it is to be explained."""
+        key = (*self._statement(base), condition[0], tuple(condition[1]))
         if key not in self._estimates:
-            self._estimates[key] = remembered(("estimate", self.using, *key), lambda: self._explain(sql, params))
+            self._estimates[key] = remembered(("estimate", self.using, *key), lambda: self._explain(base, condition))
         return self._estimates[key]
 
-    def _explain(self, sql: str, params: list) -> int:
+    def _statement(self, base: models.QuerySet) -> tuple[str, tuple]:
+        """The SQL and parameters of ``base``'s ids, compiled once for each base object (kept
+        with it, so that its id is not another's)."""
+        kept = self._bases.get(id(base))
+        if kept is None:
+            sql, params = base.order_by().values("id").query.get_compiler(using=self.using).as_sql()
+            kept = self._bases[id(base)] = (base, (sql, tuple(params)))
+        return kept[1]
+
+    def _explain(self, base: models.QuerySet, condition: Condition) -> int:
+        query = base.filter(_condition(*condition)).order_by().values("id").query
+        sql, params = query.get_compiler(using=self.using).as_sql()
         with connections[self.using].cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
@@ -195,7 +212,7 @@ def newest_ids(
     window = max(window, math.ceil((margin or settings.SEARCH_WINDOW) * limit)) if recheck else limit
     matches = base.filter(_condition(*loose)).order_by()
     looser = estimate
-    estimate = max(plans.estimate(base.filter(_condition(*(looser or loose)))), 1)
+    estimate = max(plans.estimate(base, looser or loose), 1)
     if plans.table_rows is None:
         plans.table_rows = _table_rows(base)
     rows = max(plans.table_rows, estimate)
@@ -211,7 +228,7 @@ def newest_ids(
     else:
         # A large window (the facets' sample): a walk of the date index would read many rows,
         # so its cost is worth a second estimate, one that errs low, to place it better.
-        low = max(plans.estimate(matches), 1) if looser is not None else estimate
+        low = max(plans.estimate(base, loose), 1) if looser is not None else estimate
         walk_rows = window * rows / min(estimate, math.sqrt(estimate * low))
         plan = choose_plan(walk_rows=walk_rows, test_us=test_us, estimate=estimate, window=window)
         if plan == "bounded":
@@ -418,8 +435,14 @@ class RankedResults:
         if self.plans is None:
             self.plans = _Plans(self.base.db)
 
+    @cached_property
+    def _unordered(self) -> ArticleQuerySet:
+        """The base without its order, one object for the count, the page and the facets: the
+        plans compile its statement once (``_Plans.estimate``)."""
+        return self.base.order_by()
+
     def _matches(self) -> ArticleQuerySet:
-        return self.base.order_by().filter(_condition(*match_condition(self.query)))
+        return self._unordered.filter(_condition(*match_condition(self.query)))
 
     def count(self) -> int:
         return self._matches().count()
@@ -431,18 +454,17 @@ class RankedResults:
         them first (170 ms for a pair in 60% of a million articles), and the reader is shown
         the estimate anyway.
         """
-        loose = self.base.order_by().filter(_condition(*match_condition(self.query, loose=True)))
-        self._loose_estimate = self.plans.estimate(loose)
+        self._loose_estimate = self.plans.estimate(self._unordered, match_condition(self.query, loose=True))
         if self._loose_estimate >= settings.SEARCH_ESTIMATE_FACTOR * cap:
             return cap
         # Counted by finding the newest ``cap`` matches: the facets are counted over those same
         # rows (all the matches when there are fewer; SearchParams.facets), so the search page
         # reads them once instead of once to count and again for the facets.
-        self.newest = newest_sample(self.base.order_by(), self.query, cap, plans=self.plans)
+        self.newest = newest_sample(self._unordered, self.query, cap, plans=self.plans)
         return len(self.newest)
 
     def estimated_count(self) -> int:
-        return max(self.plans.estimate(self._matches()), self._loose_estimate)
+        return max(self.plans.estimate(self._unordered, match_condition(self.query)), self._loose_estimate)
 
     def __getitem__(self, index: slice) -> list:
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -452,7 +474,7 @@ class RankedResults:
             stop = start + settings.SEARCH_COUNT_CAP
         key = (start, stop)
         if key not in self._cache:
-            ids = ranked_ids(self.base.order_by(), self.query, stop, by_date=self.by_date, plans=self.plans)[start:stop]
+            ids = ranked_ids(self._unordered, self.query, stop, by_date=self.by_date, plans=self.plans)[start:stop]
             rows = {a.id: a for a in self.base.order_by().filter(id__in=ids)}
             self._cache[key] = [rows[i] for i in ids if i in rows]
         return self._cache[key]

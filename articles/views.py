@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus, urlencode
@@ -247,7 +248,9 @@ def _townships(code: str, stories: list[Article]) -> list[dict[str, object]]:
     gazetteer = Gazetteer.default()
     found: dict[str, dict[str, object]] = {}
     for story in stories:
-        text = "\n".join(t for t in (story.kicker, story.headline, story.subheadline, story.body) if t)
+        # The captions too, as the tagger reads them: a photo story's place is in its caption.
+        captions = [c.text for c in story.captions.all()]
+        text = "\n".join(t for t in (story.kicker, story.headline, story.subheadline, story.body, *captions) if t)
         story.townships = []
         for mention in gazetteer.find(text, hint_prefectures=[code[:4]]):
             if mention.kind != "street" or mention.county.code != code:
@@ -650,6 +653,20 @@ def _cited_title(article: Article, colon: str) -> str:
     return f"{article.headline}{colon}{other}" if other and other != article.headline else article.headline
 
 
+# A page's code with its section letter, as the label opens with it (A03 of "A03版", B2 of "B2版：
+# 体育", A5 of "第A5版"); a topic after the page (第5版：G20峰会) is no code.
+_SECTION_PAGE = re.compile(r"^\s*第?\s*([A-Za-z]{1,2})\s*([0-9]{1,3})(?![0-9])")
+
+
+def _cited_page(page: NewspaperPage) -> str:
+    """The page (版次) as GB/T 7714 puts it after the date: the number (3), or where the paper
+    has sections the printed code (A03) — page 3 of section B is not page 3 of section A."""
+    coded = _SECTION_PAGE.match(page.label or "")
+    if coded:
+        return coded.group(1) + coded.group(2)
+    return str(page.number) if page.number else page.label
+
+
 def _cite(article: Article, permalink: str) -> dict[str, str]:
     """GB/T 7714-2015 (newspaper, [N]) and a plain Chinese citation.
 
@@ -663,9 +680,10 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
     title = _cited_title(article, "：")
     devised = "" if title else (_UNTITLED_TEXT if article.body.strip() else _UNTITLED_PHOTO)
     paper = article.newspaper.name
-    page_no = article.page.number or article.page.label
+    page_no = _cited_page(article.page)
     when = article.date.isoformat() if article.date else "[出版日期不详]"
-    gb_title = f"[{_(devised)}]" if devised else title
+    # A Chinese standard's form, in Chinese whatever the reader's language (its [出版日期不详] too).
+    gb_title = f"[{devised}]" if devised else title
     gb = f"{authors + '. ' if authors else ''}{gb_title}[N]. {paper}, {when}{f'({page_no})' if page_no else ''}."
     plain_date = f"{article.date.year}年{article.date.month}月{article.date.day}日" if article.date else "（日期不详）"
     plain_page = article.page.label or (f"第{article.page.number}版" if article.page.number else "")
@@ -764,20 +782,37 @@ def _url(request: HttpRequest, drop: tuple[str, ...] = (), **values: str) -> str
     A search page has fifty-odd of these (facets, chart, chips): the parameters are read once
     per request and encoded as QueryDict.urlencode would, without copying a QueryDict each time.
     """
-    base = getattr(request, "_search_url_parts", None)
-    if base is None:
-        # Each parameter encoded once ("name=value&name=value" per name, page left out).
-        encoded_lists = {
-            name: "&".join(f"{quote_plus(name)}={quote_plus(v)}" for v in vs)
-            for name, vs in request.GET.lists() if name != "page"
-        }
-        base = request._search_url_parts = (reverse("search"), encoded_lists)
-    path, encoded_lists = base
+    path, encoded_lists = _url_parts(request)
     query = {name: part for name, part in encoded_lists.items() if name not in drop}
     for name, value in values.items():
         query[name] = f"{quote_plus(name)}={quote_plus(str(value))}"
     encoded = "&".join(query.values())
     return f"{path}?{encoded}" if encoded else path
+
+
+def _url_parts(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    """The search's path and its parameters, each encoded once ("name=value&name=value" per
+    name, page left out), read once per request."""
+    base = getattr(request, "_search_url_parts", None)
+    if base is None:
+        encoded_lists = {
+            name: "&".join(f"{quote_plus(name)}={quote_plus(v)}" for v in vs)
+            for name, vs in request.GET.lists() if name != "page"
+        }
+        base = request._search_url_parts = (reverse("search"), encoded_lists)
+    return base
+
+
+def _urls_setting(request: HttpRequest, name: str) -> Callable[[object], str]:
+    """``_url(request, name=value)`` for many values of one parameter (a facet's thirty counties):
+    the address around the value is joined once, each value only encoded."""
+    path, encoded_lists = _url_parts(request)
+    names = list(encoded_lists)
+    at = names.index(name) if name in encoded_lists else len(names)  # in its place, or last
+    before = "".join(f"{encoded_lists[n]}&" for n in names[:at])
+    after = "".join(f"&{encoded_lists[n]}" for n in names[at + 1:])
+    head = f"{path}?{before}{quote_plus(name)}="
+    return lambda value: f"{head}{quote_plus(str(value))}{after}"
 
 
 def _query_string(request: HttpRequest, *, drop: str) -> str:
@@ -819,13 +854,14 @@ def _year_active(year: str | int, params: SearchParams) -> bool:
 
 def _facet_links(request: HttpRequest, params: SearchParams, facets: dict[str, list[tuple]]) -> dict[str, list[dict]]:
     """Facet values as links that set one filter and keep every other."""
+    county_url, paper_url = _urls_setting(request, "county"), _urls_setting(request, "paper")
     return {
         "county": [
-            {"label": name, "n": n, "url": _url(request, county=code), "active": params.county and params.county.code == code}
+            {"label": name, "n": n, "url": county_url(code), "active": params.county and params.county.code == code}
             for code, name, n in facets["county"]
         ],
         "paper": [
-            {"label": name, "n": n, "url": _url(request, paper=name), "active": params.paper == name}
+            {"label": name, "n": n, "url": paper_url(name), "active": params.paper == name}
             for name, n in facets["paper"]
         ],
         "year": [
@@ -931,6 +967,20 @@ def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) 
 
 
 _URL_MARKER = 987654321
+# Result rows' dates as shown, by language, format and day, kept per process: date_format costs
+# some tens of microseconds a date (a page shows twenty), and its answer never changes.
+_DAY_TEXTS: dict[tuple[str | None, str, dt.date], str] = {}
+DAY_TEXTS_KEPT = 20_000
+
+
+def _day_text(day: dt.date, day_format: str) -> str:
+    key = (get_language(), day_format, day)
+    text = _DAY_TEXTS.get(key)
+    if text is None:
+        if len(_DAY_TEXTS) >= DAY_TEXTS_KEPT:
+            _DAY_TEXTS.clear()
+        text = _DAY_TEXTS[key] = date_format(day, day_format)
+    return text
 
 
 def _result_rows(
@@ -945,12 +995,16 @@ def _result_rows(
     trail = _search_trail(params) if params is not None else (f"q={quote(q, safe='/')}" if q else "")
     suffix = f"?{trail}" if trail else ""
     day_format = _("Y年n月j日")
-    # reverse() once, not per row (a tenth of a millisecond each): the address around an id.
+    # reverse() once, not per row or county (a tenth of a millisecond each, and a page has some
+    # forty): the address around an id, or a code (six digits, which reverse() leaves as they are).
     head, _marker, tail = reverse("article", args=[_URL_MARKER]).partition(str(_URL_MARKER))
-    days: dict[dt.date, str] = {}
+    county_head, _marker, county_tail = reverse("county", args=[_URL_MARKER]).partition(str(_URL_MARKER))
     prefetch_related_objects([a for a in articles if not a.title], CAPTIONS)
     names = County.objects.names({str(code) for a in articles for code in a.county_codes})
-    county_urls = {code: reverse("county", args=[code]) for code in names}
+    county_urls = {
+        code: f"{county_head}{code}{county_tail}" if ASCII_DIGITS.fullmatch(code) else reverse("county", args=[code])
+        for code in names
+    }
     counties: dict[int, list[dict[str, object]]] = {}
     for article in articles:
         codes = [str(code) for code in article.county_codes if str(code) in names]
@@ -967,9 +1021,7 @@ def _result_rows(
             "url": f"{head}{article.id}{tail}{suffix}",
             "title": article.display_title,
             "paper": article.newspaper.name,
-            "date": (days.get(article.date) or days.setdefault(article.date, date_format(article.date, day_format)))
-            if article.date
-            else _("日期不详"),
+            "date": _day_text(article.date, day_format) if article.date else _("日期不详"),
             "label": article.page.label,
             "counties": counties.get(article.id, []),
             "snippet": _snippet(article, needles),
@@ -978,9 +1030,13 @@ def _result_rows(
 
 
 def _facet_counts(facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    # Each number formatted once (intcomma localises it, some ten microseconds): the facets' fifty
+    # counts are mostly the same few small numbers.
+    texts: dict[int, str] = {}
     for items in facets.values():
         for item in items:
-            item["n_text"] = intcomma(item["n"])
+            n = item["n"]
+            item["n_text"] = texts[n] if n in texts else texts.setdefault(n, intcomma(n))
     return facets
 
 

@@ -55,6 +55,7 @@ from articles.revision_text import META_NONE, META_PARTS, META_SEPARATOR
 from articles.models import (
     Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision,
 )
+from ingest import corrections
 from ingest import model as parsed
 from ingest.carry import Conflict, carry_over, hand_changes
 from ingest.decode import UnreadableFile, check_size, decode, sha256
@@ -716,11 +717,8 @@ def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
         with transaction.atomic():
             page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
             _first_revision(page)
-            original = split_of_file(page)
-            old_text, old_state = page.raw_text, load_state(page)
-            state, conflicts = carry_over(
-                old_state, old_text.split("\n"), p.state, p.text.split("\n"), original=original
-            )
+            old_text = page.raw_text
+            state, conflicts = _carried(page, load_state(page), p.text, p.state)
             page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
             page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
             _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)
@@ -729,6 +727,12 @@ def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
     return IngestResult(
         p.name, Outcome.REPLACED, page=page, articles=len(state.articles), chars=len(p.text), conflicts=conflicts
     )
+
+
+def _carried(page: Page, old_state: parsed.Page, text: str, split: parsed.Page) -> tuple[parsed.Page, list[Conflict]]:
+    """The new file's split (``text``, ``split``) with the page's hand corrections carried over,
+    and those that could not be: the one call for a replace and for its preview."""
+    return carry_over(old_state, page.raw_text.split("\n"), split, text.split("\n"), original=split_of_file(page))
 
 
 def write_articles(rows: list[tuple[int, int, int, dt.date | None, bool, int, ArticleRows]], known_counties: set[str]) -> None:
@@ -887,17 +891,72 @@ def replace_page(page: Page, name: str, data: bytes, *, user=None) -> IngestResu
     already holds the same bytes or text, FAILED when unreadable, else REPLACED as for
     ``same_slot="replace"``. The page keeps its id, status, paper, date and label."""
     page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
-    meta = PageMeta(
-        paper=page.issue.newspaper.name, date=page.issue.date, label=page.label,
-        prefecture_code=page.issue.newspaper.prefecture_code, edition=page.issue.edition,
-    )
-    p = prepare(Source(name, meta, data=data))
+    p = prepare(Source(name, _meta_of(page), data=data))
     if isinstance(p, IngestResult):
         return p
     seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
     if seen is not None:
         return IngestResult(name, Outcome.DUPLICATE, page=seen)
     return _replace(page, p, user=user)
+
+
+def _meta_of(page: Page) -> PageMeta:
+    """A stored page's place, as a new file for it is read (its paper's prefecture as the hint)."""
+    return PageMeta(
+        paper=page.issue.newspaper.name, date=page.issue.date, label=page.label,
+        prefecture_code=page.issue.newspaper.prefecture_code, edition=page.issue.edition,
+    )
+
+
+@dataclass(frozen=True)
+class LostCorrection:
+    """An article's hand corrections that replacing the page's file would not carry over (an
+    ingest.carry Conflict), with what they were: each field the correction changed from the
+    splitter's split of the current file, before → after."""
+
+    conflict: Conflict
+    changes: tuple[corrections.FieldChange, ...]
+
+
+def lost_corrections(page: Page, name: str, data: bytes) -> list[LostCorrection]:
+    """What ``replace_page(page, name, data)`` would report as conflicts (the corrections it
+    drops), computed the same way and writing nothing: shown on the replacing draft's preview
+    before the button. Nothing when the page has no hand corrections (the new file is then not
+    read) or the file cannot be read (the replace itself says why)."""
+    page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
+    old_state, original = load_state(page), split_of_file(page)
+    corrected, _ = hand_changes(old_state, original)
+    if not corrected:
+        return []
+    try:
+        text, split = read_page(data, _meta_of(page))
+    except UnreadableFile:
+        return []
+    _, conflicts = _carried(page, old_state, text, split)
+    by_ref = {a.ref: a for a in old_state.articles}
+    source = page.raw_text.split("\n")
+    lost = []
+    for conflict in conflicts:
+        article = by_ref.get(conflict.ref)
+        # The splitter's article of the same lines, else the one sharing most of them (the
+        # correction moved lines: "原文行" is among the changes then).
+        shared = {k: len(set(a.lines) & set(conflict.lines)) for k, a in enumerate(original.articles)}
+        same = next((a for a in original.articles if a.lines == list(conflict.lines)), None)
+        if same is None and any(shared.values()):
+            same = original.articles[max(shared, key=shared.__getitem__)]
+        changes = corrections.article_changes(same, article, source) if article is not None and same is not None else ()
+        lost.append(LostCorrection(conflict, changes))
+    return lost
+
+
+def version(page: Page | int) -> int:
+    """The page's (or page id's) latest revision number, 0 before its first change: the version
+    the forms that change a page's text, split or place carry and are checked against (the
+    correction pages, the preview's replace and paper/date/page forms, the admin's change forms;
+    a post without one, a script's, is taken as made from the page as it is)."""
+    page_id = page if isinstance(page, int) else page.pk
+    numbers = PageRevision.objects.filter(page_id=page_id).order_by("-number").values_list("number", flat=True)
+    return numbers.first() or 0
 
 
 def _page_articles(page: Page):
@@ -1298,7 +1357,12 @@ def undo_refusal(page: Page, revisions: Sequence[PageRevision] | None = None) ->
         return "nothing to undo"
     # Undo walks back by parents: never onto a split made for a file replaced since.
     if last_replacement(page, revisions) > latest.parent:
-        return "a replaced file cannot be undone: upload the old file again"
+        # Said truthfully: uploading the old file again brings back its text, never the hand
+        # corrections the replace dropped (those are in the history, to be made again).
+        return (
+            "a replaced file cannot be undone: uploading the old file again brings back its text, "
+            "not the hand corrections made before the replace (they are in the history, to be made again)"
+        )
     return None
 
 

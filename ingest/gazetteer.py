@@ -14,7 +14,9 @@ What is matched
   prefecture or province name (恩施, 承德 -> the prefecture).  A short must also sit on a word
   boundary of a jieba segmentation of its surroundings, so 高平 is not read out of 提高平台 nor
   兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check.  A short
-  right before 政策/补贴/资金… qualifies that noun (惠农政策) and names no place.
+  right before 政策/补贴/资金… qualifies that noun (惠农政策) and names no place; nor does one
+  inside a person's name: before 将军 (左权将军), or after a surname where the text introduces,
+  addresses or quotes that name (市民李德安, 作家王安泽, 李德安说).
 * ``street`` -- a township or street (楚侯乡, 北坛街道, 潞城镇): names ending in 镇, 乡, 街道 or
   苏木 of three characters or more, which must start on a word boundary (对于城镇 is no 于城镇).
 * prefectures (晋中市, 运城, 恩施州) and provinces (山西省, 山西) are matched too, as evidence
@@ -91,6 +93,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from ingest.model import County
+from ingest.names import SURNAMES
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "divisions.tsv"
 
@@ -154,12 +157,28 @@ COMMON_WORD_SHORTS = frozenset(
 COMMON_WORD_PREFECTURE_STEMS = frozenset({"来宾", "安康", "朝阳", "普洱", "北海"})
 
 # Townships whose names are everyday phrases (小城镇 "small towns").
-COMMON_WORD_STREETS = frozenset({"小城镇", "小村镇", "于城镇"})
+COMMON_WORD_STREETS = frozenset({"小城镇", "小村镇", "于城镇", "中心镇"})
 # A township hit directly followed by one of these is a word straddling its end (幸福乡|村).
 _STREET_TAIL_WORDS = frozenset({"乡村", "乡亲", "乡土", "乡愁", "乡情", "乡音", "乡贤", "镇化"})
 # A short name right before one of these nouns is an everyday word qualifying it (惠农政策 "policies
 # that benefit farmers", 富民资金): a place is not said to have policies or subsidies by its short.
 _MODIFIED_NOUNS = ("政策", "补贴", "资金", "举措", "措施", "贷款", "保险", "红利")
+# A short name right before this is a person's name (缅怀左权将军: the general the county is named
+# after), never a place. Not 烈士 or 同志: 武乡烈士陵园 is the county's cemetery of martyrs.
+_PERSON_TITLES = ("将军",)
+# A surname and a two-character short name make a person's name (市民李德安, 作家王安泽) where the
+# text introduces them by what they are or has them speak. Characters that are surnames but far
+# more often a preposition or a verb before a place (游客来平遥, 原平遥县委) never open one.
+_NAME_ROLES = tuple(
+    """
+    市民 村民 居民 农民 工人 职工 作家 诗人 画家 书法家 记者 通讯员 老人 大爷 大妈 阿姨 师傅 同学
+    学生 老师 教师 医生 护士 教授 专家 院士 律师 民警 警官 法官 书记 主任 局长 县长 市长 镇长 乡长
+    村长 站长 所长 馆长 院长 校长 厂长 经理 董事长 总经理 负责人 创始人 店主 老板 代表 委员 志愿者
+    党员 队员 选手 运动员 演员 歌手 导演 主持人 网友 家长 患者 母亲 父亲 儿子 女儿 丈夫 妻子
+    """.split()
+)
+_NAME_FOLLOWERS = ("将军", "同志", "先生", "女士", "说", "表示", "介绍", "告诉", "认为", "坦言", "感慨", "回忆", "老师", "师傅")
+_NOT_NAME_OPENERS = frozenset("来于向和由原全都那有后年平国文明东南双通相应信党公成时游别")
 _STREET_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BOUNDARY_WINDOW = 6  # characters of context segmented around a hit
@@ -623,6 +642,8 @@ class Gazetteer:
                 continue
             if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
                 continue  # 惠农政策, 富民补贴: the short is a word qualifying the noun, no place
+            if pattern.kind == SHORT and _names_person(compact, start, end):
+                continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, pattern))
         chosen.sort()
@@ -772,6 +793,26 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     """True when no dictionary word straddles either end of ``text[start:end]``."""
     bounds = _token_bounds(text, start, end)
     return start in bounds and end in bounds
+
+
+def _names_person(text: str, start: int, end: int) -> bool:
+    """True when the short name ``text[start:end]`` is (part of) a person's name: a general's
+    (左权将军), or with the surname before it a name the text introduces, addresses or quotes
+    (市民李德安, 李德安说, 王安泽先生) — wherever else in the text that name stands."""
+    if text.startswith(_PERSON_TITLES, end):
+        return True
+    if end - start != 2 or start == 0:
+        return False
+    opener = text[start - 1]
+    if opener not in SURNAMES or opener in _NOT_NAME_OPENERS:
+        return False
+    name = text[start - 1 : end]
+    at = text.find(name)
+    while at != -1:
+        if text.startswith(_NAME_FOLLOWERS, at + len(name)) or text.endswith(_NAME_ROLES, 0, at):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 def _street_ok(text: str, start: int, end: int) -> bool:

@@ -430,6 +430,27 @@ def test_short_name_qualifying_a_policy_noun_is_no_place(gaz: Gazetteer):
     assert found(gaz, "在介休举办") == ["介休市"]
 
 
+
+def test_short_name_inside_a_persons_name_is_no_place(gaz: Gazetteer):
+    # 德安 (德安县) and 安泽 (安泽县) after a surname, where the text introduces or quotes them
+    story = dict(headline="市民李德安：坚持义务献血二十年", body="今年58岁的李德安是血站的老朋友。李德安说，献血光荣。")
+    assert names(gaz.tag(**story, hint_prefectures=["3604"])) == []
+    assert names(gaz.tag(headline="市作协举办读书会", body="会上，作家王安泽朗读了新作。", hint_prefectures=["1410"])) == []
+    # the general the county is named after
+    assert names(gaz.tag(headline="纪念左权将军殉国83周年", body="各界人士缅怀左权将军。")) == []
+    # a place after a word that is also a surname, and a place with nobody named: still places
+    assert found(gaz, "游客来平遥旅游") == ["平遥县"]
+    assert found(gaz, "近日，左权举办红色文化节") == ["左权县"]
+    assert names(gaz.tag(headline="德安举办招聘会", body="近日，德安举办招聘会。", hint_prefectures=["3604"])) == ["德安县"]
+    # a county's cemetery of martyrs, and a trip after a role word
+    assert names(gaz.tag(headline="师生来到武乡烈士陵园祭扫", body="清明前夕，师生来到武乡烈士陵园。")) == ["武乡县"]
+    assert found(gaz, "老师带学生游平遥古城") == ["平遥县"]
+
+
+def test_central_towns_are_a_phrase_not_a_township(gaz: Gazetteer):
+    # 中心镇 is a township of 阳曲县 and of 桦南县, and planning's word for "central towns"
+    assert names(gaz.tag(headline="我市推进城镇化", body="全市要培育一批中心镇，带动乡村发展。", hint_prefectures=["1401"])) == []
+
 def test_is_place_name(gaz: Gazetteer):
     for text in ("介休", "介休市", "山西介休", "山西省晋中市介休市", "北京"):
         assert gaz.is_place_name(text), text
@@ -458,7 +479,7 @@ class _GazetteerAsBefore(Gazetteer):
         import bisect
         import re
 
-        from ingest.gazetteer import _MODIFIED_NOUNS, _STREET_TAIL_WORDS, SHORT, STREET, _Hit, _segmenter
+        from ingest.gazetteer import _MODIFIED_NOUNS, _STREET_TAIL_WORDS, SHORT, STREET, _Hit, _names_person, _segmenter
 
         spaces = re.compile(r"[ \t\u3000\xa0]+")
 
@@ -513,6 +534,8 @@ class _GazetteerAsBefore(Gazetteer):
             ):
                 continue
             if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
+                continue
+            if pattern.kind == SHORT and _names_person(compact, start, end):  # a rule, not the scan
                 continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append(candidate)

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 # Chinese on purpose in English: the switch back to Chinese, the example searches (the archive is
-# Chinese, so its examples are), a file-name example and the list separator editors type.
+# Chinese, so its examples are), a file-name example, the list separator editors type, and the
+# GB/T 7714 citation's devised titles (a Chinese standard's form, cited in Chinese in any language).
 ALLOWED = (
+    "[无题][N]", "[图片新闻][N]", "[出版日期不详]",
     '<button type="submit" name="language" value="zh-hans" class="link-button" lang="zh-Hans">中文</button>',
     "介休 党建", "介休 网格化", "介休 “网格化党建” -招聘", "介休市 / 介休", "晋中日报_2025-03-29_第3版.txt",
     "“第3版”", "“、”", "“” 「」",

@@ -186,7 +186,7 @@ def test_the_ambiguity_message_names_every_county_in_the_reader_s_language():
 
 
 def _citations(text: str) -> list[str]:
-    return [html.unescape(c) for c in re.findall(r'<code class="citation">(.*?)</code>', text, re.S)]
+    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', text, re.S)]
 
 
 def test_a_photo_story_is_cited_with_a_devised_title(client):

@@ -188,7 +188,7 @@ def test_the_page_cache_keeps_each_carried_search_apart(client, stories, setting
 
 
 def _citations(text: str) -> list[str]:
-    return [html.unescape(c) for c in re.findall(r'<code class="citation">(.*?)</code>', text, re.S)]
+    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', text, re.S)]
 
 
 def english(client: Client) -> Client:

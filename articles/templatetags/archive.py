@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -49,6 +53,22 @@ def return_path(context: template.Context) -> str:
     return i18n.return_path(request) if request is not None else "/"
 
 
+# ``{% url %}`` of the pages without arguments, once per process: every page's header, footer and
+# <head> have a dozen, the same on each (a reverse() is some tens of microseconds). Kept by what
+# reverse() depends on: the address prefix, the URL configuration and the language.
+_site_urls: dict[tuple[str, str | None, str, str | None], str] = {}
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """``{% url name %}`` for a URL name that takes no arguments (``{% site_url 'home' %}``)."""
+    key = (name, get_script_prefix(), str(get_urlconf(settings.ROOT_URLCONF)), get_language())
+    url = _site_urls.get(key)
+    if url is None:
+        url = _site_urls[key] = reverse(name)
+    return url
+
+
 # Article text, papers' and counties' names are Chinese whatever the page's language: on a page in
 # another language they are marked so (a screen reader's voice, fonts, translation tools). On a
 # Chinese page <html lang> says it already, and the page stays as it was.
@@ -66,3 +86,65 @@ def zh_span(value: object, autoescape: bool = True) -> SafeString:
     """The value (escaped) in a `<span lang="zh-Hans">` on a page not in Chinese, else as it is."""
     text = conditional_escape(value) if autoescape else str(value)
     return mark_safe(f"<span{_ZH}>{text}</span>") if get_language() != "zh-hans" else mark_safe(text)
+
+
+# The search page's repeated fragments, made here rather than in a template loop: twenty result
+# rows and some fifty facet links were most of the page's template nodes (each variable, tag and
+# ``{% zh_lang %}`` a lookup, a localisation and an escape of its own), and cost the page more
+# than its queries. The markup is the one the template had (includes/article_row.html for a row);
+# every value goes through ``_escape``, so it is escaped exactly as the template escaped it.
+
+
+def _escape(value: object) -> str:
+    """``conditional_escape(value)``: safe markup (a snippet's ``<mark>``) as it is, anything else
+    escaped. Without the lazy-argument check of Django's wrapper around ``escape``, which costs
+    more than the escaping itself at some three hundred values a page."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _zh() -> str:
+    """``zh_lang`` once per list of fragments, not once per element."""
+    return _ZH if get_language() != "zh-hans" else ""
+
+
+def _span(value: object, zh: str) -> str:
+    """``value|zh_span`` with the language already known."""
+    return f"<span{zh}>{_escape(value)}</span>" if zh else _escape(value)
+
+
+def _row_html(row: dict, zh: str) -> str:
+    """One search result (views._result_rows) as the search page shows it."""
+    kicker = f'<div class="kicker"{zh}>{_escape(row["kicker"])}</div>' if row["kicker"] else ""
+    label = f' · {_span(row["label"], zh)}' if row["label"] else ""
+    counties = "".join([
+        f'<a class="county{" primary" if c["primary"] else ""}" href="{_escape(c["url"])}"{zh}>{_escape(c["name"])}</a>'
+        for c in row["counties"]
+    ])
+    if counties:
+        counties = f" · {counties}"
+    snippet = f'<p class="snippet"{zh}>{_escape(row["snippet"])}</p>' if row["snippet"] else ""
+    return (
+        f'<li class="result">\n  {kicker}\n  <a class="headline"{zh} href="{_escape(row["url"])}">{_escape(row["title"])}</a>\n'
+        f'  <div class="meta">\n    {_span(row["paper"], zh)} · {_escape(row["date"])}{label}\n    {counties}\n  </div>\n'
+        f"  {snippet}\n</li>\n        "
+    )
+
+
+@register.simple_tag
+def result_rows(rows: list[dict]) -> SafeString:
+    """The search page's result rows (an ``<li>`` each, as includes/article_row.html shows an article)."""
+    zh = _zh()
+    return mark_safe("".join([_row_html(row, zh) for row in rows]))
+
+
+@register.simple_tag
+def facet_items(items: list[dict]) -> SafeString:
+    """One facet's values (views._facet_links): a link each, the active one in bold, with its count."""
+    return mark_safe("".join([
+        f'<li><strong aria-current="true">{_escape(f["label"])}</strong> <span class="muted">{_escape(f["n_text"])}</span></li>'
+        if f["active"]
+        else f'<li><a href="{_escape(f["url"])}">{_escape(f["label"])}</a> <span class="muted">{_escape(f["n_text"])}</span></li>'
+        for f in items
+    ]))
