@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
-from articles.models import Article, Page
+from articles.models import Article, Page, PageRevision
 from articles.roles import Role
-from articles.writer import PageMeta, ingest_file
+from articles.writer import PageMeta, apply_state, ingest_file, load_state
+from ingest import corrections
 from tests.browser import IN_CI, require_chromium
 from tests.conftest import SEED_FILES
 from tests.factories import PASSWORD, ingest_seeds, make_user
@@ -192,6 +193,17 @@ def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page
     page.locator("article.correct-article").nth(1).get_by_role("button", name="与下一篇合并").click()
     page.wait_for_load_state()
     audit.check(page, "correction, after a change")
+    # A draft of another file for a corrected page: its preview lists the correction a replace
+    # would drop, with the box to tick before replacing.
+    dated = PageMeta(paper="运城日报", date=dt.date(2025, 7, 26), label="第3版")
+    text = SEED_FILES[1].read_text(encoding="utf-8") + "\n\n本版编辑 张三\n"  # not a seed's bytes: a page of its own
+    corrected = ingest_file("旧稿.txt", text.encode("utf-8"), dated, status=Page.Status.PUBLISHED).page
+    merged = corrections.merge_with_next(load_state(corrected), 0, source=corrected.raw_text.split("\n"))
+    apply_state(corrected, merged, user=None, action=PageRevision.Action.CORRECT, summary="合并")
+    changed = corrected.raw_text.replace("。", "！").encode("utf-8")
+    other = ingest_file("新稿.txt", changed, dated, status=Page.Status.DRAFT, same_slot="keep").page
+    audit.check(page, "preview of a draft that would drop a correction", f"/pages/{other.pk}/preview/")
+    assert page.get_by_label("我知道这些人工校正不会沿用").count() == 1
     audit.check(page, "history", f"/pages/{stored.pk}/history/")
     ref = Article.objects.filter(page=stored).order_by("pk").values_list("pk", flat=True).first()
     audit.check(page, "article history", f"/pages/{stored.pk}/history/articles/{ref}/")
