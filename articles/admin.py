@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
-from articles.forms import validate_issue_date
+from articles.forms import VersionChecked, validate_issue_date
 from articles.models import Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision
 from ingest import corrections
 from ingest import model as parsed
@@ -48,9 +48,9 @@ class _Lines(_Text):
         return list(initial or []) != self.to_python(data)
 
 
-class _Versioned(forms.ModelForm):
-    """A change form that says which version of the page it was made from (a hidden ``version``,
-    as the correction pages carry theirs) and is refused when the page has changed since.
+class _Versioned(VersionChecked, forms.ModelForm):
+    """A change form that says which version of the page it was made from and is refused when
+    the page has changed since (``VersionChecked``, the preview's forms' rule).
 
     Django's admin compares what comes back with the rows as they are when the form is posted,
     not as they were when it was opened: without this a form opened before another admin's
@@ -70,25 +70,15 @@ class _Versioned(forms.ModelForm):
     def _page_id(self) -> int:
         raise NotImplementedError
 
-    def _stale(self, latest: int, seen: int) -> str:
-        raise NotImplementedError
-
     def check_version(self) -> Page | None:
         """The page, locked, when the form was made from its latest version; raises the reason
-        otherwise. A post without a version (a script's, not the admin's page) is taken as made
-        from the page as it is."""
+        otherwise."""
         if not self.instance.pk:
             return None
         page = Page.objects.select_for_update().get(pk=self._page_id())
-        if self.add_prefix("version") not in self.data:
-            return page
-        try:
-            seen = int(self.data[self.add_prefix("version")])
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("表单的版本号不对：你的修改没有保存。请重新打开这个表单再改。"), code="stale") from None
-        latest = writer.version(page)
-        if seen != latest:
-            raise forms.ValidationError(self._stale(latest, seen), code="stale")
+        reason = self.stale(page)
+        if reason:
+            raise forms.ValidationError(reason, code="stale")
         return page
 
 

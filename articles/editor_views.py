@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles import ingest_text, writer
 from articles.forms import PageMetaForm, PlannedFile, ReplaceForm, UploadForm
 from articles.ratelimits import rate_limited
-from articles.models import Newspaper, Page, PageRevision
+from articles.models import Newspaper, Page
 from articles.roles import role_required
 from ingest import corrections
 from ingest import model as parsed
@@ -224,13 +223,11 @@ def _get_page_or_404(pk: int) -> Page:
 
 
 def _slot_pages(page: Page) -> list[Page]:
-    """Other pages of the same paper, date, edition and label (a replacement or a second copy),
-    each with its ``version`` (``writer.version``), which the replace form carries."""
-    latest = PageRevision.objects.filter(page=OuterRef("pk")).order_by("-number").values("number")[:1]
+    """Other pages of the same paper, date, edition and label (a replacement or a second copy)."""
     return list(
         writer.other_pages_in_slot(page)
         .select_related("issue__newspaper")
-        .annotate(article_count=Count("articles"), version=Coalesce(Subquery(latest), Value(0)))
+        .annotate(article_count=Count("articles"))
         .order_by("id")
     )
 
@@ -247,9 +244,11 @@ class LostRow:
 
 @dataclass
 class ReplaceTarget:
-    """A page the draft may replace, with the corrections that replace would drop."""
+    """A page the draft may replace, its version (which the replace form carries) and the
+    corrections that replace would drop."""
 
     page: Page
+    version: int
     lost: list[LostRow]
 
 
@@ -277,7 +276,7 @@ def _replace_targets(draft: Page, slot_pages: list[Page]) -> list[ReplaceTarget]
                 why=ingest_text.translated(conflict.why),
                 changes=changes,
             ))
-        targets.append(ReplaceTarget(other, rows))
+        targets.append(ReplaceTarget(other, writer.version(other), rows))
     return targets
 
 
@@ -438,7 +437,7 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
             locked = Page.objects.select_for_update().filter(pk=target.pk).first()
             if locked is None:  # a draft in the slot, discarded since the preview
                 raise _Refused(_("请选择要替换的版面（同一报纸、日期、版次）。"))
-            stale = form.stale(writer.version(locked))
+            stale = form.stale(locked)
             if stale:
                 raise _Refused(stale)
             if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, name, data):
@@ -500,7 +499,7 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         with transaction.atomic():
             locked = Page.objects.select_for_update().get(pk=pk)
-            if form.refused_as_stale(writer.version(locked)):
+            if form.refused_as_stale(locked):
                 raise _Refused
             writer.update_page_meta(locked, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
     except _Refused:

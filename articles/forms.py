@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
+from articles import writer
+from articles.models import Page
 from ingest.decode import UnreadableFile, check_size, decode
 from ingest.manifest import (
     ISSUE_DATE_MIN, PREFECTURE_PATTERN, Entry, Manifest, ManifestError, Prefill, Row, is_manifest_header,
@@ -281,27 +283,31 @@ def _read_manifest(found: CsvUpload) -> Manifest:
         raise forms.ValidationError(gettext("%(name)s 有误：%(error)s") % {"name": name, "error": _manifest_reason(exc)}) from None
 
 
-class _Versioned(forms.Form):
-    """A form of the preview that says which version of the page it was made from (a hidden
-    ``version``: ``writer.version``) and is refused when the page has changed since. The rule of
-    the admin's page form (articles/admin.py ``_Versioned.check_version``): a post without a
-    version (a script's, not the page's form) is taken as made from the page as it is; one that
-    is not a number, or not the latest, is refused. The caller locks the page first."""
+class VersionChecked:
+    """What a form that changes a page says about the version of the page it was made from (a
+    hidden ``version``: ``writer.version``), for a plain or a model form: the preview's forms
+    below and the admin's change forms (articles/admin.py). A post without a version (a
+    script's, not the page's form) is taken as made from the page as it is; one that is not a
+    number, or not the latest, is refused. The caller locks the page first."""
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def stale(self, latest: int) -> str:
-        """Why the form is refused, given the locked page's latest version; "" when it is not."""
-        if self.add_prefix("version") not in self.data:
+    def stale(self, page: Page) -> str:
+        """Why the form is refused, given the locked page; "" when it is not."""
+        name = self.add_prefix("version")
+        if name not in self.data:
             return ""
         try:
-            seen = int(self.data[self.add_prefix("version")])
+            seen = int(self.data[name])
         except (TypeError, ValueError):
             return gettext("表单的版本号不对：你的修改没有保存。请重新打开这个表单再改。")
+        latest = writer.version(page)
         return "" if seen == latest else self._stale(latest, seen)
 
     def _stale(self, latest: int, seen: int) -> str:
         raise NotImplementedError
+
+
+class _Versioned(VersionChecked, forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class PageMetaForm(_Versioned):
@@ -311,15 +317,15 @@ class PageMetaForm(_Versioned):
     date = _iso_date(gettext_lazy("留空表示日期不详。"))
     label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False)
 
-    def refused_as_stale(self, latest: int) -> bool:
+    def refused_as_stale(self, page: Page) -> bool:
         """Refuse a form made from an older version of the page (``stale``): the error is shown
         with the form as typed, which now carries the latest version, so that the editor, told
         and shown the page as it is, may save it again on purpose."""
-        reason = self.stale(latest)
+        reason = self.stale(page)
         if reason:
             self.add_error(None, reason)
             self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = str(latest)
+            self.data[self.add_prefix("version")] = str(writer.version(page))
         return bool(reason)
 
     def _stale(self, latest: int, seen: int) -> str:
