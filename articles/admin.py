@@ -11,8 +11,11 @@ from difflib import SequenceMatcher
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +112,18 @@ class ArticleAdminForm(_Versioned):
         return data
 
 
+class _RowFormSet(BaseInlineFormSet):
+    """A tabular inline's forms: a row's fields have no <label> (a column's heading names them, out
+    of the form's reach), so each widget, the row's "delete" box too, carries its field's name as
+    aria-label."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if field.label:
+                field.widget.attrs.setdefault("aria-label", field.label)
+
+
 class CaptionForm(forms.ModelForm):
     class Meta:
         model = Caption
@@ -119,6 +134,7 @@ class CaptionForm(forms.ModelForm):
 class CaptionInline(admin.TabularInline):
     model = Caption
     form = CaptionForm
+    formset = _RowFormSet
     extra = 0
     fields = ["position", "text", "credit", "credit_text", "lines"]
     readonly_fields = ["position", "lines"]
@@ -131,6 +147,7 @@ class CaptionInline(admin.TabularInline):
 
 class CountyInline(admin.TabularInline):
     model = ArticleCounty
+    formset = _RowFormSet
     extra = 0
     autocomplete_fields = ["county"]
     # As the writer orders the tags (writer._tags): the form read back unchanged is the same list.
@@ -281,6 +298,10 @@ class PageAdminForm(_Versioned):
             self.fields["paper"].initial = self.instance.issue.newspaper_id
             self.fields["date"].initial = self.instance.issue.date
             self.fields["seen_status"].initial = self.instance.status
+            if self.instance.published_at is not None and self.instance.status != Page.Status.DRAFT:
+                # A page once published is withdrawn, never made a draft again: a draft may be
+                # discarded, history and all (writer.set_status refuses it too).
+                self.fields["status"].choices = [c for c in Page.Status.choices if c[0] != Page.Status.DRAFT]
 
     def _page_id(self) -> int:
         return self.instance.pk
@@ -313,6 +334,18 @@ class PageAdminForm(_Versioned):
             )
             if holder is not None:
                 raise forms.ValidationError(_("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）。") % {"pk": holder.pk})
+        publishing = "status" in self.changed_data and data.get("status") == Page.Status.PUBLISHED
+        if self.instance.pk and publishing and not moved:
+            # As the preview page and the API: never a silent second copy of a page in its place.
+            shown = writer.other_pages_in_slot(self.instance).filter(status=Page.Status.PUBLISHED).order_by("pk").first()
+            if shown is not None:
+                raise forms.ValidationError(
+                    _(
+                        "同一报纸、日期和版次已有一个已发布的版面（第 %(pk)s 号）：没有发布。"
+                        "请在这个版面的预览页选择替换原版面，或两者都保留。"
+                    ) % {"pk": shown.pk},
+                    code="same_slot",
+                )
         return data
 
 
@@ -345,8 +378,10 @@ class PageAdmin(admin.ModelAdmin):
         return False  # pages come from files: the upload page or manage.py ingest
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Only a draft is deleted; a published page is withdrawn (its status), never lost.
-        return super().has_delete_permission(request, obj) and (obj is None or obj.status == Page.Status.DRAFT)
+        # A published page is withdrawn (its status), never lost; a draft is discarded on the
+        # editors' pages (writer.discard, with its articles, history and emptied issue): one
+        # way to delete a page.
+        return False
 
     def save_model(self, request, obj, form, change) -> None:
         # Only the fields the admin changed (the form's version check made sure they were
@@ -365,7 +400,9 @@ class PageAdmin(admin.ModelAdmin):
 class IssueAdmin(admin.ModelAdmin):
     list_display = ["__str__", "newspaper", "date", "edition"]
     list_filter = ["newspaper"]
-    readonly_fields = ["newspaper", "date"]  # a page moves between issues through its own form
+    # A page moves between issues through its own form (writer.update_page_meta: recorded,
+    # undoable, the caches cleared); an issue's edition is part of every page's place.
+    readonly_fields = ["newspaper", "date", "edition"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -431,3 +468,47 @@ class CountyAdmin(_ShownToReaders):
     def delete_queryset(self, request, queryset) -> None:
         super().delete_queryset(request, queryset)
         CountyTally.objects.rebuild()
+
+
+# -- accounts ----------------------------------------------------------------------------------
+# Admins manage accounts (roles.ADMIN_PERMISSIONS): they give people the editor's or the admin's
+# role (the groups). The roles' own permissions are kept by roles.sync_roles, and only a
+# superuser may make another: without these limits an admin could tick 超级用户 on their own
+# account, or widen a role's permissions, and take rights the roles deliberately leave out (the
+# counties' table, for one).
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class ArchiveUserAdmin(UserAdmin):
+    _ONLY_SUPERUSERS = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, *self._ONLY_SUPERUSERS]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A superuser's account (its password, its roles) is a superuser's to change.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """The roles: shown to admins, changed by superusers only (and by roles.sync_roles)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser

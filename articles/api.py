@@ -215,6 +215,9 @@ def publish_page(request: HttpRequest, pk: int) -> JsonResponse:
                 409, outcome="same_slot", page=page_detail(page), others=others,
             )
     if page.status != Page.Status.PUBLISHED:
-        writer.set_status(page, Page.Status.PUBLISHED, user=request.user)
+        try:
+            writer.set_status(page, Page.Status.PUBLISHED, user=request.user)
+        except Page.DoesNotExist:  # discarded (or used by a replace) since it was read
+            return _refuse(_("没有编号为 %(pk)s 的版面。") % {"pk": pk}, 404)
         page = _page(pk)
     return _answer({"outcome": "published", "page": page_detail(page)})

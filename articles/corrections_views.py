@@ -35,6 +35,9 @@ from ingest.pipeline import parse_page
 PERMISSION = "articles.correct_page"
 Action = PageRevision.Action
 
+# The "收回到" choice that makes the unmarked furniture lines an article of their own (a page
+# split into furniture alone has no other).
+NEW_ARTICLE = "new"
 FURNITURE_CHOICES = [(kind.value, corrections.FURNITURE_LABELS[kind]) for kind in FurnitureKind]  # shown through ingest_text
 _NAME_SEP_RE = re.compile(r"[、,，;；/\s]+")
 
@@ -70,6 +73,13 @@ class _PageText:
 
 def _get_page_or_404(pk: int) -> Page:
     return get_object_or_404(Page.objects.select_related("issue__newspaper"), pk=pk)
+
+
+def _locked_or_404(page: Page) -> Page:
+    """The page locked for a change; a 404 when it went (a draft discarded, or used up by a
+    replace) between the view's first read and the lock: the page is not there to change."""
+    # Only the page row is locked (its issue and paper are read along, not locked with it).
+    return get_object_or_404(Page.objects.select_for_update(of=("self",)).select_related("issue__newspaper"), pk=page.pk)
 
 
 def _int(post: QueryDict, name: str, what: str) -> int:
@@ -139,6 +149,11 @@ def _lines_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
         label = corrections.FURNITURE_LABELS.get(kind, kind)  # type: ignore[call-overload]
         return _Change(new, Action.CORRECT, f"把第{ranges}行标为版面元素（{label}）", f"#line-{nos[0]}")
     if do == "unmark":
+        if post.get("into", "").strip() == NEW_ARTICLE:
+            new = corrections.unmark_furniture(state, nos, None, source=ctx.source, tagger=ctx.tagger)
+            # The new article is the one that holds the first line (the others' lines are as they were).
+            k = next(k for k, a in enumerate(new.articles) if nos[0] in a.lines)
+            return _Change(new, Action.CORRECT, f"把版面元素第{ranges}行收回到{_title(new, k)}", f"#article-{k + 1}")
         into = _int(post, "into", _("要收回到的文章"))
         new = corrections.unmark_furniture(state, nos, into, source=ctx.source, tagger=ctx.tagger)
         return _Change(new, Action.CORRECT, f"把版面元素第{ranges}行收回到{_title(state, into)}", f"#article-{into + 1}")
@@ -285,8 +300,10 @@ class _Typed:
         return typed
 
 
-def _typed_into(typed: _Typed | None) -> int | None:
+def _typed_into(typed: _Typed | None) -> int | str | None:
     value = typed.post.get("into", "").strip() if typed and typed.action == "lines" else ""
+    if value == NEW_ARTICLE:
+        return value
     return int(value) if value.isdigit() else None
 
 
@@ -366,6 +383,7 @@ def _render_correct(
         # The line form's choices as the admin left them (a refused form keeps them).
         "kind": typed.post.get("kind", FurnitureKind.OTHER) if typed and typed.action == "lines" else FurnitureKind.OTHER,
         "into": _typed_into(typed),
+        "new_article": NEW_ARTICLE,
         "error": error,
     }
     return render(request, "articles/correct.html", context, status=status)
@@ -381,7 +399,7 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
-            locked = Page.objects.select_for_update().get(pk=page.pk)
+            locked = _locked_or_404(page)
             _check_version(request.POST, locked)
             change = handler(request.POST, writer.load_state(locked), _PageText.of(locked, page.issue.newspaper))
             writer.apply_state(locked, change.state, user=request.user, action=change.action, summary=change.summary)
@@ -476,7 +494,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
-            _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
+            _check_version(request.POST, _locked_or_404(page))
             revision = writer.undo(page, request.user)
     except CorrectionError as exc:
         return _render_history(request, page, error=ingest_text.message(exc), status=400)
@@ -495,7 +513,7 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         number = _int(request.POST, "number", _("要恢复的版本"))
         with transaction.atomic():
-            _check_version(request.POST, Page.objects.select_for_update().get(pk=page.pk))
+            _check_version(request.POST, _locked_or_404(page))
             if not page.revisions.filter(number=number).exists():
                 raise CorrectionError(_("没有版本 %(n)s。") % {"n": number})
             revision = writer.revert(page, number, request.user)
@@ -507,6 +525,11 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("page-history", pk=pk)
 
 
+# writer._paper_gone's reason (the writer's reasons are English; these pages say them in the
+# reader's language).
+_PAPER_GONE_RE = re.compile(r"the paper of that version \((?P<paper>.*)\) is no longer in the archive")
+
+
 def _cannot_undo(exc: Exception) -> str:
     text = str(exc)
     holder = getattr(exc, "holder", None)
@@ -514,6 +537,9 @@ def _cannot_undo(exc: Exception) -> str:
         return _("第 %(pk)s 号版面已占用那一版的报名、日期和版次：没有改动。") % {"pk": holder.pk}
     if "nothing" in text:
         return _("没有可以撤销的改动。")
+    gone = _PAPER_GONE_RE.search(text)
+    if gone is not None:
+        return _("那一版所在的报纸（%(paper)s）已不在档案中：不能把版面放回那一版的报纸，没有改动。") % {"paper": gone["paper"]}
     if "replaced" in text:
         return _(
             "版面文件已被替换：替换本身和替换之前的版本不能撤销，也不能恢复。重新上传旧文件只会找回旧文本，"
@@ -547,7 +573,7 @@ def resplit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             with transaction.atomic():
-                locked = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
+                locked = _locked_or_404(page)
                 _check_version(request.POST, locked)
                 current = writer.load_state(locked)
                 proposed, conflicts = _resplit_state(locked, current)

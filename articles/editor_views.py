@@ -252,27 +252,20 @@ class ReplaceTarget:
     lost: list[LostRow]
 
 
-# A corrected value longer than this, or a body or captions, is named, not quoted.
-SHOWN_VALUE_CHARS = 60
-_UNQUOTED = {"正文", "图片说明"}
 
 
 def _replace_targets(draft: Page, slot_pages: list[Page]) -> list[ReplaceTarget]:
     """What replacing each page with the draft's file would drop, computed as the replace
     computes it and written nowhere (``writer.lost_corrections``)."""
-    data = draft.raw_text.encode("utf-8")
     targets = []
     for other in slot_pages:
         rows = []
-        for lost in writer.lost_corrections(other, draft.source_name, data):
+        for lost in writer.lost_corrections(other, draft):
             conflict = lost.conflict
-            changes = [
-                (ingest_text.translated(c.label), c.after if c.label not in _UNQUOTED and len(c.after) <= SHOWN_VALUE_CHARS else "")
-                for c in lost.changes
-            ]
+            changes = [(ingest_text.translated(label), value) for label, value in lost.shown_changes()]
             rows.append(LostRow(
                 headline=conflict.headline or _("（无标题）"),
-                lines=corrections.line_ranges(conflict.lines, other.raw_text.split("\n")),
+                lines=lost.lines,
                 why=ingest_text.translated(conflict.why),
                 changes=changes,
             ))
@@ -389,7 +382,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     page = Page.objects.filter(pk=pk).first()
     if page is None:
         return _draft_gone(request, _("这份草稿已经删除了。"))
-    if page.status != Status.DRAFT:
+    if not page.discardable:
         messages.error(request, _("只有草稿可以删除；已发布的版面请撤回。"))
         return redirect("page-preview", pk=page.pk)
     name = page.source_name
@@ -410,8 +403,10 @@ class _Refused(Exception):
 @role_required("articles.publish_page")
 def replace(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's file takes the place of a page of the same slot: that page keeps its address
-    and status, its old text goes into its history, and its corrections are carried over where
-    their lines are unchanged (the rest are listed as conflicts). The draft is used up.
+    and status, its old text goes into its history, and the draft's split as it stands (hand
+    corrections made on the draft included) is the new one, with the page's own corrections
+    carried over where their lines are unchanged (the rest are listed as conflicts). The draft
+    is used up (writer.replace_with_draft).
 
     Refused, writing nothing, when the page has changed since the preview showed it (the form
     carries its version), and, when the replace would drop hand corrections (listed on the
@@ -431,7 +426,7 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     if target is None:
         messages.error(request, _("请选择要替换的版面（同一报纸、日期、版次）。"))
         return redirect("page-preview", pk=draft.pk)
-    name, data = draft.source_name, draft.raw_text.encode("utf-8")
+    name = draft.source_name
     try:
         with transaction.atomic():
             locked = Page.objects.select_for_update().filter(pk=target.pk).first()
@@ -440,11 +435,9 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
             stale = form.stale(locked)
             if stale:
                 raise _Refused(stale)
-            if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, name, data):
+            if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, draft):
                 raise _Refused(_("这次替换会丢掉列出的人工校正，而替换不能撤销：没有替换。请勾选“我知道这些人工校正不会沿用”后再替换。"))
-            # The draft goes first: its text is about to become the target's, and a text is stored once.
-            writer.discard(draft)
-            result = writer.replace_page(target, name, data, user=request.user)
+            result = writer.replace_with_draft(target, draft, user=request.user)
             if result.outcome != Outcome.REPLACED:
                 transaction.set_rollback(True)
     except _Refused as refused:
@@ -501,7 +494,9 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
             locked = Page.objects.select_for_update().get(pk=pk)
             if form.refused_as_stale(locked):
                 raise _Refused
+            before = writer.version(locked)
             writer.update_page_meta(locked, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
+            changed = writer.version(locked) != before
     except _Refused:
         gone = Page.objects.filter(pk=pk).first() is None  # a double click after a replace used it up
         return _draft_gone(request, GONE) if gone else _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
@@ -510,5 +505,8 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
     except writer.SlotTaken as taken:
         form.add_error(None, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
         return _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
-    messages.success(request, _("已更新报名、日期和版次。"))
+    if changed:
+        messages.success(request, _("已更新报名、日期和版次。"))
+    else:  # the same values saved again: nothing was written, nothing is said to have been
+        messages.info(request, _("报名、日期和版次都没有改动。"))
     return redirect("page-preview", pk=pk)

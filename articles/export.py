@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
 from articles.models import Article, ArticleQuerySet, Newspaper
+from articles.page_cache import generation_kept
 from articles.shapes import article_detail
 
 BATCH = 500
@@ -188,9 +188,9 @@ def name_keeps_in_path(name: str) -> bool:
 
 def summary() -> list[SummaryRow]:
     """Visible articles per paper and year (None last): the exports page. A whole-table count,
-    so cached for HOME_CACHE_SECONDS (a download itself is always read live)."""
-    rows = cache.get(SUMMARY_CACHE_KEY)
-    if rows is None:
+    so kept until the next write (a download itself is always read live)."""
+
+    def count() -> list[SummaryRow]:
         grouped = (
             Article.objects.visible()
             .annotate(year=ExtractYear("date"))
@@ -200,5 +200,6 @@ def summary() -> list[SummaryRow]:
         )
         rows = [SummaryRow(r["newspaper__name"], r["year"], r["n"], r["newspaper_id"]) for r in grouped]
         rows.sort(key=lambda r: (r.paper, r.year is None, -(r.year or 0)))
-        cache.set(SUMMARY_CACHE_KEY, rows, timeout=settings.HOME_CACHE_SECONDS)
-    return rows
+        return rows
+
+    return generation_kept(SUMMARY_CACHE_KEY, count, settings.HOME_CACHE_SECONDS)

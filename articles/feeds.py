@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 
 from articles.models import Article, County, Page, PageRevision
 from articles.params import ParamError, SearchParams, place_name, read_params, resolve_county
-from articles.query import MAX_QUERY_CHARS, QUOTES, ParsedQuery
+from articles.query import MAX_QUERY_CHARS, query_text
 
 FEED_ITEMS = 50
 SUMMARY_CHARS = 300
@@ -216,21 +216,6 @@ class CountyFeed(_ArticleFeed):
 
     def items(self, county: County):
         return self._with_changes(self._articles().in_county(county.code).newest()[:FEED_ITEMS])
-
-
-def query_text(query: ParsedQuery) -> str:
-    """The query as parsed, written back: its terms in order, one space apart, a phrase in quotes
-    (the first pair whose closing quote it does not hold), an exclusion with its minus. ``parse``
-    reads it as the same terms, so queries that differ only in spacing, in the quotes used or in
-    terms that cannot be searched (``万荣  😀``) are written the same."""
-    parts = []
-    for term in query.terms:
-        text = term.text
-        if term.quoted:
-            opening, closing = next((o, c) for o, c in QUOTES.items() if c not in text)
-            text = f"{opening}{text}{closing}"
-        parts.append(f"-{text}" if term.negated else text)
-    return " ".join(parts)
 
 
 def search_query_string(params: SearchParams) -> str:

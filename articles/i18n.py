@@ -46,7 +46,9 @@ def return_path(request: HttpRequest) -> str:
     address of a form's POST (an error shown in answer to a correction, an undo), which answers a
     GET with 405: there the page the form was on (the Referer, when it is this site's), else home."""
     if request.method in ("GET", "HEAD"):
-        return request.get_full_path()
+        # The query as Django decoded it, encoded again: get_full_path() takes the raw query
+        # string, and one a client sent as bare UTF-8 (not percent-encoded) came back as mojibake.
+        return request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         parts = urlsplit(referer)

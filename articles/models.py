@@ -177,6 +177,12 @@ class Page(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("page", args=[self.pk])
 
+    @property
+    def discardable(self) -> bool:
+        """A draft never published, which may be deleted whole, history and all (writer.discard);
+        a page once published is withdrawn, never lost, whatever its status since."""
+        return self.status == self.Status.DRAFT and self.published_at is None
+
     def source_lines(self) -> list[str]:
         # Numbered as the splitter numbers them (ingest/lines.py): by "\n" only. splitlines() would
         # also break at a form feed, which pdftotext puts at every page break.

@@ -76,6 +76,21 @@ def current_generation() -> str:
     return generation
 
 
+def generation_kept(key: str, compute: Callable[[], object], timeout: int) -> object:
+    """``compute()``, kept in the shared cache under ``key`` until a write commits (the shared
+    generation changes: writer.clear_caches) or ``timeout`` passes: whole-table lists that are
+    costly to make and must follow what readers may see (the county sitemap, the exports page).
+    The generation is read before computing, so a write that commits meanwhile leaves the value
+    stale at once, never taken for newer than that write."""
+    generation = current_generation()
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == generation:
+        return kept[1]
+    value = compute()
+    cache.set(key, (generation, value), timeout=timeout)
+    return value
+
+
 # Bumped by every write in this process: a read that began before it must not be remembered.
 _forgotten = 0
 

@@ -115,14 +115,21 @@ def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -
     return value
 
 
+def iso_date(raw: str) -> dt.date:
+    """A date written YYYY-MM-DD, the one form the site's addresses and filters take; ValueError
+    otherwise (``fromisoformat`` alone would also take "20250724" and "2025-W30-2", each a second
+    address of the same issue)."""
+    if not _ISO_DATE.fullmatch(raw):
+        raise ValueError(raw)
+    return dt.date.fromisoformat(raw)
+
+
 def _date(params: Mapping[str, str], name: str) -> dt.date | None:
     raw = params.get(name, "")
     if not raw:
         return None
     try:
-        if not _ISO_DATE.fullmatch(raw):  # fromisoformat would also take "20250724" and "2025-W30"
-            raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
+        return iso_date(raw)
     except ValueError:
         raise ParamError(
             gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name},

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
@@ -105,3 +106,19 @@ def parse(q: str) -> ParsedQuery:
     if terms and not parsed.positive:
         raise QueryError(gettext("请至少给出一个要查找的词（只有排除词无法检索）。"))
     return parsed
+
+
+def query_text(query: ParsedQuery | Sequence[Term]) -> str:
+    """The query as parsed, written back: its terms in order, one space apart, a phrase in quotes
+    (the first pair whose closing quote it does not hold), an exclusion with its minus. ``parse``
+    reads it as the same terms, so queries that differ only in spacing, in the quotes used or in
+    terms that cannot be searched (``万荣  😀``) are written the same. Also some of its terms
+    (the search page's suggestions): each written as it was asked."""
+    parts = []
+    for term in query.terms if isinstance(query, ParsedQuery) else query:
+        text = term.text
+        if term.quoted:
+            opening, closing = next((o, c) for o, c in QUOTES.items() if c not in text)
+            text = f"{opening}{text}{closing}"
+        parts.append(f"-{text}" if term.negated else text)
+    return " ".join(parts)

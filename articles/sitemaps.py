@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +20,7 @@ from django.utils.functional import cached_property
 
 from articles.feeds import last_changed, latest_change
 from articles.models import Article, ArticleCounty, County, Newspaper, Page
+from articles.page_cache import generation_kept
 
 # Well under the protocol's 50,000: a section page stays quick to make (under 0.1 s) and to fetch.
 LIMIT = 2_000
@@ -114,14 +114,12 @@ class CountySitemap(_RowSitemap):
     key = "code"
 
     def items(self) -> list[dict]:
-        # Every tag of every visible article is read to find them: cached like the front page's
-        # counts (a new county appears within HOME_CACHE_SECONDS).
-        rows = cache.get(COUNTIES_CACHE_KEY)
-        if rows is None:
+        # Every tag of every visible article is read to find them: kept until the next write.
+        def counties() -> list[dict]:
             tagged = ArticleCounty.objects.filter(article__visible=True).values("county_id")
-            rows = list(County.objects.filter(code__in=tagged).order_by("code").values("code"))
-            cache.set(COUNTIES_CACHE_KEY, rows, timeout=settings.HOME_CACHE_SECONDS)
-        return rows
+            return list(County.objects.filter(code__in=tagged).order_by("code").values("code"))
+
+        return generation_kept(COUNTIES_CACHE_KEY, counties, settings.HOME_CACHE_SECONDS)
 
 
 class PaperSitemap(_RowSitemap):

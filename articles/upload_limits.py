@@ -12,6 +12,8 @@ A request without ``Content-Length`` (chunked) has, to Django, an empty body: no
 The number of files is only known by reading the body: Django stops parsing at
 ``DATA_UPLOAD_MAX_NUMBER_FILES`` with ``TooManyFilesSent``, which would be a bare 400; here it is a
 413 that says the limit (the form itself refuses more than ``UPLOAD_MAX_FILES``, tests/test_upload.py).
+A body Django cannot parse as multipart at all (no boundary) is a 400 that says so, not a
+logged traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -54,19 +57,24 @@ def refusal(request: HttpRequest) -> HttpResponse:
 
 def too_many_files(request: HttpRequest) -> HttpResponse | None:
     """Parse the body (its size bounded above) and refuse, with the limit, more files than Django
-    reads; None when the count is within it."""
+    reads, or a body that is no multipart form (400); None when the count is within it."""
     try:
         request.POST  # noqa: B018 — parses the files too
     except TooManyFilesSent:
         message = _("这次上传的文件太多：一次最多 %(max)s 个文件，请分批上传。") % {"max": settings.UPLOAD_MAX_FILES}
         return _refuse(request, message)
+    except MultiPartParserError:
+        # A client's mistake (a script that sets the type by hand, without the boundary that
+        # separates the parts): nothing of it can be read, and nothing is wrong here.
+        message = _("无法读取这次上传：请求的表单内容（multipart/form-data）格式有误，例如缺少分隔符（boundary）。请从上传页面选择文件重新上传。")
+        return _refuse(request, message, status=400)
     return None
 
 
-def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+def _refuse(request: HttpRequest, message: str, status: int = 413) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=413, json_dumps_params={"ensure_ascii": False})
-    return render(request, "413.html", {"message": message}, status=413)
+        return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, "413.html" if status == 413 else "400.html", {"message": message}, status=status)
 
 
 class UploadLimitMiddleware:

@@ -39,8 +39,10 @@ from articles.models import Article, Caption, County, CountyTally, Issue, Newspa
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import get_page
-from articles.params import ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, read_params, resolve_county
-from articles.query import QueryError, parse
+from articles.params import (
+    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, read_params, resolve_county,
+)
+from articles.query import QueryError, parse, query_text
 from articles.ratelimits import rate_limited
 from articles.related import related_articles
 from articles.shapes import article_detail, article_row
@@ -222,7 +224,9 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     except ParamError:
         raise Http404(_("没有这个县区")) from None
     try:
-        params = read_params(request.GET, limit_depth=False)
+        # Only the paging is this page's: a search's parameters carried along (?q=…) are not
+        # read, so none of them makes the county's list a 400.
+        params = read_params({k: request.GET[k] for k in ("page", "page_size") if k in request.GET}, limit_depth=False)
     except ParamError as exc:
         return render(request, "articles/county.html", {"county": found, "error": exc.reader}, status=400)
     qs = Article.objects.visible().for_listing().prefetch_related(CAPTIONS).in_county(found.code).newest()
@@ -385,7 +389,7 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         date = None
     else:
         try:
-            date = dt.date.fromisoformat(day)
+            date = iso_date(day)
         except ValueError:
             raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
     pages_qs = (
@@ -511,6 +515,9 @@ class _Hits:
     def __init__(self, needles: list[str]) -> None:
         self.needles = needles
         self.count = 0
+        # The links' labels are the page's language, inside text marked as Chinese.
+        language = get_language() or "zh-hans"
+        self.nav_lang = "" if language.startswith("zh") else f' lang="{language}"'
 
     def __call__(self, text: str, *, nav: bool = True) -> str:
         """``nav=False`` (titles): numbered marks without the links, so a heading stays plain text."""
@@ -524,7 +531,7 @@ class _Hits:
         if not nav:
             return f'<mark id="hit-{n}">{match.group(1)}</mark>'
         return (
-            f'<mark id="hit-{n}">{match.group(1)}</mark><span class="hit-nav">'
+            f'<mark id="hit-{n}">{match.group(1)}</mark><span class="hit-nav"{self.nav_lang}>'
             f'<a href="#hit-{n - 1 if n > 1 else self.LAST}" aria-label="{PREVIOUS_HIT}">↑</a>'
             f'<a href="#hit-{n + 1}" aria-label="{NEXT_HIT}">↓</a></span>'
         )
@@ -729,24 +736,32 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     except QueryError:
         query = None
     hits = _Hits(needles_for(query.positive) if query else [])
+    # The heading is the headline, else the first title there is (Article.title): that title
+    # is then not shown a second time above or below it.
+    heading = obj.headline or obj.display_title
+    byline = obj.byline_text or "、".join(obj.byline)
+    # Marked (and so numbered) in the order the page shows them: titles, byline, captions, body.
     marked = {
-        "kicker": hits(obj.kicker, nav=False),
-        "headline": hits(obj.headline or obj.display_title, nav=False),
-        "subheadline": hits(obj.subheadline, nav=False),
-        "blocks": [{"kind": b["kind"], "html": hits(b["text"])} for b in obj.reading_order()],
+        "kicker": hits(obj.kicker, nav=False) if obj.headline else "",
+        "headline": hits(heading, nav=False),
+        "subheadline": hits(obj.subheadline, nav=False) if obj.headline or obj.kicker else "",
+        "byline": hits(byline, nav=False),
         "captions": [
             {"html": hits(c.text), "credit": c.credit, "credit_text": c.credit_text} for c in obj.captions.all()
         ],
+        # A subheading's marks without the links, as a title's: its name stays its words.
+        "blocks": [{"kind": b["kind"], "html": hits(b["text"], nav=b["kind"] != "h")} for b in obj.reading_order()],
     }
     # One string, so the last hit's number reaches every "previous" link that needs it.
-    parts = [marked["kicker"], marked["headline"], marked["subheadline"]]
-    parts += [b["html"] for b in marked["blocks"]] + [c["html"] for c in marked["captions"]]
-    finished = [hits.finish(p) for p in parts]
-    marked["kicker"], marked["headline"], marked["subheadline"] = finished[:3]
-    for block, html in zip(marked["blocks"], finished[3:], strict=False):
-        block["html"] = html
-    for caption, html in zip(marked["captions"], finished[3 + len(marked["blocks"]):], strict=True):
-        caption["html"] = html
+    heads = ("kicker", "headline", "subheadline", "byline")
+    parts = [marked[k] for k in heads] + [c["html"] for c in marked["captions"]] + [b["html"] for b in marked["blocks"]]
+    finished = iter([hits.finish(p) for p in parts])
+    for key in heads:
+        marked[key] = next(finished)
+    for caption in marked["captions"]:
+        caption["html"] = next(finished)
+    for block in marked["blocks"]:
+        block["html"] = next(finished)
 
     permalink = request.build_absolute_uri(obj.get_absolute_url())
     source_lines = _source_lines(obj)
@@ -956,12 +971,15 @@ def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) 
         tries.append({"label": _("去掉全部筛选条件"), "url": f"{reverse('search')}?{only_q.urlencode()}"})
     query = params.query
     if query and len(query.positive) > 1:
-        tries += [{"label": _("只查「%(term)s」") % {"term": t.text}, "url": _url(request, q=t.text)} for t in query.positive]
+        # Each term as it was asked: a phrase keeps its quotes (unquoted, it would be its words).
+        tries += [
+            {"label": _("只查「%(term)s」") % {"term": t.text}, "url": _url(request, q=query_text([t]))} for t in query.positive
+        ]
     if query and any(t.quoted for t in query.terms):
         loose = " ".join(("-" if t.negated else "") + t.text.replace(" ", "") for t in query.terms)
         tries.append({"label": _("不加引号：%(q)s") % {"q": loose}, "url": _url(request, q=loose)})
     if query and query.negative:
-        kept = " ".join(t.text for t in query.positive)
+        kept = query_text(query.positive)
         tries.append({"label": _("不排除：%(q)s") % {"q": kept}, "url": _url(request, q=kept)})
     return tries
 

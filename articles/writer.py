@@ -58,7 +58,7 @@ from articles.models import (
 from ingest import corrections
 from ingest import model as parsed
 from ingest.carry import Conflict, carry_over, hand_changes
-from ingest.decode import UnreadableFile, check_size, decode, sha256
+from ingest.decode import UnreadableFile, check_size, decode, file_name, sha256
 from ingest.manifest import page_label
 from ingest.pipeline import parse_page
 from ingest.tokens import strip_controls
@@ -103,8 +103,10 @@ class IngestResult:
     # (ingest.decode.UnreadableFile); ``reason`` gives it in the reader's language.
     error_zh: str = ""
     error_params: dict[str, object] = field(default_factory=dict)
-    # REPLACED: corrections of the old page that could not be carried over to the new text.
+    # REPLACED: corrections of the old page that could not be carried over to the new text,
+    # and each with what it was (``lost``: what the command and the preview list).
     conflicts: list[Conflict] = field(default_factory=list)
+    lost: list[LostCorrection] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -420,7 +422,8 @@ _META_LIMITS = (
 
 def meta_refusal(name: str, meta: PageMeta) -> IngestResult | None:
     """FAILED when what is said about the page does not fit the archive (a paper name over 100
-    characters): refused with its reason before the file is read, not by the database after."""
+    characters, or one holding a line break: a manifest's unclosed quote): refused with its
+    reason before the file is read, not by the database after."""
     for attr, what, model, column, zh in _META_LIMITS:
         value, limit = getattr(meta, attr) or "", model._meta.get_field(column).max_length
         if len(value) > limit:
@@ -428,11 +431,37 @@ def meta_refusal(name: str, meta: PageMeta) -> IngestResult | None:
                 name, Outcome.FAILED, error=f"{what} is {len(value)} characters long: at most {limit}",
                 error_zh=zh, error_params={"n": len(value), "max": limit},
             )
+        if _NOT_ONE_LINE.search(value) or not _is_text(value):
+            return IngestResult(
+                name, Outcome.FAILED, error=f"{what} holds a line break or a character that is not text: {value[:40]!r}",
+                error_zh=_NOT_ONE_LINE_ZH[attr], error_params={},
+            )
     return None
+
+
+# A name or label is one line of text (a manifest's cell with an unclosed quote runs on over
+# the next rows); control characters are not text either.
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_ONE_LINE_ZH = {
+    "paper": gettext_noop("报名含有换行或不是文字的字符"),
+    "label": gettext_noop("版次含有换行或不是文字的字符"),
+    "edition": gettext_noop("版别含有换行或不是文字的字符"),
+}
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` can be stored as text: a name read from a disk or a shell in another
+    encoding comes with its undecodable bytes as lone surrogates (os.fsdecode)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prepare(source: Source) -> Prepared | IngestResult:
     """Read, decode, parse and index one file (no database): in a worker process."""
+    source = replace(source, name=file_name(source.name))
     refused = meta_refusal(source.name, source.meta)
     if refused is not None:
         return refused
@@ -538,10 +567,12 @@ class Writer:
         results.update({i: item for i, item in enumerate(batch) if isinstance(item, IngestResult)})
         digests = [p.digest for _, p in todo]
         keys = [p.key for _, p in todo]
+        # The places first, then the texts: a page another writer commits between the two reads
+        # is then seen as the same text (a duplicate), never as another text in the place.
+        slots = self._stored_slots([p.meta for _, p in todo])
         stored = list(Page.objects.filter(Q(sha256__in=digests) | Q(content_key__in=keys)).select_related("issue__newspaper"))
         by_digest = {p.sha256: p for p in stored}
         by_key = {p.content_key: p for p in stored}
-        slots = self._stored_slots([p.meta for _, p in todo])
         fresh: list[tuple[int, Prepared]] = []
         first_of: dict[str, int] = {}  # digest or key → the earlier file of this batch with it
         for i, p in todo:
@@ -718,21 +749,47 @@ def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
             page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
             _first_revision(page)
             old_text = page.raw_text
-            state, conflicts = _carried(page, load_state(page), p.text, p.state)
+            state, lost = _carried(page, load_state(page), p.text, p.state)
             page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
             page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
             _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)
     except DatabaseError as exc:
         return _refused(p, exc)
     return IngestResult(
-        p.name, Outcome.REPLACED, page=page, articles=len(state.articles), chars=len(p.text), conflicts=conflicts
+        p.name, Outcome.REPLACED, page=page, articles=len(state.articles), chars=len(p.text),
+        conflicts=[x.conflict for x in lost], lost=lost,
     )
 
 
-def _carried(page: Page, old_state: parsed.Page, text: str, split: parsed.Page) -> tuple[parsed.Page, list[Conflict]]:
+def _carried(
+    page: Page, old_state: parsed.Page, text: str, split: parsed.Page, original: parsed.Page | None = None
+) -> tuple[parsed.Page, list[LostCorrection]]:
     """The new file's split (``text``, ``split``) with the page's hand corrections carried over,
-    and those that could not be: the one call for a replace and for its preview."""
-    return carry_over(old_state, page.raw_text.split("\n"), split, text.split("\n"), original=split_of_file(page))
+    and those that could not be, each with what it was: the one call for a replace and for its
+    preview. ``original``: split_of_file(page), where the caller has it."""
+    original = split_of_file(page) if original is None else original
+    source = page.raw_text.split("\n")
+    state, conflicts = carry_over(old_state, source, split, text.split("\n"), original=original)
+    return state, _lost(source, old_state, original, conflicts)
+
+
+def _lost(
+    source: list[str], old_state: parsed.Page, original: parsed.Page, conflicts: list[Conflict]
+) -> list[LostCorrection]:
+    """Each conflict of a carry-over with what its article's hand corrections had changed."""
+    by_ref = {a.ref: a for a in old_state.articles}
+    lost = []
+    for conflict in conflicts:
+        article = by_ref.get(conflict.ref)
+        # The splitter's article of the same lines, else the one sharing most of them (the
+        # correction moved lines: "原文行" is among the changes then).
+        shared = {k: len(set(a.lines) & set(conflict.lines)) for k, a in enumerate(original.articles)}
+        same = next((a for a in original.articles if a.lines == list(conflict.lines)), None)
+        if same is None and any(shared.values()):
+            same = original.articles[max(shared, key=shared.__getitem__)]
+        changes = corrections.article_changes(same, article, source) if article is not None and same is not None else ()
+        lost.append(LostCorrection(conflict, changes, corrections.line_ranges(conflict.lines, source)))
+    return lost
 
 
 def write_articles(rows: list[tuple[int, int, int, dt.date | None, bool, int, ArticleRows]], known_counties: set[str]) -> None:
@@ -916,37 +973,63 @@ class LostCorrection:
 
     conflict: Conflict
     changes: tuple[corrections.FieldChange, ...]
+    lines: str  # the article's lines in the page's file before the replace, as ranges ("3–5, 7")
+
+    def shown_changes(self) -> list[tuple[str, str]]:
+        """(field, its corrected value) as the preview and the command list them: a value only
+        when short and of one line, never a body's or captions' (those are named, not quoted)."""
+        return [
+            (c.label, c.after if c.label not in UNQUOTED_FIELDS and "\n" not in c.after and len(c.after) <= SHOWN_VALUE_CHARS else "")
+            for c in self.changes
+        ]
 
 
-def lost_corrections(page: Page, name: str, data: bytes) -> list[LostCorrection]:
-    """What ``replace_page(page, name, data)`` would report as conflicts (the corrections it
-    drops), computed the same way and writing nothing: shown on the replacing draft's preview
-    before the button. Nothing when the page has no hand corrections (the new file is then not
-    read) or the file cannot be read (the replace itself says why)."""
+# A corrected value longer than this, or a body or captions, is named, not quoted.
+SHOWN_VALUE_CHARS = 60
+UNQUOTED_FIELDS = {"正文", "图片说明"}
+
+
+def replace_with_draft(page: Page, draft: Page, *, user=None) -> IngestResult:
+    """Replace THIS page's file with a draft of its slot (the editors' 替换原版面): the draft's
+    text as stored, read and checked when it was uploaded (read again from a re-encoding, a GB
+    18030 file grew half as large again and could fail the size limit it had passed), and its
+    split as it now stands, so that hand corrections made on the draft come along; the page's
+    own corrections are carried over onto it as onto a new file's split (``replace_page``). The
+    draft is used up first, in the same transaction: a text is stored once. DUPLICATE (nothing
+    written) when another page holds the same text; Page.DoesNotExist when the draft is gone."""
+    with transaction.atomic():
+        draft = Page.objects.select_for_update().get(pk=draft.pk)
+        if not draft.discardable:  # published from another tab since: no longer a draft to use
+            raise Page.DoesNotExist("that draft has been published")
+        page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
+        p = _draft_file(draft, page)
+        discard(draft)
+        seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
+        if seen is not None:
+            transaction.set_rollback(True)
+            return IngestResult(p.name, Outcome.DUPLICATE, page=seen)
+        return _replace(page, p, user=user)
+
+
+def _draft_file(draft: Page, page: Page) -> Prepared:
+    """A draft's file as a replace of ``page`` takes it: its stored text and its split as it
+    stands, whose articles become new rows of the page (the draft's go with the draft)."""
+    state = load_state(draft)
+    state = parsed.Page(articles=[replace(a, ref=None) for a in state.articles], furniture=list(state.furniture))
+    return Prepared(draft.source_name, _meta_of(page), draft.sha256, draft.content_key, draft.raw_text, [], [], state)
+
+
+def lost_corrections(page: Page, draft: Page) -> list[LostCorrection]:
+    """What ``replace_with_draft(page, draft)`` would report as lost (the corrections it drops),
+    computed the same way and writing nothing: shown on the replacing draft's preview before
+    the button. Nothing when the page has no hand corrections."""
     page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
     old_state, original = load_state(page), split_of_file(page)
     corrected, _ = hand_changes(old_state, original)
     if not corrected:
         return []
-    try:
-        text, split = read_page(data, _meta_of(page))
-    except UnreadableFile:
-        return []
-    _, conflicts = _carried(page, old_state, text, split)
-    by_ref = {a.ref: a for a in old_state.articles}
-    source = page.raw_text.split("\n")
-    lost = []
-    for conflict in conflicts:
-        article = by_ref.get(conflict.ref)
-        # The splitter's article of the same lines, else the one sharing most of them (the
-        # correction moved lines: "原文行" is among the changes then).
-        shared = {k: len(set(a.lines) & set(conflict.lines)) for k, a in enumerate(original.articles)}
-        same = next((a for a in original.articles if a.lines == list(conflict.lines)), None)
-        if same is None and any(shared.values()):
-            same = original.articles[max(shared, key=shared.__getitem__)]
-        changes = corrections.article_changes(same, article, source) if article is not None and same is not None else ()
-        lost.append(LostCorrection(conflict, changes))
-    return lost
+    p = _draft_file(draft, page)
+    return _carried(page, old_state, p.text, p.state, original)[1]
 
 
 def version(page: Page | int) -> int:
@@ -1035,21 +1118,27 @@ def _first_revision(page: Page, *, number: int | None = None) -> PageRevision:
 def split_of_file(page: Page) -> parsed.Page:
     """The splitter's split of the page's current file, against which hand corrections are told
     (ingest/carry.py ``original``): the state recorded when that file came — revision 0 at
-    ingest, or the latest replace. Revision 0 alone would do only until a replace: its line
-    numbers are another text's, so every article of a replaced file counted as corrected and a
-    second replace reported conflicts nobody made. The one rule for replacing and re-splitting.
+    ingest, or the latest replace — or when a newer splitter read it again (a re-split: what it
+    changed is the splitter's, not a hand correction to be listed as lost by a replace).
+    Revision 0 alone would do only until a replace: its line numbers are another text's, so
+    every article of a replaced file counted as corrected and a second replace reported
+    conflicts nobody made. The one rule for replacing and re-splitting.
 
     A replace's state also holds the hand corrections it carried over: those are left out of
     it, so that they still count as corrections (carried again, or reported) next time."""
     revisions = {r.number: r for r in page.revisions.only("number", "parent", "action", "state")}
     if not revisions:  # never changed since ingest (no revision 0 recorded yet): as stored
         return load_state(page)
-    files = sorted(n for n, r in revisions.items() if r.action in (Action.INGEST, Action.REPLACE))
+    files = sorted(n for n, r in revisions.items() if r.action in SPLITS)
     return _split_of(revisions, files, len(files) - 1)
 
 
+# The revisions whose state is a splitter's split (with the hand corrections it carried over).
+SPLITS = (Action.INGEST, Action.REPLACE, Action.RESPLIT)
+
+
 def _split_of(revisions: dict[int, PageRevision], files: list[int], k: int) -> parsed.Page:
-    """``split_of_file`` for the ``k``-th file of the page (``files``: their revisions' numbers)."""
+    """``split_of_file`` for the ``k``-th split of the page (``files``: their revisions' numbers)."""
     revision = revisions[files[k]]
     state = parsed.page_from_dict(revision.state)
     if revision.action == Action.INGEST or k == 0 or revision.parent not in revisions:
@@ -1156,10 +1245,14 @@ def _sync(page: Page, state: parsed.Page) -> parsed.Page:
 
 
 def set_status(page: Page, status: str, user=None) -> Page:
-    """Publish, withdraw or return a page to draft; its articles' visibility follows at once."""
+    """Publish, withdraw or return a page to draft; its articles' visibility follows at once. A
+    page once published is never a draft again (ValueError): it is withdrawn, since a draft may
+    be discarded, its history with it."""
     status = Status(status)
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
+        if status == Status.DRAFT and page.status != Status.DRAFT and page.published_at is not None:
+            raise ValueError("a page once published is withdrawn, never made a draft again")
         was_visible, visible = page.status == Status.PUBLISHED, status == Status.PUBLISHED
         fields = ["status"]
         if visible and not was_visible:
@@ -1253,9 +1346,11 @@ def _move(page: Page, newspaper: Newspaper, date: dt.date | None, edition: str, 
     """Put the (locked) page in another place: its issue, label and number, and its articles'
     copies of the paper and date; an issue left without pages goes."""
     old_issue = page.issue
-    # Moving onto another page's place would show its stories twice: never silently.
+    # Moving onto another page's place would show its stories twice: never silently. A page
+    # kept beside another in its place on purpose may still have its label written otherwise
+    # (第3版 → 第三版): it stays where it was.
     holder = slot_holder(newspaper, date, edition, label, exclude=page)
-    if holder is not None:
+    if holder is not None and not pages_in_slot(newspaper, date, edition, label).filter(pk=page.pk).exists():
         raise SlotTaken(holder)
     issue = get_issue(newspaper, date, edition)
     page.issue = issue
@@ -1296,7 +1391,7 @@ def _place_args(place: dict) -> tuple[Newspaper, dt.date | None, str, str]:
     date = place.get("date")
     newspaper = Newspaper.objects.filter(pk=place["paper_id"]).first()
     if newspaper is None:
-        raise CannotUndo(f"the paper of that version ({place.get('paper')}) is no longer in the archive")
+        raise CannotUndo(_paper_gone(place))
     return newspaper, dt.date.fromisoformat(date) if date else None, place.get("edition") or "", place.get("label") or ""
 
 
@@ -1329,8 +1424,8 @@ def discard(page: Page) -> None:
     """Delete a draft page with its articles and history (a published page is withdrawn instead)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
-        if page.status != Status.DRAFT:
-            raise ValueError("only a draft can be discarded; withdraw a published page")
+        if not page.discardable:
+            raise ValueError("only a draft never published can be discarded; withdraw a published page")
         issue = page.issue
         page.delete()
         if not issue.pages.exists():
@@ -1363,7 +1458,18 @@ def undo_refusal(page: Page, revisions: Sequence[PageRevision] | None = None) ->
             "a replaced file cannot be undone: uploading the old file again brings back its text, "
             "not the hand corrections made before the replace (they are in the history, to be made again)"
         )
+    # Undo puts the page back where it was then: a change of place since (a META revision)
+    # may have left that paper without pages, and an admin may have deleted it.
+    if any(r.action == Action.META for r in revisions if r.number > latest.parent):
+        place = meta_at(list(page.revisions.filter(number__gte=latest.parent).only("number", "meta")), latest.parent)
+        if place and not Newspaper.objects.filter(pk=place["paper_id"]).exists():
+            return _paper_gone(place)
     return None
+
+
+def _paper_gone(place: dict) -> str:
+    """CannotUndo's reason when a recorded place's paper has been deleted since."""
+    return f"the paper of that version ({place.get('paper')}) is no longer in the archive"
 
 
 def last_replacement(page: Page, revisions: Sequence[PageRevision] | None = None) -> int:

@@ -588,10 +588,13 @@ def mark_furniture(
 
 
 def unmark_furniture(
-    page: Page, lines: Iterable[int], into: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER
+    page: Page, lines: Iterable[int], into: int | None, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER
 ) -> Page:
-    """Take these furniture lines back into article ``into`` (which is re-read)."""
-    into = _index(page, into)
+    """Take these furniture lines back into article ``into`` (which is re-read); ``into=None``:
+    make them a new article of their own (a page split into furniture alone has no article to
+    take them into), placed among the others by its first line."""
+    if into is not None:
+        into = _index(page, into)
     nos = _line_set(lines)
     furniture = {f.line for f in page.furniture}
     stray = [no for no in nos if no not in furniture]
@@ -600,6 +603,10 @@ def unmark_furniture(
     moving = set(nos)
     out = _copy(page)
     out.furniture = [f for f in out.furniture if f.line not in moving]
+    if into is None:
+        at = next((k for k, a in enumerate(page.articles) if a.lines and a.lines[0] > nos[0]), len(page.articles))
+        out.articles.insert(at, _reread(nos, source, keep=None, tagger=tagger))
+        return _check(out, source)
     article = page.articles[into]
     out.articles[into] = _reread([*article.lines, *nos], source, keep=article, tagger=tagger)
     return _check(out, source)

@@ -8,6 +8,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from ingest.tokens import strip_controls
+
 
 class UnreadableFile(ValueError):
     """The file cannot be read as page text; the message says why, for the editor.
@@ -52,12 +54,13 @@ def decode(data: bytes, *, max_bytes: int | None = None, max_lines: int | None =
 
     UTF-8 (with or without BOM) first; then UTF-16 with a BOM, or without one (little- or
     big-endian) when the bytes read as plausible text only that way; else the encoding
-    charset_normalizer detects among GB 18030 and Big5. Line ends become ``\\n``, and so do the
-    other characters that break a line (``_LINE_BREAKS_RE``: the form feed PDF extraction puts
-    between pages, NEL, VT, the Unicode line and paragraph separators) — dropped with the other
-    control characters they would join the text on either side into one line.
+    charset_normalizer detects among GB 18030 and Big5, never another. Line ends become ``\\n``,
+    and so do the other characters that break a line (``_LINE_BREAKS_RE``: the form feed PDF
+    extraction puts between pages, NEL, VT, the Unicode line and paragraph separators) — dropped
+    with the other control characters they would join the text on either side into one line.
 
-    Raises UnreadableFile for an empty, oversized or binary file, or one of more than
+    Raises UnreadableFile for an empty, oversized or binary file, one with no text but white
+    space and control characters, one in none of those encodings, or one of more than
     ``max_lines`` lines.
     """
     check_size(len(data), max_bytes)
@@ -67,7 +70,9 @@ def decode(data: bytes, *, max_bytes: int | None = None, max_lines: int | None =
     if "\x00" in text:
         _refuse_nuls(text)
     text = _LINE_BREAKS_RE.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if not text.strip():
+    # Control characters are dropped before the text is stored (strip_controls): a file of
+    # nothing else would be stored as an empty page.
+    if not strip_controls(text).strip():
         raise UnreadableFile("file has no text", "文件里只有空白，没有文字")
     check_lines(text, max_lines)
     return text
@@ -225,13 +230,27 @@ def _detect(data: bytes) -> str:
     text = _gb2312(data)
     if text is not None:
         return text
-    matches = from_bytes(data, cp_isolation=list(_PREFERRED))
-    best = matches.best()
-    if best is None:
-        matches = from_bytes(data)
-        best = matches.best()
+    # Only the encodings a page comes in: a detector free to pick any would read a Latin-1 or
+    # Shift-JIS file as some code page and store it garbled, where it must be refused.
+    best = from_bytes(data, cp_isolation=list(_PREFERRED)).best()
     if best is None:
         raise UnreadableFile(
             "file is not text in UTF-8, UTF-16, GB 18030 or Big5", "文件不是 UTF-8、UTF-16、GB 18030 或 Big5 编码的文字"
         )
     return str(best)
+
+
+def file_name(name: str) -> str:
+    """A file's name as text. One read from a disk where it was written in another encoding (a
+    zip made on Chinese Windows, unpacked on Linux) comes with its undecodable bytes as lone
+    surrogates (``os.fsdecode``), which no UTF-8 text can hold: those bytes are read as GB 18030
+    where that reads the whole name, else each undecodable byte becomes U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")

@@ -13,10 +13,14 @@ What is matched
   惠民, 新建 ...), too generic (城区 -> 城, 新城, 市中), a development zone's, or shared with a
   prefecture or province name (恩施, 承德 -> the prefecture).  A short must also sit on a word
   boundary of a jieba segmentation of its surroundings, so 高平 is not read out of 提高平台 nor
-  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check.  A short
-  right before 政策/补贴/资金… qualifies that noun (惠农政策) and names no place; nor does one
-  inside a person's name: before 将军 (左权将军), or after a surname where the text introduces,
-  addresses or quotes that name (市民李德安, 作家王安泽, 李德安说).
+  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check, but the
+  county's own institutions may take their 县/市/区 into their word (绛|县政府, 祁|县委书记,
+  吉|县公安局): 绛县政府 is 绛县 -- though not 高县长 (County Head Gao), 王吉县委书记, nor 和县委,
+  代县长, 应县委, 随县委 ("and", "acting", "at the request of", "with") unless the county's own
+  prefecture or province comes right before it (安徽和县).  A short right before 政策/补贴/资金…
+  qualifies that noun (惠农政策) and names no place; nor does one inside a person's name: before
+  将军 (左权将军), or after a surname where the text introduces, addresses or quotes that name
+  (市民李德安, 作家王安泽, 李德安说).
 * ``street`` -- a township or street (楚侯乡, 北坛街道, 潞城镇): names ending in 镇, 乡, 街道 or
   苏木 of three characters or more, which must start on a word boundary (对于城镇 is no 于城镇).
 * prefectures (晋中市, 运城, 恩施州) and provinces (山西省, 山西) are matched too, as evidence
@@ -179,6 +183,19 @@ _NAME_ROLES = tuple(
 )
 _NAME_FOLLOWERS = ("将军", "同志", "先生", "女士", "说", "表示", "介绍", "告诉", "认为", "坦言", "感慨", "回忆", "老师", "师傅")
 _NOT_NAME_OPENERS = frozenset("来于向和由原全都那有后年平国文明东南双通相应信党公成时游别")
+# What jieba glues to the 县/市/区 of a two-character county name, taking the suffix away from it
+# (绛|县政府, 祁|县委书记, 吉|县公安局, 芒|市委): the county's own government, party committee and
+# institutions.  Right before one of these (after that suffix character) the name still counts
+# as a whole word.
+_GLUED_INSTITUTIONS = (
+    "委", "政府", "府", "长", "人大", "政协", "纪委", "监委", "党委", "政法", "法院", "检察院",
+    "公安", "人民", "直", "总工会", "妇联", "团委", "境内",
+)
+# One-character stems that are also a word before 县委/县长 … (市委书记和县委书记, 代县长 "acting
+# county head", 应县委邀请 "at the county committee's invitation", 随县委书记 "with the county's
+# secretary"): glued that way, 和县, 代县, 应县 and 随县 count only right after their prefecture or
+# province (安徽和县人民医院).
+_GLUE_STEM_WORDS = frozenset("和代应随")
 _STREET_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BOUNDARY_WINDOW = 6  # characters of context segmented around a hit
@@ -631,12 +648,20 @@ class Gazetteer:
         candidates.sort()
         taken = bytearray(len(compact))
         chosen = []
+        ends: dict[int, _Pattern] = {}  # the hits kept so far, by where they end
         for _, start, end, pattern in candidates:
             if taken.find(1, start, end) != -1:
                 continue
             # Checked only now, for hits that would otherwise be kept: segmenting is the
             # expensive part of a scan.  A failed hit leaves its characters to shorter ones.
-            if pattern.check_boundary and not _on_word_boundaries(compact, start, end):
+            if (
+                pattern.check_boundary
+                and not _on_word_boundaries(compact, start, end)
+                and not (
+                    pattern.kind == COUNTY
+                    and self._before_institution(compact, start, end, pattern, ends.get(start))
+                )
+            ):
                 continue
             if pattern.kind == STREET and not _street_ok(compact, start, end):
                 continue
@@ -646,6 +671,7 @@ class Gazetteer:
                 continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, pattern))
+            ends[end] = pattern
         chosen.sort()
         hits = []
         previous_end = -1
@@ -729,6 +755,33 @@ class Gazetteer:
                 resolved.append((hit, code))
             out.append(resolved)
         return out
+
+    def _before_institution(
+        self, text: str, start: int, end: int, county: _Pattern, prefix: _Pattern | None
+    ) -> bool:
+        """True when the two-character county name ``text[start:end]`` (绛县, 芒市) is off jieba's
+        word boundaries only because its 县/市/区 went into the word after it, one of the county's
+        institutions (绛|县政府, 祁|县委书记, 吉|县公安局): 绛县 is a word there all the same.
+
+        ``prefix`` is the place named right before it, if any (临汾市|吉县).  Without one, not
+        where the name would be part of a person's name (王吉|县委书记); never before 长 after a
+        surname (高县长 "County Head Gao"); and 和, 代, 应, 随 read as "and", "acting", "at the
+        request of", "with" (市委书记和县委书记, 代县长) unless their own prefecture or province
+        comes right before them (安徽和县)."""
+        if end - start != 2 or not text.startswith(_GLUED_INSTITUTIONS, end):
+            return False
+        bounds = _token_bounds(text, start, end)
+        if start not in bounds or end - 1 not in bounds:
+            return False
+        stem = text[start]
+        if text.startswith("长", end) and (stem in SURNAMES or stem in _GLUE_STEM_WORDS):
+            return False
+        if stem in _GLUE_STEM_WORDS:
+            return prefix is not None and bool(self._narrow_by(prefix, list(county.codes)))
+        if prefix is not None:
+            return True
+        before = text[start - 1] if start > 0 else ""
+        return not (before in SURNAMES and before not in _NOT_NAME_OPENERS)
 
     def _narrow_by(self, prefix: _Pattern, candidates: list[str]) -> list[str]:
         """The candidates that the division named right before them contains (or is)."""

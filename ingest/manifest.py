@@ -271,7 +271,10 @@ def _base(name: str) -> str:
 
 def is_manifest_header(text: str) -> bool:
     """Whether the text's first row is a manifest's header: it names a ``file`` column."""
-    first = next(csv.reader(io.StringIO(text)), [])
+    try:
+        first = next(csv.reader(io.StringIO(text), strict=True), [])
+    except csv.Error:  # not a header anyone could read
+        return False
     return "file" in _header(first)
 
 
@@ -284,13 +287,19 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
     """A manifest's text read row by row (the command's file or an uploaded one).
 
     Raises ManifestError for a header that lacks the file or paper column or has one not in
-    ``file,paper,date,page,prefecture``: then no row can be trusted. A row with a bad date or
+    ``file,paper,date,page,prefecture``, or for a quote left unclosed: then no row can be
+    trusted. A row with more cells than the header (a comma inside a value), a bad date or
     prefecture, an empty file name or one listed before is kept with its error
     (:class:`Row`), for its own file to be refused with; a row of empty cells (a spreadsheet's
     formatted blank row) is left out.
     """
-    reader = csv.reader(io.StringIO(text))
-    header = _header(next(reader, None))
+    # Strict: a quote left unclosed is an error, not a cell that runs on over the rows below
+    # (a paper named after three rows of the manifest); so is a cell over the csv module's limit.
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = _header(next(reader, None))
+    except csv.Error as exc:
+        raise ManifestError(f"{where}: unreadable header ({exc})", "%(where)s：表头无法读取", where=where) from None
     missing = {"file", "paper"} - set(header)
     if missing:
         columns = ", ".join(sorted(missing))
@@ -304,12 +313,33 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
     rows: list[Row] = []
     seen: set[str] = set()
     line_num = reader.line_num + 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            # Past this point the rows cannot be told apart: the manifest is refused whole,
+            # naming the row, and each of its files with it.
+            at = f"{where}:{line_num}"
+            raise ManifestError(
+                f"{at}: malformed ({exc}): an unclosed quote?", "%(where)s：这一行格式有误（引号没有配对？），整个清单无法读取",
+                where=at,
+            ) from None
+        if cells is None:
+            break
         line, line_num = line_num, reader.line_num + 1  # where this row started; the next starts after it
         if not any(c.strip() for c in cells):
             continue
-        row = dict(zip(header, cells))
         at = f"{where}:{line}"
+        if any(c.strip() for c in cells[len(header):]):
+            # More cells than columns: a comma inside an unquoted value (a paper name) moved
+            # every cell after it; none of them can be trusted.
+            name = cells[0].strip() if cells else ""
+            rows.append(Row(line, name, error=ManifestError(
+                f"{at}: more cells than the header has (a comma inside a value? quote it)",
+                "%(where)s：这一行比表头多出几格（值里有逗号？请给它加上引号）", where=at,
+            )))
+            continue
+        row = dict(zip(header, cells))
         name = (row.get("file") or "").strip()
         if not name:
             rows.append(Row(line, "", error=ManifestError(f"{at}: empty file name", "%(where)s：文件名是空的", where=at)))

@@ -508,7 +508,16 @@ class _Splitter:
         if not credit and is_stock_credit(credit_line):
             parts = bylines.split_caption(credit_line.text)
             credit = parts.credit if parts is not None else ""
-        series = _series(members)
+        # A caption that prints its own credit (`▲…盆景。 石 磊 摄`) is that photographer's: its
+        # own caption, before the pictures the run's credit line credits (its words would
+        # otherwise be dropped, and the run's credit given to a picture it did not take).
+        own_credits = _own_credits(members)
+        first_caption = len(draft.captions)
+        for member, parts in own_credits:
+            own = _caption_text([member])
+            draft.captions.append(Caption(text=own, credit=parts.credit, lines=[member.no], credit_text=parts.printed))
+        credited = {member.no for member, _ in own_credits}
+        series = _series([m for m in members if m.no not in credited])
         for k, group in enumerate(series):
             # a picture series shares one credit line: it credits every picture of it
             last = k == len(series) - 1
@@ -517,6 +526,10 @@ class _Splitter:
             # the others show its names (a correction may part them from that line).
             printed = credit_line.text.strip() if last else ""
             draft.captions.append(Caption(text=_caption_text(group), credit=credit, lines=lines_of, credit_text=printed))
+        if not series:  # every picture credited on its own line: the run's credit line stands alone
+            draft.captions.append(Caption(text="", credit=credit, lines=[credit_line.no], credit_text=credit_line.text.strip()))
+        if own_credits:  # in the order the page prints them
+            draft.captions[first_caption:] = sorted(draft.captions[first_caption:], key=lambda c: min(c.lines))
         draft.lines.update(m.no for m in members)
         draft.lines.add(credit_line.no)
         if run.kind == RunKind.STORY:
@@ -912,6 +925,19 @@ def _mark_uncredited_captions(lines: list[Line], image_gap: int) -> None:
             and SENTENCE_END_INSIDE_RE.search(line.text, 0, len(line.text) - 1) is None
         ):
             line.kind = LineKind.CAPTION
+
+
+def _own_credits(members: list[Line]) -> list[tuple[Line, bylines.CaptionParts]]:
+    """The caption lines of a photo run that print a photographer's credit of their own (names,
+    not a stock `资料图片`, and words besides it)."""
+    out = []
+    for line in members:
+        if line.kind != LineKind.CAPTION:
+            continue
+        parts = bylines.split_caption(line.text)
+        if parts is not None and parts.names and parts.text:
+            out.append((line, parts))
+    return out
 
 
 def _caption_text(members: list[Line]) -> str:

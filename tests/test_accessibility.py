@@ -35,6 +35,21 @@ except ImportError:
     pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')", allow_module_level=True)
 
 
+# Text with Chinese in it whose nearest lang is not Chinese, and attributes likewise (the project's
+# rule: Chinese content on a page in another language is marked lang="zh-Hans").
+UNMARKED_CHINESE = r"""() => {
+  const out = [], cjk = /[\u3400-\u9fff]/;
+  const w = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let n; (n = w.nextNode());) {
+    const el = n.parentElement;
+    if (cjk.test(n.textContent) && !/^zh/i.test(el.closest('[lang]').lang)) out.push(n.textContent.trim().slice(0, 40));
+  }
+  for (const el of document.querySelectorAll('main [aria-label], main [title], main [placeholder], main [alt]'))
+    for (const a of ['aria-label', 'title', 'placeholder', 'alt'])
+      if (cjk.test(el.getAttribute(a) || '') && !/^zh/i.test(el.closest('[lang]').lang)) out.push('@' + a + ' ' + el.getAttribute(a));
+  return out;
+}"""
+
 FAILING = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 
@@ -100,6 +115,8 @@ def test_reader_pages_have_no_serious_accessibility_violation(new_page, axe):
     )
     stored = article.page
     issue = stored.issue
+    with_kicker = Article.objects.visible().exclude(kicker="").exclude(byline=[]).order_by("pk").first()
+    kicker_hits = with_kicker.get_absolute_url() + "?q=" + quote(f"{with_kicker.kicker[:2]} {with_kicker.byline[0]}")
     paper = issue.newspaper
     undated = Article.objects.visible().filter(page__issue__date__isnull=True).exclude(intertitles=[]).first()
 
@@ -134,7 +151,28 @@ def test_reader_pages_have_no_serious_accessibility_violation(new_page, axe):
     audit.check(page, "search results (English)", "/search?q=" + quote("介休"))
     audit.check(page, "article (English)", article.get_absolute_url() + "?q=" + quote("党建"))
     audit.check(page, "404 (English)", "/no-such-page/", status=404)
+    # Terms found in the kicker and the byline: marked inside grey text, which must stay readable.
+    audit.check(page, "article, hits in kicker and byline (English)", kicker_hits)
+    assert page.locator(".story .kicker mark").count() and page.locator(".story .byline mark").count()
+    audit.check(page, "search, filtered (English)", "/search?q=" + quote("党建") + "&county=" + quote("介休市"))
+    audit.check(page, "paper calendar (English)", f"/papers/{paper.pk}/")
+    audit.check(page, "page (English)", f"/pages/{stored.pk}/")
+    audit.check(page, "exports (English)", "/export/")
     audit.assert_clean()
+
+    # Chinese content on these English pages is marked lang="zh-Hans" (the interface's words are not).
+    for url in ("/", "/search?q=" + quote("介休"), "/search?q=" + quote("党建") + "&county=" + quote("介休市"),
+                kicker_hits, f"/papers/{paper.pk}/", f"/pages/{stored.pk}/", "/export/"):
+        page.goto(url)
+        assert page.evaluate(UNMARKED_CHINESE) == [], url
+
+    # 320 px wide (WCAG 1.4.10): the header's search button fits, nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/search?q=" + quote("介休"))
+    box = page.locator(".site-header .search-form button").bounding_box()
+    assert box["x"] + box["width"] <= 320, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The check itself works: contrast and links in text were really checked (with the stylesheet)…
     page.goto("/search?q=" + quote("介休"))
@@ -145,6 +183,36 @@ def test_reader_pages_have_no_serious_accessibility_violation(new_page, axe):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">')")
     found = {v["id"]: v["impact"] for v in axe.run(page, options=AXE_OPTIONS).response["violations"]}
     assert found.get("image-alt") == "critical", found
+
+
+def assert_focus_clear_of_the_line_actions(page, url: str) -> None:
+    """WCAG 2.4.11 on the correction page, in English (the longer labels, the taller bar): tabbing
+    back and forth over the lines, no focused control is under the sticky "ticked lines" bar; on a
+    phone the bar is not sticky at all."""
+    origin = re.match(r"https?://[^/]+", page.url).group(0)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": origin}])
+    try:
+        for width, height, sticky in ((1280, 720, True), (1000, 720, False), (375, 667, False)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(url)
+            position = page.evaluate("getComputedStyle(document.querySelector('#line-actions')).position")
+            assert position == ("sticky" if sticky else "static"), (width, position)
+            boxes = page.locator("input[name=line]")
+            for start, key in ((boxes.last, "Shift+Tab"), (boxes.first, "Tab")):
+                start.focus()
+                for _ in range(40):
+                    page.keyboard.press(key)
+                    covered = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+                        if (e.closest('#line-actions')) return null;
+                        const top = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 4));
+                        return !!(top && top.closest('#line-actions')); }""")
+                    if covered is None:
+                        break
+                    assert not covered, (width, key, page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    finally:
+        page.context.clear_cookies(name="django_language")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(url)
 
 
 def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page, axe):
@@ -190,6 +258,7 @@ def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page
 
     stored = Page.objects.get(source_name=SEED_FILES[0].name)
     audit.check(page, "correction", f"/pages/{stored.pk}/correct/")
+    assert_focus_clear_of_the_line_actions(page, f"/pages/{stored.pk}/correct/")
     page.locator("article.correct-article").nth(1).get_by_role("button", name="与下一篇合并").click()
     page.wait_for_load_state()
     audit.check(page, "correction, after a change")
@@ -209,6 +278,11 @@ def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page
     audit.check(page, "article history", f"/pages/{stored.pk}/history/articles/{ref}/")
     audit.check(page, "re-split", f"/pages/{stored.pk}/resplit/")
     audit.check(page, "password change", "/accounts/password_change/")
+    # The admin: an article's change form with its captions (a tabular inline), a list.
+    captioned = Article.objects.filter(captions__isnull=False).order_by("pk").first()
+    audit.check(page, "admin article change", f"/admin/articles/article/{captioned.pk}/change/")
+    assert page.locator("textarea[name$='-text']").count()
+    audit.check(page, "admin page list", "/admin/articles/page/")
     page.goto("/upload/")
     page.get_by_role("button", name="退出").click()
     audit.check(page, "home, signed out")

@@ -90,7 +90,8 @@ def test_publish_withdraw_and_discard_follow_visibility():
     assert assert_tallies_match() == shown
     set_status(draft, WITHDRAWN)
     assert assert_tallies_match().total == 0
-    set_status(draft, DRAFT)
+    with pytest.raises(ValueError):  # once published, withdrawn: never a draft again
+        set_status(draft, DRAFT)
     set_status(draft, PUBLISHED)
     assert assert_tallies_match() == shown
     discard(other)

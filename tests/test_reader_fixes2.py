@@ -15,6 +15,7 @@ from django.test import Client
 from articles.models import Article, Page
 from ingest.model import County
 from tests.factories import make_article, make_page
+from tests.shown import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def test_the_ambiguity_message_names_every_county_in_the_reader_s_language():
     text = html.unescape(response.content.decode())
     assert response.status_code == 400
     assert "（140311）、" in text and "（230811）" in text and "（340711）" in text
-    text = html.unescape(english(Client()).get("/search", {"county": "郊区"}).content.decode())
+    text = html.unescape(shown(english(Client()).get("/search", {"county": "郊区"}).content.decode()))
     assert "山西省阳泉市郊区 (140311), " in text and "(230811)" in text and "(340711)" in text
     assert "）" not in text.split("is ambiguous")[1].split("</p>")[0]
 
@@ -186,7 +187,7 @@ def test_the_ambiguity_message_names_every_county_in_the_reader_s_language():
 
 
 def _citations(text: str) -> list[str]:
-    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', text, re.S)]
+    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', shown(text), re.S)]
 
 
 def test_a_photo_story_is_cited_with_a_devised_title(client):

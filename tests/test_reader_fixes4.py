@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Page
 from ingest.model import County
 from tests.factories import make_article, make_page
+from tests.shown import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_the_page_cache_keeps_each_carried_search_apart(client, stories, setting
 
 
 def _citations(text: str) -> list[str]:
-    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', text, re.S)]
+    return [html.unescape(c) for c in re.findall(r'<code class="citation"(?: lang="zh-Hans")?>(.*?)</code>', shown(text), re.S)]
 
 
 def english(client: Client) -> Client:

@@ -13,6 +13,7 @@ from articles.roles import Role
 from ingest.manifest import ManifestError, parse_date
 from tests.conftest import SEED_FILES
 from tests.factories import make_article, make_user
+from tests.shown import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_an_undated_articles_english_citation_has_one_full_stop_after_n_d(client
     article.page.label, article.page.number = "", None
     article.page.save()
     client.cookies["django_language"] = "en"
-    text = client.get(f"/articles/{article.pk}/").content.decode()
+    text = shown(client.get(f"/articles/{article.pk}/").content.decode())
     assert "n.d.." not in text
     assert f"晋中日报, n.d. http://testserver/articles/{article.pk}/" in text
 

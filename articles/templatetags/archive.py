@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from django import template
 from django.conf import settings
@@ -86,6 +87,30 @@ def zh_span(value: object, autoescape: bool = True) -> SafeString:
     """The value (escaped) in a `<span lang="zh-Hans">` on a page not in Chinese, else as it is."""
     text = conditional_escape(value) if autoescape else str(value)
     return mark_safe(f"<span{_ZH}>{text}</span>") if get_language() != "zh-hans" else mark_safe(text)
+
+
+# A run of Chinese inside a translated sentence ("County: 介休市", "Remove “Paper: 晋中日报”", a
+# citation): from a Han character or full-width punctuation to the last one, across the spaces,
+# digits, dashes and quotation marks between ("运城日报 2025-12-26 第3版", "让‘老字号’焕发新活力"),
+# never across Latin letters or markup.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_ZH_RUN = re.compile(f"[{_CJK}](?:[{_CJK}0-9 \u00b7\u2013\u2018\u2019\u201c\u201d/.:-]*[{_CJK}])?")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@register.filter(needs_autoescape=True)
+def zh_runs(value: object, autoescape: bool = True) -> SafeString:
+    """The value (escaped) with each run of Chinese in a `<span lang="zh-Hans">` on a page not in
+    Chinese, else as it is: for a sentence that mixes the interface's words with Chinese data.
+    Safe markup keeps its tags; only the text between them is marked."""
+    text = conditional_escape(value) if autoescape else str(value)
+    if get_language() == "zh-hans" or not _ZH_RUN.search(text):
+        return mark_safe(text)
+    parts = _TAG.split(text)
+    return mark_safe("".join(
+        part if i % 2 else _ZH_RUN.sub(lambda m: f"<span{_ZH}>{m.group(0)}</span>", part)
+        for i, part in enumerate(parts)
+    ))
 
 
 # The search page's repeated fragments, made here rather than in a template loop: twenty result

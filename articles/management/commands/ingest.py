@@ -8,8 +8,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.utils import translation
 from tqdm import tqdm
 
+from articles import ingest_text
+from articles.forms import is_csv
 from articles.ingest_pool import WriterDied
 from articles.models import Article, Page
 from articles.writer import IngestResult, Outcome, PageMeta, Source, clear_caches, ingest_sources
@@ -25,17 +28,21 @@ ANALYZE_AFTER_ARTICLES = 1000
 ANALYZE_AFTER_SHARE = 0.1
 
 
-def collect_files(paths: list[str]) -> list[Path]:
+def collect_files(paths: list[str]) -> tuple[list[Path], list[Path]]:
+    """The page files among ``paths`` (a folder's .txt files), and the .csv files given by name
+    (a shell's ``folder/*`` names the folder's manifest.csv too): no page, by the rule of the
+    upload page and the API (``articles.forms.is_csv``)."""
     files: list[Path] = []
+    tables: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt"))
         elif path.is_file():
-            files.append(path)
+            (tables if is_csv(path) else files).append(path)
         else:
             raise CommandError(f"{raw}: no such file or folder")
-    return files
+    return files, tables
 
 
 class Command(BaseCommand):
@@ -86,14 +93,26 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if opts["workers"] < 1 or opts["batch"] < 1 or opts["writers"] < 1:
             raise CommandError("--workers, --writers and --batch must be at least 1")
-        files = collect_files(opts["paths"])
+        files, tables = collect_files(opts["paths"])
+        results: list[IngestResult] = []
+        for path in tables:
+            if path.name == MANIFEST_NAME:
+                # Read anyway for the files beside it (read_folder_manifest): not an error.
+                if self.verbosity >= 1:
+                    self.stdout.write(f"{path}: not a page: the folder's manifest, read for the files beside it")
+                continue
+            results.append(IngestResult(
+                path.name, Outcome.FAILED,
+                error="not a page: a CSV table (page files are plain text, .txt; a folder's manifest is "
+                f"named {MANIFEST_NAME})",
+            ))
+            self._report(path, results[-1])
         if not files:
             raise CommandError("no .txt files found")
         # Each folder's manifest.csv, read once: row by row, so that a bad row fails its own file
         # alone; one that cannot be used at all (unreadable, a bad header) fails each of the
         # folder's files with its reason.
         manifests: dict[Path, Manifest | ManifestError] = {}
-        results: list[IngestResult] = []
         sources: list[Source] = []
         for path in files:
             try:
@@ -160,8 +179,17 @@ class Command(BaseCommand):
     def _report(self, path: Path, result: IngestResult) -> None:
         if result.outcome in (Outcome.FAILED, Outcome.SAME_SLOT):
             tqdm.write(self.style.ERROR(f"{path}: {result.message}"), file=self.stderr._out)
-        elif self.verbosity >= 2 or (result.outcome == Outcome.REPLACED and self.verbosity >= 1):
+        elif self.verbosity >= 2 or (result.outcome == Outcome.REPLACED and (self.verbosity >= 1 or result.conflicts)):
             tqdm.write(f"{path}: {result.message}", file=self.stdout._out)
+        if result.outcome == Outcome.REPLACED and result.conflicts:
+            # As the API's "conflicts" and the upload preview list them: never dropped unsaid.
+            n = len(result.conflicts)
+            lines = [self.style.WARNING(
+                f"{path}: {n} hand correction{'s' if n > 1 else ''} of the old page not carried over "
+                "(recorded in the page's history, to be made again if needed):"
+            )]
+            lines += [f"  {text}" for text in lost_lines(result)]
+            tqdm.write("\n".join(lines), file=self.stdout._out)
 
     def _summary(self, results: list[IngestResult]) -> None:
         def of(outcome: Outcome) -> list[IngestResult]:
@@ -173,7 +201,9 @@ class Command(BaseCommand):
         articles = sum(r.articles for r in created)
         parts = [f"{len(created)} ingested ({articles} articles)"]
         if replaced:
-            parts.append(f"{len(replaced)} replaced")
+            dropped = sum(len(r.conflicts) for r in replaced)
+            lost = f" ({dropped} hand correction{'s' if dropped > 1 else ''} not carried over)" if dropped else ""
+            parts.append(f"{len(replaced)} replaced{lost}")
         if duplicate:
             parts.append(f"{len(duplicate)} already in the archive")
         if same_slot:
@@ -191,3 +221,21 @@ class Command(BaseCommand):
         for r in duplicate:
             if self.verbosity >= 1 and len(duplicate) <= 20:
                 self.stdout.write(f"{r.name}: {r.message}")
+
+
+def lost_lines(result: IngestResult) -> list[str]:
+    """Each correction a replace dropped (writer's ``lost``, the API's "conflicts") in English,
+    as the upload preview words them: the article's title, its lines in the old file, why, and
+    what had been corrected (each field, and its value when short)."""
+    shown = []
+    with translation.override("en"):
+        for lost in result.lost:
+            conflict = lost.conflict
+            why = ingest_text.translated(conflict.why)
+            text = f"“{conflict.headline or '(untitled)'}” (lines {lost.lines} of the old file): {why}"
+            fields = []
+            for label, value in lost.shown_changes():
+                label = ingest_text.translated(label)
+                fields.append(f"{label} (to “{value}”)" if value else label)
+            shown.append(text + ("; corrected: " + ", ".join(fields) if fields else ""))
+    return shown
