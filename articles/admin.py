@@ -329,9 +329,7 @@ class PageAdminForm(_Versioned):
         # take a change of its status alone.
         moved = {"paper", "date", "label"} & set(self.changed_data)
         if self.instance.pk and moved and "paper" in data and "date" in data and "label" in data:
-            holder = writer.slot_holder(
-                data["paper"], data["date"], self.instance.issue.edition, data["label"], exclude=self.instance
-            )
+            holder = writer.slot_taken(self.instance, data["paper"], data["date"], self.instance.issue.edition, data["label"])
             if holder is not None:
                 raise forms.ValidationError(_("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）。") % {"pk": holder.pk})
         publishing = "status" in self.changed_data and data.get("status") == Page.Status.PUBLISHED

@@ -308,7 +308,7 @@ def _render_preview(
             initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label, "version": writer.version(page)}
         )
     slot_pages = _slot_pages(page)
-    replacing = page.status == Status.DRAFT and request.user.has_perm("articles.publish_page")
+    replacing = page.discardable and request.user.has_perm("articles.publish_page")
     context = {
         "page": page,
         "meta_form": meta_form,
@@ -319,6 +319,7 @@ def _render_preview(
         "rows": [r for r in rows if r.text.strip()],
         "slot_pages": slot_pages,
         "replace_targets": _replace_targets(page, slot_pages) if replacing else [],
+        "draft_version": writer.version(page) if replacing else 0,
         "replace_error": replace_error,
     }
     return render(request, "articles/upload_preview.html", context, status=status)
@@ -417,7 +418,7 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("articles.change_page"):
         messages.error(request, _("替换版面需要修改版面的权限。"))
         return redirect("page-preview", pk=draft.pk)
-    if draft.status != Status.DRAFT:
+    if not draft.discardable:  # the rule writer.replace_with_draft uses up a draft by
         messages.error(request, _("只有草稿可以替换其他版面。"))
         return redirect("page-preview", pk=draft.pk)
     form = ReplaceForm(request.POST)
@@ -433,6 +434,12 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
             if locked is None:  # a draft in the slot, discarded since the preview
                 raise _Refused(_("请选择要替换的版面（同一报纸、日期、版次）。"))
             stale = form.stale(locked)
+            if stale:
+                raise _Refused(stale)
+            # The draft locked too (after the page, as writer.replace_with_draft takes them): the
+            # corrections listed, and its split, are the ones the editor saw.
+            draft = Page.objects.select_for_update().get(pk=draft.pk)
+            stale = form.stale_draft(draft)
             if stale:
                 raise _Refused(stale)
             if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, draft):

@@ -342,9 +342,19 @@ class ReplaceForm(_Versioned):
 
     target = forms.IntegerField()
     lost_ok = forms.BooleanField(required=False, label=gettext_lazy("我知道这些人工校正不会沿用"))
+    # The draft's own version as the preview showed it: the replace takes the draft's split as
+    # it stands, so a correction made to the draft since must be seen first.
+    draft_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def _stale(self, latest: int, seen: int) -> str:
         return gettext(
             "要替换的版面在你打开这个预览之后被改过（现在是版本 %(latest)s，你打开的是版本 %(seen)s）：没有替换。"
             "下面是它现在的情况，看过后再决定。"
         ) % {"latest": latest, "seen": seen}
+
+    def stale_draft(self, draft: Page) -> str:
+        """Why the replace is refused, given the locked draft: it changed since the preview."""
+        seen = self.data.get("draft_version")
+        if seen is None or seen == str(writer.version(draft)):
+            return ""
+        return gettext("这份草稿在你打开这个预览之后被改过：没有替换。下面是它现在的切分，看过后再决定。")

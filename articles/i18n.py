@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -48,7 +49,7 @@ def return_path(request: HttpRequest) -> str:
     if request.method in ("GET", "HEAD"):
         # The query as Django decoded it, encoded again: get_full_path() takes the raw query
         # string, and one a client sent as bare UTF-8 (not percent-encoded) came back as mojibake.
-        return request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
+        return escape_uri_path(request.path) + (f"?{request.GET.urlencode()}" if request.GET else "")
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         parts = urlsplit(referer)

@@ -992,31 +992,62 @@ UNQUOTED_FIELDS = {"正文", "图片说明"}
 def replace_with_draft(page: Page, draft: Page, *, user=None) -> IngestResult:
     """Replace THIS page's file with a draft of its slot (the editors' 替换原版面): the draft's
     text as stored, read and checked when it was uploaded (read again from a re-encoding, a GB
-    18030 file grew half as large again and could fail the size limit it had passed), and its
-    split as it now stands, so that hand corrections made on the draft come along; the page's
-    own corrections are carried over onto it as onto a new file's split (``replace_page``). The
-    draft is used up first, in the same transaction: a text is stored once. DUPLICATE (nothing
-    written) when another page holds the same text; Page.DoesNotExist when the draft is gone."""
+    18030 file grew half as large again and could fail the size limit it had passed). As for a
+    new file, the splitter's split of it (``split_of_file(draft)``) takes the page's place with
+    the page's own corrections carried over (``replace_page``; REPLACE); then the hand
+    corrections made on the draft are carried onto that (a CORRECT revision of their own), so
+    that they come along and still count as hand corrections the next time the file changes.
+    The draft is used up first, in the same transaction: a text is stored once. DUPLICATE or
+    FAILED write nothing, the draft kept; Page.DoesNotExist when the draft is gone."""
     with transaction.atomic():
         draft = Page.objects.select_for_update().get(pk=draft.pk)
         if not draft.discardable:  # published from another tab since: no longer a draft to use
             raise Page.DoesNotExist("that draft has been published")
         page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
-        p = _draft_file(draft, page)
+        corrected, p = load_state(draft), _draft_file(draft, page)
         discard(draft)
         seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
         if seen is not None:
             transaction.set_rollback(True)
             return IngestResult(p.name, Outcome.DUPLICATE, page=seen)
-        return _replace(page, p, user=user)
+        result = _replace(page, p, user=user)
+        if result.outcome != Outcome.REPLACED:  # the draft stays a draft: nothing written
+            transaction.set_rollback(True)
+            return result
+        _carry_draft_corrections(page, corrected, p.state, user=user)
+        return result
 
 
 def _draft_file(draft: Page, page: Page) -> Prepared:
-    """A draft's file as a replace of ``page`` takes it: its stored text and its split as it
-    stands, whose articles become new rows of the page (the draft's go with the draft)."""
-    state = load_state(draft)
-    state = parsed.Page(articles=[replace(a, ref=None) for a in state.articles], furniture=list(state.furniture))
-    return Prepared(draft.source_name, _meta_of(page), draft.sha256, draft.content_key, draft.raw_text, [], [], state)
+    """A draft's file as a replace of ``page`` takes it: its stored text and the splitter's
+    split of it, whose articles become new rows of the page (the draft's go with the draft)."""
+    split = split_of_file(draft)
+    split = parsed.Page(articles=[replace(a, ref=None) for a in split.articles], furniture=list(split.furniture))
+    return Prepared(draft.source_name, _meta_of(page), draft.sha256, draft.content_key, draft.raw_text, [], [], split)
+
+
+def _carry_draft_corrections(page: Page, corrected: parsed.Page, split: parsed.Page, *, user) -> None:
+    """The hand corrections of a draft (``corrected``, against its splitter's ``split``) carried
+    onto the page that took its file, as a correction of their own: the same text, so every one
+    carries (a draft's correction wins over the page's old one on the same lines)."""
+    articles, furniture = hand_changes(corrected, split)
+    if not articles and not furniture:
+        return
+    current = load_state(page)
+    # The draft's articles as the page's rows where their lines are the same, so that the rows
+    # nobody corrected keep their ids.
+    ids = {tuple(a.lines): a.ref for a in current.articles}
+    old = parsed.Page(
+        articles=[replace(a, ref=ids.get(tuple(a.lines))) for a in corrected.articles], furniture=list(corrected.furniture)
+    )
+    source = Page.objects.only("raw_text").get(pk=page.pk).raw_text.split("\n")
+    state, _ = carry_over(old, source, current, source, original=split)
+    apply_state(page, state, user=user, action=Action.CORRECT, summary=DRAFT_CORRECTIONS)
+
+
+# The summary of the revision that carries a draft's hand corrections onto the page it replaced
+# (revision_text.SUMMARIES has it for the history in English).
+DRAFT_CORRECTIONS = "沿用草稿上的人工校正"
 
 
 def lost_corrections(page: Page, draft: Page) -> list[LostCorrection]:
@@ -1118,27 +1149,23 @@ def _first_revision(page: Page, *, number: int | None = None) -> PageRevision:
 def split_of_file(page: Page) -> parsed.Page:
     """The splitter's split of the page's current file, against which hand corrections are told
     (ingest/carry.py ``original``): the state recorded when that file came — revision 0 at
-    ingest, or the latest replace — or when a newer splitter read it again (a re-split: what it
-    changed is the splitter's, not a hand correction to be listed as lost by a replace).
-    Revision 0 alone would do only until a replace: its line numbers are another text's, so
-    every article of a replaced file counted as corrected and a second replace reported
-    conflicts nobody made. The one rule for replacing and re-splitting.
+    ingest, or the latest replace. Revision 0 alone would do only until a replace: its line
+    numbers are another text's, so every article of a replaced file counted as corrected and a
+    second replace reported conflicts nobody made. The one rule for replacing and re-splitting.
+    (A re-split is not such a split: it may be undone, and an undo's revision does not say which
+    one it made current again, so what a re-split changed still counts as corrected.)
 
     A replace's state also holds the hand corrections it carried over: those are left out of
     it, so that they still count as corrections (carried again, or reported) next time."""
     revisions = {r.number: r for r in page.revisions.only("number", "parent", "action", "state")}
     if not revisions:  # never changed since ingest (no revision 0 recorded yet): as stored
         return load_state(page)
-    files = sorted(n for n, r in revisions.items() if r.action in SPLITS)
+    files = sorted(n for n, r in revisions.items() if r.action in (Action.INGEST, Action.REPLACE))
     return _split_of(revisions, files, len(files) - 1)
 
 
-# The revisions whose state is a splitter's split (with the hand corrections it carried over).
-SPLITS = (Action.INGEST, Action.REPLACE, Action.RESPLIT)
-
-
 def _split_of(revisions: dict[int, PageRevision], files: list[int], k: int) -> parsed.Page:
-    """``split_of_file`` for the ``k``-th split of the page (``files``: their revisions' numbers)."""
+    """``split_of_file`` for the ``k``-th file of the page (``files``: their revisions' numbers)."""
     revision = revisions[files[k]]
     state = parsed.page_from_dict(revision.state)
     if revision.action == Action.INGEST or k == 0 or revision.parent not in revisions:
@@ -1296,6 +1323,16 @@ def other_pages_in_slot(page: Page):
     return pages_in_slot(issue.newspaper_id, issue.date, issue.edition, page.label).exclude(pk=page.pk)
 
 
+def slot_taken(page: Page, paper: Newspaper | None, date, edition: str, label: str) -> Page | None:
+    """The page whose place moving ``page`` there would take, or None: another page in that
+    place, unless ``page`` is already in it (kept beside another on purpose, its label written
+    otherwise: 第3版 → 第三版). The one rule for a move (``_move``) and the admin's page form."""
+    holder = slot_holder(paper, date, edition, label, exclude=page)
+    if holder is None or pages_in_slot(paper, date, edition, label).filter(pk=page.pk).exists():
+        return None
+    return holder
+
+
 def slot_holder(paper: Newspaper | None, date, edition: str, label: str, *, exclude: Page | None = None) -> Page | None:
     """The page already in that place, other than ``exclude``."""
     pages = pages_in_slot(paper, date, edition, label)
@@ -1349,8 +1386,8 @@ def _move(page: Page, newspaper: Newspaper, date: dt.date | None, edition: str, 
     # Moving onto another page's place would show its stories twice: never silently. A page
     # kept beside another in its place on purpose may still have its label written otherwise
     # (第3版 → 第三版): it stays where it was.
-    holder = slot_holder(newspaper, date, edition, label, exclude=page)
-    if holder is not None and not pages_in_slot(newspaper, date, edition, label).filter(pk=page.pk).exists():
+    holder = slot_taken(page, newspaper, date, edition, label)
+    if holder is not None:
         raise SlotTaken(holder)
     issue = get_issue(newspaper, date, edition)
     page.issue = issue

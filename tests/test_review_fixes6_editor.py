@@ -1,8 +1,8 @@
 """Editors' and admins' flows a review found wrong (tenth session): a draft's own hand corrections
-kept when it replaces a page, a draft of a legacy-encoded file replacing a page near the size
-limit, a re-split's changes not reported as hand corrections a replace would drop, undo not offered
-when it would put a page back in a paper deleted since, and saving the paper/date/page form
-unchanged not said to have changed anything."""
+kept when it replaces a page (and still counted as hand corrections after), a draft of a
+legacy-encoded file replacing a page near the size limit, undo not offered when it would put a page
+back in a paper deleted since, saving the paper/date/page form unchanged not said to have changed
+anything, and a draft discarded meanwhile answered as gone, not with a 500."""
 
 from __future__ import annotations
 
@@ -48,8 +48,37 @@ def test_a_drafts_own_hand_corrections_become_the_replaced_pages(counties):
     assert response.status_code == 302
     assert not Page.objects.filter(pk=draft.pk).exists()
     assert writer.load_state(page).articles[0].headline == ON_DRAFT
-    replace = page.revisions.order_by("-number").first()
-    assert replace.action == Action.REPLACE and replace.state["articles"][0]["headline"] == ON_DRAFT
+    # The file's own split first, then the draft's corrections as a correction of their own.
+    actions = list(page.revisions.order_by("number").values_list("action", "summary"))
+    assert actions[-2][0] == Action.REPLACE and actions[-1] == (Action.CORRECT, writer.DRAFT_CORRECTIONS)
+
+
+def test_a_drafts_hand_correction_still_counts_as_one_when_the_file_changes_again(counties):
+    page = published()
+    lines = page.raw_text.split("\n")
+    draft = draft_of(("\n".join(lines[:-1] + [lines[-1] + "（更正）"])).encode())
+    edit_headline(draft, ON_DRAFT)
+    writer.replace_with_draft(page, draft)
+    # A newer file, changed inside the story whose headline the draft corrected.
+    text = Page.objects.get(pk=page.pk).raw_text.split("\n")
+    n = writer.load_state(page).articles[0].lines[-1]
+    text[n - 1] += "。"
+    newer = draft_of("\n".join(text).encode(), name="newer.txt")
+    assert [lost.conflict.headline for lost in writer.lost_corrections(page, newer)] == [ON_DRAFT]
+
+
+def test_a_replace_that_fails_keeps_the_draft(counties, monkeypatch):
+    from django.db import DatabaseError
+
+    page = published()
+    draft = draft_of(SEED_FILES[2].read_bytes())
+
+    def refused(*args, **kwargs):
+        raise DatabaseError("refused")
+
+    monkeypatch.setattr(writer, "_record", refused)
+    assert writer.replace_with_draft(page, draft).outcome == writer.Outcome.FAILED
+    assert Page.objects.filter(pk=draft.pk).exists()
 
 
 def test_a_draft_of_a_gb18030_file_replaces_a_page_though_its_text_is_longer_in_utf8(counties):
@@ -64,22 +93,6 @@ def test_a_draft_of_a_gb18030_file_replaces_a_page_though_its_text_is_longer_in_
     assert response.status_code == 302 and response.url.endswith(f"/pages/{page.pk}/preview/")
     assert "补记一行。" in Page.objects.get(pk=page.pk).raw_text
     assert not Page.objects.filter(pk=draft.pk).exists()
-
-
-def test_what_a_resplit_changed_is_not_listed_as_a_hand_correction_a_replace_would_drop(counties):
-    page = published()
-    state = writer.load_state(page)
-    # A newer splitter read the page again and titled its first story otherwise.
-    resplit = corrections.edit_fields(state, 0, headline="新切分器给的标题")
-    writer.apply_state(page, resplit, user=None, action=Action.RESPLIT, summary="重新切分")
-    lines = page.raw_text.split("\n")
-    n = writer.load_state(page).articles[0].lines[-1]
-    lines[n - 1] += "。"
-    draft = draft_of("\n".join(lines).encode())
-    assert writer.lost_corrections(page, draft) == []
-    # A hand correction on top of it is still one.
-    edit_headline(page, "管理员改的标题")
-    assert [lost.conflict.headline for lost in writer.lost_corrections(page, draft)] == ["管理员改的标题"]
 
 
 def test_undo_is_not_offered_when_it_would_put_the_page_back_in_a_deleted_paper(counties):
@@ -149,3 +162,15 @@ def test_an_undo_or_revert_of_a_draft_discarded_meanwhile_is_a_404_not_a_500(cou
     monkeypatch.setattr(corrections_views, "_get_page_or_404", read_then_discarded)
     form = {"version": str(writer.version(draft)), "number": "0"}
     assert signed_in("admin", Role.ADMIN).post(f"/pages/{draft.pk}/{action}/", form).status_code == 404
+
+
+def test_a_replace_from_a_preview_of_a_draft_corrected_since_is_refused(counties):
+    page = published()
+    draft = draft_of(SEED_FILES[2].read_bytes())
+    editor = signed_in("ed", Role.EDITOR)
+    html = editor.get(f"/pages/{draft.pk}/preview/").content.decode()
+    form = form_as_sent(html, lambda to, fields: to.endswith("/replace/") and ("target", str(page.pk)) in fields)
+    edit_headline(draft, "预览之后改的标题")  # an admin's correction, after the preview was opened
+    response = editor.post(f"/pages/{draft.pk}/replace/", form)
+    assert response.status_code == 400 and "这份草稿在你打开这个预览之后被改过" in response.content.decode()
+    assert Page.objects.filter(pk=draft.pk).exists() and page.revisions.filter(action=Action.REPLACE).count() == 0

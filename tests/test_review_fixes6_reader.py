@@ -111,3 +111,10 @@ def test_a_county_page_ignores_search_parameters_it_does_not_read(counties):
     assert client.get("/counties/140826/", {"q": "😀"}).status_code == 200
     assert client.get("/counties/140826/", {"county": "郊区"}).status_code == 200
     assert client.get("/counties/140826/", {"page": "x"}).status_code == 400  # its own paging is still checked
+
+
+def test_the_language_switchs_way_back_keeps_a_path_encoded(counties):
+    # A name holding "?" or "#" (a paper's, in its address) stays part of the path.
+    page = Client().get("/papers/%E6%99%9A%E6%8A%A5%3F%23/").content.decode()
+    back = html.unescape(re.search(r'name="next" value="([^"]*)"', page).group(1))
+    assert back == "/papers/%E6%99%9A%E6%8A%A5%3F%23/"

@@ -108,7 +108,8 @@ class Command(BaseCommand):
             ))
             self._report(path, results[-1])
         if not files:
-            raise CommandError("no .txt files found")
+            refused = f": {len(results)} failed: {', '.join(r.name for r in results)}" if results else ""
+            raise CommandError(f"no .txt files found{refused}")
         # Each folder's manifest.csv, read once: row by row, so that a bad row fails its own file
         # alone; one that cannot be used at all (unreadable, a bad header) fails each of the
         # folder's files with its reason.
