@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import writer
 from articles.forms import VersionChecked, validate_issue_date
-from articles.models import Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision
+from articles.models import (
+    ApiToken, Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision,
+)
 from ingest import corrections
 from ingest import model as parsed
 
@@ -510,3 +512,20 @@ class RoleAdmin(GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The scripts' API keys (only their hashes are kept): seen, and revoked by deleting one;
+    made by ``manage.py apitoken``, which shows a key once."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -42,6 +42,9 @@ ADMIN_PERMISSIONS = frozenset(
     | {"articles.publish_page", "articles.correct_page", "articles.view_county", "articles.view_pagerevision"}
     | {f"auth.{action}_{model}" for model in ("user", "group") for action in _CRUD}
     | {"axes.view_accessattempt", "axes.delete_accessattempt"}
+    # A script's API key seen and revoked (deleted) in the admin: a key that leaked is stopped
+    # there, without a shell (manage.py apitoken --revoke).
+    | {"articles.view_apitoken", "articles.delete_apitoken"}
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {Role.EDITOR: EDITOR_PERMISSIONS, Role.ADMIN: ADMIN_PERMISSIONS}
 

@@ -94,3 +94,18 @@ def test_an_admin_cannot_make_a_superuser_or_widen_a_role():
     role = Group.objects.get(name=Role.ADMIN.label)
     html = client.get(f"/admin/auth/group/{role.pk}/change/").content.decode()
     assert 'name="permissions"' not in html
+
+
+def test_an_admin_revokes_a_scripts_api_key_in_the_admin(client):
+    from articles.auth import issue_token
+    from articles.models import ApiToken
+
+    key = issue_token(make_user("script-ed", role=Role.EDITOR))
+    assert client.post("/api/pages/999999/publish", HTTP_AUTHORIZATION=f"Token {key}").status_code == 404  # accepted
+    admin = signed_in("adm", Role.ADMIN)
+    token = ApiToken.objects.get()
+    listed = admin.get("/admin/articles/apitoken/").content.decode()
+    assert "script-ed" in listed and key not in listed
+    assert admin.post(f"/admin/articles/apitoken/{token.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert client.post("/api/pages/999999/publish", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert signed_in("ed", Role.EDITOR).get("/admin/articles/apitoken/").status_code == 302  # editors are not staff
