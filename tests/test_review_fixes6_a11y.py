@@ -206,3 +206,11 @@ def test_admin_caption_fields_have_accessible_names_and_breadcrumb_links_are_und
     assert "/static/css/admin.css" in html
     css = (Path(settings.BASE_DIR) / "static" / "css" / "admin.css").read_text(encoding="utf-8")
     assert "div.breadcrumbs a { text-decoration: underline;" in css
+
+
+def test_a_search_refused_with_a_400_says_so_in_its_title(story):
+    for client, word in ((Client(), "出错："), (english(), "Error: ")):
+        page = client.get("/search", {"q": "😀"}).content.decode()
+        assert re.search(r"<title>([^<]*)</title>", page).group(1).startswith(word)
+    page = Client().get("/search", {"q": "介休"}).content.decode()
+    assert not re.search(r"<title>([^<]*)</title>", page).group(1).startswith("出错")

@@ -1,21 +1,14 @@
 """Admins see and revoke the scripts' API keys in the admin (articles/roles.py ADMIN_PERMISSIONS)."""
 
+import importlib
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from articles.roles import sync_roles
 
-_CRUD = ("add", "change", "delete", "view")
-# The roles as they were before this migration (0007) and after it.
-BEFORE = {
-    "编辑": ["articles.view_page", "articles.add_page", "articles.change_page", "articles.publish_page"],
-    "管理员": [
-        *(f"articles.{a}_{m}" for m in ("page", "article", "caption", "newspaper", "issue", "articlecounty") for a in _CRUD),
-        "articles.publish_page", "articles.correct_page", "articles.view_county", "articles.view_pagerevision",
-        *(f"auth.{a}_{m}" for m in ("user", "group") for a in _CRUD),
-        "axes.view_accessattempt", "axes.delete_accessattempt",
-    ],
-}
+# The roles as 0007 made them (a migration's frozen copy, read from it), and after this one.
+BEFORE = importlib.import_module("articles.migrations.0007_roles_and_api_tokens").ROLES
 AFTER = {**BEFORE, "管理员": [*BEFORE["管理员"], "articles.view_apitoken", "articles.delete_apitoken"]}
 
 
