@@ -430,15 +430,19 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     name = draft.source_name
     try:
         with transaction.atomic():
-            locked = Page.objects.select_for_update().filter(pk=target.pk).first()
+            # Both pages locked at once, in the order of their ids: two editors replacing each
+            # other's drafts never wait on each other in a circle. The draft too, since the
+            # replace takes its split as it stands: the corrections listed are the ones seen.
+            rows = {p.pk: p for p in Page.objects.select_for_update().filter(pk__in=[target.pk, draft.pk]).order_by("pk")}
+            locked = rows.get(target.pk)
             if locked is None:  # a draft in the slot, discarded since the preview
                 raise _Refused(_("请选择要替换的版面（同一报纸、日期、版次）。"))
             stale = form.stale(locked)
             if stale:
                 raise _Refused(stale)
-            # The draft locked too (after the page, as writer.replace_with_draft takes them): the
-            # corrections listed, and its split, are the ones the editor saw.
-            draft = Page.objects.select_for_update().get(pk=draft.pk)
+            if draft.pk not in rows:
+                raise Page.DoesNotExist("the draft went meanwhile")
+            draft = rows[draft.pk]
             stale = form.stale_draft(draft)
             if stale:
                 raise _Refused(stale)

@@ -44,7 +44,7 @@ FIXED = (
     gettext_noop("%(where)s：文件名是空的"),
     gettext_noop("%(where)s：%(name)s 列了两次"),
     gettext_noop("%(where)s：表头无法读取"),
-    gettext_noop("%(where)s：这一行格式有误（引号没有配对）"),
+    gettext_noop("%(where)s：这一行格式有误（引号没有配对？），整个清单无法读取"),
     gettext_noop("%(where)s：这一行比表头多出几格（值里有逗号？请给它加上引号）"),
 )
 

@@ -31,8 +31,6 @@ SUMMARIES = (
     gettext_noop("恢复到 v%(n)s"),
     # An article edited in the Django admin (articles/admin.py): the fields by their labels.
     gettext_noop("后台编辑%(title)s：%(labels)s"),
-    # A draft's hand corrections, carried onto the page it replaced (writer.replace_with_draft).
-    gettext_noop("沿用草稿上的人工校正"),
 )
 # A move of the page to another paper, date, edition or label (writer.update_page_meta): one part
 # per value changed, joined by "；".

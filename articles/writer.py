@@ -992,19 +992,19 @@ UNQUOTED_FIELDS = {"正文", "图片说明"}
 def replace_with_draft(page: Page, draft: Page, *, user=None) -> IngestResult:
     """Replace THIS page's file with a draft of its slot (the editors' 替换原版面): the draft's
     text as stored, read and checked when it was uploaded (read again from a re-encoding, a GB
-    18030 file grew half as large again and could fail the size limit it had passed). As for a
-    new file, the splitter's split of it (``split_of_file(draft)``) takes the page's place with
-    the page's own corrections carried over (``replace_page``; REPLACE); then the hand
-    corrections made on the draft are carried onto that (a CORRECT revision of their own), so
-    that they come along and still count as hand corrections the next time the file changes.
-    The draft is used up first, in the same transaction: a text is stored once. DUPLICATE or
-    FAILED write nothing, the draft kept; Page.DoesNotExist when the draft is gone."""
+    18030 file grew half as large again and could fail the size limit it had passed), and its
+    split as it now stands, so that hand corrections made on the draft come along; the page's
+    own corrections are carried over onto it as onto a new file's split (``replace_page``).
+    (Those of the draft are then part of the page's split of that file: a later file that
+    changes their lines replaces them without listing them.) The draft is used up first, in the
+    same transaction: a text is stored once. DUPLICATE or FAILED write nothing, the draft kept;
+    Page.DoesNotExist when the draft is gone."""
     with transaction.atomic():
         draft = Page.objects.select_for_update().get(pk=draft.pk)
         if not draft.discardable:  # published from another tab since: no longer a draft to use
             raise Page.DoesNotExist("that draft has been published")
         page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
-        corrected, p = load_state(draft), _draft_file(draft, page)
+        p = _draft_file(draft, page)
         discard(draft)
         seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
         if seen is not None:
@@ -1013,41 +1013,15 @@ def replace_with_draft(page: Page, draft: Page, *, user=None) -> IngestResult:
         result = _replace(page, p, user=user)
         if result.outcome != Outcome.REPLACED:  # the draft stays a draft: nothing written
             transaction.set_rollback(True)
-            return result
-        _carry_draft_corrections(page, corrected, p.state, user=user)
         return result
 
 
 def _draft_file(draft: Page, page: Page) -> Prepared:
-    """A draft's file as a replace of ``page`` takes it: its stored text and the splitter's
-    split of it, whose articles become new rows of the page (the draft's go with the draft)."""
-    split = split_of_file(draft)
-    split = parsed.Page(articles=[replace(a, ref=None) for a in split.articles], furniture=list(split.furniture))
-    return Prepared(draft.source_name, _meta_of(page), draft.sha256, draft.content_key, draft.raw_text, [], [], split)
-
-
-def _carry_draft_corrections(page: Page, corrected: parsed.Page, split: parsed.Page, *, user) -> None:
-    """The hand corrections of a draft (``corrected``, against its splitter's ``split``) carried
-    onto the page that took its file, as a correction of their own: the same text, so every one
-    carries (a draft's correction wins over the page's old one on the same lines)."""
-    articles, furniture = hand_changes(corrected, split)
-    if not articles and not furniture:
-        return
-    current = load_state(page)
-    # The draft's articles as the page's rows where their lines are the same, so that the rows
-    # nobody corrected keep their ids.
-    ids = {tuple(a.lines): a.ref for a in current.articles}
-    old = parsed.Page(
-        articles=[replace(a, ref=ids.get(tuple(a.lines))) for a in corrected.articles], furniture=list(corrected.furniture)
-    )
-    source = Page.objects.only("raw_text").get(pk=page.pk).raw_text.split("\n")
-    state, _ = carry_over(old, source, current, source, original=split)
-    apply_state(page, state, user=user, action=Action.CORRECT, summary=DRAFT_CORRECTIONS)
-
-
-# The summary of the revision that carries a draft's hand corrections onto the page it replaced
-# (revision_text.SUMMARIES has it for the history in English).
-DRAFT_CORRECTIONS = "沿用草稿上的人工校正"
+    """A draft's file as a replace of ``page`` takes it: its stored text and its split as it
+    stands, whose articles become new rows of the page (the draft's go with the draft)."""
+    state = load_state(draft)
+    state = parsed.Page(articles=[replace(a, ref=None) for a in state.articles], furniture=list(state.furniture))
+    return Prepared(draft.source_name, _meta_of(page), draft.sha256, draft.content_key, draft.raw_text, [], [], state)
 
 
 def lost_corrections(page: Page, draft: Page) -> list[LostCorrection]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -270,17 +271,11 @@ def _base(name: str) -> str:
 
 def is_manifest_header(text: str) -> bool:
     """Whether the text's first row is a manifest's header: it names a ``file`` column."""
-    first = next(_rows(text), None)
-    return first is not None and first[1] is not None and "file" in _header(first[1])
-
-
-def _cell(line: str, k: int) -> str:
-    """Cell ``k`` of a row that is not well-formed, as far as it can be read."""
     try:
-        cells = next(csv.reader([line]), [])
-    except csv.Error:  # a cell over the csv module's limit
-        cells = line.split(",")
-    return cells[k].strip().strip('"').strip() if k < len(cells) else ""
+        first = next(csv.reader(io.StringIO(text), strict=True), [])
+    except csv.Error:  # not a header anyone could read
+        return False
+    return "file" in _header(first)
 
 
 def _file_cell(cells: list[str], k: int, columns: int) -> str:
@@ -289,32 +284,6 @@ def _file_cell(cells: list[str], k: int, columns: int) -> str:
     that is a page file's name."""
     moved = [c.strip() for c in cells[k : k + len(cells) - columns + 1]]
     return next((c for c in moved if c.lower().endswith(".txt")), moved[0] if moved else "")
-
-
-def _rows(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(line it starts on, its cells, its text) for each row of CSV text, as a spreadsheet
-    writes it: a quoted cell may run over several lines (an even count of quotes closes it). A
-    quote that no later line closes makes its own line a row whose cells are None, and the rows
-    below are read as they are: a stray quote never swallows the rest of the file. A row the
-    csv module refuses (a cell over its size limit) has None too."""
-    lines = text.splitlines()
-    k = 0
-    while k < len(lines):
-        end, quotes = k, lines[k].count('"')
-        while quotes % 2 and end + 1 < len(lines):
-            end += 1
-            quotes += lines[end].count('"')
-        if quotes % 2:  # never closed: its own line is the row, the lines below their own rows
-            yield k + 1, None, lines[k]
-            k += 1
-            continue
-        block = "\n".join(lines[k : end + 1])
-        try:
-            cells = next(csv.reader([block]), [])
-        except csv.Error:
-            cells = None
-        yield k + 1, cells, block
-        k = end + 1
 
 
 def _header(fields: list[str] | None) -> list[str]:
@@ -326,17 +295,19 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
     """A manifest's text read row by row (the command's file or an uploaded one).
 
     Raises ManifestError for a header that lacks the file or paper column or has one not in
-    ``file,paper,date,page,prefecture``: then no row can be trusted. A row with a quote left
-    unclosed or more cells than the header (a comma inside a value), a bad date or
+    ``file,paper,date,page,prefecture``, or for a quote left unclosed: then no row can be
+    trusted. A row with more cells than the header (a comma inside a value), a bad date or
     prefecture, an empty file name or one listed before is kept with its error
     (:class:`Row`), for its own file to be refused with; a row of empty cells (a spreadsheet's
     formatted blank row) is left out.
     """
-    rows_read = _rows(text)
-    header_row = next(rows_read, None)
-    if header_row is not None and header_row[1] is None:
-        raise ManifestError(f"{where}: unreadable header", "%(where)s：表头无法读取", where=where)
-    header = _header(header_row[1] if header_row else None)
+    # Strict: a quote left unclosed is an error, not a cell that runs on over the rows below
+    # (a paper named after three rows of the manifest); so is a cell over the csv module's limit.
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = _header(next(reader, None))
+    except csv.Error as exc:
+        raise ManifestError(f"{where}: unreadable header ({exc})", "%(where)s：表头无法读取", where=where) from None
     missing = {"file", "paper"} - set(header)
     if missing:
         columns = ", ".join(sorted(missing))
@@ -349,16 +320,21 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
         )
     rows: list[Row] = []
     seen: set[str] = set()
-    for line, cells, raw in rows_read:
+    line_num = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            # Past this point the rows cannot be told apart: the manifest is refused whole,
+            # naming the row, and each of its files with it.
+            at = f"{where}:{line_num}"
+            raise ManifestError(
+                f"{at}: malformed ({exc}): an unclosed quote?", "%(where)s：这一行格式有误（引号没有配对？），整个清单无法读取",
+                where=at,
+            ) from None
         if cells is None:
-            # A quote opened and never closed: this row alone is refused (the rows below it
-            # are read on their own, not as its cell), by the file it names.
-            name = _cell(raw, header.index("file"))
-            at = f"{where}:{line}"
-            rows.append(Row(line, name, error=ManifestError(
-                f"{at}: a malformed row (a quote left unclosed)", "%(where)s：这一行格式有误（引号没有配对）", where=at,
-            )))
-            continue
+            break
+        line, line_num = line_num, reader.line_num + 1  # where this row started; the next starts after it
         if not any(c.strip() for c in cells):
             continue
         at = f"{where}:{line}"
