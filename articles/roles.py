@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.apps import apps as global_apps
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.management import create_permissions
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -47,6 +48,16 @@ ADMIN_PERMISSIONS = frozenset(
     | {"articles.view_apitoken", "articles.delete_apitoken"}
 )
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {Role.EDITOR: EDITOR_PERMISSIONS, Role.ADMIN: ADMIN_PERMISSIONS}
+
+
+def sync_roles_now(apps, schema_editor, roles: Mapping[str, Iterable[str]]) -> None:
+    """``sync_roles`` from a migration: Django creates permissions after the whole migrate run
+    (post_migrate), and the groups need them now (the models' own, axes')."""
+    for config in apps.get_app_configs():
+        config.models_module = True
+        create_permissions(config, verbosity=0, apps=apps, using=schema_editor.connection.alias)
+        config.models_module = None
+    sync_roles(apps, roles)
 
 
 def sync_roles(apps=global_apps, roles: Mapping[str, Iterable[str]] | None = None) -> None:

@@ -104,9 +104,13 @@ class IngestResult:
     error_zh: str = ""
     error_params: dict[str, object] = field(default_factory=dict)
     # REPLACED: corrections of the old page that could not be carried over to the new text,
-    # and each with what it was (``lost``: what the command and the preview list).
-    conflicts: list[Conflict] = field(default_factory=list)
+    # each with what it was (what the command, the preview and the API list).
     lost: list[LostCorrection] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        """The lost corrections' conflicts (ingest/carry.py): the API's ``conflicts``."""
+        return [x.conflict for x in self.lost]
 
     @property
     def message(self) -> str:
@@ -757,7 +761,7 @@ def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
         return _refused(p, exc)
     return IngestResult(
         p.name, Outcome.REPLACED, page=page, articles=len(state.articles), chars=len(p.text),
-        conflicts=[x.conflict for x in lost], lost=lost,
+        lost=lost,
     )
 
 

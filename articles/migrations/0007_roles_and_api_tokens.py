@@ -2,10 +2,9 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from articles.roles import sync_roles
+from articles.roles import sync_roles_now
 
 _CRUD = ("add", "change", "delete", "view")
 
@@ -23,13 +22,8 @@ ROLES = {
 
 
 def make_roles(apps, schema_editor):
-    # Django creates permissions after the whole migrate run (post_migrate); the groups need them
-    # now, including Page's publish_page/correct_page from 0005 and axes' own.
-    for config in apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, verbosity=0, apps=apps, using=schema_editor.connection.alias)
-        config.models_module = None
-    sync_roles(apps, ROLES)
+    # The permissions made first, including Page's publish_page/correct_page from 0005 and axes'.
+    sync_roles_now(apps, schema_editor, ROLES)
 
 
 def remove_roles(apps, schema_editor):
