@@ -260,6 +260,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(DATA_UPLOAD_MAX_MEMORY_SIZE, INGEST_MAX_FILE_B
 # with many more before the form can say so, so its own cap sits a little above.
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 100, minimum=1, maximum=10_000)
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES + 10
+# An API key stops working this many days after it was made (0: never), so a key copied into a
+# script and forgotten does not write forever; `manage.py apitoken NAME --rotate` makes a new one.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=0)
 
 # One switch for an HTTPS deployment: HSTS, the redirect from http:// and cookies sent over HTTPS
 # only. Off by default so that `manage.py serve` on 127.0.0.1 (plain HTTP) keeps working.

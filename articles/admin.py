@@ -17,7 +17,7 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
@@ -519,11 +519,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """The scripts' API keys (only their hashes are kept): seen, and revoked by deleting one;
     made by ``manage.py apitoken``, which shows a key once."""
 
-    list_display = ["user", "created_at", "last_used_at"]
+    list_display = ["user", "created_at", "expires", "last_used_at"]
     list_select_related = ["user"]
-    fields = ["user", "created_at", "last_used_at"]
+    fields = ["user", "created_at", "expires", "last_used_at"]
     readonly_fields = fields
     actions = None  # one key at a time: a superuser's is a superuser's to revoke
+
+    @admin.display(description=_("到期"))
+    def expires(self, token: ApiToken) -> str:
+        expires_at = token.expires_at
+        if expires_at is None:
+            return _("永不")
+        day = timezone.localtime(expires_at).date().isoformat()
+        return _("%(date)s（已过期）") % {"date": day} if token.expired(timezone.now()) else day
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

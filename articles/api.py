@@ -31,11 +31,12 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import ingest_text, writer
-from articles.auth import user_from_token
+from articles.auth import mark_used, token_of
 from articles.forms import is_csv, named, read_csv, validate_issue_date
 from articles.models import Page
 from articles.roles import role_names
@@ -98,14 +99,19 @@ def token_required(perm: str) -> Callable:
         @csrf_exempt
         @wraps(view)
         def guarded(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
-            user = user_from_token(request)
-            if user is None:
-                response = _refuse(
-                    _("需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。"),
-                    401,
-                )
+            token = token_of(request)
+            if token is None or token.expired(timezone.now()):
+                if token is None:
+                    message = _("需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。")
+                else:
+                    message = _("这个 API 令牌已于 %(date)s 过期：请管理员用 manage.py apitoken NAME --rotate 换一个新的。") % {
+                        "date": timezone.localtime(token.expires_at).date().isoformat()
+                    }
+                response = _refuse(message, 401)
                 response["WWW-Authenticate"] = 'Token realm="api"'
                 return response
+            mark_used(token)
+            user = token.user
             if not user.has_perm(perm):
                 roles = role_names(perm) or _("相应")
                 return _refuse(_("%(user)s 没有这项权限：需要%(roles)s角色。") % {"user": user.get_username(), "roles": roles}, 403)

@@ -39,8 +39,9 @@ def issue_token(user, *, rotate: bool = False) -> str | None:
     return key
 
 
-def user_from_token(request: HttpRequest):
-    """The active user whose key the request sends as ``Authorization: Token <key>``, else None."""
+def token_of(request: HttpRequest) -> ApiToken | None:
+    """The token of an active user whose key the request sends as ``Authorization: Token <key>``,
+    else None. It may have expired (``ApiToken.expired``): the caller says so rather than "no key"."""
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     key = key.strip()
     if scheme.lower() != SCHEME or not key:
@@ -48,5 +49,8 @@ def user_from_token(request: HttpRequest):
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
+    return token
+
+
+def mark_used(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user

@@ -853,3 +853,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的 API 令牌"
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """When the key stops working: API_TOKEN_DAYS after it was made (None: never). Read from
+        the setting, not stored, so shortening it takes effect on the keys already out."""
+        days = settings.API_TOKEN_DAYS
+        return self.created_at + dt.timedelta(days=days) if days else None
+
+    def expired(self, now: dt.datetime) -> bool:
+        expires_at = self.expires_at
+        return expires_at is not None and now >= expires_at

@@ -262,7 +262,7 @@ def _read_errors() -> dict[str, Any]:
 
 def _token_errors() -> dict[str, Any]:
     return {
-        "401": _error(_("缺少或错误的令牌。")),
+        "401": _error(_("缺少、错误或已过期的令牌。")),
         "403": _error(_("令牌的用户没有这个角色。")),
         "405": _error(_("只接受 POST。")),
         **_unavailable(),

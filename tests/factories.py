@@ -111,3 +111,12 @@ def make_user(name: str = "user", *, role=None, password: str = PASSWORD, **fiel
             sync_roles()  # transactional tests flush the groups the migration made
         assign_role(user, role)
     return user
+
+
+def signed_in(name: str, role=None):
+    """A test client signed in as a new account of that role."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(name, role=role))
+    return client

@@ -17,7 +17,7 @@ from articles.models import Article, Page, PageRevision
 from articles.roles import Role
 from ingest import corrections
 from tests.conftest import SEED_FILES
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from tests.forms_as_sent import form_as_sent
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +26,6 @@ Status = Page.Status
 DAY = dt.date(2025, 7, 24)
 META = writer.PageMeta(paper="运城日报", date=DAY, label="第3版")
 FIXED = "管理员校正过的标题"
-
-
-def signed_in(name: str, role: str) -> Client:
-    client = Client()
-    client.force_login(make_user(name, role=role))
-    return client
 
 
 def published(name: str = "old.txt", data: bytes | None = None) -> Page:

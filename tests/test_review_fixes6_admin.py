@@ -15,19 +15,13 @@ from articles import writer
 from articles.models import Page
 from articles.roles import Role
 from tests.conftest import SEED_FILES
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from tests.forms_as_sent import form_as_sent
 
 pytestmark = pytest.mark.django_db
 
 Status = Page.Status
 META = writer.PageMeta(paper="晋中日报", date=dt.date(2025, 3, 1), label="第1版")
-
-
-def signed_in(name: str, role: str) -> Client:
-    client = Client()
-    client.force_login(make_user(name, role=role))
-    return client
 
 
 def admin_form(client: Client, url: str, field: str) -> dict[str, list[str]]:

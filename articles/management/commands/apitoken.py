@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from articles.auth import issue_token
 from articles.models import ApiToken
@@ -13,7 +14,8 @@ from articles.roles import role_of
 class Command(BaseCommand):
     help = (
         "Print a new API token for the user (POST /api/pages). Only a hash is stored, so a token "
-        "is shown once: a user who has one needs --rotate for a new one (the old one stops working)."
+        "is shown once: a user who has one needs --rotate for a new one (the old one stops working). "
+        "A token stops working API_TOKEN_DAYS after it was made (365 by default; 0: never)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,5 +46,8 @@ class Command(BaseCommand):
             )
         if role_of(user) is None:
             self.stderr.write(self.style.WARNING(f"{user.get_username()} has no role: the API will answer 403 until they do"))
+        expires_at = ApiToken.objects.get(user=user).expires_at
+        if expires_at is not None:
+            self.stderr.write(f"valid until {timezone.localtime(expires_at).date().isoformat()} (API_TOKEN_DAYS)")
         # The key alone on stdout, so that TOKEN=$(manage.py apitoken NAME) works.
         self.stdout.write(key)
