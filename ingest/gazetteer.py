@@ -20,7 +20,8 @@ What is matched
   prefecture or province comes right before it (安徽和县).  A short right before 政策/补贴/资金…
   qualifies that noun (惠农政策) and names no place; nor does one inside a person's name: before
   将军 (左权将军), or after a surname where the text introduces, addresses or quotes that name
-  (市民李德安, 作家王安泽, 李德安说).
+  (市民李德安, 作家王安泽, 李德安说); nor does 古县 as "the ancient county town" before its
+  walls or site (保护古县城墙, 古县城址).
 * ``street`` -- a township or street (楚侯乡, 北坛街道, 潞城镇): names ending in 镇, 乡, 街道 or
   苏木 of three characters or more, which must start on a word boundary (对于城镇 is no 于城镇).
 * prefectures (晋中市, 运城, 恩施州) and provinces (山西省, 山西) are matched too, as evidence
@@ -196,6 +197,10 @@ _GLUED_INSTITUTIONS = (
 # secretary"): glued that way, 和县, 代县, 应县 and 随县 count only right after their prefecture or
 # province (安徽和县人民医院).
 _GLUE_STEM_WORDS = frozenset("和代应随")
+# 古县 is also "the ancient county town" (古县城) before the words for a town's walls or site
+# (保护古县城墙, 古县城址考古): there it names no county, unless its prefecture or province comes
+# right before it.  jieba cuts 古|县|城墙, so the word-boundary check lets it through.
+_ANCIENT_TOWN = {"古县": ("城墙", "城址", "城垣", "城池", "城遗址", "城门楼")}
 _STREET_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BOUNDARY_WINDOW = 6  # characters of context segmented around a hit
@@ -665,6 +670,12 @@ class Gazetteer:
                 continue
             if pattern.kind == STREET and not _street_ok(compact, start, end):
                 continue
+            if (
+                pattern.kind == COUNTY
+                and compact.startswith(_ANCIENT_TOWN.get(compact[start:end], ()), end)
+                and ends.get(start) is None
+            ):
+                continue  # 保护古县城墙: the ancient county town's walls
             if pattern.kind == SHORT and compact.startswith(_MODIFIED_NOUNS, end):
                 continue  # 惠农政策, 富民补贴: the short is a word qualifying the noun, no place
             if pattern.kind == SHORT and _names_person(compact, start, end):

@@ -162,3 +162,13 @@ def test_township_and_body_mentions_of_the_government(gaz: Gazetteer):
         hint_prefectures=[LINFEN],
     )
     assert names(story) == ["隰县"]
+
+
+@pytest.mark.parametrize("text", ["保护古县城墙遗址", "古县城址考古发掘", "修缮古县城垣"])
+def test_the_ancient_county_towns_walls_are_no_county(gaz: Gazetteer, text: str):
+    assert headline(gaz, text, LINFEN) == []
+
+
+@pytest.mark.parametrize("text", ["古县城区面貌焕然一新", "古县牡丹文化节开幕", "临汾市古县城墙修缮完工"])
+def test_gu_county_itself_still_counts(gaz: Gazetteer, text: str):
+    assert headline(gaz, text, LINFEN) == ["古县"]
