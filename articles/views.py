@@ -1123,6 +1123,12 @@ def _hidden_filters(request: HttpRequest) -> list[tuple[str, str]]:
 @require_safe
 @rate_limited("api", "RATE_LIMIT_API")
 def api_articles(request: HttpRequest) -> JsonResponse:
+    # A parameter sent twice is ambiguous (which county?): refused, as the write API refuses a
+    # field sent twice, not the last one silently taken.
+    repeated = sorted(name for name in request.GET if len(request.GET.getlist(name)) > 1)
+    if repeated:
+        message = _("每个参数只能给一次：%(names)s") % {"names": ", ".join(repeated)}
+        return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
     try:
         params = read_params(request.GET)
     except ParamError as exc:

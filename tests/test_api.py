@@ -124,3 +124,10 @@ def test_prefecture_filter_by_name_and_code(client, seeds):
     assert by_name["count"] >= 8
     ids = [r["id"] for r in by_name["results"]]
     assert len(ids) == len(set(ids))
+
+
+def test_a_parameter_sent_twice_is_400_naming_it(client, seeds):
+    response = client.get("/api/articles?county=绛县&q=党建&county=新绛县&page=1")
+    assert response.status_code == 400
+    assert response.json()["error"].endswith("county")
+    assert client.get("/api/articles?county=绛县&q=党建").status_code == 200
