@@ -175,6 +175,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.accounts.lockout"
+AXES_USERNAME_CALLABLE = "articles.accounts.attempted_username"
+# The address a failure is counted by is the one the rate limits use: behind a proxy
+# (BEHIND_PROXY) the client's, from X-Forwarded-For, not the proxy's, which every client shares
+# (five wrong passwords from anyone would lock a user out for everyone).
+AXES_CLIENT_IP_CALLABLE = "articles.ratelimits.client_address"
 
 # What a 503 during a database outage asks clients to wait (Retry-After).
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1, maximum=3600)

@@ -391,6 +391,9 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
         writer.discard(page)
     except Page.DoesNotExist:  # deleted between the two reads (the clicks came together)
         return _draft_gone(request, _("这份草稿已经删除了。"))
+    except writer.NotDiscardable:  # published by another editor meanwhile: checked again under the lock
+        messages.error(request, _("只有草稿可以删除；已发布的版面请撤回。"))
+        return redirect("page-preview", pk=page.pk)
     messages.success(request, _("已删除草稿 %(name)s。") % {"name": name})
     return redirect("drafts")
 

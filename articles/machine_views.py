@@ -85,12 +85,13 @@ def _get_slot_or_404(paper: str | None, paper_id: int | None, year: int | None) 
     if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:  # no such date: the slot's date range would fail
         raise Http404(_("没有这一年"))
     if paper_id is not None:
-        found = Newspaper.objects.filter(pk=paper_id).first()
+        # Papers without a public page are not told apart from unknown ones (no name given away).
+        found = Newspaper.objects.public().filter(pk=paper_id).first()
         if found is None:
             raise Http404(_("没有这份报纸"))
     else:
         # No name holds a NUL (PostgreSQL text cannot): asking for one would be a DataError.
-        found = Newspaper.objects.filter(name=paper).first() if paper and "\x00" not in paper else None
+        found = Newspaper.objects.public().filter(name=paper).first() if paper and "\x00" not in paper else None
         if found is None:
             raise Http404(_("没有名为“%(paper)s”的报纸") % {"paper": paper})
     slot = Slot(found, year)

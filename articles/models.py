@@ -59,6 +59,12 @@ class NewspaperQuerySet(models.QuerySet):
         uploads under a name the archive no longer shows."""
         return self.filter(models.Exists(Page.objects.filter(issue__newspaper=models.OuterRef("pk"))))
 
+    def public(self) -> NewspaperQuerySet:
+        """Papers a reader may know of: with at least one page readers see. A paper that holds
+        only drafts (a paper still to come) or withdrawn pages is not named anywhere a reader
+        looks, not even in a 404 that would tell it apart from a paper that does not exist."""
+        return self.filter(models.Exists(Page.objects.visible().filter(issue__newspaper=models.OuterRef("pk"))))
+
     def ranked(self, ids: set[str]) -> dict[str, tuple[int, str]]:
         """Every paper's (rank by name, name) by id as text — the paper lists' order, in
         PostgreSQL's collation — kept per process until a write (articles/memo.py); read again

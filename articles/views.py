@@ -279,7 +279,7 @@ def _get_paper_or_404(key: str) -> Newspaper:
         raise Http404
     # ASCII digits only: str.isdigit also takes "²" (int() then fails) and "５" (paper 5 again).
     lookup = {"pk": int(key)} if ASCII_DIGITS.fullmatch(key) else {"name": key}
-    return get_object_or_404(Newspaper, **lookup)
+    return get_object_or_404(Newspaper.objects.public(), **lookup)
 
 
 @require_safe
@@ -354,8 +354,8 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
     years = list(
         issues.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by(F("year").desc(nulls_last=True))
     )
-    if not years:
-        raise Http404(_("这份报纸还没有公开的版面"))
+    if not years:  # its last public page withdrawn since the lookup: as if it were unknown
+        raise Http404
     dated = [y for y in years if y["year"] is not None]
     undated = next((y["n"] for y in years if y["year"] is None), 0)
     if year is None and dated:

@@ -1435,12 +1435,16 @@ def meta_at(revisions: Sequence[PageRevision], number: int) -> dict | None:
     return None
 
 
+class NotDiscardable(ValueError):
+    """The page is no draft never published (another editor may have published it meanwhile)."""
+
+
 def discard(page: Page) -> None:
     """Delete a draft page with its articles and history (a published page is withdrawn instead)."""
     with transaction.atomic():
         page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
         if not page.discardable:
-            raise ValueError("only a draft never published can be discarded; withdraw a published page")
+            raise NotDiscardable("only a draft never published can be discarded; withdraw a published page")
         issue = page.issue
         page.delete()
         if not issue.pages.exists():

@@ -385,3 +385,21 @@ def test_apitoken_revoke_deletes_the_token():
     with pytest.raises(CommandError, match="has no token"):
         call_command("apitoken", "bot", "--revoke", stdout=io.StringIO())
     assert apitoken("bot")  # a new one can be made again
+
+
+def test_behind_a_proxy_failures_count_by_the_clients_address_not_the_proxys(client, settings):
+    settings.BEHIND_PROXY = True  # every request comes from the proxy's address, 127.0.0.1
+    make_user("wang")
+    for _ in range(5):
+        client.post(LOGIN, {"username": "wang", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert client.post(LOGIN, {"username": "wang", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 429
+    # Another reader's wrong passwords do not lock the user out from where they sign in.
+    assert client.post(LOGIN, {"username": "wang", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+
+
+@pytest.mark.parametrize("url", [LOGIN, "/admin/login/"])
+def test_a_user_name_longer_than_any_is_a_wrong_sign_in_not_a_500(client, url):
+    response = client.post(url, {"username": "x" * 300, "password": "wrong"})
+    assert response.status_code == 200 and signed_in_as(client) is None
+    assert AccessAttempt.objects.get().username == "x" * 255  # recorded, cut to its column

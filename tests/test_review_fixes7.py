@@ -1,0 +1,66 @@
+"""What a security review found (eleventh session): a discard racing another editor's publish
+answered with a 500, and papers without a public page were named to readers by the export's and
+the paper page's 404s. (Sign-in findings: tests/test_accounts.py.)"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from articles import writer
+from articles.models import Page
+from articles.roles import Role
+from tests.conftest import SEED_FILES
+from tests.factories import signed_in
+from tests.test_editor_replace_safety import META, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_discarding_a_draft_another_editor_publishes_meanwhile_says_so(counties, monkeypatch):
+    draft = writer.ingest_file("d.txt", SEED_FILES[3].read_bytes(), META, status=Status.DRAFT).page
+    discard = writer.discard
+
+    def published_meanwhile(page: Page) -> None:  # the other editor's click lands first
+        writer.set_status(Page.objects.get(pk=page.pk), Status.PUBLISHED)
+        discard(page)
+
+    monkeypatch.setattr(writer, "discard", published_meanwhile)
+    editor = signed_in("ed", Role.EDITOR)
+    response = editor.post(f"/pages/{draft.pk}/discard/", follow=True)
+    assert response.status_code == 200 and "只有草稿可以删除" in response.content.decode()
+    assert Page.objects.get(pk=draft.pk).status == Status.PUBLISHED
+
+
+def named(text: str, name: str) -> str:
+    """The page with the name asked for (as said back in its links too) made one placeholder."""
+    for form in (quote(quote(name)), quote(name), name):
+        text = text.replace(form, "NAME")
+    return text
+
+
+def test_a_paper_with_only_drafts_is_not_told_apart_from_an_unknown_one(client, counties):
+    draft = writer.ingest_file("d.txt", SEED_FILES[3].read_bytes(), META, status=Status.DRAFT).page
+    paper = draft.issue.newspaper
+    year = draft.issue.date.year
+
+    def shown(url: str) -> tuple[int, str]:
+        response = client.get(url)
+        return response.status_code, re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+    # By id: the same 404 as an id no paper has (its address said back), the name nowhere in it.
+    status, text = shown(f"/export/paper-{paper.pk}-{year}.jsonl")
+    unknown = shown(f"/export/paper-{paper.pk + 1000}-{year}.jsonl")[1].replace(f"paper-{paper.pk + 1000}-", f"paper-{paper.pk}-")
+    assert status == 404 and text == unknown and paper.name not in text
+    status, text = shown(f"/papers/{paper.pk}/")
+    assert status == 404 and paper.name not in text
+    # By name: what a name no paper has gets (the name asked for is said back, nothing more).
+    status, text = shown(f"/export/{paper.name}/{year}.jsonl")
+    assert status == 404 and f"没有名为“{paper.name}”的报纸" in text and "没有公开的文章" not in text
+    status, text = shown(f"/papers/{paper.name}/")
+    assert status == 404 and named(text, paper.name) == named(shown("/papers/无此报/")[1], "无此报")
+    writer.set_status(draft, Status.PUBLISHED)
+    assert client.get(f"/papers/{paper.pk}/").status_code == 200
+    assert client.get(f"/export/paper-{paper.pk}-{year}.jsonl").status_code == 200
