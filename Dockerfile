@@ -16,6 +16,8 @@ RUN pip install --no-cache-dir .
 
 COPY manage.py ./
 COPY templates ./templates
+# The English pages: LOCALE_PATHS (archive/settings.py) reads the compiled catalogue from here.
+COPY locale ./locale
 COPY static ./static
 COPY seeds ./seeds
 RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput

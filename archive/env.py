@@ -40,8 +40,23 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        if maximum is None:
+            raise ImproperlyConfigured(f"{name}={number}: must be at least {minimum}")
+        if minimum is None:
+            raise ImproperlyConfigured(f"{name}={number}: must be at most {maximum}")
         raise ImproperlyConfigured(f"{name}={number} is outside {minimum}..{maximum}")
     return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words, in any case: LOG_LEVEL=info is INFO."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    folded = value.strip().upper()
+    if folded not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return folded
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -54,7 +69,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
-_RATE = re.compile(r"^[1-9]\d*/\d*[smhd]$")
+_RATE = re.compile(r"^[1-9]\d*/([1-9]\d*)?[smhd]$")  # "10/0m" has no period: refused
 
 
 def env_rate(name: str, default: str) -> str:

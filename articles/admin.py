@@ -164,6 +164,14 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "kicker"]
     list_select_related = ["newspaper", "page__issue__newspaper"]
     readonly_fields = ["page", "position", "blocks", "lines", "warnings", "newspaper", "date", "visible"]
+
+    def get_queryset(self, request: HttpRequest):
+        # The list shows titles (an untitled story's from its body): not the search vectors (out
+        # of line), the blocks or the page's text.
+        queryset = super().get_queryset(request)
+        if not _listing(request):
+            return queryset
+        return queryset.defer("blocks", "search_head", "search_body", "search_words", "page__raw_text", "page__furniture")
     inlines = [CaptionInline, CountyInline]
     fields = [
         "page", "position", "section", "kicker", "headline", "subheadline", "byline", "byline_text",
@@ -408,11 +416,23 @@ class IssueAdmin(admin.ModelAdmin):
         return False
 
 
+def _listing(request: HttpRequest) -> bool:
+    """Whether the admin is making a change list (rows shown as a table), not one object's page."""
+    match = request.resolver_match
+    return match is not None and match.url_name is not None and match.url_name.endswith("_changelist")
+
+
 @admin.register(PageRevision)
 class PageRevisionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "page", "number", "action", "user", "created_at"]
     list_filter = ["action"]
     list_select_related = ["page__issue__newspaper", "user"]
+
+    def get_queryset(self, request: HttpRequest):
+        # The list shows none of a revision's state (a page's whole split: megabytes for a long
+        # page) nor its page's text: not read for a hundred rows.
+        queryset = super().get_queryset(request)
+        return queryset.defer("state", "page__raw_text", "page__furniture") if _listing(request) else queryset
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -21,7 +21,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, F, Max, Min, Prefetch, Q, TextField, prefetch_related_objects
+from django.db.models import BooleanField, Count, F, Max, Min, Prefetch, Q, TextField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -469,7 +469,11 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "id", "page", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"
     )
     if paged:
-        stories = stories.filter(lines__overlap=list(range(lo, hi + 1)))
+        # Each article's own lines tested against the two ends: `lines && ARRAY[lo..hi]` compares
+        # every line with every one of the part's thousand (seconds on a page of 10,000 stories).
+        stories = stories.filter(
+            RawSQL("EXISTS (SELECT 1 FROM unnest(lines) AS line WHERE line BETWEEN %s AND %s)", [lo, hi], output_field=BooleanField())
+        )
     articles = list(stories.prefetch_related(CAPTIONS))
     owner = {line: a for a in articles for line in a.lines}
     furniture = {f["line"]: f for f in obj.furniture if lo <= f.get("line", 0) <= hi}

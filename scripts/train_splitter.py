@@ -270,10 +270,16 @@ def main() -> int:
     )
     parser.add_argument("-v", action="store_true", help="print every miss of the held-out scoring")
     args = parser.parse_args()
+    if args.folds < 2:
+        parser.error("--folds must be at least 2 (whole days held out in turn)")
 
     started = time.perf_counter()
     rng = random.Random(args.seed)
     corpus = read_corpus(args.corpus)
+    if not corpus:
+        # A model trained on the hand-made pages alone is far weaker than the one shipped; written
+        # over it (the default --out) it would replace the labeller, out of step with the starts model.
+        parser.error(f"no corpus pages in {args.corpus}: the labeller is trained on them (see ../shared/corpus/README.md)")
     # training copies: extraction damage, and a city daily's bylines on a line of their own
     damaged = {p.name: damage(p, rng, layout=True) for p in corpus}
     # held-out copies keep their characters (the scorer looks for the gold's first and last ones)

@@ -27,6 +27,15 @@ def test_reindex_command_rebuilds_vectors_and_resumes_after_an_id():
     assert list(Article.objects.search("平遥古城").values_list("id", flat=True)) == [first.id]
 
 
+@pytest.mark.parametrize("batch", ["0", "-5"])
+def test_reindex_refuses_a_batch_of_no_articles(batch):
+    from django.core.management import CommandError
+
+    make_article(headline="平遥古城")
+    with pytest.raises(CommandError, match="--batch must be at least 1"):
+        call_command("reindex", "--no-progress", f"--batch={batch}", stdout=StringIO())
+
+
 def test_admin_correction_is_searchable_at_once_and_audited(client):
     from articles.models import PageRevision
     from articles.writer import undo

@@ -1,6 +1,7 @@
 """What a security review found (eleventh session): a discard racing another editor's publish
 answered with a 500, and papers without a public page were named to readers by the export's and
-the paper page's 404s. (Sign-in findings: tests/test_accounts.py.)"""
+the paper page's 404s; and (a review of huge pages) the admin's lists read every row's search
+vectors, revision states and page texts. (Sign-in findings: tests/test_accounts.py.)"""
 
 from __future__ import annotations
 
@@ -64,3 +65,15 @@ def test_a_paper_with_only_drafts_is_not_told_apart_from_an_unknown_one(client, 
     writer.set_status(draft, Status.PUBLISHED)
     assert client.get(f"/papers/{paper.pk}/").status_code == 200
     assert client.get(f"/export/paper-{paper.pk}-{year}.jsonl").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/admin/articles/article/", "/admin/articles/pagerevision/"])
+def test_admin_lists_do_not_read_texts_or_states_a_row_at_a_time(counties, url, django_assert_max_num_queries):
+    for i in range(3):
+        page = writer.ingest_file(f"p{i}.txt", SEED_FILES[i].read_bytes(), META, status=Status.PUBLISHED, same_slot="keep").page
+        if i == 2:
+            writer.set_status(page, Status.WITHDRAWN)
+    admin = signed_in("adm", Role.ADMIN)
+    with django_assert_max_num_queries(12):
+        response = admin.get(url)
+    assert response.status_code == 200

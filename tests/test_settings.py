@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from archive.env import env_bool, env_int, env_list
+from archive.env import env_bool, env_choice, env_int, env_list, env_rate
 
 
 def test_env_bool(monkeypatch):
@@ -48,3 +48,41 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     )
     assert proc.returncode != 0
     assert "SECRET_KEY" in proc.stderr
+
+
+def test_env_int_says_the_bound_it_misses(monkeypatch):
+    monkeypatch.setenv("X_NUM", "-1")
+    with pytest.raises(ImproperlyConfigured, match=r"X_NUM=-1: must be at least 0"):
+        env_int("X_NUM", 1, minimum=0)
+
+
+def test_env_choice(monkeypatch):
+    monkeypatch.setenv("X_LEVEL", "info")
+    assert env_choice("X_LEVEL", "WARNING", ("INFO", "WARNING")) == "INFO"
+    monkeypatch.setenv("X_LEVEL", "LOUD")
+    with pytest.raises(ImproperlyConfigured, match="X_LEVEL='LOUD' is not one of INFO, WARNING"):
+        env_choice("X_LEVEL", "WARNING", ("INFO", "WARNING"))
+
+
+@pytest.mark.parametrize("rate", ["10/0m", "5/00h", "0/m", "10"])
+def test_a_rate_without_a_period_or_a_count_is_refused(monkeypatch, rate):
+    # django-ratelimit refuses a zero period only when a request is limited: every search a 500.
+    monkeypatch.setenv("X_RATE", rate)
+    with pytest.raises(ImproperlyConfigured, match="X_RATE"):
+        env_rate("X_RATE", "60/m")
+    monkeypatch.setenv("X_RATE", "10/5m")
+    assert env_rate("X_RATE", "60/m") == "10/5m"
+
+
+@pytest.mark.parametrize(("name", "value"), [("PORT", "abc"), ("PORT", "99999"), ("LOG_LEVEL", "LOUD"), ("AXES_COOLOFF_MINUTES", "9999999999999")])
+def test_settings_name_the_variable_with_a_bad_value(name, value):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "archive.settings", "SECRET_KEY": "x",
+             "DATABASE_URL": "postgres://x@127.0.0.1/x", name: value},
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode != 0 and f"{name}=" in proc.stderr and "ImproperlyConfigured" in proc.stderr

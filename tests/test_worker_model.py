@@ -86,6 +86,25 @@ def test_serve_and_the_image_run_gthread_workers_from_the_configuration():
     assert gunicorn_conf.graceful_timeout < 10 <= gunicorn_conf.timeout  # inside Docker's stop grace
 
 
+def test_serve_leaves_workers_and_threads_to_gunicorn_unless_given():
+    # Given on the command line they would beat GUNICORN_CMD_ARGS="--workers 4 --threads 8".
+    assert "--workers" not in gunicorn_argv("127.0.0.1:8000") and "--threads" not in gunicorn_argv("127.0.0.1:8000")
+    argv = gunicorn_argv("127.0.0.1:8000", workers=3)
+    assert argv[argv.index("--workers") + 1] == "3" and "--threads" not in argv
+
+
+@pytest.mark.parametrize("args", [["--workers", "0"], ["--threads", "0"], ["--port", "70000"]])
+def test_serve_refuses_a_server_that_could_never_answer(args):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=args[0]):
+        call_command("serve", *args)  # refused before it migrates or loads anything
+
+
+def test_the_image_carries_the_english_translations():
+    assert "COPY locale ./locale" in (ROOT / "Dockerfile").read_text()
+
+
 def test_each_thread_checks_its_kept_connection(settings):
     database = settings.DATABASES["default"]
     assert database["CONN_HEALTH_CHECKS"] is True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.indexing import reindex
@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: object, **opts: object) -> None:
+        if opts["batch"] < 1:
+            raise CommandError("--batch must be at least 1")
         after = opts["after_id"]
         todo = Article.objects.filter(id__gt=after)
         bar = tqdm(total=todo.count(), unit="article", disable=bool(opts["no_progress"]) or opts["verbosity"] == 0)

@@ -6,12 +6,11 @@ long as this process (gunicorn's master), so it stops cleanly with Ctrl-C.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 
@@ -19,14 +18,21 @@ class Command(BaseCommand):
     help = "Prepare the database (migrate, counties, seeds) and serve the site with gunicorn."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+        parser.add_argument("--port", type=int, default=settings.PORT, help="default: PORT, else 8000")
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--workers", type=int, default=2)
         # gthread workers (archive/gunicorn_conf.py explains why): requests served at once = workers × threads.
-        parser.add_argument("--threads", type=int, default=4)
+        # Unless given here, gunicorn's own: GUNICORN_CMD_ARGS, else archive/gunicorn_conf.py (2 × 4).
+        parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--threads", type=int, default=None)
         parser.add_argument("--no-seeds", action="store_true", help="do not ingest seeds/")
 
     def handle(self, *args: object, **opts: object) -> None:
+        # Checked before anything is migrated or loaded: a server that can never answer is refused.
+        if not 1 <= opts["port"] <= 65535:
+            raise CommandError(f"--port must be 1–65535 (got {opts['port']})")
+        for name in ("workers", "threads"):
+            if opts[name] is not None and opts[name] < 1:
+                raise CommandError(f"--{name} must be at least 1 (got {opts[name]})")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not opts["no_seeds"]:
@@ -42,13 +48,12 @@ class Command(BaseCommand):
         run()
 
 
-def gunicorn_argv(bind: str, *, workers: int, threads: int) -> list[str]:
-    """The worker model, timeouts and request limits are archive/gunicorn_conf.py's, as in the Docker image."""
-    return [
-        "gunicorn",
-        "archive.wsgi:application",
-        "--config", "python:archive.gunicorn_conf",
-        "--bind", bind,
-        "--workers", str(workers),
-        "--threads", str(threads),
-    ]
+def gunicorn_argv(bind: str, *, workers: int | None = None, threads: int | None = None) -> list[str]:
+    """The worker model, timeouts and request limits are archive/gunicorn_conf.py's, as in the Docker
+    image; workers and threads only when given (the command line beats GUNICORN_CMD_ARGS)."""
+    argv = ["gunicorn", "archive.wsgi:application", "--config", "python:archive.gunicorn_conf", "--bind", bind]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    if threads is not None:
+        argv += ["--threads", str(threads)]
+    return argv
