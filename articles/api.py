@@ -38,7 +38,7 @@ from django.views.decorators.csrf import csrf_exempt
 from articles import ingest_text, writer
 from articles.auth import mark_used, token_of
 from articles.forms import is_csv, named, read_csv, validate_issue_date
-from articles.models import Page
+from articles.models import ApiToken, Page
 from articles.roles import role_names
 from articles.ratelimits import rate_limited
 from articles.shapes import page_detail
@@ -91,6 +91,16 @@ def post_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     return checked
 
 
+def _token_refusal(token: ApiToken | None) -> str | None:
+    """Why the request's key is not accepted (no key, a wrong one, an expired one), else None."""
+    if token is None:
+        return _("需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。")
+    if token.expired(timezone.now()):
+        day = timezone.localtime(token.expires_at).date().isoformat()
+        return _("这个 API 令牌已于 %(date)s 过期：请管理员用 manage.py apitoken NAME --rotate 换一个新的。") % {"date": day}
+    return None
+
+
 def token_required(perm: str) -> Callable:
     """Token authentication for a write view: 401 (with how to get a token) without a valid key,
     403 naming the role when the key's user lacks ``perm``; else the view runs as that user."""
@@ -100,14 +110,9 @@ def token_required(perm: str) -> Callable:
         @wraps(view)
         def guarded(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
             token = token_of(request)
-            if token is None or token.expired(timezone.now()):
-                if token is None:
-                    message = _("需要有效的 API 令牌：请求头 Authorization: Token <key>（管理员用 manage.py apitoken NAME 生成）。")
-                else:
-                    message = _("这个 API 令牌已于 %(date)s 过期：请管理员用 manage.py apitoken NAME --rotate 换一个新的。") % {
-                        "date": timezone.localtime(token.expires_at).date().isoformat()
-                    }
-                response = _refuse(message, 401)
+            refusal = _token_refusal(token)
+            if refusal is not None:
+                response = _refuse(refusal, 401)
                 response["WWW-Authenticate"] = 'Token realm="api"'
                 return response
             mark_used(token)
