@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 
-from articles.models import Article, ArticleCounty, Caption
+from articles.models import Article, ArticleCounty
 from articles.page_cache import current_generation
 from ingest.tokens import words_query
 
@@ -95,7 +95,7 @@ def _find(article: Article, limit: int) -> list[Related]:
         .annotate(score=score)
         .select_related("newspaper")
         .only("id", "kicker", "headline", "subheadline", "body", "date", "newspaper__name")
-        .prefetch_related(Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "text")))
+        .with_display_title()
         .order_by("-score", F("date").desc(nulls_last=True), "-id")[:limit]
     )
     return [Related(a.pk, a.get_absolute_url(), a.display_title, a.newspaper.name, a.date) for a in rows]

@@ -21,9 +21,9 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Count, F, Max, Min, Prefetch, Q, TextField, prefetch_related_objects
+from django.db.models import BooleanField, Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
-from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision
+from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, title_caption
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import get_page
@@ -54,7 +54,13 @@ HOME_ISSUES = 12
 HOME_STORIES = 10
 HOME_COUNTIES = 30
 ISSUE_PAGES_PER_SCREEN = 40
+# An issue lists this many stories of each of its pages (a page of 10,000 one-line items listed
+# whole cost seconds); the page's own view lists the rest.
+ISSUE_STORIES_PER_PAGE = 30
 LINES_PER_SCREEN = 1000
+# The article page lists this many stories of its newspaper page either side of it (a page of
+# 10,000 one-line items listed whole cost a second); the page view lists them all, a part at a time.
+SIBLINGS_EITHER_SIDE = 10
 # What an untitled story needs for its display title (Article.display_title): its captions' text.
 CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))
 FURNITURE_LABELS = {"banner": gettext_lazy("通栏标语"), "column": gettext_lazy("栏目名"), "other": gettext_lazy("版面元素")}
@@ -137,7 +143,7 @@ def _summary() -> dict[str, object]:
         issues = list(
             _visible_issues().select_related("newspaper").order_by(F("date").desc(nulls_last=True), "-id")[:HOME_ISSUES]
         )
-        stories = list(Article.objects.visible().for_listing().prefetch_related(CAPTIONS).newest()[:HOME_STORIES])
+        stories = list(Article.objects.visible().for_listing().with_display_title().newest()[:HOME_STORIES])
         summary = {
             "counties": counties,
             "county_groups": groups,
@@ -229,7 +235,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
         params = read_params({k: request.GET[k] for k in ("page", "page_size") if k in request.GET}, limit_depth=False)
     except ParamError as exc:
         return render(request, "articles/county.html", {"county": found, "error": exc.reader}, status=400)
-    qs = Article.objects.visible().for_listing().prefetch_related(CAPTIONS).in_county(found.code).newest()
+    qs = Article.objects.visible().for_listing().prefetch_related(CAPTIONS).in_county(found.code).newest()  # every caption: _townships reads them
     page = get_page(qs, params.page, params.page_size)  # to its end: cheap on the county's index
     for item in page.object_list:
         item.snippet = _snippet(item, [])
@@ -397,7 +403,11 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         .filter(issue__newspaper=obj, issue__date=date) if date else
         NewspaperPage.objects.visible().filter(issue__newspaper=obj, issue__date__isnull=True)
     )
-    pages_qs = pages_qs.select_related("issue").defer("raw_text", "furniture").order_by(
+    # How many stories each page has, counted with the page (its own index on page_id).
+    story_count = Article.objects.visible().filter(page_id=OuterRef("pk")).values("page_id").annotate(n=Count("id")).values("n")
+    pages_qs = pages_qs.select_related("issue").defer("raw_text", "furniture").annotate(
+        story_count=Coalesce(Subquery(story_count), 0)
+    ).order_by(
         "issue__edition", F("number").asc(nulls_last=True), "label", "id"
     )
     screen = Paginator(pages_qs, ISSUE_PAGES_PER_SCREEN).get_page(request.GET.get("page"))
@@ -405,17 +415,19 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         raise Http404(_("没有这一期"))
     pages = list(screen.object_list)
     by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}
+    # Each page's first stories: a page's are numbered 0, 1, 2… (writer) and all readable or none.
     stories = (
         Article.objects.visible()
-        .filter(page__in=pages)
+        .filter(page__in=pages, position__lt=ISSUE_STORIES_PER_PAGE)
         .only("id", "page_id", "position", "kicker", "headline", "subheadline", "body")
-        .prefetch_related(CAPTIONS)
+        .with_display_title()
         .order_by("page_id", "position")
     )
     for story in stories:
         by_page[story.page_id].append(story)
     for p in pages:
         p.stories = by_page[p.pk]
+        p.more_stories = p.story_count - len(p.stories)
     issues = _visible_issues().filter(newspaper=obj, date__isnull=False)
     context = {
         "paper": obj,
@@ -724,15 +736,19 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("没有这篇文章（或未发布）。"))
         # Temporary: an undo brings the article, and its address, back.
         return redirect(moved)
-    siblings = list(
+    # A page's stories are numbered 0, 1, 2… (writer) and all readable or none, so the ones either
+    # side are found by position; one more each way tells whether the list goes on.
+    around = SIBLINGS_EITHER_SIDE
+    window = list(
         _readable(request, Article.objects.filter(page_id=obj.page_id))
+        .filter(position__range=(obj.position - around - 1, obj.position + around + 1))
         .order_by("position")
         .only("id", "position", "kicker", "headline", "subheadline", "body")
-        .prefetch_related(CAPTIONS)
+        .with_display_title()
     )
-    at = next((i for i, s in enumerate(siblings) if s.pk == obj.pk), None)
-    previous = siblings[at - 1] if at else None
-    following = siblings[at + 1] if at is not None and at + 1 < len(siblings) else None
+    siblings = [s for s in window if abs(s.position - obj.position) <= around]
+    previous = next((s for s in siblings if s.position == obj.position - 1), None)
+    following = next((s for s in siblings if s.position == obj.position + 1), None)
 
     q = request.GET.get("q", "").strip()
     try:
@@ -777,6 +793,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "back_url": _back_to_search(request, q),
         "hit_count": hits.count,
         "siblings": siblings,
+        "siblings_before": window[0].position < obj.position - around,
+        "siblings_after": window[-1].position > obj.position + around,
         "previous": previous,
         "next": following,
         "source_lines": source_lines,
@@ -1021,7 +1039,7 @@ def _result_rows(
     # forty): the address around an id, or a code (six digits, which reverse() leaves as they are).
     head, _marker, tail = reverse("article", args=[_URL_MARKER]).partition(str(_URL_MARKER))
     county_head, _marker, county_tail = reverse("county", args=[_URL_MARKER]).partition(str(_URL_MARKER))
-    prefetch_related_objects([a for a in articles if not a.title], CAPTIONS)
+    prefetch_related_objects([a for a in articles if not a.title], title_caption())
     names = County.objects.names({str(code) for a in articles for code in a.county_codes})
     county_urls = {
         code: f"{county_head}{code}{county_tail}" if ASCII_DIGITS.fullmatch(code) else reverse("county", args=[code])

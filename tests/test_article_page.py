@@ -8,7 +8,7 @@ import re
 import pytest
 
 from articles.models import Article, Page
-from articles.writer import Action, apply_state
+from articles.writer import Action, apply_state, load_state
 from ingest.model import Block, BlockKind, Caption as ParsedCaption, County, Page as ParsedPage, ParsedArticle
 from tests.factories import make_article, make_page
 
@@ -75,6 +75,28 @@ def test_previous_and_next_article_on_the_page(client, story):
     assert "下一篇：无题照片的说明。" in text  # an untitled story's title is its caption's start
 
 
+def test_a_long_page_lists_only_the_stories_around_the_article(client, django_assert_max_num_queries):
+    page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text="")
+    articles = [ParsedArticle(headline=f"第{i}条简讯", blocks=[Block(BlockKind.PARAGRAPH, f"内容{i}。")]) for i in range(60)]
+    apply_state(page, ParsedPage(articles), user=None, action=Action.EDIT)
+    by_position = {a.position: a for a in page.articles.all()}
+    with django_assert_max_num_queries(8):  # as a short page's: not one query per story
+        text = client.get(f"/articles/{by_position[30].pk}/").content.decode()
+    listed = text[text.index('id="siblings-heading"'):text.index("</nav>", text.index('id="siblings-heading"'))]
+    shown = [int(n) for n in re.findall(r"第(\d+)条简讯", listed)]
+    assert shown == list(range(20, 41))  # ten either side, in print order
+    assert '<ol start="21">' in listed
+    assert "前面还有文章：见本版" in listed and "后面还有文章：见本版" in listed
+    assert f'href="{page.get_absolute_url()}"' in listed
+    assert f'rel="prev" href="{by_position[29].get_absolute_url()}"' in text
+    assert f'rel="next" href="{by_position[31].get_absolute_url()}"' in text
+    # At the page's ends the list stops there, with no link past it.
+    first = client.get(f"/articles/{by_position[0].pk}/").content.decode()
+    assert "前面还有文章" not in first and "后面还有文章" in first and '<ol start="1">' in first
+    last = client.get(f"/articles/{by_position[59].pk}/").content.decode()
+    assert "后面还有文章" not in last and "前面还有文章" in last
+
+
 def test_cite_block_gb_t_7714_and_plain_with_permalink(client, story):
     article = story[1]
     text = client.get(f"/articles/{article.pk}/").content.decode()
@@ -139,6 +161,18 @@ def test_untitled_story_is_titled_by_its_caption_or_as_a_photo(client, story):
     assert "<title>无题照片的说明。 - 地方报纸档案</title>" in text
     bare = make_article()
     assert bare.display_title == "图片新闻"
+
+
+def test_lists_title_a_photo_story_by_its_first_caption_with_text_reading_no_other(client, story):
+    page = story[0].page
+    photos = ParsedArticle(captions=[ParsedCaption(text="  "), *[ParsedCaption(text=f"第{i}张照片的说明。") for i in range(50)]])
+    apply_state(page, ParsedPage([*load_state(page).articles, photos]), user=None, action=Action.EDIT)
+    listed = Article.objects.filter(page=page).with_display_title().order_by("position")
+    last = list(listed)[-1]
+    assert last.display_title == "第0张照片的说明。" and len(last.title_captions) == 1
+    # The article before it names it so in its "next" link, as the full captions would.
+    text = client.get(f"/articles/{story[2].pk}/").content.decode()
+    assert "下一篇：第0张照片的说明。" in text
 
 
 def test_readers_never_see_a_draft_article(client, story):

@@ -79,6 +79,20 @@ def test_issue_lists_its_pages_in_order_with_their_stories(client, archive, djan
     assert f'href="/papers/{paper.pk}/2023-12-31/"' in text and f'href="/papers/{paper.pk}/2024-04-01/"' in text
 
 
+def test_an_issue_lists_a_long_pages_first_stories_and_links_the_rest(client, archive, django_assert_num_queries, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "ISSUE_STORIES_PER_PAGE", 1)  # the front page has two stories
+    paper = archive["front"].issue.newspaper
+    with django_assert_num_queries(7):  # as before: the cut and the counts in the one statement
+        text = client.get(f"/papers/{paper.pk}/2024-03-05/").content.decode()
+    front = text[text.index("第1版"):text.index("第3版")]
+    assert "头版头条" in front and "头版二条" not in front
+    assert "2 篇" in front and "还有 1 篇：见这一版" in front and f'href="{archive["front"].get_absolute_url()}"' in front
+    third = text[text.index("第3版"):]
+    assert "第三版的稿子" in third and "还有" not in third
+
+
 def test_undated_pages_make_one_issue_and_bad_dates_are_404(client, archive):
     from articles.models import Newspaper
 
