@@ -530,7 +530,7 @@ class Article(models.Model):
         fetched (``prefetch_related("captions")``): this never runs a query."""
         if self.title:
             return self.title
-        captions = getattr(self, "title_captions", None)  # with_display_title's, else all of them
+        captions = getattr(self, "first_captions", None)  # the first ones only (first_captions()), else all
         if captions is None:
             captions = getattr(self, "_prefetched_objects_cache", {}).get("captions")
         text = next((c.text.strip() for c in captions or () if c.text.strip()), "")
@@ -542,10 +542,15 @@ class Article(models.Model):
 
 def title_caption() -> models.Prefetch:
     """The prefetch ``ArticleQuerySet.with_display_title`` makes (for rows already fetched:
-    ``prefetch_related_objects(rows, title_caption())``)."""
-    captions = Caption.objects.only("id", "article_id", "position", "text").filter(text__regex=r"\S")
-    # A sliced prefetch goes to an attribute of its own: Django cannot make it the related manager's.
-    return models.Prefetch("captions", queryset=captions.order_by("position")[:1], to_attr="title_captions")
+    ``prefetch_related_objects(rows, title_caption())``): the first caption with text."""
+    return first_captions(1, Caption.objects.only("id", "article_id", "position", "text").filter(text__regex=r"\S"))
+
+
+def first_captions(n: int, captions: models.QuerySet | None = None) -> models.Prefetch:
+    """An article's first ``n`` captions, as ``article.first_captions`` (a sliced prefetch goes to
+    an attribute of its own: Django cannot make it the related manager's)."""
+    captions = Caption.objects.all() if captions is None else captions
+    return models.Prefetch("captions", queryset=captions.order_by("position")[:n], to_attr="first_captions")
 
 
 class Caption(models.Model):

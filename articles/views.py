@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
-from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, title_caption
+from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, first_captions, title_caption
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import get_page
@@ -61,6 +61,10 @@ LINES_PER_SCREEN = 1000
 # The article page lists this many stories of its newspaper page either side of it (a page of
 # 10,000 one-line items listed whole cost a second); the page view lists them all, a part at a time.
 SIBLINGS_EITHER_SIDE = 10
+# An article shows this many of its captions and source lines (a picture page of 20,000 captions
+# cost 1.5 s and 4 MB); the page view shows them all, a part at a time.
+ARTICLE_CAPTIONS_SHOWN = 100
+ARTICLE_SOURCE_LINES_SHOWN = 300
 # What an untitled story needs for its display title (Article.display_title): its captions' text.
 CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))
 FURNITURE_LABELS = {"banner": gettext_lazy("通栏标语"), "column": gettext_lazy("栏目名"), "other": gettext_lazy("版面元素")}
@@ -559,19 +563,20 @@ class _Hits:
         return mark_safe(html)
 
 
-def _source_lines(article: Article) -> list[tuple[int, str]]:
-    """The article's own lines of the page file, cut out of the text by PostgreSQL: a page of
-    100,000 lines is never sent whole to show twenty of them."""
+def _source_lines(article: Article, limit: int | None = None) -> list[tuple[int, str]]:
+    """The article's own lines of the page file (its first ``limit``), cut out of the text by
+    PostgreSQL: a page of 100,000 lines is never sent whole to show twenty of them."""
     if not article.lines:
         return []
-    lo, hi = min(article.lines), max(article.lines)
+    own = sorted(article.lines)[:limit]
+    lo, hi = own[0], own[-1]
     texts = (
         NewspaperPage.objects.filter(pk=article.page_id)
         .annotate(part_lines=RawSQL(_LINE_SLICE, [lo, hi], output_field=ArrayField(TextField())))
         .values_list("part_lines", flat=True)
         .first()
     ) or []
-    wanted = set(article.lines)
+    wanted = set(own)
     return [(lo + i, text) for i, text in enumerate(texts) if lo + i in wanted]
 
 
@@ -729,7 +734,9 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
 @require_safe
 @reader_page(query=SEARCH_TRAIL)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = _readable(request, Article.objects.for_detail()).filter(pk=pk).first()
+    # One caption past those shown says whether there are more.
+    shown = Article.objects.for_listing().prefetch_related(first_captions(ARTICLE_CAPTIONS_SHOWN + 1))
+    obj = _readable(request, shown).filter(pk=pk).first()
     if obj is None:
         moved = _moved_article_url(request, pk)
         if moved is None:
@@ -767,7 +774,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "subheadline": hits(obj.subheadline, nav=False) if obj.headline or obj.kicker else "",
         "byline": hits(byline, nav=False),
         "captions": [
-            {"html": hits(c.text), "credit": c.credit, "credit_text": c.credit_text} for c in obj.captions.all()
+            {"html": hits(c.text), "credit": c.credit, "credit_text": c.credit_text}
+            for c in obj.first_captions[:ARTICLE_CAPTIONS_SHOWN]
         ],
         # A subheading's marks without the links, as a title's: its name stays its words.
         "blocks": [{"kind": b["kind"], "html": hits(b["text"], nav=b["kind"] != "h")} for b in obj.reading_order()],
@@ -784,7 +792,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         block["html"] = next(finished)
 
     permalink = request.build_absolute_uri(obj.get_absolute_url())
-    source_lines = _source_lines(obj)
+    source_lines = _source_lines(obj, ARTICLE_SOURCE_LINES_SHOWN)
     q = q if hits.count or query else ""
     context = {
         "article": obj,
@@ -792,12 +800,14 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "q": q,
         "back_url": _back_to_search(request, q),
         "hit_count": hits.count,
+        "more_captions": len(obj.first_captions) > ARTICLE_CAPTIONS_SHOWN,
         "siblings": siblings,
         "siblings_before": window[0].position < obj.position - around,
         "siblings_after": window[-1].position > obj.position + around,
         "previous": previous,
         "next": following,
         "source_lines": source_lines,
+        "more_source_lines": len(obj.lines) > ARTICLE_SOURCE_LINES_SHOWN,
         "source_url": _line_url(obj.page.get_absolute_url(), source_lines[0][0]) if source_lines else None,
         "related": related_articles(obj) if obj.visible else [],
         "permalink": permalink,

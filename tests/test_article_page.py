@@ -169,10 +169,29 @@ def test_lists_title_a_photo_story_by_its_first_caption_with_text_reading_no_oth
     apply_state(page, ParsedPage([*load_state(page).articles, photos]), user=None, action=Action.EDIT)
     listed = Article.objects.filter(page=page).with_display_title().order_by("position")
     last = list(listed)[-1]
-    assert last.display_title == "第0张照片的说明。" and len(last.title_captions) == 1
+    assert last.display_title == "第0张照片的说明。" and len(last.first_captions) == 1
     # The article before it names it so in its "next" link, as the full captions would.
     text = client.get(f"/articles/{story[2].pk}/").content.decode()
     assert "下一篇：第0张照片的说明。" in text
+
+
+def test_an_article_with_very_many_captions_shows_the_first_and_says_so(client, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "ARTICLE_CAPTIONS_SHOWN", 3)
+    monkeypatch.setattr(views, "ARTICLE_SOURCE_LINES_SHOWN", 4)
+    lines = ["图片专版", *[f"第{i}张照片的说明。" for i in range(6)]]
+    page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text="\n".join(lines))
+    many = ParsedArticle(
+        headline="图片专版", captions=[ParsedCaption(text=t) for t in lines[1:]], lines=list(range(1, len(lines) + 1))
+    )
+    apply_state(page, ParsedPage([many]), user=None, action=Action.EDIT)
+    text = client.get(f"/articles/{page.articles.get().pk}/").content.decode()
+    assert text.count('<figure class="caption">') == 3 and "第2张照片的说明。" in text and "第3张照片" not in text.split("<details")[0]
+    assert "只列出前 3 条图片说明。" in text
+    source = text[text.index('<details class="source-text">'):text.index("</details>")]
+    assert source.count('<td class="num">') == 4 and "只列出前 4 行。" in source and "版面原文（第 1–4 行）" in source
+    assert "在整版原文中查看" in source
 
 
 def test_readers_never_see_a_draft_article(client, story):
