@@ -318,6 +318,13 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> ArticleQuerySet:
         return self.for_listing().prefetch_related("captions")
 
+    def on_lines(self, lo: int, hi: int) -> ArticleQuerySet:
+        """Articles holding any of source lines ``lo``..``hi``. Each article's own lines tested
+        against the two ends: ``lines && ARRAY[lo..hi]`` compares every line with every one of a
+        part's thousand (seconds on a page of 10,000 stories)."""
+        held = "EXISTS (SELECT 1 FROM unnest(lines) AS line WHERE line BETWEEN %s AND %s)"
+        return self.filter(RawSQL(held, [lo, hi], output_field=models.BooleanField()))
+
     def with_display_title(self) -> ArticleQuerySet:
         """With what ``Article.display_title`` reads beyond the row: an untitled story's first
         caption with text, and no more of its captions (a photo page may have thousands)."""

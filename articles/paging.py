@@ -170,3 +170,29 @@ def get_page(qs, number: int, per_page: int, *, depth: int | None = None) -> Pag
         return paginator.page(number)
     except EmptyPage:
         return ReaderPage([], number, paginator)
+
+
+# --- parts of a long page file ---------------------------------------------------------------------
+
+# A long file is shown a part of this many source lines at a time (the page view, the editors'
+# preview): a 100,000-line page is never split into rows or rendered whole.
+LINES_PER_SCREEN = 1000
+# More parts than a page of INGEST_MAX_FILE_BYTES can fill, far below int4's limit.
+MAX_PARTS = 1_000_000
+
+
+def part_number(raw: str) -> int | None:
+    """The part a ``?part=`` value names (from 1, as the pages' own links write them), else None:
+    anything else names no part (a 404, as a number past the last part is), never silently the
+    first. (Checked short first: int() refuses a string of 4,301 digits or more.)"""
+    if len(raw) > len(str(MAX_PARTS)) or not raw.isascii() or not raw.isdigit():
+        return None
+    part = int(raw)
+    return part if 1 <= part <= MAX_PARTS else None
+
+
+def part_lines(part: int) -> tuple[int, int]:
+    """The first and last source line of a part (numbered from 1)."""
+    lo = (part - 1) * LINES_PER_SCREEN + 1
+    return lo, lo + LINES_PER_SCREEN - 1
+

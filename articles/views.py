@@ -21,7 +21,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField, prefetch_related_objects
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -38,7 +38,7 @@ from articles.highlight import mark, needles_for, snippet
 from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, first_captions, title_caption
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
-from articles.paging import get_page
+from articles.paging import LINES_PER_SCREEN, get_page, part_lines, part_number
 from articles.params import (
     ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, read_params, resolve_county,
 )
@@ -57,7 +57,6 @@ ISSUE_PAGES_PER_SCREEN = 40
 # An issue lists this many stories of each of its pages (a page of 10,000 one-line items listed
 # whole cost seconds); the page's own view lists the rest.
 ISSUE_STORIES_PER_PAGE = 30
-LINES_PER_SCREEN = 1000
 # The article page lists this many stories of its newspaper page either side of it (a page of
 # 10,000 one-line items listed whole cost a second); the page view lists them all, a part at a time.
 SIBLINGS_EITHER_SIDE = 10
@@ -447,8 +446,6 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     return render(request, "articles/issue.html", context)
 
 
-# More parts than a page of INGEST_MAX_FILE_BYTES can fill, far below int4's limit.
-MAX_PARTS = 1_000_000
 _LINE_SLICE = "(string_to_array(raw_text, E'\\n'))[%s:%s]"
 
 
@@ -460,15 +457,10 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     A long file is shown a part at a time (LINES_PER_SCREEN lines): PostgreSQL cuts the part out
     of the text, so a 100,000-line page is never sent, split or rendered whole.
     """
-    raw = request.GET.get("part", "1")
-    # Parts are numbered from 1, as the page's own links write them: anything else names no part
-    # (a 404, as a number past the last part is), never silently the first.
-    # (Short enough first: int() refuses a string of 4,301 digits or more.)
-    part = int(raw) if len(raw) <= len(str(MAX_PARTS)) and ASCII_DIGITS.fullmatch(raw) else 0
-    if not 1 <= part <= MAX_PARTS:  # MAX_PARTS: past any file the archive accepts (and int4)
+    part = part_number(request.GET.get("part", "1"))
+    if part is None:
         raise Http404(_("没有这一部分"))
-    lo = (part - 1) * LINES_PER_SCREEN + 1
-    hi = lo + LINES_PER_SCREEN - 1
+    lo, hi = part_lines(part)
     pages = (
         NewspaperPage.objects.select_related("issue__newspaper")
         .defer("raw_text")
@@ -485,11 +477,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "id", "page", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"
     )
     if paged:
-        # Each article's own lines tested against the two ends: `lines && ARRAY[lo..hi]` compares
-        # every line with every one of the part's thousand (seconds on a page of 10,000 stories).
-        stories = stories.filter(
-            RawSQL("EXISTS (SELECT 1 FROM unnest(lines) AS line WHERE line BETWEEN %s AND %s)", [lo, hi], output_field=BooleanField())
-        )
+        stories = stories.on_lines(lo, hi)
     articles = list(stories.prefetch_related(CAPTIONS))
     owner = {line: a for a in articles for line in a.lines}
     furniture = {f["line"]: f for f in obj.furniture if lo <= f.get("line", 0) <= hi}

@@ -1060,41 +1060,49 @@ def _page_articles(page: Page):
     )
 
 
+def _parsed_article(a: Article) -> parsed.ParsedArticle:
+    """A stored article as the parser's dataclass (rows of ``_page_articles``); ``ref`` is its id."""
+    paragraphs = iter(a.body.split("\n")) if any(b.get("kind") == "p" for b in a.blocks) else iter(())
+    blocks = []
+    for b in a.blocks:
+        kind = parsed.BlockKind(b.get("kind", "p"))
+        text = next(paragraphs, "") if kind == parsed.BlockKind.PARAGRAPH else b.get("text", "")
+        blocks.append(parsed.Block(kind, text))
+    blocks.extend(parsed.Block(parsed.BlockKind.PARAGRAPH, t) for t in paragraphs)
+    return parsed.ParsedArticle(
+        kicker=a.kicker,
+        headline=a.headline,
+        subheadline=a.subheadline,
+        byline=list(a.byline),
+        byline_text=a.byline_text,
+        source=a.source,
+        section=a.section,
+        blocks=blocks,
+        captions=[parsed.Caption(c.text, c.credit, list(c.lines), c.credit_text) for c in a.captions.all()],
+        lines=list(a.lines),
+        continued=a.continued,
+        warnings=[parsed.Warning(w) for w in a.warnings if w in parsed.Warning._value2member_map_],
+        counties=[
+            parsed.County(t.county.code, t.county.name, t.county.short_name, t.county.prefecture, t.county.province)
+            for t in _tags(a)
+        ],
+        ref=a.id,
+    )
+
+
 def load_state(page: Page) -> parsed.Page:
     """The page's split as the parser's dataclasses, rebuilt from its rows; each article's
     ``ref`` is its id."""
-    articles = []
-    for a in _page_articles(page):
-        paragraphs = iter(a.body.split("\n")) if any(b.get("kind") == "p" for b in a.blocks) else iter(())
-        blocks = []
-        for b in a.blocks:
-            kind = parsed.BlockKind(b.get("kind", "p"))
-            text = next(paragraphs, "") if kind == parsed.BlockKind.PARAGRAPH else b.get("text", "")
-            blocks.append(parsed.Block(kind, text))
-        blocks.extend(parsed.Block(parsed.BlockKind.PARAGRAPH, t) for t in paragraphs)
-        articles.append(
-            parsed.ParsedArticle(
-                kicker=a.kicker,
-                headline=a.headline,
-                subheadline=a.subheadline,
-                byline=list(a.byline),
-                byline_text=a.byline_text,
-                source=a.source,
-                section=a.section,
-                blocks=blocks,
-                captions=[parsed.Caption(c.text, c.credit, list(c.lines), c.credit_text) for c in a.captions.all()],
-                lines=list(a.lines),
-                continued=a.continued,
-                warnings=[parsed.Warning(w) for w in a.warnings if w in parsed.Warning._value2member_map_],
-                counties=[
-                    parsed.County(t.county.code, t.county.name, t.county.short_name, t.county.prefecture, t.county.province)
-                    for t in _tags(a)
-                ],
-                ref=a.id,
-            )
-        )
+    articles = [_parsed_article(a) for a in _page_articles(page)]
     furniture = [parsed.Furniture(f["line"], parsed.FurnitureKind(f["kind"]), f["text"]) for f in page.furniture]
     return parsed.Page(articles=articles, furniture=furniture)
+
+
+def load_part(page: Page, lo: int, hi: int) -> list[tuple[int, parsed.ParsedArticle]]:
+    """The articles holding any of source lines ``lo``..``hi``, each with its number on the page
+    (1, 2, …: its place in ``load_state(page).articles``), read as ``load_state`` reads them: a
+    part of a long page without rebuilding all of it."""
+    return [(a.position + 1, _parsed_article(a)) for a in _page_articles(page).on_lines(lo, hi)]
 
 
 def apply_state(page: Page, state: parsed.Page, *, user, action: str, summary: str = "") -> PageRevision:
