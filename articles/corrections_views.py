@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from articles import ingest_text, revision_text, writer
 from articles.models import Newspaper, Page, PageRevision
+from articles.paging import LINES_PER_SCREEN, part_lines, part_number
 from articles.roles import role_required
 from ingest import corrections
 from ingest.carry import carry_over
@@ -30,6 +31,7 @@ from ingest.corrections import CorrectionError
 from ingest.gazetteer import Gazetteer
 from ingest.model import County, FurnitureKind, page_from_dict
 from ingest.model import Page as PageState
+from ingest.model import ParsedArticle as PageArticle
 from ingest.pipeline import parse_page
 
 PERMISSION = "articles.correct_page"
@@ -280,14 +282,15 @@ class _Typed:
             return set()
         return {int(v) for v in self.post.getlist("line") if v.strip().isdigit()}
 
-    def article_index(self, state: PageState) -> int | None:
-        """The article the refused form was for, in the state as it is now: by its id (another
-        admin's change may have moved it), else by its place; None when it is gone."""
+    def article_index(self, shown: list[tuple[int, PageArticle]]) -> int | None:
+        """The article the refused form was for, among those shown (numbered 1, 2… on the page)
+        as they are now: by its id (another admin's change may have moved it), else by its
+        place; None when it is gone (or not on this part of a long page)."""
         ref = self.post.get("ref", "").strip()
         if ref:
-            return next((i for i, a in enumerate(state.articles) if str(a.ref) == ref), None)
+            return next((n - 1 for n, a in shown if str(a.ref) == ref), None)
         index = self.post.get("article", "").strip()
-        return int(index) if index.isdigit() and int(index) < len(state.articles) else None
+        return int(index) if index.isdigit() and any(n - 1 == int(index) for n, _ in shown) else None
 
     def fields(self) -> dict[str, object]:
         typed: dict[str, object] = {name: self.post.get(name, "") for name in corrections.TEXT_FIELDS}
@@ -320,17 +323,32 @@ def _render_correct(
     request: HttpRequest, page: Page, *, error: str = "", status: int = 200, typed: _Typed | None = None
 ) -> HttpResponse:
     """The correction page from the stored state; ``typed``: a refused form's values, kept."""
-    state = writer.load_state(page)
     source = corrections.source_lines(page.raw_text)
+    part = part_number(request.GET.get("part", "1"))
+    if part is None or (part > 1 and len(source) < part_lines(part)[0]):
+        raise Http404(_("没有这一部分"))
+    lo, hi = part_lines(part)
+    # A long page a part at a time, as its preview: the part's lines and the articles holding
+    # them (a 100,000-line page's 11,000 articles rebuilt and shown whole took 20–30 s).
+    paged = len(source) > LINES_PER_SCREEN
+    if paged:
+        shown = writer.load_part(page, lo, hi)
+        article_count = page.articles.count()
+        furniture = writer.load_furniture(page, lo, hi)
+    else:
+        state = writer.load_state(page)
+        shown = list(enumerate(state.articles, 1))
+        article_count = len(shown)
+        furniture = state.furniture
     # Every revision, newest first, without its state: the latest for the header, all of them
     # for whether undo is offered (writer.undo_refusal).
     revisions = list(page.revisions.select_related("user").defer("state", "raw_text").order_by("-number"))
     latest = revisions[0] if revisions else None
-    places = corrections.line_places(state)
-    starts = {a.lines[0]: i for i, a in enumerate(state.articles) if a.lines}
+    places = corrections.line_places(PageState(articles=[a for _, a in shown], furniture=furniture), [n - 1 for n, _ in shown])
+    starts = {a.lines[0]: n - 1 for n, a in shown if a.lines}
     ticked = typed.ticked() if typed else set()
     rows = []
-    for no, text in enumerate(source, start=1):
+    for no, text in enumerate(source[lo - 1:hi], start=lo):
         if not text.strip():
             continue
         place = places.get(no)
@@ -347,8 +365,8 @@ def _render_correct(
         )
     articles = [
         {
-            "index": i,
-            "number": i + 1,
+            "index": n - 1,
+            "number": n,
             "a": a,
             "lines": corrections.line_ranges(a.lines, source),
             "fields": _fields(a),
@@ -356,29 +374,35 @@ def _render_correct(
             "primary": _county_label(a.counties[0]) if a.counties else "",
             "url": reverse("article", args=[a.ref]) if a.ref else "",
             "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
-            "last": i == len(state.articles) - 1,
+            "last": n == article_count,
             "editing": False,
         }
-        for i, a in enumerate(state.articles)
+        for n, a in shown
     ]
-    at = typed.article_index(state) if typed is not None and typed.action in ("edit", "counties") else None
+    at = typed.article_index(shown) if typed is not None and typed.action in ("edit", "counties") else None
     if typed is not None and at is not None:
         # Into that article's form only: put into another, saving it again would change the wrong one.
+        item = next(item for item in articles if item["index"] == at)
         if typed.action == "edit":
-            articles[at].update(fields=typed.fields(), editing=True)
+            item.update(fields=typed.fields(), editing=True)
         else:
-            articles[at].update(counties=typed.post.get("counties", ""), primary=typed.post.get("primary", ""))
+            item.update(counties=typed.post.get("counties", ""), primary=typed.post.get("primary", ""))
     context = {
         "page": page,
-        "state": state,
+        "article_count": article_count,
         "rows": rows,
+        "part": part,
+        "paged": paged,
+        "lines_per_part": LINES_PER_SCREEN,
+        "previous_part": part - 1 if part > 1 else None,
+        "next_part": part + 1 if len(source) > hi else None,
+        # The forms' actions keep the part, so that a refused form is shown again where it was.
+        "part_query": f"?part={part}" if part > 1 else "",
         "articles": articles,
         "version": latest.number if latest else 0,
         "latest": latest,
         "can_undo": writer.undo_refusal(page, revisions) is None,
-        "furniture": [
-            {"line": f.line, "text": f.text, "label": corrections.FURNITURE_LABELS[f.kind]} for f in state.furniture
-        ],
+        "furniture": [{"line": f.line, "text": f.text, "label": corrections.FURNITURE_LABELS[f.kind]} for f in furniture],
         "furniture_choices": FURNITURE_CHOICES,
         # The line form's choices as the admin left them (a refused form keeps them).
         "kind": typed.post.get("kind", FurnitureKind.OTHER) if typed and typed.action == "lines" else FurnitureKind.OTHER,
@@ -410,7 +434,19 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(request, _("没有改动。"))
         return redirect("page-correct", pk=page.pk)
     messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(change.summary)})
-    return redirect(reverse("page-correct", args=[page.pk]) + change.anchor)
+    return redirect(reverse("page-correct", args=[page.pk]) + _part_query(change) + change.anchor)
+
+
+def _part_query(change: _Change) -> str:
+    """``?part=N`` for the part of a long page that shows where the change sends the admin (its
+    anchor: an article, by its first line, or a line); nothing for the first part."""
+    kind, _, number = change.anchor.removeprefix("#").rpartition("-")
+    line = int(number) if number.isdigit() else 1
+    if kind == "article":
+        articles = change.state.articles
+        line = articles[line - 1].lines[0] if 0 < line <= len(articles) and articles[line - 1].lines else 1
+    part = (line - 1) // LINES_PER_SCREEN + 1
+    return f"?part={part}" if part > 1 else ""
 
 
 # -- history, undo, revert -------------------------------------------------------------------

@@ -1093,9 +1093,16 @@ def _parsed_article(a: Article) -> parsed.ParsedArticle:
 def load_state(page: Page) -> parsed.Page:
     """The page's split as the parser's dataclasses, rebuilt from its rows; each article's
     ``ref`` is its id."""
-    articles = [_parsed_article(a) for a in _page_articles(page)]
-    furniture = [parsed.Furniture(f["line"], parsed.FurnitureKind(f["kind"]), f["text"]) for f in page.furniture]
-    return parsed.Page(articles=articles, furniture=furniture)
+    return parsed.Page(articles=[_parsed_article(a) for a in _page_articles(page)], furniture=load_furniture(page))
+
+
+def load_furniture(page: Page, lo: int = 1, hi: int | None = None) -> list[parsed.Furniture]:
+    """The page's furniture lines (those of lines ``lo``..``hi``), as ``load_state`` reads them."""
+    return [
+        parsed.Furniture(f["line"], parsed.FurnitureKind(f["kind"]), f["text"])
+        for f in page.furniture
+        if lo <= f["line"] and (hi is None or f["line"] <= hi)
+    ]
 
 
 def load_part(page: Page, lo: int, hi: int) -> list[tuple[int, parsed.ParsedArticle]]:

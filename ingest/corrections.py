@@ -123,10 +123,12 @@ class Place:
     furniture: FurnitureKind | None = None
 
 
-def line_places(page: Page) -> dict[int, Place]:
-    """Each placed line number → its place (a line in two places keeps the first found)."""
+def line_places(page: Page, indexes: Sequence[int] | None = None) -> dict[int, Place]:
+    """Each placed line number → its place (a line in two places keeps the first found).
+    ``indexes``: when ``page`` holds only some of a page's articles (a part of a long page), their
+    indexes on the whole page, which the places then name."""
     places: dict[int, Place] = {}
-    for i, article in enumerate(page.articles):
+    for i, article in zip(indexes if indexes is not None else range(len(page.articles)), page.articles, strict=True):
         in_caption = {no: k for k, caption in enumerate(article.captions) for no in caption.lines}
         for no in article.lines:
             places.setdefault(no, Place(article=i, caption=in_caption.get(no)))

@@ -1,6 +1,7 @@
-"""Long page files shown a part at a time on the editors' pages too: the preview lists a part's
-source lines and the articles holding them, numbered as on the whole page (a 100,000-line page
-took 8–11 s and 20 MB whole)."""
+"""Long page files shown a part at a time on the editors' and admins' pages too: the preview and
+the correction page list a part's source lines and the articles holding them, numbered as on the
+whole page (a 100,000-line page took 8–11 s and 20 MB whole to preview, 20–30 s to correct), and
+the correction forms come back to their part."""
 
 from __future__ import annotations
 
@@ -49,3 +50,30 @@ def test_the_preview_of_a_long_page_shows_a_part_with_its_articles_numbered_as_o
     assert 'href="?part=1"' in second and 'href="?part=3"' in second
     assert editor.get(f"/pages/{page.pk}/preview/?part=4").status_code == 404
     assert editor.get(f"/pages/{page.pk}/preview/?part=x").status_code == 404
+
+
+def test_the_correction_page_of_a_long_page_shows_a_part_and_its_forms_come_back_to_it(counties):
+    from tests.forms_as_sent import form_as_sent
+
+    page = long_page()
+    admin = signed_in("adm", Role.ADMIN)
+    html = admin.get(f"/pages/{page.pk}/correct/?part=2").content.decode()
+    lines = [int(n) for n in re.findall(r'<tr id="line-(\d+)"', html)]
+    assert min(lines) > LINES_PER_SCREEN and max(lines) <= 2 * LINES_PER_SCREEN
+    target = Article.objects.filter(page=page).order_by("position")[200]  # its lines are in part 2
+    assert any(LINES_PER_SCREEN < n <= 2 * LINES_PER_SCREEN for n in target.lines)
+    number = target.position + 1
+    assert f'id="article-{number}"' in html and 'id="article-1"' not in html
+    assert f"{page.articles.count()} 篇文章" in html
+    # Saving one article's fields from part 2 comes back to part 2, at that article.
+    form = form_as_sent(html, lambda to, fields: to.endswith("/edit/?part=2") and ("article", str(number - 1)) in fields)
+    form["headline"] = ["第二部分里改过的标题"]
+    response = admin.post(f"/pages/{page.pk}/correct/edit/?part=2", form)
+    assert response.status_code == 302 and response["Location"].endswith(f"?part=2#article-{number}")
+    assert Article.objects.get(pk=target.pk).headline == "第二部分里改过的标题"
+    # A refused form (made from an older version) is shown again on its part, as typed.
+    form["headline"] = ["又改的标题"]
+    refused = admin.post(f"/pages/{page.pk}/correct/edit/?part=2", form)
+    assert refused.status_code == 400
+    assert f'id="article-{number}"' in refused.content.decode() and "又改的标题" in refused.content.decode()
+    assert admin.get(f"/pages/{page.pk}/correct/?part=4").status_code == 404
