@@ -621,3 +621,12 @@ def test_series_slogan_over_a_headline_with_dash_subheadline_on_top_of_the_page(
     (a,) = page.articles
     assert (a.kicker, a.headline, a.subheadline) == ("", "渡口边的新日子", "——临县碛口镇见闻")
     assert [(f.line, f.kind) for f in page.furniture] == [(1, FurnitureKind.BANNER)]
+
+
+def test_a_page_of_only_furniture_has_no_story() -> None:
+    # A masthead in both scripts and a page number between dashes under the date and staff line:
+    # the page's header down to that number, no story headed 晋中日报.
+    page = split_page("第3版\n2025年3月29日 星期六\n责任编辑:王强 美编:李丽\n晋中日报\nJINZHONG DAILY\n- 3 -\n")
+    assert page.articles == []
+    assert [f.line for f in page.furniture] == [1, 2, 3, 4, 5, 6]
+    assert [f.line for f in split_page("晋中日报\n\n－12－\n").furniture] == [1, 3]  # numbered with the blank line
