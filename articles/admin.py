@@ -10,7 +10,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.contrib.admin.widgets import AdminTextareaWidget
@@ -133,6 +133,21 @@ class CaptionForm(forms.ModelForm):
         field_classes = {"text": _Text, "credit": _Text, "credit_text": _Text}
 
 
+# An article with more captions than this (a picture page of thousands) is not given a form row
+# for each in the admin (20,000 rows took 15 s to make); its captions are corrected on the
+# page's correction page, a part at a time.
+ADMIN_CAPTION_ROWS = 200
+
+
+def _too_many_captions(article: Article | None) -> int:
+    """The article's caption count when it is over ADMIN_CAPTION_ROWS, else 0 (counted once)."""
+    if article is None:
+        return 0
+    if not hasattr(article, "_caption_count"):
+        article._caption_count = article.captions.count()
+    return article._caption_count if article._caption_count > ADMIN_CAPTION_ROWS else 0
+
+
 class CaptionInline(admin.TabularInline):
     model = Caption
     form = CaptionForm
@@ -173,6 +188,15 @@ class ArticleAdmin(admin.ModelAdmin):
             return queryset
         return queryset.defer("blocks", "search_head", "search_body", "search_words", "page__raw_text", "page__furniture")
     inlines = [CaptionInline, CountyInline]
+
+    def get_inlines(self, request: HttpRequest, obj=None):
+        return [CountyInline] if _too_many_captions(obj) else self.inlines
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, obj=None, **kwargs):
+        many = _too_many_captions(obj)
+        if many:
+            messages.info(request, _("这篇文章有 %(n)s 条图片说明，这里不逐条列出：请在版面的校正页修改。") % {"n": many})
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
     fields = [
         "page", "position", "section", "kicker", "headline", "subheadline", "byline", "byline_text",
         "source", "body", "intertitles", "continued", "blocks", "warnings", "lines", "newspaper", "date", "visible",

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from articles import writer
-from articles.models import Page
+from articles.models import Article, Page
 from articles.roles import Role
 from tests.conftest import SEED_FILES
 from tests.factories import signed_in
@@ -77,3 +77,21 @@ def test_admin_lists_do_not_read_texts_or_states_a_row_at_a_time(counties, url, 
     with django_assert_max_num_queries(12):
         html = admin.get(url).content.decode()
     assert 'id="result_list"' in html
+
+
+def test_an_article_with_very_many_captions_is_edited_in_the_admin_without_a_row_for_each(counties, monkeypatch):
+    from articles import admin as archive_admin
+    from tests.forms_as_sent import form_as_sent
+
+    monkeypatch.setattr(archive_admin, "ADMIN_CAPTION_ROWS", 0)  # every captioned article is "many"
+    page = writer.ingest_file("p.txt", SEED_FILES[0].read_bytes(), META, status=Status.PUBLISHED).page
+    article = next(a for a in Article.objects.filter(page=page) if a.captions.exists())
+    captions = list(article.captions.values_list("text", flat=True))
+    admin = signed_in("adm", Role.ADMIN)
+    html = admin.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="captions-TOTAL_FORMS"' not in html and "条图片说明，这里不逐条列出" in html
+    form = form_as_sent(html, lambda action, fields: any(name == "headline" for name, _ in fields))
+    form.update(_save=["Save"], headline=["管理员改的标题"])
+    assert admin.post(f"/admin/articles/article/{article.pk}/change/", form).status_code == 302
+    saved = Article.objects.get(headline="管理员改的标题")
+    assert list(saved.captions.values_list("text", flat=True)) == captions  # untouched
