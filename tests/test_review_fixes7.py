@@ -95,3 +95,15 @@ def test_an_article_with_very_many_captions_is_edited_in_the_admin_without_a_row
     assert admin.post(f"/admin/articles/article/{article.pk}/change/", form).status_code == 302
     saved = Article.objects.get(headline="管理员改的标题")
     assert list(saved.captions.values_list("text", flat=True)) == captions  # untouched
+
+
+def test_the_admins_page_form_shows_the_files_first_lines_and_how_many_there_are(counties, monkeypatch):
+    from articles import admin as archive_admin
+
+    monkeypatch.setattr(archive_admin, "ADMIN_SOURCE_LINES", 3)
+    page = writer.ingest_file("p.txt", SEED_FILES[0].read_bytes(), META, status=Status.PUBLISHED).page
+    lines = page.raw_text.split("\n")
+    html = signed_in("adm", Role.ADMIN).get(f"/admin/articles/page/{page.pk}/change/").content.decode()
+    assert f"共 {len(lines)} 行，这里只列出前 3 行" in html
+    later = next(line for line in lines[3:] if line.strip())
+    assert lines[0] in html and later not in html
