@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from articles import writer
-from articles.forms import VersionChecked, validate_issue_date
+from articles.forms import VersionChecked, one_line, validate_issue_date
 from articles.models import (
     ApiToken, Article, ArticleCounty, Caption, County, CountyTally, Issue, Newspaper, Page, PageRevision,
 )
@@ -330,6 +330,7 @@ class PageAdminForm(_Versioned):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["label"].validators.append(one_line("label"))
         if self.instance.pk:
             self.fields["paper"].initial = self.instance.issue.newspaper_id
             self.fields["date"].initial = self.instance.issue.date

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -310,12 +310,26 @@ class _Versioned(VersionChecked, forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+def one_line(attr: str) -> Callable[[str], None]:
+    """A field's validator: a paper name or page label is one line of text (writer.not_one_line,
+    as for a file's manifest)."""
+
+    def check(value: str) -> None:
+        if value and writer.not_one_line(value):
+            raise forms.ValidationError(gettext(writer.not_one_line_message(attr)))
+
+    return check
+
+
 class PageMetaForm(_Versioned):
     """Paper, date and page label of one stored page, corrected on its preview (no new upload)."""
 
-    paper = forms.CharField(label=gettext_lazy("报名"), max_length=100, widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}))
+    paper = forms.CharField(
+        label=gettext_lazy("报名"), max_length=100, validators=[one_line("paper")],
+        widget=forms.TextInput(attrs={"list": "paper-choices", "autocomplete": "off"}),
+    )
     date = _iso_date(gettext_lazy("留空表示日期不详。"))
-    label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False)
+    label = forms.CharField(label=gettext_lazy("版次"), max_length=50, required=False, validators=[one_line("label")])
 
     def refused_as_stale(self, page: Page) -> bool:
         """Refuse a form made from an older version of the page (``stale``): the error is shown

@@ -435,12 +435,23 @@ def meta_refusal(name: str, meta: PageMeta) -> IngestResult | None:
                 name, Outcome.FAILED, error=f"{what} is {len(value)} characters long: at most {limit}",
                 error_zh=zh, error_params={"n": len(value), "max": limit},
             )
-        if _NOT_ONE_LINE.search(value) or not _is_text(value):
+        if not_one_line(value):
             return IngestResult(
                 name, Outcome.FAILED, error=f"{what} holds a line break or a character that is not text: {value[:40]!r}",
                 error_zh=_NOT_ONE_LINE_ZH[attr], error_params={},
             )
     return None
+
+
+def not_one_line(value: str) -> bool:
+    """Whether a paper name, label or edition holds a line break or a character that is not text:
+    refused wherever one is given (a file's manifest, the preview's form, the admin's)."""
+    return bool(_NOT_ONE_LINE.search(value)) or not _is_text(value)
+
+
+def not_one_line_message(attr: str) -> str:
+    """Why such a value is refused, untranslated (gettext it where it is shown)."""
+    return _NOT_ONE_LINE_ZH[attr]
 
 
 # A name or label is one line of text (a manifest's cell with an unclosed quote runs on over

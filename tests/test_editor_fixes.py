@@ -77,6 +77,31 @@ def test_a_refused_meta_form_is_shown_again_as_typed_with_the_error_beside_the_d
     assert (page.issue.newspaper.name, page.issue.date, page.label) == ("运城日报", dt.date(2025, 7, 24), "第3版")
 
 
+@pytest.mark.parametrize(("field", "value", "why"), [
+    ("paper", "运城\n日报", "报名含有换行或不是文字的字符"),
+    ("label", "第3\x07版", "版次含有换行或不是文字的字符"),
+    ("label", "第3\u2028版", "版次含有换行或不是文字的字符"),
+])
+def test_the_meta_form_refuses_a_name_or_label_upload_would_refuse(editor, field, value, why):
+    page = store(3)
+    data = {"paper": "运城日报", "date": "2025-07-24", "label": "第3版", field: value}
+    response = editor.post(f"/pages/{page.pk}/meta/", data)
+    assert response.status_code == 400 and why in response.content.decode()
+    page.refresh_from_db()
+    assert (page.issue.newspaper.name, page.label) == ("运城日报", "第3版")
+
+
+def test_the_admins_page_form_refuses_a_label_upload_would_refuse(admin):
+    page = store(3)
+    html = admin.get(f"/admin/articles/page/{page.pk}/change/").content.decode()
+    form = form_as_sent(html, lambda action, fields: any(name == "label" for name, _ in fields))
+    form.update(_save=["Save"], label=["第3\x0b版"])
+    response = admin.post(f"/admin/articles/page/{page.pk}/change/", form)
+    assert response.status_code == 200 and "版次含有换行或不是文字的字符" in response.content.decode()
+    page.refresh_from_db()
+    assert page.label == "第3版"
+
+
 def test_the_meta_form_closed_and_filled_from_the_page_when_nothing_was_refused(editor):
     page = store(3)
     html = editor.get(f"/pages/{page.pk}/preview/").content.decode()
