@@ -434,18 +434,24 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(request, _("没有改动。"))
         return redirect("page-correct", pk=page.pk)
     messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(change.summary)})
-    return redirect(reverse("page-correct", args=[page.pk]) + _part_query(change) + change.anchor)
+    here = part_number(request.GET.get("part", "1")) or 1
+    return redirect(reverse("page-correct", args=[page.pk]) + _part_query(change, here) + change.anchor)
 
 
-def _part_query(change: _Change) -> str:
-    """``?part=N`` for the part of a long page that shows where the change sends the admin (its
-    anchor: an article, by its first line, or a line); nothing for the first part."""
+def _part_query(change: _Change, here: int) -> str:
+    """``?part=N`` for the part of a long page to come back to: the one the admin was on
+    (``here``) while it still shows where the change sends them (its anchor: an article, or a
+    line), else the part that does (the article's first line); nothing for the first part."""
     kind, _, number = change.anchor.removeprefix("#").rpartition("-")
-    line = int(number) if number.isdigit() else 1
+    lines = [int(number)] if number.isdigit() else []
     if kind == "article":
         articles = change.state.articles
-        line = articles[line - 1].lines[0] if 0 < line <= len(articles) and articles[line - 1].lines else 1
-    part = (line - 1) // LINES_PER_SCREEN + 1
+        lines = articles[lines[0] - 1].lines if lines and 0 < lines[0] <= len(articles) else []
+    lo, hi = part_lines(here)
+    if not lines or any(lo <= line <= hi for line in lines):
+        part = here
+    else:
+        part = (lines[0] - 1) // LINES_PER_SCREEN + 1
     return f"?part={part}" if part > 1 else ""
 
 
@@ -537,8 +543,10 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
     messages.success(request, _("已撤销：现在是版本 %(n)s。") % {"n": revision.number})
-    back = "page-correct" if request.POST.get("next") == "correct" else "page-history"
-    return redirect(back, pk=pk)
+    if request.POST.get("next") == "correct":  # back to the part of a long page it was undone from
+        part = part_number(request.GET.get("part", "1")) or 1
+        return redirect(reverse("page-correct", args=[pk]) + (f"?part={part}" if part > 1 else ""))
+    return redirect("page-history", pk=pk)
 
 
 @require_POST

@@ -13,6 +13,8 @@ rate. That bounds abuse without another service; memcached or Redis there would 
 
 from __future__ import annotations
 
+import ipaddress
+
 from collections.abc import Callable
 from functools import wraps
 
@@ -29,12 +31,29 @@ _UNITS = {"s": gettext_lazy("秒"), "m": gettext_lazy("分钟"), "h": gettext_la
 def client_address(request: HttpRequest) -> str | None:
     """The client's address: behind a proxy (BEHIND_PROXY) the last one X-Forwarded-For names
     (the one our proxy saw), else the connection's; None when neither is known (a request made
-    in code). AXES_CLIENT_IP_CALLABLE too: sign-in failures count by the same address."""
+    in code). AXES_CLIENT_IP_CALLABLE too: sign-in failures count by the same address (stored
+    as an address: a forwarded entry that is none is not taken)."""
     if settings.BEHIND_PROXY:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:
-            return forwarded[-1]
+            address = _address(forwarded[-1])
+            if address is not None:
+                return address
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _address(entry: str) -> str | None:
+    """The IP address of a forwarded entry as proxies write it (`203.0.113.6`, `203.0.113.6:51234`,
+    `[2001:db8::1]:443`, `2001:db8::1`), else None (`unknown`, an obfuscated name)."""
+    host = entry
+    if entry.startswith("["):  # an IPv6 address with a port
+        host = entry[1:].partition("]")[0]
+    elif entry.count(":") == 1:  # an IPv4 address with a port
+        host = entry.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str:

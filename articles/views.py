@@ -478,7 +478,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if paged:
         stories = stories.on_lines(lo, hi)
-    articles = list(stories.prefetch_related(CAPTIONS))
+    articles = list(stories.with_display_title())
     owner = {line: a for a in articles for line in a.lines}
     furniture = {f["line"]: f for f in obj.furniture if lo <= f.get("line", 0) <= hi}
     rows = [

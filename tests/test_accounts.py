@@ -403,3 +403,15 @@ def test_a_user_name_longer_than_any_is_a_wrong_sign_in_not_a_500(client, url):
     response = client.post(url, {"username": "x" * 300, "password": "wrong"})
     assert response.status_code == 200 and signed_in_as(client) is None
     assert AccessAttempt.objects.get().username == "x" * 255  # recorded, cut to its column
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "recorded"),
+    [("203.0.113.66:51234", "203.0.113.66"), ("[2001:db8::1]:443", "2001:db8::1"), ("2001:db8::1", "2001:db8::1"), ("unknown", "127.0.0.1")],
+)
+def test_behind_a_proxy_a_forwarded_entry_with_a_port_or_no_address_is_no_500(client, settings, forwarded, recorded):
+    settings.BEHIND_PROXY = True
+    make_user("wang")
+    assert client.post(LOGIN, {"username": "wang", "password": "wrong"}, HTTP_X_FORWARDED_FOR=forwarded).status_code == 200
+    assert AccessAttempt.objects.get().ip_address == recorded  # the address, else the connection's
+    assert client.post(LOGIN, {"username": "wang", "password": PASSWORD}, HTTP_X_FORWARDED_FOR=forwarded).status_code == 302

