@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from articles import ingest_text, revision_text, writer
 from articles.models import Newspaper, Page, PageRevision
-from articles.paging import LINES_PER_SCREEN, part_lines, part_number
+from articles.paging import Part
 from articles.roles import role_required
 from ingest import corrections
 from ingest.carry import carry_over
@@ -324,14 +324,14 @@ def _render_correct(
 ) -> HttpResponse:
     """The correction page from the stored state; ``typed``: a refused form's values, kept."""
     source = corrections.source_lines(page.raw_text)
-    part = part_number(request.GET.get("part", "1"))
-    if part is None or (part > 1 and len(source) < part_lines(part)[0]):
+    part = Part.of(request)
+    lo, hi = part.lo, part.hi
+    if part.number > 1 and len(source) < lo:
         raise Http404(_("没有这一部分"))
-    lo, hi = part_lines(part)
+    shown_part = part.context(more=len(source) > hi)
     # A long page a part at a time, as its preview: the part's lines and the articles holding
     # them (a 100,000-line page's 11,000 articles rebuilt and shown whole took 20–30 s).
-    paged = len(source) > LINES_PER_SCREEN
-    if paged:
+    if shown_part["paged"]:
         shown = writer.load_part(page, lo, hi)
         article_count = page.articles.count()
         furniture = writer.load_furniture(page, lo, hi)
@@ -391,13 +391,8 @@ def _render_correct(
         "page": page,
         "article_count": article_count,
         "rows": rows,
-        "part": part,
-        "paged": paged,
-        "lines_per_part": LINES_PER_SCREEN,
-        "previous_part": part - 1 if part > 1 else None,
-        "next_part": part + 1 if len(source) > hi else None,
-        # The forms' actions keep the part, so that a refused form is shown again where it was.
-        "part_query": f"?part={part}" if part > 1 else "",
+        # Its part_query: the forms' actions keep the part, so that a refused form is shown again where it was.
+        **shown_part,
         "articles": articles,
         "version": latest.number if latest else 0,
         "latest": latest,
@@ -420,6 +415,7 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     handler = _ACTIONS.get(action)
     if handler is None:
         raise Http404(_("没有这个操作"))
+    here = Part.of(request)  # the part it was made on (read before anything is written)
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
@@ -434,11 +430,10 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(request, _("没有改动。"))
         return redirect("page-correct", pk=page.pk)
     messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(change.summary)})
-    here = part_number(request.GET.get("part", "1")) or 1
     return redirect(reverse("page-correct", args=[page.pk]) + _part_query(change, here) + change.anchor)
 
 
-def _part_query(change: _Change, here: int) -> str:
+def _part_query(change: _Change, here: Part) -> str:
     """``?part=N`` for the part of a long page to come back to: the one the admin was on
     (``here``) while it still shows where the change sends them (its anchor: an article, or a
     line), else the part that does (the article's first line); nothing for the first part."""
@@ -447,12 +442,7 @@ def _part_query(change: _Change, here: int) -> str:
     if kind == "article":
         articles = change.state.articles
         lines = articles[lines[0] - 1].lines if lines and 0 < lines[0] <= len(articles) else []
-    lo, hi = part_lines(here)
-    if not lines or any(lo <= line <= hi for line in lines):
-        part = here
-    else:
-        part = (lines[0] - 1) // LINES_PER_SCREEN + 1
-    return f"?part={part}" if part > 1 else ""
+    return (here if not lines or any(here.holds(line) for line in lines) else Part.holding(lines[0])).query
 
 
 # -- history, undo, revert -------------------------------------------------------------------
@@ -533,6 +523,7 @@ def article_history(request: HttpRequest, pk: int, ref: int) -> HttpResponse:
 @role_required(PERMISSION)
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo the latest change (again and again, back to the state at ingest)."""
+    here = Part.of(request)  # the correction page's part it was made on (read before anything is written)
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
@@ -544,8 +535,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
     messages.success(request, _("已撤销：现在是版本 %(n)s。") % {"n": revision.number})
     if request.POST.get("next") == "correct":  # back to the part of a long page it was undone from
-        part = part_number(request.GET.get("part", "1")) or 1
-        return redirect(reverse("page-correct", args=[pk]) + (f"?part={part}" if part > 1 else ""))
+        return redirect(reverse("page-correct", args=[pk]) + here.query)
     return redirect("page-history", pk=pk)
 
 

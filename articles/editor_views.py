@@ -23,7 +23,7 @@ from articles import ingest_text, writer
 from articles.forms import PageMetaForm, PlannedFile, ReplaceForm, UploadForm
 from articles.ratelimits import rate_limited
 from articles.models import Newspaper, Page
-from articles.paging import LINES_PER_SCREEN, part_lines, part_number
+from articles.paging import Part
 from articles.roles import role_required
 from ingest import corrections
 from ingest import model as parsed
@@ -310,17 +310,15 @@ def _render_preview(
 ) -> HttpResponse:
     """The preview; ``meta_form``, when given, is the editor's refused form, shown as typed with
     its errors (and opened); ``replace_error``, why the replace was refused."""
-    part = part_number(request.GET.get("part", "1"))
-    if part is None:
-        raise Http404(_("没有这一部分"))
-    lo, hi = part_lines(part)
+    part = Part.of(request)
+    lo, hi = part.lo, part.hi
     lines = page.raw_text.split("\n")
-    if part > 1 and len(lines) < lo:
+    if part.number > 1 and len(lines) < lo:
         raise Http404(_("没有这一部分"))
-    paged = len(lines) > LINES_PER_SCREEN
+    shown = part.context(more=len(lines) > hi)
     # A long page a part at a time: the articles holding its lines (a 100,000-line page's 11,000
     # articles rebuilt and shown whole took 10 s), numbered as on the whole page.
-    if paged:
+    if shown["paged"]:
         articles = writer.load_part(page, lo, hi)
         article_count = page.articles.count()
     else:
@@ -342,13 +340,9 @@ def _render_preview(
         "articles": articles,
         "article_count": article_count,
         "rows": [r for r in rows if r.text.strip()],
-        "part": part,
-        "paged": paged,
-        "lines_per_part": LINES_PER_SCREEN,
         "captions_shown": PREVIEW_CAPTIONS_SHOWN,
         "captions_shown_slice": f":{PREVIEW_CAPTIONS_SHOWN}",
-        "previous_part": part - 1 if part > 1 else None,
-        "next_part": part + 1 if len(lines) > hi else None,
+        **shown,
         "slot_pages": slot_pages,
         "replace_targets": _replace_targets(page, slot_pages) if replacing else [],
         "draft_version": writer.version(page) if replacing else 0,

@@ -22,11 +22,14 @@ number past it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import ceil
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 
 class ReaderPage(Page):
@@ -175,24 +178,55 @@ def get_page(qs, number: int, per_page: int, *, depth: int | None = None) -> Pag
 # --- parts of a long page file ---------------------------------------------------------------------
 
 # A long file is shown a part of this many source lines at a time (the page view, the editors'
-# preview): a 100,000-line page is never split into rows or rendered whole.
+# preview, the correction page): a 100,000-line page is never split into rows or rendered whole.
 LINES_PER_SCREEN = 1000
 # More parts than a page of INGEST_MAX_FILE_BYTES can fill, far below int4's limit.
 MAX_PARTS = 1_000_000
 
 
-def part_number(raw: str) -> int | None:
-    """The part a ``?part=`` value names (from 1, as the pages' own links write them), else None:
-    anything else names no part (a 404, as a number past the last part is), never silently the
-    first. (Checked short first: int() refuses a string of 4,301 digits or more.)"""
-    if len(raw) > len(str(MAX_PARTS)) or not raw.isascii() or not raw.isdigit():
-        return None
-    part = int(raw)
-    return part if 1 <= part <= MAX_PARTS else None
+@dataclass(frozen=True)
+class Part:
+    """One part of a page file: source lines ``lo``..``hi``, numbered from 1 as ``?part=N``."""
 
+    number: int
 
-def part_lines(part: int) -> tuple[int, int]:
-    """The first and last source line of a part (numbered from 1)."""
-    lo = (part - 1) * LINES_PER_SCREEN + 1
-    return lo, lo + LINES_PER_SCREEN - 1
+    @classmethod
+    def of(cls, request: HttpRequest) -> Part:
+        """The part the request's ``?part=`` names (the first without one). Anything else names
+        no part, a 404 as a number past the last part is, never silently the first. (Checked
+        short first: int() refuses a string of 4,301 digits or more.)"""
+        raw = request.GET.get("part", "1")
+        if len(raw) > len(str(MAX_PARTS)) or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PARTS:
+            raise Http404(_("没有这一部分"))
+        return cls(int(raw))
 
+    @classmethod
+    def holding(cls, line: int) -> Part:
+        return cls((line - 1) // LINES_PER_SCREEN + 1)
+
+    @property
+    def lo(self) -> int:
+        return (self.number - 1) * LINES_PER_SCREEN + 1
+
+    @property
+    def hi(self) -> int:
+        return self.lo + LINES_PER_SCREEN - 1
+
+    def holds(self, line: int) -> bool:
+        return self.lo <= line <= self.hi
+
+    @property
+    def query(self) -> str:
+        """``?part=N`` for an address of this part; nothing for the first."""
+        return f"?part={self.number}" if self.number > 1 else ""
+
+    def context(self, *, more: bool) -> dict[str, object]:
+        """What includes/page_parts.html and the pages around it show; ``more``: lines follow."""
+        return {
+            "part": self.number,
+            "paged": self.number > 1 or more,
+            "lines_per_part": LINES_PER_SCREEN,
+            "previous_part": self.number - 1 if self.number > 1 else None,
+            "next_part": self.number + 1 if more else None,
+            "part_query": self.query,
+        }

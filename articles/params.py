@@ -202,6 +202,10 @@ def resolve_prefecture(value: str) -> str:
     return value
 
 
+# Every parameter read_params reads: one given twice is ambiguous (which county?).
+PARAM_NAMES = ("q", "sort", "county", "prefecture", "paper", "date_from", "date_to", "page", "page_size")
+
+
 def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> SearchParams:
     """Validate request parameters; raise ParamError with a reader-facing message.
 

@@ -38,9 +38,9 @@ from articles.highlight import mark, needles_for, snippet
 from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, first_captions, title_caption
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
-from articles.paging import LINES_PER_SCREEN, get_page, part_lines, part_number
+from articles.paging import LINES_PER_SCREEN, Part, get_page
 from articles.params import (
-    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, read_params, resolve_county,
+    ASCII_DIGITS, DEFAULT_PAGE_SIZE, PARAM_NAMES, ParamError, SearchParams, iso_date, read_params, resolve_county,
 )
 from articles.query import QueryError, parse, query_text
 from articles.ratelimits import rate_limited
@@ -457,10 +457,8 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     A long file is shown a part at a time (LINES_PER_SCREEN lines): PostgreSQL cuts the part out
     of the text, so a 100,000-line page is never sent, split or rendered whole.
     """
-    part = part_number(request.GET.get("part", "1"))
-    if part is None:
-        raise Http404(_("没有这一部分"))
-    lo, hi = part_lines(part)
+    part = Part.of(request)
+    lo, hi = part.lo, part.hi
     pages = (
         NewspaperPage.objects.select_related("issue__newspaper")
         .defer("raw_text")
@@ -469,14 +467,13 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     obj = get_object_or_404(_readable(request, pages), pk=pk)
     lines = obj.part_lines or []
-    if part > 1 and not lines:
+    if part.number > 1 and not lines:
         raise Http404(_("没有这一部分"))
-    more = len(lines) > LINES_PER_SCREEN
-    paged = part > 1 or more
+    shown = part.context(more=len(lines) > LINES_PER_SCREEN)
     stories = obj.articles.order_by("position").only(
         "id", "page", "position", "kicker", "headline", "subheadline", "body", "lines", "warnings"
     )
-    if paged:
+    if shown["paged"]:
         stories = stories.on_lines(lo, hi)
     articles = list(stories.with_display_title())
     owner = {line: a for a in articles for line in a.lines}
@@ -495,11 +492,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "articles": articles,
         "rows": rows,
         "issue_url": issue_url(obj.issue.newspaper_id, obj.issue.date),
-        "part": part,
-        "paged": paged,
-        "lines_per_part": LINES_PER_SCREEN,
-        "previous_part": part - 1 if part > 1 else None,
-        "next_part": part + 1 if more else None,
+        **shown,
     }
     return render(request, "articles/page.html", context)
 
@@ -646,8 +639,7 @@ def _back_to_search(request: HttpRequest, q: str) -> str:
 def _line_url(page_url: str, line: int) -> str:
     """A line of a page file on the page view: a long file is shown LINES_PER_SCREEN lines a part,
     and the line's anchor exists only on its own part (?part=2 for lines 1001–2000)."""
-    part = (line - 1) // LINES_PER_SCREEN + 1
-    return f"{page_url}?part={part}#line-{line}" if part > 1 else f"{page_url}#line-{line}"
+    return f"{page_url}{Part.holding(line).query}#line-{line}"
 
 
 # A subheadline's leading dash (——记…) introduces it in print; cited after a colon it goes.
@@ -1144,8 +1136,8 @@ def _hidden_filters(request: HttpRequest) -> list[tuple[str, str]]:
 @rate_limited("api", "RATE_LIMIT_API")
 def api_articles(request: HttpRequest) -> JsonResponse:
     # A parameter sent twice is ambiguous (which county?): refused, as the write API refuses a
-    # field sent twice, not the last one silently taken.
-    repeated = sorted(name for name in request.GET if len(request.GET.getlist(name)) > 1)
+    # field sent twice, not the last one silently taken. Others (a cache buster) are not read.
+    repeated = [name for name in PARAM_NAMES if len(request.GET.getlist(name)) > 1]
     if repeated:
         message = _("每个参数只能给一次：%(names)s") % {"names": ", ".join(repeated)}
         return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})

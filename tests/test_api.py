@@ -131,3 +131,4 @@ def test_a_parameter_sent_twice_is_400_naming_it(client, seeds):
     assert response.status_code == 400
     assert response.json()["error"].endswith("county")
     assert client.get("/api/articles?county=绛县&q=党建").status_code == 200
+    assert client.get("/api/articles?county=绛县&_=1&_=2").status_code == 200  # not a parameter it reads
