@@ -325,11 +325,6 @@ class ArticleQuerySet(models.QuerySet):
         held = "EXISTS (SELECT 1 FROM unnest(lines) AS line WHERE line BETWEEN %s AND %s)"
         return self.filter(RawSQL(held, [lo, hi], output_field=models.BooleanField()))
 
-    def with_display_title(self) -> ArticleQuerySet:
-        """With what ``Article.display_title`` reads beyond the row: an untitled story's first
-        caption with text, and no more of its captions (a photo page may have thousands)."""
-        return self.prefetch_related(title_caption())
-
     def capped_count(self, cap: int) -> int:
         """The count, but reading at most ``cap`` matching rows (SELECT count(*) FROM (… LIMIT cap)).
 
@@ -537,7 +532,7 @@ class Article(models.Model):
         fetched (``prefetch_related("captions")``): this never runs a query."""
         if self.title:
             return self.title
-        captions = getattr(self, "first_captions", None)  # the first ones only (first_captions()), else all
+        captions = getattr(self, "first_captions", None)  # its first ones only (with_display_titles), else all
         if captions is None:
             captions = getattr(self, "_prefetched_objects_cache", {}).get("captions")
         text = next((c.text.strip() for c in captions or () if c.text.strip()), "")
@@ -547,17 +542,15 @@ class Article(models.Model):
         return gettext("图片新闻")
 
 
-def title_caption() -> models.Prefetch:
-    """The prefetch ``ArticleQuerySet.with_display_title`` makes (for rows already fetched:
-    ``prefetch_related_objects(rows, title_caption())``): the first caption with text."""
-    return first_captions(1, Caption.objects.only("id", "article_id", "position", "text").filter(text__regex=r"\S"))
-
-
-def first_captions(n: int, captions: models.QuerySet | None = None) -> models.Prefetch:
-    """An article's first ``n`` captions, as ``article.first_captions`` (a sliced prefetch goes to
-    an attribute of its own: Django cannot make it the related manager's)."""
-    captions = Caption.objects.all() if captions is None else captions
-    return models.Prefetch("captions", queryset=captions.order_by("position")[:n], to_attr="first_captions")
+def with_display_titles(articles: list[Article]) -> list[Article]:
+    """``articles``, with what ``Article.display_title`` reads beyond the row fetched for those
+    without a title: their first caption with text, and no more of their captions (a photo page
+    may have thousands). One query, none when every one has a title."""
+    untitled = [a for a in articles if not a.title]
+    captions = Caption.objects.only("id", "article_id", "position", "text").filter(text__regex=r"\S").order_by("position")
+    # A sliced prefetch goes to an attribute of its own: Django cannot make it the related manager's.
+    models.prefetch_related_objects(untitled, models.Prefetch("captions", queryset=captions[:1], to_attr="first_captions"))
+    return articles
 
 
 class Caption(models.Model):

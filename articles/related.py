@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
-from articles.models import Article, ArticleCounty
+from articles.models import Article, ArticleCounty, with_display_titles
 from articles.page_cache import current_generation
 from ingest.tokens import words_query
 
@@ -90,12 +90,11 @@ def _find(article: Article, limit: int) -> list[Related]:
         if tsquery
         else models.Value(0.0, output_field=models.FloatField())
     )
-    rows = (
+    rows = with_display_titles(list(
         Article.objects.filter(id__in=ids)
         .annotate(score=score)
         .select_related("newspaper")
         .only("id", "kicker", "headline", "subheadline", "body", "date", "newspaper__name")
-        .with_display_title()
         .order_by("-score", F("date").desc(nulls_last=True), "-id")[:limit]
-    )
+    ))
     return [Related(a.pk, a.get_absolute_url(), a.display_title, a.newspaper.name, a.date) for a in rows]

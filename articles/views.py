@@ -21,7 +21,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField, prefetch_related_objects
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import mark, needles_for, snippet
-from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, first_captions, title_caption
+from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, with_display_titles
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import LINES_PER_SCREEN, Part, get_page
@@ -146,7 +146,7 @@ def _summary() -> dict[str, object]:
         issues = list(
             _visible_issues().select_related("newspaper").order_by(F("date").desc(nulls_last=True), "-id")[:HOME_ISSUES]
         )
-        stories = list(Article.objects.visible().for_listing().with_display_title().newest()[:HOME_STORIES])
+        stories = with_display_titles(list(Article.objects.visible().for_listing().newest()[:HOME_STORIES]))
         summary = {
             "counties": counties,
             "county_groups": groups,
@@ -288,7 +288,7 @@ def _get_paper_or_404(key: str) -> Newspaper:
         raise Http404
     # ASCII digits only: str.isdigit also takes "²" (int() then fails) and "５" (paper 5 again).
     lookup = {"pk": int(key)} if ASCII_DIGITS.fullmatch(key) else {"name": key}
-    return get_object_or_404(Newspaper.objects.public(), **lookup)
+    return get_object_or_404(Newspaper, **lookup)
 
 
 @require_safe
@@ -363,7 +363,7 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
     years = list(
         issues.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by(F("year").desc(nulls_last=True))
     )
-    if not years:  # its last public page withdrawn since the lookup: as if it were unknown
+    if not years:  # no public page (drafts only, or all withdrawn): as if it were unknown
         raise Http404
     dated = [y for y in years if y["year"] is not None]
     undated = next((y["n"] for y in years if y["year"] is None), 0)
@@ -415,17 +415,17 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     )
     screen = Paginator(pages_qs, ISSUE_PAGES_PER_SCREEN).get_page(request.GET.get("page"))
     if not screen.object_list:
-        raise Http404(_("没有这一期"))
+        # A paper with no public page at all is not told apart from one that does not exist.
+        raise Http404(_("没有这一期") if Newspaper.objects.public().filter(pk=obj.pk).exists() else None)
     pages = list(screen.object_list)
     by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}
     # Each page's first stories: a page's are numbered 0, 1, 2… (writer) and all readable or none.
-    stories = (
+    stories = with_display_titles(list(
         Article.objects.visible()
         .filter(page__in=pages, position__lt=ISSUE_STORIES_PER_PAGE)
         .only("id", "page_id", "position", "kicker", "headline", "subheadline", "body")
-        .with_display_title()
         .order_by("page_id", "position")
-    )
+    ))
     for story in stories:
         by_page[story.page_id].append(story)
     for p in pages:
@@ -475,7 +475,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if shown["paged"]:
         stories = stories.on_lines(lo, hi)
-    articles = list(stories.with_display_title())
+    articles = with_display_titles(list(stories))
     owner = {line: a for a in articles for line in a.lines}
     furniture = {f["line"]: f for f in obj.furniture if lo <= f.get("line", 0) <= hi}
     rows = [
@@ -714,25 +714,25 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
 @require_safe
 @reader_page(query=SEARCH_TRAIL)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    # One caption past those shown says whether there are more.
-    shown = Article.objects.for_listing().prefetch_related(first_captions(ARTICLE_CAPTIONS_SHOWN + 1))
-    obj = _readable(request, shown).filter(pk=pk).first()
+    obj = _readable(request, Article.objects.for_listing()).filter(pk=pk).first()
     if obj is None:
         moved = _moved_article_url(request, pk)
         if moved is None:
             raise Http404(_("没有这篇文章（或未发布）。"))
         # Temporary: an undo brings the article, and its address, back.
         return redirect(moved)
+    # Its first captions, one past those shown saying whether there are more (Article.display_title
+    # reads them too).
+    obj.first_captions = list(obj.captions.order_by("position")[: ARTICLE_CAPTIONS_SHOWN + 1])
     # A page's stories are numbered 0, 1, 2… (writer) and all readable or none, so the ones either
     # side are found by position; one more each way tells whether the list goes on.
     around = SIBLINGS_EITHER_SIDE
-    window = list(
+    window = with_display_titles(list(
         _readable(request, Article.objects.filter(page_id=obj.page_id))
         .filter(position__range=(obj.position - around - 1, obj.position + around + 1))
         .order_by("position")
         .only("id", "position", "kicker", "headline", "subheadline", "body")
-        .with_display_title()
-    )
+    ))
     siblings = [s for s in window if abs(s.position - obj.position) <= around]
     previous = next((s for s in siblings if s.position == obj.position - 1), None)
     following = next((s for s in siblings if s.position == obj.position + 1), None)
@@ -1029,7 +1029,7 @@ def _result_rows(
     # forty): the address around an id, or a code (six digits, which reverse() leaves as they are).
     head, _marker, tail = reverse("article", args=[_URL_MARKER]).partition(str(_URL_MARKER))
     county_head, _marker, county_tail = reverse("county", args=[_URL_MARKER]).partition(str(_URL_MARKER))
-    prefetch_related_objects([a for a in articles if not a.title], title_caption())
+    with_display_titles(articles)
     names = County.objects.names({str(code) for a in articles for code in a.county_codes})
     county_urls = {
         code: f"{county_head}{code}{county_tail}" if ASCII_DIGITS.fullmatch(code) else reverse("county", args=[code])

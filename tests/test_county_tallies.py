@@ -198,9 +198,9 @@ def test_the_pages_read_the_tallies_not_the_articles(client, django_assert_num_q
         views._county_counts()
     assert len(queries) == 2  # the tallies, the counties they name
     assert not any("articles_article" in q["sql"] for q in queries.captured_queries)
-    # The summary's six queries, as before: tallies, counties, latest issues, latest stories with
-    # their counties and captions.
-    with django_assert_num_queries(6):
+    # The summary's five queries: tallies, counties, latest issues, latest stories with their
+    # counties (every one titled: no captions read).
+    with django_assert_num_queries(5):
         assert client.get("/counties/").status_code == 200
 
 

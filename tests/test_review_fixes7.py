@@ -58,6 +58,8 @@ def test_a_paper_with_only_drafts_is_not_told_apart_from_an_unknown_one(client, 
     assert status == 404 and text == unknown and paper.name not in text
     status, text = shown(f"/papers/{paper.pk}/")
     assert status == 404 and paper.name not in text
+    status, text = shown(f"/papers/{paper.pk}/{draft.issue.date.isoformat()}/")
+    assert status == 404 and paper.name not in text and "没有这一期" not in text  # as for an unknown paper
     # By name: what a name no paper has gets (the name asked for is said back, nothing more).
     status, text = shown(f"/export/{paper.name}/{year}.jsonl")
     assert status == 404 and f"没有名为“{paper.name}”的报纸" in text and "没有公开的文章" not in text
