@@ -49,9 +49,9 @@ def test_counties_index_counts_a_story_with_two_counties_once_in_its_prefecture_
     make_article(date=dt.date(2024, 1, 3), headline="绛县", body="绛县。", counties=(JIANG,))
     make_article(page=make_page(date=dt.date(2024, 1, 4), status=Page.Status.DRAFT), headline="草稿", body="介休。", counties=(JIEXIU,))
     _visible()
-    # The summary's six queries, as before: the visible stories' sets of county codes (the total
-    # too), those counties, latest issues, latest stories with their counties and captions.
-    with django_assert_num_queries(6):
+    # The summary's five queries: the visible stories' sets of county codes (the total too), those
+    # counties, latest issues, latest stories with their counties (every one titled: no captions).
+    with django_assert_num_queries(5):
         text = client.get("/counties/").content.decode()
     province = _section(text, "<h2", "</h2>")
     assert "山西省" in province and "3 篇" in province  # not 4: the two-county story once
