@@ -169,7 +169,7 @@ class CountyInline(admin.TabularInline):
     formset = _RowFormSet
     extra = 0
     autocomplete_fields = ["county"]
-    # As the writer orders the tags (writer._tags): the form read back unchanged is the same list.
+    # As the writer orders the tags (writer._page_articles): the form read back unchanged is the same list.
     ordering = ["-primary", "id"]
 
 

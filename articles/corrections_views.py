@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from articles import ingest_text, revision_text, writer
 from articles.models import Newspaper, Page, PageRevision
-from articles.paging import Part
+from articles.paging import CAPTIONS_SHOWN, Part
 from articles.roles import role_required
 from ingest import corrections
 from ingest.carry import carry_over
@@ -180,7 +181,24 @@ def _edit_action(post: QueryDict, state: PageState, ctx: _PageText) -> _Change:
         texts, credits = post.getlist("caption_text"), post.getlist("caption_credit")
         if len(texts) != len(credits):
             raise CorrectionError(_("图片说明和摄影者的数目不一致。"))
-        fields["captions"] = list(zip(texts, credits, strict=True))
+        pairs = list(zip(texts, credits, strict=True))
+        if "caption_from" in post:
+            # The page's form edits a window of the captions (CAPTIONS_SHOWN from caption_from)
+            # of an article of caption_count; the others are kept as they are. A post without
+            # it (a script's) sends them all. The count is checked too: a change since (a caption
+            # line marked as furniture) would put the window's text on its neighbours.
+            start = _int(post, "caption_from", _("图片说明的起点"))
+            total = _int(post, "caption_count", _("图片说明的条数"))
+            window = _caption_window(start, len(article.captions))
+            if total != len(article.captions) or start != window.start or len(pairs) != len(window):
+                raise CorrectionError(
+                    _("这篇文章现在有%(total)s条图片说明，表单是按%(then)s条做的，从第%(first)s条起送来%(n)s条：请看过最新的再改。")
+                    % {"total": len(article.captions), "then": total, "first": start + 1, "n": len(pairs)}
+                )
+            pairs = [(c.text, c.credit) for c in article.captions[: window.start]] + pairs + [
+                (c.text, c.credit) for c in article.captions[window.stop :]
+            ]
+        fields["captions"] = pairs
     new = corrections.edit_fields(state, i, **fields)
     changed = corrections.article_changes(article, new.articles[i], ctx.source)
     if not changed:
@@ -292,6 +310,13 @@ class _Typed:
         index = self.post.get("article", "").strip()
         return int(index) if index.isdigit() and any(n - 1 == int(index) for n, _ in shown) else None
 
+    def captions_fit(self, start: int, total: int) -> bool:
+        """Whether the typed captions are those of the window from ``start`` of an article of
+        ``total`` captions (the page's form says which it was made for; a script's post, all)."""
+        if "caption_from" in self.post:
+            return self.post.get("caption_from") == str(start) and self.post.get("caption_count") == str(total)
+        return total <= CAPTIONS_SHOWN and len(self.post.getlist("caption_text")) == total
+
     def fields(self) -> dict[str, object]:
         typed: dict[str, object] = {name: self.post.get(name, "") for name in corrections.TEXT_FIELDS}
         typed["byline"] = self.post.get("byline", "")
@@ -310,13 +335,41 @@ def _typed_into(typed: _Typed | None) -> int | str | None:
     return int(value) if value.isdigit() else None
 
 
-def _fields(a) -> dict[str, object]:
-    """The edit form's values as stored."""
+def _caption_window(start: int, total: int) -> range:
+    """The captions (0-based) the edit form of an article of ``total`` captions holds from
+    ``start``: ``CAPTIONS_SHOWN`` of them, the first ones when ``start`` is past the last."""
+    start = start if 0 <= start < total else 0
+    return range(start, min(start + CAPTIONS_SHOWN, total))
+
+
+def _fields(a, captions: range) -> dict[str, object]:
+    """The edit form's values as stored (the captions of the window ``captions``)."""
     stored: dict[str, object] = {name: getattr(a, name) for name in corrections.TEXT_FIELDS}
     stored["byline"] = "、".join(a.byline)
     stored["intertitles"] = list(a.intertitles)
-    stored["captions"] = [{"text": c.text, "credit": c.credit} for c in a.captions]
+    stored["captions"] = [{"text": c.text, "credit": c.credit} for c in a.captions[captions.start : captions.stop]]
     return stored
+
+
+def _with_captions(query: str, start: int) -> str:
+    """``query`` (``?part=N`` or nothing) naming the captions' window from ``start`` too, past the first."""
+    if start < CAPTIONS_SHOWN:
+        return query
+    return f"{query}{'&' if query else '?'}captions={start // CAPTIONS_SHOWN + 1}"
+
+
+def _caption_pages(here: str, query: str, window: range, total: int, anchor: str) -> dict[str, object] | None:
+    """The links between an article's caption windows (``here``: the page's address, ``query``:
+    its part), when it has more than one."""
+    if total <= CAPTIONS_SHOWN:
+        return None
+    return {
+        "first": window.start + 1,
+        "last": window.stop,
+        "total": total,
+        "previous": here + _with_captions(query, window.start - CAPTIONS_SHOWN) + anchor if window.start else "",
+        "next": here + _with_captions(query, window.stop) + anchor if window.stop < total else "",
+    }
 
 
 def _render_correct(
@@ -325,6 +378,8 @@ def _render_correct(
     """The correction page from the stored state; ``typed``: a refused form's values, kept."""
     source = corrections.source_lines(page.raw_text)
     part = Part.of(request)
+    caption_start = Part.caption_window(request)
+    here = reverse("page-correct", args=[page.pk])
     lo, hi = part.lo, part.hi
     if part.number > 1 and len(source) < lo:
         raise Http404(_("没有这一部分"))
@@ -363,28 +418,39 @@ def _render_correct(
                 "ticked": no in ticked,
             }
         )
-    articles = [
-        {
-            "index": n - 1,
-            "number": n,
-            "a": a,
-            "lines": corrections.line_ranges(a.lines, source),
-            "fields": _fields(a),
-            "counties": " ".join(_county_label(c) for c in a.counties),
-            "primary": _county_label(a.counties[0]) if a.counties else "",
-            "url": reverse("article", args=[a.ref]) if a.ref else "",
-            "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
-            "last": n == article_count,
-            "editing": False,
-        }
-        for n, a in shown
-    ]
+    articles = []
+    for n, a in shown:
+        window = _caption_window(caption_start, len(a.captions))
+        articles.append(
+            {
+                "index": n - 1,
+                "number": n,
+                "a": a,
+                "lines": corrections.line_ranges(a.lines, source),
+                "captions": a.captions[window.start : window.stop],
+                "caption_from": window.start,
+                "caption_pages": _caption_pages(here, shown_part["part_query"], window, len(a.captions), f"#article-{n}"),
+                "edit_query": _with_captions(shown_part["part_query"], window.start),
+                "fields": _fields(a, window),
+                "counties": " ".join(_county_label(c) for c in a.counties),
+                "primary": _county_label(a.counties[0]) if a.counties else "",
+                "url": reverse("article", args=[a.ref]) if a.ref else "",
+                "history": reverse("article-history", args=[page.pk, a.ref]) if a.ref else "",
+                "last": n == article_count,
+                "editing": False,
+            }
+        )
     at = typed.article_index(shown) if typed is not None and typed.action in ("edit", "counties") else None
     if typed is not None and at is not None:
         # Into that article's form only: put into another, saving it again would change the wrong one.
         item = next(item for item in articles if item["index"] == at)
         if typed.action == "edit":
-            item.update(fields=typed.fields(), editing=True)
+            fields = typed.fields()
+            if not typed.captions_fit(item["caption_from"], len(item["a"].captions)):
+                # Typed for other captions than this window holds now: shown as stored, never put
+                # on their neighbours (the error says why).
+                fields["captions"] = item["fields"]["captions"]
+            item.update(fields=fields, editing=True)
         else:
             item.update(counties=typed.post.get("counties", ""), primary=typed.post.get("primary", ""))
     context = {
@@ -416,6 +482,7 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if handler is None:
         raise Http404(_("没有这个操作"))
     here = Part.of(request)  # the part it was made on (read before anything is written)
+    captions = Part.caption_window(request)  # and the edit form's window of captions
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():
@@ -428,9 +495,12 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _render_correct(request, page, error=ingest_text.message(exc), status=400, typed=typed)
     except _NoChange:
         messages.info(request, _("没有改动。"))
-        return redirect("page-correct", pk=page.pk)
+        return redirect(reverse("page-correct", args=[page.pk]) + _with_captions(here.query, captions if action == "edit" else 0))
     messages.success(request, _("已保存：%(summary)s") % {"summary": revision_text.summary(change.summary)})
-    return redirect(reverse("page-correct", args=[page.pk]) + _part_query(change, here) + change.anchor)
+    query = _part_query(change, here)
+    if action == "edit":  # back to the captions' window the form was for
+        query = _with_captions(query, captions)
+    return redirect(reverse("page-correct", args=[page.pk]) + query + change.anchor)
 
 
 def _part_query(change: _Change, here: Part) -> str:
@@ -455,8 +525,27 @@ class _Entry:
     changes: tuple[corrections.ArticleChange, ...]
 
 
-def _entries(page: Page, revisions: list[PageRevision], ref: int | None = None) -> list[_Entry]:
-    """``revisions``: the page's, oldest first."""
+# A page's history lists this many versions at a time, newest first: every version shown is
+# compared with the one before it (300 corrections of a page of 40 stories took 0.4 s listed whole).
+HISTORY_PER_SCREEN = 50
+
+
+def _touches(before: dict | None, after: dict, ref: int) -> bool:
+    """Whether the article ``ref`` differs between two stored states (or is in the first one)."""
+
+    def of(state: dict | None) -> dict | None:
+        return next((a for a in state.get("articles", []) if a.get("ref") == ref), None) if state else None
+
+    return of(after) is not None if before is None else of(before) != of(after)
+
+
+def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref: int | None = None) -> tuple[list[_Entry], object]:
+    """The history's screen ``number`` (``?page=``, Django's ``Paginator.get_page``) of its
+    entries, newest first, and the screen; ``revisions``: the page's, oldest first, without their
+    states (``ref``: only the versions that changed that article). Only the states compared are
+    read, and of those only the articles that differ (``diff_states``)."""
+    before = {r.number: p.number for p, r in zip(revisions, revisions[1:])}  # each version's predecessor
+    states: dict[int, dict] = {}
     # The text each revision's line numbers refer to: a replaced file keeps the text before.
     texts: dict[int, str] = {}
     text = page.raw_text
@@ -464,37 +553,52 @@ def _entries(page: Page, revisions: list[PageRevision], ref: int | None = None) 
         texts[revision.number] = text
         if revision.raw_text is not None:
             text = revision.raw_text
-    entries: list[_Entry] = []
-    previous: PageState | None = None
-    for revision in revisions:
+
+    def read(numbers: set[int]) -> None:
+        wanted = numbers - states.keys()
+        if wanted:
+            states.update(page.revisions.filter(number__in=wanted).values_list("number", "state"))
+
+    def entry(revision: PageRevision) -> _Entry:
+        if revision.number not in before:  # the first version: the state at ingest
+            return _Entry(revision, None, ())
         source = corrections.source_lines(texts[revision.number])
-        state = page_from_dict(revision.state)
-        diff = corrections.diff_pages(previous, state, source) if previous is not None else None
-        previous = state
+        diff = corrections.diff_states(states[before[revision.number]], states[revision.number], source)
         if ref is None:
-            entries.append(_Entry(revision, diff, diff.articles if diff else ()))
-            continue
-        if diff is None:
-            if any(a.ref == ref for a in state.articles):
-                entries.append(_Entry(revision, None, ()))
-            continue
+            return _Entry(revision, diff, diff.articles)
         mine = tuple(c for c in diff.articles if ref in {getattr(c.before, "ref", None), getattr(c.after, "ref", None)})
-        if mine:
-            entries.append(_Entry(revision, diff, mine))
-    entries.reverse()
-    return entries
+        return _Entry(revision, diff, mine)
+
+    newest_first = list(reversed(revisions))
+    if ref is None:
+        screen = Paginator(newest_first, HISTORY_PER_SCREEN).get_page(number)
+        read({r.number for r in screen} | {before[r.number] for r in screen if r.number in before})
+        return [entry(r) for r in screen], screen
+    # One article's versions: every state read, those that changed it compared in full.
+    read({r.number for r in revisions})
+    entries = [
+        entry(r)
+        for r in newest_first
+        if _touches(states[before[r.number]] if r.number in before else None, states[r.number], ref)
+    ]
+    screen = Paginator([e for e in entries if e.diff is None or e.changes], HISTORY_PER_SCREEN).get_page(number)
+    return list(screen), screen
 
 
 def _render_history(
     request: HttpRequest, page: Page, *, ref: int | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    revisions = list(page.revisions.select_related("user").order_by("number"))
-    entries = _entries(page, revisions, ref)
+    revisions = list(page.revisions.select_related("user").defer("state").order_by("number"))
+    entries, screen = _entries(page, revisions, request.GET.get("page"), ref)
     if ref is not None and not entries and not page.articles.filter(pk=ref).exists():
         raise Http404(_("这个版面没有这篇文章"))
     context = {
         "page": page,
         "entries": entries,
+        "screen": screen,
+        "here": reverse("page-history", args=[page.pk]) if ref is None else reverse("article-history", args=[page.pk, ref]),
+        # The undo and revert forms come back to this screen when refused (shown at their address).
+        "screen_query": f"?page={screen.number}" if screen.number > 1 else "",
         "ref": ref,
         "version": revisions[-1].number if revisions else 0,
         "can_undo": writer.undo_refusal(page, revisions) is None,

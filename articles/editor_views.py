@@ -23,7 +23,7 @@ from articles import ingest_text, writer
 from articles.forms import PageMetaForm, PlannedFile, ReplaceForm, UploadForm
 from articles.ratelimits import rate_limited
 from articles.models import Newspaper, Page
-from articles.paging import Part
+from articles.paging import CAPTIONS_SHOWN, Part
 from articles.roles import role_required
 from ingest import corrections
 from ingest import model as parsed
@@ -276,7 +276,7 @@ def _replace_targets(draft: Page, slot_pages: list[Page]) -> list[ReplaceTarget]
 
 # An article's captions shown in the preview (a picture page of 20,000 was 2 MB); its source
 # lines beside it show every one.
-PREVIEW_CAPTIONS_SHOWN = 100
+PREVIEW_CAPTIONS_SHOWN = CAPTIONS_SHOWN
 
 
 def _source_rows(

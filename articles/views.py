@@ -38,7 +38,7 @@ from articles.highlight import mark, needles_for, snippet
 from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, with_display_titles
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
-from articles.paging import LINES_PER_SCREEN, Part, get_page
+from articles.paging import CAPTIONS_SHOWN, LINES_PER_SCREEN, Part, get_page
 from articles.params import (
     ASCII_DIGITS, DEFAULT_PAGE_SIZE, PARAM_NAMES, ParamError, SearchParams, iso_date, read_params, resolve_county,
 )
@@ -62,7 +62,7 @@ ISSUE_STORIES_PER_PAGE = 30
 SIBLINGS_EITHER_SIDE = 10
 # An article shows this many of its captions and source lines (a picture page of 20,000 captions
 # cost 1.5 s and 4 MB); the page view shows them all, a part at a time.
-ARTICLE_CAPTIONS_SHOWN = 100
+ARTICLE_CAPTIONS_SHOWN = CAPTIONS_SHOWN
 ARTICLE_SOURCE_LINES_SHOWN = 300
 # What an untitled story needs for its display title (Article.display_title): its captions' text.
 CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))

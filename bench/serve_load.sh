@@ -18,7 +18,7 @@
 # on every request (articles/page_cache.py keeps them per worker otherwise).
 # Static files are collected into a temporary folder (bench/serve_settings.py), not the work tree.
 # The search rate limit (60/min per client address) is raised for the run, since wrk is one
-# address standing in for many readers; the limit's counters (the database cache) are still kept.
+# address standing in for many readers; the limit's counters (a memory cache per worker) are still kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the loaded bench database}"

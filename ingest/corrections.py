@@ -73,6 +73,8 @@ from ingest.model import (
     Page,
     ParsedArticle,
     Warning,
+    article_from_dict,
+    page_from_dict,
 )
 from ingest.pipeline import tag_counties
 from ingest.splitter import article_warnings, split_page
@@ -415,7 +417,22 @@ def _reread(
 
 
 def _copy(page: Page) -> Page:
-    return copy.deepcopy(page)
+    """A copy of the page that shares nothing an action may change: every list and every
+    mutable part copied, the immutable ones (strings, counties) shared. ``copy.deepcopy`` did the
+    same generically at ten times the cost (1.8 s for a page of 16,000 stories, on every correction)."""
+    return Page(articles=[_copy_article(a) for a in page.articles], furniture=[replace(f) for f in page.furniture])
+
+
+def _copy_article(a: ParsedArticle) -> ParsedArticle:
+    return replace(
+        a,
+        byline=list(a.byline),
+        blocks=[Block(b.kind, b.text) for b in a.blocks],
+        captions=[Caption(c.text, c.credit, list(c.lines), c.credit_text) for c in a.captions],
+        lines=list(a.lines),
+        warnings=list(a.warnings),
+        counties=list(a.counties),
+    )
 
 
 def _index(page: Page, i: int) -> int:
@@ -862,35 +879,72 @@ def article_changes(
 def diff_pages(before: Page, after: Page, source: Sequence[str] | None = None) -> PageDiff:
     """What changed from ``before`` to ``after``. Articles are matched by ``ref``, then (those
     without one) by identical lines. ``source``: the page's lines (see :func:`line_ranges`)."""
-    after_by_ref = {a.ref: k for k, a in enumerate(after.articles) if a.ref is not None}
+    return _diff(dict(enumerate(before.articles)), dict(enumerate(after.articles)), {}, before, after, source)
+
+
+def diff_states(before: dict, after: dict, source: Sequence[str] | None = None) -> PageDiff:
+    """``diff_pages`` of two pages as ``page_to_dict`` wrote them (two revisions' states),
+    reading into dataclasses only the articles that may differ: an article whose dict is the
+    same in both, found by its ``ref``, is unchanged. (A page's history read and compared every
+    story of every revision: 5 s for a page of 16,000 stories and a few corrections.)"""
+    old, new = before.get("articles", []), after.get("articles", [])
+    after_by_ref = {d["ref"]: j for j, d in enumerate(new) if d.get("ref") is not None}
+    same: dict[int, int] = {}
+    for k, d in enumerate(old):
+        j = after_by_ref.get(d["ref"]) if d.get("ref") is not None else None
+        if j is not None and new[j] == d:
+            same[k] = j
+    kept = set(same.values())
+    return _diff(
+        {k: article_from_dict(d) for k, d in enumerate(old) if k not in same},
+        {j: article_from_dict(d) for j, d in enumerate(new) if j not in kept},
+        same,
+        page_from_dict({"furniture": before.get("furniture", [])}),
+        page_from_dict({"furniture": after.get("furniture", [])}),
+        source,
+    )
+
+
+def _diff(
+    before: dict[int, ParsedArticle],
+    after: dict[int, ParsedArticle],
+    same: dict[int, int],
+    before_page: Page,
+    after_page: Page,
+    source: Sequence[str] | None,
+) -> PageDiff:
+    """``diff_pages`` of the articles ``before`` and ``after`` (by their index on the page),
+    ``same`` the pairs (before → after index) already known unchanged, left out of both."""
+    after_by_ref = {a.ref: k for k, a in after.items() if a.ref is not None}
     match: dict[int, int] = {}  # index in before → index in after
-    for k, a in enumerate(before.articles):
+    for k, a in before.items():
         if a.ref is not None and a.ref in after_by_ref:
             match[k] = after_by_ref[a.ref]
     taken = set(match.values())
     by_lines: dict[tuple[int, ...], list[int]] = {}
-    for k, a in enumerate(after.articles):
+    for k, a in after.items():
         if k not in taken and a.lines:
             by_lines.setdefault(tuple(a.lines), []).append(k)
-    for k, a in enumerate(before.articles):
+    for k, a in before.items():
         if k not in match and by_lines.get(tuple(a.lines)):
             match[k] = by_lines[tuple(a.lines)].pop(0)
     matched_after = set(match.values())
     changes: list[ArticleChange] = []
-    for k, a in enumerate(before.articles):
+    for k, a in before.items():
         if k not in match:
             changes.append(ArticleChange("removed", a, None, k, line_text=line_ranges(a.lines, source)))
-    for k, a in enumerate(after.articles):
+    for k, a in after.items():
         if k not in matched_after:
             changes.append(ArticleChange("added", None, a, k, line_text=line_ranges(a.lines, source)))
     for k, j in match.items():
-        a = after.articles[j]
-        fields = article_changes(before.articles[k], a, source)
+        a = after[j]
+        fields = article_changes(before[k], a, source)
         if fields:
-            changes.append(ArticleChange("changed", before.articles[k], a, j, fields, line_ranges(a.lines, source)))
+            changes.append(ArticleChange("changed", before[k], a, j, fields, line_ranges(a.lines, source)))
     changes.sort(key=lambda c: (c.index, c.kind != "removed"))
-    old_furniture = {f.line: f for f in before.furniture}
-    new_furniture = {f.line: f for f in after.furniture}
+    match.update(same)
+    old_furniture = {f.line: f for f in before_page.furniture}
+    new_furniture = {f.line: f for f in after_page.furniture}
     furniture = []
     for no in sorted(old_furniture.keys() | new_furniture.keys()):
         old, new = old_furniture.get(no), new_furniture.get(no)

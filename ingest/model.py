@@ -121,7 +121,7 @@ def page_to_dict(page: Page) -> dict[str, Any]:
 def page_from_dict(d: dict[str, Any]) -> Page:
     """The page :func:`page_to_dict` made; raises ``ValueError``/``KeyError`` on malformed data."""
     return Page(
-        articles=[_article_from_dict(a) for a in d.get("articles", [])],
+        articles=[article_from_dict(a) for a in d.get("articles", [])],
         furniture=[
             Furniture(line=int(f["line"]), kind=FurnitureKind(f["kind"]), text=str(f["text"]))
             for f in d.get("furniture", [])
@@ -154,7 +154,8 @@ def _article_to_dict(a: ParsedArticle) -> dict[str, Any]:
     }
 
 
-def _article_from_dict(d: dict[str, Any]) -> ParsedArticle:
+def article_from_dict(d: dict[str, Any]) -> ParsedArticle:
+    """One article of :func:`page_from_dict`."""
     ref = d.get("ref")
     return ParsedArticle(
         kicker=str(d.get("kicker", "")),

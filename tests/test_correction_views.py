@@ -390,6 +390,44 @@ def test_history_shows_who_when_what_and_the_fields_before_and_after(corrector, 
     assert corrector.get(f"/pages/{page.pk}/history/articles/999999/").status_code == 404
 
 
+def test_history_lists_its_versions_a_screen_at_a_time_newest_first(corrector, page, monkeypatch):
+    """Every version shown is compared with the one before it: a history of hundreds of
+    corrections is listed HISTORY_PER_SCREEN at a time, each screen reading only its states."""
+    monkeypatch.setattr(corrections_views, "HISTORY_PER_SCREEN", 2)
+    first = state_of(page).articles[0]
+    for k in range(3):  # versions 1–3 change the first article, version 4 another one
+        post(corrector, page, "edit", **edit_data(state_of(page).articles[0], 0, headline=f"标题{k}"))
+    post(corrector, page, "edit", **edit_data(state_of(page).articles[2], 2, headline="另一篇的标题"))
+
+    def versions(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r'<section class="revision" id="v(\d+)"', html)]
+
+    newest = corrector.get(f"/pages/{page.pk}/history/").content.decode()
+    assert versions(newest) == [4, 3] and f'href="/pages/{page.pk}/history/?page=2"' in newest and "另一篇的标题" in newest
+    assert "<del>标题1" in newest and "<ins>标题2" in newest  # version 3 against version 2
+    assert versions(corrector.get(f"/pages/{page.pk}/history/?page=2").content.decode()) == [2, 1]
+    assert versions(corrector.get(f"/pages/{page.pk}/history/?page=3").content.decode()) == [0]
+    assert versions(corrector.get(f"/pages/{page.pk}/history/?page=x").content.decode()) == [4, 3]
+    # One article's history pages its own versions: 3, 2 | 1, 0 (version 4 did not touch it).
+    mine = f"/pages/{page.pk}/history/articles/{first.ref}/"
+    assert versions(corrector.get(mine).content.decode()) == [3, 2]
+    assert versions(corrector.get(mine + "?page=2").content.decode()) == [1, 0]
+
+
+def test_a_refused_revert_on_an_older_screen_shows_that_screen_with_links_that_work(corrector, page, monkeypatch):
+    monkeypatch.setattr(corrections_views, "HISTORY_PER_SCREEN", 2)
+    for k in range(3):
+        post(corrector, page, "edit", **edit_data(state_of(page).articles[0], 0, headline=f"标题{k}"))
+    second = corrector.get(f"/pages/{page.pk}/history/?page=2").content.decode()
+    assert f'action="/pages/{page.pk}/revert/?page=2"' in second
+    refused = corrector.post(f"/pages/{page.pk}/revert/?page=2", {"version": 0, "number": 1})  # a stale version
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert '<section class="revision" id="v1"' in html  # the screen it was sent from
+    for link in re.findall(r'<a rel="(?:prev|next)" href="([^"]+)"', html):
+        assert link.startswith(f"/pages/{page.pk}/history/?page=") and corrector.get(link).status_code == 200
+
+
 def test_revert_to_the_state_at_ingest_after_several_changes(corrector, page):
     before = state_of(page)
     post(corrector, page, "merge", article=1)

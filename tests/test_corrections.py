@@ -424,6 +424,8 @@ def test_random_corrections_keep_every_line_in_one_place_and_undo_exactly(which:
             continue
         edited = edited or kind == "edit"
         assert page_to_dict(current) == saved[-1], "an action never changes its input"
+        # The history's diff of two stored states is the diff of the pages they hold.
+        assert C.diff_states(saved[-1], page_to_dict(new), source) == C.diff_pages(current, new, source)
         assert C.placement_problems(new, source) == []
         if not edited:
             for article in new.articles:
@@ -469,6 +471,28 @@ def test_diff_lists_furniture_marks() -> None:
     no = page.articles[1].lines[-1]
     diff = C.diff_pages(page, C.mark_furniture(page, [no], "banner", source=source))
     assert [(f.before, f.after) for f in diff.furniture] == [("", "横幅")]
+
+
+def test_a_page_copied_for_an_action_shares_nothing_the_action_may_change() -> None:
+    page, _ = seed()
+    out = C._copy(page)
+    assert out == page
+    for before, after in zip(page.articles, out.articles, strict=True):
+        for name, value in vars(before).items():
+            if isinstance(value, list):  # every list field (a new one too) is the copy's own
+                assert getattr(after, name) is not value, name
+        for old, new in zip(before.blocks + before.captions, after.blocks + after.captions, strict=True):
+            assert old is not new
+    assert all(a is not b for a, b in zip(page.furniture, out.furniture, strict=True))
+
+
+def test_the_diff_of_two_stored_states_reads_only_what_changed_and_says_what_the_pages_diff_says() -> None:
+    page, source = seed()
+    edited = C.edit_fields(page, 2, headline="改过的标题")
+    moved = C.reorder(edited, 0, 1)
+    for before, after in ((page, edited), (page, moved), (edited, page), (page, page)):
+        assert C.diff_states(page_to_dict(before), page_to_dict(after), source) == C.diff_pages(before, after, source)
+    assert C.diff_states(page_to_dict(page), page_to_dict(moved), source).moved
 
 
 def test_line_ranges() -> None:

@@ -164,6 +164,43 @@ def result_rows(rows: list[dict]) -> SafeString:
     return mark_safe("".join([_row_html(row, zh) for row in rows]))
 
 
+def _correct_row(row: dict, zh: str, texts: dict[str, str]) -> str:
+    no, article = row["no"], row["article"]
+    classes = "starts " if row["starts"] is not None else ""
+    if article is not None:
+        classes += f"in-article art-{'odd' if article % 2 else 'even'}"
+        place = f'<a href="#article-{article + 1}">{texts["article"] % {"n": article + 1}}</a>'
+        if row["caption"] is not None:
+            place += f' <span class="muted">{texts["caption"]}</span>'
+    else:
+        classes += "in-furniture"
+        if row["furniture"]:
+            place = f'<span class="muted">{_escape(ingest_text.translated(str(row["furniture"])))}</span>'
+        else:
+            place = f'<strong class="warning">{texts["unplaced"]}</strong>'
+    ticked = " checked" if row["ticked"] else ""
+    return (
+        f'<tr id="line-{no}" class="{classes}">\n'
+        f'<td><input type="checkbox" name="line" value="{no}" id="line-box-{no}"{ticked}></td>\n'
+        f'<td class="num"><label for="line-box-{no}">{no}</label></td>\n'
+        f'<td class="place">{place}</td>\n'
+        f"<td{zh}>{_escape(row['text'])}</td>\n</tr>\n"
+    )
+
+
+@register.simple_tag
+def correct_rows(rows: list[dict]) -> SafeString:
+    """The correction page's source lines (a part's thousand rows: as a template loop they were
+    most of the page's time), each with its box, number and place (article, caption, furniture)."""
+    texts = {
+        "article": _escape(gettext("第%(n)s篇")),
+        "caption": _escape(gettext("图片说明")),
+        "unplaced": _escape(gettext("没有归属")),
+    }
+    zh = _zh()
+    return mark_safe("".join([_correct_row(row, zh, texts) for row in rows]))
+
+
 @register.simple_tag
 def facet_items(items: list[dict]) -> SafeString:
     """One facet's values (views._facet_links): a link each, the active one in bold, with its count."""
