@@ -525,27 +525,25 @@ class _Entry:
     changes: tuple[corrections.ArticleChange, ...]
 
 
-# A page's history lists this many versions at a time, newest first: every version shown is
-# compared with the one before it (300 corrections of a page of 40 stories took 0.4 s listed whole).
+# A page's history lists this many versions at a time, newest first, each compared with the one
+# before it (300 corrections of a page of 40 stories took 0.4 s listed whole); a long page's
+# fewer, so that a screen compares about HISTORY_TEXT_PER_SCREEN characters of page text at most:
+# a version costs in proportion to its page (one version a screen for a page of 100,000 lines or
+# of 20,000 captions, where PostgreSQL's comparison of two states takes about 0.1 s).
 HISTORY_PER_SCREEN = 50
+HISTORY_TEXT_PER_SCREEN = 500_000
 
 
-def _touches(before: dict | None, after: dict, ref: int) -> bool:
-    """Whether the article ``ref`` differs between two stored states (or is in the first one)."""
-
-    def of(state: dict | None) -> dict | None:
-        return next((a for a in state.get("articles", []) if a.get("ref") == ref), None) if state else None
-
-    return of(after) is not None if before is None else of(before) != of(after)
+def _per_screen(page: Page) -> int:
+    return max(1, min(HISTORY_PER_SCREEN, HISTORY_TEXT_PER_SCREEN // max(len(page.raw_text), 1)))
 
 
 def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref: int | None = None) -> tuple[list[_Entry], object]:
     """The history's screen ``number`` (``?page=``, Django's ``Paginator.get_page``) of its
     entries, newest first, and the screen; ``revisions``: the page's, oldest first, without their
-    states (``ref``: only the versions that changed that article). Only the states compared are
-    read, and of those only the articles that differ (``diff_states``)."""
+    states (``ref``: only the versions that changed that article). The states are compared by
+    PostgreSQL (``PageRevisionQuerySet.differences``): only the stories that differ are read."""
     before = {r.number: p.number for p, r in zip(revisions, revisions[1:])}  # each version's predecessor
-    states: dict[int, dict] = {}
     # The text each revision's line numbers refer to: a replaced file keeps the text before.
     texts: dict[int, str] = {}
     text = page.raw_text
@@ -554,34 +552,39 @@ def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref:
         if revision.raw_text is not None:
             text = revision.raw_text
 
-    def read(numbers: set[int]) -> None:
-        wanted = numbers - states.keys()
-        if wanted:
-            states.update(page.revisions.filter(number__in=wanted).values_list("number", "state"))
-
-    def entry(revision: PageRevision) -> _Entry:
-        if revision.number not in before:  # the first version: the state at ingest
-            return _Entry(revision, None, ())
-        source = corrections.source_lines(texts[revision.number])
-        diff = corrections.diff_states(states[before[revision.number]], states[revision.number], source)
-        if ref is None:
-            return _Entry(revision, diff, diff.articles)
-        mine = tuple(c for c in diff.articles if ref in {getattr(c.before, "ref", None), getattr(c.after, "ref", None)})
-        return _Entry(revision, diff, mine)
+    def entries(shown: list[PageRevision]) -> list[_Entry]:
+        pairs = [(before[r.number], r.number) for r in shown if r.number in before]
+        stored = PageRevision.objects.filter(page=page)
+        changed = stored.differences(page.pk, pairs)
+        outlines = stored.outlines({n for pair in pairs for n in pair})
+        out = []
+        for r in shown:
+            if r.number not in before:  # the first version: the state at ingest
+                out.append(_Entry(r, None, ()))
+                continue
+            (old_refs, old_furniture), (new_refs, new_furniture) = outlines[before[r.number]], outlines[r.number]
+            source = corrections.source_lines(texts[r.number])
+            diff = corrections.diff_changed(old_refs, new_refs, *changed[r.number], old_furniture, new_furniture, source)
+            mine = diff.articles if ref is None else tuple(
+                c for c in diff.articles if ref in {getattr(c.before, "ref", None), getattr(c.after, "ref", None)}
+            )
+            out.append(_Entry(r, diff, mine))
+        return out
 
     newest_first = list(reversed(revisions))
+    per_screen = _per_screen(page)
     if ref is None:
-        screen = Paginator(newest_first, HISTORY_PER_SCREEN).get_page(number)
-        read({r.number for r in screen} | {before[r.number] for r in screen if r.number in before})
-        return [entry(r) for r in screen], screen
-    # One article's versions: every state read, those that changed it compared in full.
-    read({r.number for r in revisions})
-    entries = [
-        entry(r)
-        for r in newest_first
-        if _touches(states[before[r.number]] if r.number in before else None, states[r.number], ref)
+        screen = Paginator(newest_first, per_screen).get_page(number)
+        return entries(list(screen)), screen
+    # One article's versions: those where it stood otherwise than in the version before, and of
+    # those the ones where it changed in what a history shows (its warnings alone do not show).
+    held = PageRevision.objects.filter(page=page).stories_of(ref)
+    touched = [
+        r for r in newest_first
+        if (held.get(before[r.number]) != held.get(r.number) if r.number in before else held.get(r.number) is not None)
     ]
-    screen = Paginator([e for e in entries if e.diff is None or e.changes], HISTORY_PER_SCREEN).get_page(number)
+    shown = [e for e in entries(touched) if e.diff is None or e.changes]
+    screen = Paginator(shown, per_screen).get_page(number)
     return list(screen), screen
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -23,6 +24,7 @@ from django.core.validators import RegexValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, IntegerField, Prefetch, Q, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -777,7 +779,62 @@ REVISION_REFS = models.Func(
 )
 
 
+# The stories of two revisions' states that are not in the other as they are (the same ref, the
+# same fields), each with its index, compared by PostgreSQL: a page's history then never reads a
+# state whole (5 MB of JSON a version on a page of 16,000 stories, 0.3 s each to decode). Stories
+# are paired by ref (a hash of small values), then compared whole; a story without a ref is never
+# the same. Parameters: befores, afters (the pairs), page id, numbers.
+_DIFFERENCES = """
+WITH pairs AS (SELECT * FROM unnest(%s::int[], %s::int[]) AS p(before, after)),
+stories AS MATERIALIZED (
+    SELECT r.number, x.i - 1 AS i, x.d, x.d -> 'ref' AS ref
+    FROM articles_pagerevision r, jsonb_array_elements(r.state -> 'articles') WITH ORDINALITY AS x(d, i)
+    WHERE r.page_id = %s AND r.number = ANY(%s)
+)
+SELECT p.after, false, a.i, a.d::text FROM pairs p JOIN stories a ON a.number = p.before
+LEFT JOIN stories b ON b.number = p.after AND b.ref = a.ref AND a.ref <> 'null'::jsonb
+WHERE b.d IS NULL OR b.d <> a.d
+UNION ALL
+SELECT p.after, true, b.i, b.d::text FROM pairs p JOIN stories b ON b.number = p.after
+LEFT JOIN stories a ON a.number = p.before AND a.ref = b.ref AND b.ref <> 'null'::jsonb
+WHERE a.d IS NULL OR a.d <> b.d
+"""
+
+
 class PageRevisionQuerySet(models.QuerySet):
+    def outlines(self, numbers: Iterable[int]) -> dict[int, tuple[list, list]]:
+        """Revisions ``numbers`` (of this queryset's page) as each story's ref in order and the
+        furniture: what a history compares besides the stories that differ (``differences``)."""
+        rows = (
+            self.filter(number__in=list(numbers))
+            .annotate(refs=REVISION_REFS, furniture_lines=KeyTransform("furniture", "state"))
+            .values_list("number", "refs", "furniture_lines")
+        )
+        return {number: (refs or [], furniture or []) for number, refs, furniture in rows}
+
+    def differences(self, page_id: int, pairs: list[tuple[int, int]]) -> dict[int, tuple[dict[int, dict], dict[int, dict]]]:
+        """For each pair (before, after) of the page's revision numbers, keyed by ``after``: the
+        stories of each state that the other does not hold as they are, by their index on the
+        page (as ``page_to_dict`` wrote them); see ``_DIFFERENCES``."""
+        found: dict[int, tuple[dict[int, dict], dict[int, dict]]] = {after: ({}, {}) for _, after in pairs}
+        if not pairs:
+            return found
+        numbers = sorted({n for pair in pairs for n in pair})
+        with connections[router.db_for_read(PageRevision)].cursor() as cursor:
+            cursor.execute(_DIFFERENCES, [[b for b, _ in pairs], [a for _, a in pairs], page_id, numbers])
+            for after, is_after, index, story in cursor.fetchall():
+                found[after][1 if is_after else 0][index] = json.loads(story)
+        return found
+
+    def stories_of(self, ref: int) -> dict[int, dict | None]:
+        """Each revision (of this queryset) as the story ``ref`` stood in it (None where it holds
+        none), read out of each state by PostgreSQL."""
+        story = models.Func(
+            models.F("state"), models.Value("$.articles[*] ? (@.ref == $ref)"), models.Value(json.dumps({"ref": ref})),
+            function="jsonb_path_query_first", output_field=models.JSONField(),
+        )
+        return dict(self.annotate(story=story).values_list("number", "story"))
+
     def last_holding(self, article_id: int) -> tuple[int, int] | None:
         """Where an article that is gone (merged into another, its lines moved) last stood:
         (its page, its first line) in the latest revision that held it, or None — also when the

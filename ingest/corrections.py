@@ -895,12 +895,38 @@ def diff_states(before: dict, after: dict, source: Sequence[str] | None = None) 
         if j is not None and new[j] == d:
             same[k] = j
     kept = set(same.values())
+    return diff_changed(
+        [d.get("ref") for d in old],
+        [d.get("ref") for d in new],
+        {k: d for k, d in enumerate(old) if k not in same},
+        {j: d for j, d in enumerate(new) if j not in kept},
+        before.get("furniture", []),
+        after.get("furniture", []),
+        source,
+    )
+
+
+def diff_changed(
+    old_refs: Sequence[int | None],
+    new_refs: Sequence[int | None],
+    old_changed: dict[int, dict],
+    new_changed: dict[int, dict],
+    old_furniture: list[dict],
+    new_furniture: list[dict],
+    source: Sequence[str] | None = None,
+) -> PageDiff:
+    """``diff_states`` from what differs only: every story's ref in order on each side, and the
+    stories (by index, as ``page_to_dict`` wrote them) that the other side does not hold as they
+    are — every other story is the same, unchanged, as the story of its ref on the other side
+    (found so by PostgreSQL for a history: ``PageRevisionQuerySet.differences``)."""
+    after_by_ref = {ref: j for j, ref in enumerate(new_refs) if ref is not None}
+    same = {k: after_by_ref[ref] for k, ref in enumerate(old_refs) if k not in old_changed}
     return _diff(
-        {k: article_from_dict(d) for k, d in enumerate(old) if k not in same},
-        {j: article_from_dict(d) for j, d in enumerate(new) if j not in kept},
+        {k: article_from_dict(d) for k, d in sorted(old_changed.items())},  # in page order, as diff_pages reads them
+        {j: article_from_dict(d) for j, d in sorted(new_changed.items())},
         same,
-        page_from_dict({"furniture": before.get("furniture", [])}),
-        page_from_dict({"furniture": after.get("furniture", [])}),
+        page_from_dict({"furniture": old_furniture}),
+        page_from_dict({"furniture": new_furniture}),
         source,
     )
 

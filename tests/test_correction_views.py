@@ -528,6 +528,8 @@ def test_correction_page_queries_do_not_grow_with_the_articles(corrector, page, 
     with django_assert_max_num_queries(10):
         corrector.get(url(page))
     post(corrector, page, "reorder", article=0, to=1)
+    # … and the history: page, revisions, the stories that differ and the states' outlines
+    # (refs, furniture), each one statement for the whole screen.
     with django_assert_max_num_queries(8):
         corrector.get(f"/pages/{page.pk}/history/")
 
@@ -586,6 +588,16 @@ def _random_corrections_then_undo_all(page: Page, data) -> None:  # noqa: ANN001
     for _ in range(changes):
         writer.undo(page)
     assert state_of(page) == initial
+    # The history's comparison by PostgreSQL says what the comparison of the stored states says.
+    stored = dict(page.revisions.values_list("number", "state"))
+    pairs = [(n - 1, n) for n in sorted(stored) if n - 1 in stored]
+    changed = PageRevision.objects.differences(page.pk, pairs)
+    outlines = page.revisions.outlines(stored)
+    for b, a in pairs:
+        (old_refs, old_furniture), (new_refs, new_furniture) = outlines[b], outlines[a]
+        assert corrections.diff_changed(old_refs, new_refs, *changed[a], old_furniture, new_furniture, source) == (
+            corrections.diff_states(stored[b], stored[a], source)
+        )
     if changes:
         assert page_from_dict(page.revisions.get(number=0).state) == initial
     for ref, phrase in phrases.items():

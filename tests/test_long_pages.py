@@ -157,3 +157,24 @@ def test_a_refused_caption_window_is_never_saved_onto_the_captions_that_moved_in
     form["version"] = again["version"]  # the old form sent again with the new version: still refused
     assert x.post(f"/pages/{page.pk}/correct/edit/?captions=2", form).status_code == 400
     assert list(Caption.objects.filter(article__page=page).order_by("position").values_list("text", flat=True)) == stored
+
+
+def test_the_history_of_a_long_page_lists_fewer_versions_a_screen(counties, monkeypatch):
+    """A version costs in proportion to its page: a long page's history shows fewer a screen
+    (one for a page of 100,000 lines), its comparisons made by PostgreSQL."""
+    from articles import corrections_views
+    from ingest import corrections
+
+    page = long_page()
+    monkeypatch.setattr(corrections_views, "HISTORY_TEXT_PER_SCREEN", len(page.raw_text) * 2)  # two a screen
+    for k in range(3):
+        state = corrections.edit_fields(writer.load_state(page), 150 + k, headline=f"长版面改过的标题{k}")
+        writer.apply_state(page, state, user=None, action=writer.Action.EDIT, summary=f"编辑{k}")
+    admin = signed_in("adm", Role.ADMIN)
+
+    def versions(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r'<section class="revision" id="v(\d+)"', html)]
+
+    first = admin.get(f"/pages/{page.pk}/history/").content.decode()
+    assert versions(first) == [3, 2] and "<ins>长版面改过的标题2" in first and f'href="/pages/{page.pk}/history/?page=2"' in first
+    assert versions(admin.get(f"/pages/{page.pk}/history/?page=2").content.decode()) == [1, 0]
