@@ -105,6 +105,8 @@ else:
 
     # Absolute: the backend starts a server only for an absolute folder (archive/embedded/base.py).
     EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata").resolve()
+    if EMBEDDED_DATA_DIR.exists() and not EMBEDDED_DATA_DIR.is_dir():
+        raise ImproperlyConfigured(f"EMBEDDED_PGDATA: {EMBEDDED_DATA_DIR} is a file, not a folder for the embedded database")
     DATABASES = {"default": database_settings(EMBEDDED_DATA_DIR)}
 
 # A streaming replica of DATABASE_URL's database: anonymous readers' reads of the archive's content

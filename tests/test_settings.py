@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -86,3 +88,18 @@ def test_settings_name_the_variable_with_a_bad_value(name, value):
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode != 0 and f"{name}=" in proc.stderr and "ImproperlyConfigured" in proc.stderr
+
+
+def test_settings_refuse_an_embedded_database_folder_that_is_a_file(tmp_path):
+    import subprocess
+    import sys
+
+    taken = tmp_path / "pgdata"
+    taken.write_text("not a folder")
+    proc = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DATABASES"],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "archive.settings", "SECRET_KEY": "x", "EMBEDDED_PGDATA": str(taken)},
+        capture_output=True, text=True, check=False, cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    assert proc.returncode != 0
+    assert f"EMBEDDED_PGDATA: {taken} is a file" in proc.stderr

@@ -60,3 +60,13 @@ def test_split_of_a_binary_file_says_why(tmp_path):
 
     with pytest.raises(CommandError, match="bad.txt: file holds NUL bytes"):
         call_command("split", str(bad), "--json", stdout=StringIO())
+
+
+def test_split_refuses_a_prefecture_that_ingest_would_refuse(tmp_path):
+    from django.core.management import CommandError
+
+    page = tmp_path / "p.txt"
+    page.write_text("介休市召开会议\n本报讯 会议召开。\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="--prefecture: prefecture 'zzz' is not a four-digit code"):
+        call_command("split", str(page), "--prefecture", "zzz", stdout=StringIO())
+    call_command("split", str(page), "--prefecture", "1407", stdout=StringIO())  # a code as ingest takes it

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ingest.decode import UnreadableFile, decode
+from ingest.manifest import ManifestError, parse_prefecture
 from ingest.pipeline import page_to_json, parse_page
 from ingest.tokens import strip_controls
 
@@ -24,11 +25,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **opts: object) -> None:
         path = Path(opts["file"])
+        try:  # as manage.py ingest reads it: a code it would refuse is refused here too
+            prefecture = parse_prefecture(opts["prefecture"] or "", where="--prefecture")
+        except ManifestError as exc:
+            raise CommandError(str(exc)) from None
         try:
             text = strip_controls(decode(path.read_bytes()))
         except (OSError, UnreadableFile) as exc:
             raise CommandError(f"{path}: {exc}") from None
-        hints = [opts["prefecture"]] if opts["prefecture"] else []
+        hints = [prefecture] if prefecture else []
         result = page_to_json(parse_page(text, hint_prefectures=hints), file=str(path))
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
