@@ -105,8 +105,10 @@ else:
 
     # Absolute: the backend starts a server only for an absolute folder (archive/embedded/base.py).
     EMBEDDED_DATA_DIR = Path(env_str("EMBEDDED_PGDATA") or BASE_DIR / ".pgdata").resolve()
-    if EMBEDDED_DATA_DIR.exists() and not EMBEDDED_DATA_DIR.is_dir():
-        raise ImproperlyConfigured(f"EMBEDDED_PGDATA: {EMBEDDED_DATA_DIR} is a file, not a folder for the embedded database")
+    _existing = next(p for p in (EMBEDDED_DATA_DIR, *EMBEDDED_DATA_DIR.parents) if p.exists())
+    if not _existing.is_dir():  # the folder, or the nearest part of its path that exists
+        _named = "EMBEDDED_PGDATA" if env_str("EMBEDDED_PGDATA") else "the embedded database's folder"
+        raise ImproperlyConfigured(f"{_named}: {_existing} is not a folder, so {EMBEDDED_DATA_DIR} cannot hold the embedded database")
     DATABASES = {"default": database_settings(EMBEDDED_DATA_DIR)}
 
 # A streaming replica of DATABASE_URL's database: anonymous readers' reads of the archive's content

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Page as Paginated
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -534,15 +535,25 @@ HISTORY_PER_SCREEN = 50
 HISTORY_TEXT_PER_SCREEN = 500_000
 
 
-def _per_screen(page: Page) -> int:
-    return max(1, min(HISTORY_PER_SCREEN, HISTORY_TEXT_PER_SCREEN // max(len(page.raw_text), 1)))
+def _per_screen(longest: int) -> int:
+    """Versions a screen for a page whose longest text (its file now, or one it replaced) is
+    ``longest`` characters."""
+    return max(1, min(HISTORY_PER_SCREEN, HISTORY_TEXT_PER_SCREEN // max(longest, 1)))
 
 
-def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref: int | None = None) -> tuple[list[_Entry], object]:
+def _screen_number(number: str | None) -> int:
+    """The screen ``?page=`` asks for, as ``Paginator.get_page`` reads it (anything else: the first)."""
+    return int(number) if number and number.isascii() and number.isdigit() and 0 < int(number) < 10**6 else 1
+
+
+def _entries(
+    page: Page, revisions: list[PageRevision], number: str | None, ref: int | None = None
+) -> tuple[list[_Entry], Paginated, bool]:
     """The history's screen ``number`` (``?page=``, Django's ``Paginator.get_page``) of its
-    entries, newest first, and the screen; ``revisions``: the page's, oldest first, without their
-    states (``ref``: only the versions that changed that article). The states are compared by
-    PostgreSQL (``PageRevisionQuerySet.differences``): only the stories that differ are read."""
+    entries, newest first, the screen, and whether the number of screens is known; ``revisions``:
+    the page's, oldest first, without their states (``ref``: only the versions that changed that
+    article). The states are compared by PostgreSQL (``PageRevisionQuerySet.differences``): only
+    the stories that differ are read."""
     before = {r.number: p.number for p, r in zip(revisions, revisions[1:])}  # each version's predecessor
     # The text each revision's line numbers refer to: a replaced file keeps the text before.
     texts: dict[int, str] = {}
@@ -551,10 +562,10 @@ def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref:
         texts[revision.number] = text
         if revision.raw_text is not None:
             text = revision.raw_text
+    stored = PageRevision.objects.filter(page=page)
 
     def entries(shown: list[PageRevision]) -> list[_Entry]:
         pairs = [(before[r.number], r.number) for r in shown if r.number in before]
-        stored = PageRevision.objects.filter(page=page)
         changed = stored.differences(page.pk, pairs)
         outlines = stored.outlines({n for pair in pairs for n in pair})
         out = []
@@ -572,33 +583,42 @@ def _entries(page: Page, revisions: list[PageRevision], number: str | None, ref:
         return out
 
     newest_first = list(reversed(revisions))
-    per_screen = _per_screen(page)
+    per_screen = _per_screen(max(len(t) for t in texts.values()) if texts else len(page.raw_text))
     if ref is None:
         screen = Paginator(newest_first, per_screen).get_page(number)
-        return entries(list(screen)), screen
+        return entries(list(screen)), screen, True
     # One article's versions: those where it stood otherwise than in the version before, and of
     # those the ones where it changed in what a history shows (its warnings alone do not show).
-    held = PageRevision.objects.filter(page=page).stories_of(ref)
+    # Compared newest first, a screen's worth and one more at a time, until the screen asked for
+    # is full: an article's history costs what its screen shows, however often it changed.
+    held = stored.stories_of(ref)
     touched = [
         r for r in newest_first
         if (held.get(before[r.number]) != held.get(r.number) if r.number in before else held.get(r.number) is not None)
     ]
-    shown = [e for e in entries(touched) if e.diff is None or e.changes]
+    need = _screen_number(number) * per_screen + 1
+    shown: list[_Entry] = []
+    done = 0
+    while len(shown) < need and done < len(touched):
+        batch = touched[done : done + per_screen + 1]
+        done += len(batch)
+        shown += [e for e in entries(batch) if e.diff is None or e.changes]
     screen = Paginator(shown, per_screen).get_page(number)
-    return list(screen), screen
+    return list(screen), screen, done >= len(touched)
 
 
 def _render_history(
     request: HttpRequest, page: Page, *, ref: int | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
     revisions = list(page.revisions.select_related("user").defer("state").order_by("number"))
-    entries, screen = _entries(page, revisions, request.GET.get("page"), ref)
+    entries, screen, counted = _entries(page, revisions, request.GET.get("page"), ref)
     if ref is not None and not entries and not page.articles.filter(pk=ref).exists():
         raise Http404(_("这个版面没有这篇文章"))
     context = {
         "page": page,
         "entries": entries,
         "screen": screen,
+        "screens_counted": counted,  # one article's: the screens past this one not yet compared
         "here": reverse("page-history", args=[page.pk]) if ref is None else reverse("article-history", args=[page.pk, ref]),
         # The undo and revert forms come back to this screen when refused (shown at their address).
         "screen_query": f"?page={screen.number}" if screen.number > 1 else "",

@@ -803,24 +803,31 @@ WHERE a.d IS NULL OR a.d <> b.d
 
 class PageRevisionQuerySet(models.QuerySet):
     def outlines(self, numbers: Iterable[int]) -> dict[int, tuple[list, list]]:
-        """Revisions ``numbers`` (of this queryset's page) as each story's ref in order and the
-        furniture: what a history compares besides the stories that differ (``differences``)."""
+        """Revisions ``numbers`` (of this queryset's page) as each story's ref in order (None
+        for a story without one: the list stays aligned with the stories) and the furniture: what
+        a history compares besides the stories that differ (``differences``)."""
+        refs = RawSQL(
+            "SELECT coalesce(jsonb_agg(x.d -> 'ref' ORDER BY x.i), '[]') "
+            "FROM jsonb_array_elements(articles_pagerevision.state -> 'articles') WITH ORDINALITY AS x(d, i)",
+            [], output_field=models.JSONField(),
+        )
         rows = (
             self.filter(number__in=list(numbers))
-            .annotate(refs=REVISION_REFS, furniture_lines=KeyTransform("furniture", "state"))
+            .annotate(refs=refs, furniture_lines=KeyTransform("furniture", "state"))
             .values_list("number", "refs", "furniture_lines")
         )
         return {number: (refs or [], furniture or []) for number, refs, furniture in rows}
 
     def differences(self, page_id: int, pairs: list[tuple[int, int]]) -> dict[int, tuple[dict[int, dict], dict[int, dict]]]:
-        """For each pair (before, after) of the page's revision numbers, keyed by ``after``: the
-        stories of each state that the other does not hold as they are, by their index on the
-        page (as ``page_to_dict`` wrote them); see ``_DIFFERENCES``."""
+        """For each pair (before, after) of revision numbers of page ``page_id``, keyed by
+        ``after``: the stories of each state that the other does not hold as they are, by their
+        index on the page (as ``page_to_dict`` wrote them); see ``_DIFFERENCES``. Read from this
+        queryset's database. A state's refs are unique (``writer._sync`` makes them so)."""
         found: dict[int, tuple[dict[int, dict], dict[int, dict]]] = {after: ({}, {}) for _, after in pairs}
         if not pairs:
             return found
         numbers = sorted({n for pair in pairs for n in pair})
-        with connections[router.db_for_read(PageRevision)].cursor() as cursor:
+        with connections[self.db].cursor() as cursor:
             cursor.execute(_DIFFERENCES, [[b for b, _ in pairs], [a for _, a in pairs], page_id, numbers])
             for after, is_after, index, story in cursor.fetchall():
                 found[after][1 if is_after else 0][index] = json.loads(story)
@@ -828,12 +835,16 @@ class PageRevisionQuerySet(models.QuerySet):
 
     def stories_of(self, ref: int) -> dict[int, dict | None]:
         """Each revision (of this queryset) as the story ``ref`` stood in it (None where it holds
-        none), read out of each state by PostgreSQL."""
+        none): the revisions that hold it found by revision_refs_gin, the story read out of each
+        of those states by PostgreSQL."""
         story = models.Func(
             models.F("state"), models.Value("$.articles[*] ? (@.ref == $ref)"), models.Value(json.dumps({"ref": ref})),
             function="jsonb_path_query_first", output_field=models.JSONField(),
         )
-        return dict(self.annotate(story=story).values_list("number", "story"))
+        held = dict(
+            self.alias(refs=REVISION_REFS).filter(refs__contains=[ref]).annotate(story=story).values_list("number", "story")
+        )
+        return {number: held.get(number) for number in self.values_list("number", flat=True)}
 
     def last_holding(self, article_id: int) -> tuple[int, int] | None:
         """Where an article that is gone (merged into another, its lines moved) last stood:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +18,7 @@ from articles.roles import Role
 from articles.writer import Action, load_state
 from ingest import corrections
 from ingest.gazetteer import Gazetteer
-from ingest.model import page_from_dict
+from ingest.model import page_from_dict, page_to_dict
 from tests.conftest import SEED_FILES
 from tests.test_corrections import random_action
 from tests.factories import make_user
@@ -408,10 +409,42 @@ def test_history_lists_its_versions_a_screen_at_a_time_newest_first(corrector, p
     assert versions(corrector.get(f"/pages/{page.pk}/history/?page=2").content.decode()) == [2, 1]
     assert versions(corrector.get(f"/pages/{page.pk}/history/?page=3").content.decode()) == [0]
     assert versions(corrector.get(f"/pages/{page.pk}/history/?page=x").content.decode()) == [4, 3]
-    # One article's history pages its own versions: 3, 2 | 1, 0 (version 4 did not touch it).
+    # One article's history pages its own versions: 3, 2 | 1, 0 (version 4 did not touch it),
+    # compared a screen and one more at a time: the first screen does not yet know the count.
     mine = f"/pages/{page.pk}/history/articles/{first.ref}/"
-    assert versions(corrector.get(mine).content.decode()) == [3, 2]
-    assert versions(corrector.get(mine + "?page=2").content.decode()) == [1, 0]
+    one = corrector.get(mine).content.decode()
+    assert versions(one) == [3, 2] and "第 1 页" in one and f'href="{mine}?page=2"' in one
+    two = corrector.get(mine + "?page=2").content.decode()
+    assert versions(two) == [1, 0] and "第 2 / 2 页" in two
+
+
+def test_the_history_compares_stored_states_in_postgresql_as_it_compares_them_in_python(page):
+    """Stories found the same or not by PostgreSQL (PageRevisionQuerySet.differences) as by
+    corrections.diff_states, on states no write makes too: a story without a ref, one with its
+    keys in another order or its numbers written otherwise, furniture alone changed."""
+    state = page_to_dict(state_of(page))
+    first, *rest = state["articles"]
+    reordered = dict(reversed(list(first.items())))
+    unreffed = {k: v for k, v in rest[0].items() if k != "ref"}
+    cases = [
+        (state, {**state, "articles": [reordered, *rest]}),
+        (state, {**state, "articles": [first, unreffed, *rest[1:]]}),
+        ({**state, "articles": [first, unreffed, *rest[1:]]}, {**state, "articles": [first, *rest[1:]]}),
+        (state, {**state, "furniture": [*state["furniture"], {"line": 1, "kind": "banner", "text": "x"}]}),
+        (state, {"articles": state["articles"][::-1], "furniture": state["furniture"]}),
+    ]
+    source = corrections.source_lines(page.raw_text)
+    for k, (before, after) in enumerate(cases):
+        for number, s in ((1000 + 2 * k, before), (1001 + 2 * k, after)):
+            PageRevision.objects.create(
+                page=page, number=number, parent=None, created_at=timezone.now(), action=PageRevision.Action.CORRECT, state=s, meta={}
+            )
+        pair = (1000 + 2 * k, 1001 + 2 * k)
+        outlines = page.revisions.outlines(pair)
+        changed = PageRevision.objects.differences(page.pk, [pair])[pair[1]]
+        (old_refs, old_furniture), (new_refs, new_furniture) = outlines[pair[0]], outlines[pair[1]]
+        got = corrections.diff_changed(old_refs, new_refs, *changed, old_furniture, new_furniture, source)
+        assert got == corrections.diff_states(before, after, source), k
 
 
 def test_a_refused_revert_on_an_older_screen_shows_that_screen_with_links_that_work(corrector, page, monkeypatch):

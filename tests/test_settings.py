@@ -102,4 +102,10 @@ def test_settings_refuse_an_embedded_database_folder_that_is_a_file(tmp_path):
         capture_output=True, text=True, check=False, cwd=str(Path(__file__).resolve().parent.parent),
     )
     assert proc.returncode != 0
-    assert f"EMBEDDED_PGDATA: {taken} is a file" in proc.stderr
+    assert f"EMBEDDED_PGDATA: {taken} is not a folder" in proc.stderr
+    under = subprocess.run(  # a folder under that file
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DATABASES"],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "archive.settings", "SECRET_KEY": "x", "EMBEDDED_PGDATA": str(taken / "db")},
+        capture_output=True, text=True, check=False, cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    assert under.returncode != 0 and f"EMBEDDED_PGDATA: {taken} is not a folder" in under.stderr
