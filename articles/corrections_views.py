@@ -31,7 +31,7 @@ from ingest import corrections
 from ingest.carry import carry_over
 from ingest.corrections import CorrectionError
 from ingest.gazetteer import Gazetteer
-from ingest.model import County, FurnitureKind, page_from_dict
+from ingest.model import County, FurnitureKind
 from ingest.model import Page as PageState
 from ingest.model import ParsedArticle as PageArticle
 from ingest.pipeline import parse_page
