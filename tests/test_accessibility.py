@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
+from articles import corrections_views
 from articles.models import Article, Page, PageRevision
 from articles.roles import Role
 from articles.writer import PageMeta, apply_state, ingest_file, load_state
@@ -215,7 +216,7 @@ def assert_focus_clear_of_the_line_actions(page, url: str) -> None:
         page.goto(url)
 
 
-def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page, axe):
+def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page, axe, monkeypatch):
     ingest_seeds()
     make_user("admin", role=Role.ADMIN)
     audit = Audit(axe)
@@ -276,6 +277,14 @@ def test_editor_and_admin_pages_have_no_serious_accessibility_violation(new_page
     audit.check(page, "history", f"/pages/{stored.pk}/history/")
     ref = Article.objects.filter(page=stored).order_by("pk").values_list("pk", flat=True).first()
     audit.check(page, "article history", f"/pages/{stored.pk}/history/articles/{ref}/")
+    monkeypatch.setattr(corrections_views, "HISTORY_PER_SCREEN", 1)  # its screens and their links
+    audit.check(page, "history, an older screen", f"/pages/{stored.pk}/history/?page=2")
+    assert page.locator("nav.pagination a[rel=prev]").count() == 1
+    # A picture story of more captions than the edit form holds at once: a window, and its links.
+    lines = ["图片新闻"] + [f"图为第{j}个村的群众在广场上跳舞。 王海旋 摄" for j in range(120)]
+    photos = ingest_file("图片.txt", "\n".join(lines).encode("utf-8"), PageMeta(paper="运城日报", date=dt.date(2025, 7, 27), label="第4版"), status=Page.Status.PUBLISHED).page
+    audit.check(page, "correction, a window of captions", f"/pages/{photos.pk}/correct/?captions=2")
+    assert page.get_by_role("link", name="前一组图片说明").count() == 2  # under the text and under the form
     audit.check(page, "re-split", f"/pages/{stored.pk}/resplit/")
     audit.check(page, "password change", "/accounts/password_change/")
     # The admin: an article's change form with its captions (a tabular inline), a list.
