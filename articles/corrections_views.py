@@ -379,23 +379,12 @@ def _render_correct(
     """The correction page from the stored state; ``typed``: a refused form's values, kept."""
     source = corrections.source_lines(page.raw_text)
     part = Part.of(request)
-    caption_start = Part.caption_window(request)
+    caption_start = Part.caption_start(request)
     here = reverse("page-correct", args=[page.pk])
     lo, hi = part.lo, part.hi
-    if part.number > 1 and len(source) < lo:
-        raise Http404(_("没有这一部分"))
-    shown_part = part.context(more=len(source) > hi)
-    # A long page a part at a time, as its preview: the part's lines and the articles holding
-    # them (a 100,000-line page's 11,000 articles rebuilt and shown whole took 20–30 s).
-    if shown_part["paged"]:
-        shown = writer.load_part(page, lo, hi)
-        article_count = page.articles.count()
-        furniture = writer.load_furniture(page, lo, hi)
-    else:
-        state = writer.load_state(page)
-        shown = list(enumerate(state.articles, 1))
-        article_count = len(shown)
-        furniture = state.furniture
+    shown_part = part.context_for(len(source))
+    # A long page a part at a time, as its preview: the part's lines and the articles holding them.
+    shown, article_count, furniture = writer.load_screen(page, lo, hi, paged=shown_part["paged"])
     # Every revision, newest first, without its state: the latest for the header, all of them
     # for whether undo is offered (writer.undo_refusal).
     revisions = list(page.revisions.select_related("user").defer("state", "raw_text").order_by("-number"))
@@ -483,7 +472,7 @@ def correct_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if handler is None:
         raise Http404(_("没有这个操作"))
     here = Part.of(request)  # the part it was made on (read before anything is written)
-    captions = Part.caption_window(request)  # and the edit form's window of captions
+    captions = Part.caption_start(request)  # and the edit form's window of captions
     page = _get_page_or_404(pk)
     try:
         with transaction.atomic():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
@@ -313,17 +313,9 @@ def _render_preview(
     part = Part.of(request)
     lo, hi = part.lo, part.hi
     lines = page.raw_text.split("\n")
-    if part.number > 1 and len(lines) < lo:
-        raise Http404(_("没有这一部分"))
-    shown = part.context(more=len(lines) > hi)
-    # A long page a part at a time: the articles holding its lines (a 100,000-line page's 11,000
-    # articles rebuilt and shown whole took 10 s), numbered as on the whole page.
-    if shown["paged"]:
-        articles = writer.load_part(page, lo, hi)
-        article_count = page.articles.count()
-    else:
-        articles = list(enumerate(writer.load_state(page).articles, 1))
-        article_count = len(articles)
+    shown = part.context_for(len(lines))
+    # A long page a part at a time: the articles holding its lines, numbered as on the whole page.
+    articles, article_count, _furniture = writer.load_screen(page, lo, hi, paged=shown["paged"])
     rows = _source_rows(lines[lo - 1:hi], lo, articles, page.furniture)
     if meta_form is None:
         meta_form = PageMetaForm(

@@ -833,18 +833,16 @@ class PageRevisionQuerySet(models.QuerySet):
                 found[after][1 if is_after else 0][index] = json.loads(story)
         return found
 
-    def stories_of(self, ref: int) -> dict[int, dict | None]:
-        """Each revision (of this queryset) as the story ``ref`` stood in it (None where it holds
-        none): the revisions that hold it found by revision_refs_gin, the story read out of each
-        of those states by PostgreSQL."""
+    def stories_of(self, ref: int) -> dict[int, dict]:
+        """The revisions (of this queryset) that hold the story ``ref``, by number, each with the
+        story as it stood there: found by revision_refs_gin, read out of each state by PostgreSQL."""
         story = models.Func(
             models.F("state"), models.Value("$.articles[*] ? (@.ref == $ref)"), models.Value(json.dumps({"ref": ref})),
             function="jsonb_path_query_first", output_field=models.JSONField(),
         )
-        held = dict(
+        return dict(
             self.alias(refs=REVISION_REFS).filter(refs__contains=[ref]).annotate(story=story).values_list("number", "story")
         )
-        return {number: held.get(number) for number in self.values_list("number", flat=True)}
 
     def last_holding(self, article_id: int) -> tuple[int, int] | None:
         """Where an article that is gone (merged into another, its lines moved) last stood:

@@ -226,7 +226,7 @@ class Part:
         return f"?part={self.number}" if self.number > 1 else ""
 
     @staticmethod
-    def caption_window(request: HttpRequest) -> int:
+    def caption_start(request: HttpRequest) -> int:
         """The first caption (0-based) of the window ``?captions=N`` names (``CAPTIONS_SHOWN``
         captions each, the first without one; an article with fewer captions shows its first
         window); anything but a number from 1 is a 404."""
@@ -234,6 +234,13 @@ class Part:
         if len(raw) > 7 or not raw.isascii() or not raw.isdigit() or int(raw) < 1:
             raise Http404(_("没有这一部分"))
         return (int(raw) - 1) * CAPTIONS_SHOWN
+
+    def context_for(self, count: int) -> dict[str, object]:
+        """``context`` for a page file of ``count`` source lines; a part past its last is a 404
+        (the first never is: an empty file still has one)."""
+        if self.number > 1 and count < self.lo:
+            raise Http404(_("没有这一部分"))
+        return self.context(more=count > self.hi)
 
     def context(self, *, more: bool) -> dict[str, object]:
         """What includes/page_parts.html and the pages around it show; ``more``: lines follow."""
