@@ -8,11 +8,11 @@ WORKDIR /app
 # which the slim image lacks; without it the splitter would fall back to the labeller alone.
 RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 
-COPY pyproject.toml ./
+COPY pyproject.toml constraints.txt ./
 COPY archive ./archive
 COPY articles ./articles
 COPY ingest ./ingest
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir -c constraints.txt .
 
 COPY manage.py ./
 COPY templates ./templates

@@ -282,9 +282,13 @@ def _set_apart_name(body: str, name: str) -> bool:
 
 
 def parse_paren_byline(text: str) -> list[str] | None:
-    """Names when the whole line is a parenthesised name group: `(刘燕 乔润霞)`."""
+    """Names when the whole line is a parenthesised name group: `(刘燕 乔润霞)`.
+
+    Not a line wholly in 【】: papers set labels and intertitles so (`【法官说法】`,
+    `【记者手记】`), never a story's closing names, and a label whose first character is a
+    surname (法, 时) reads as a four-character name."""
     m = _PAREN_LINE_RE.fullmatch(text)
-    if m is None:
+    if m is None or text.lstrip().startswith("【"):
         return None
     return strict_name_list(m.group("body"))
 

@@ -630,3 +630,22 @@ def test_a_page_of_only_furniture_has_no_story() -> None:
     assert page.articles == []
     assert [f.line for f in page.furniture] == [1, 2, 3, 4, 5, 6]
     assert [f.line for f in split_page("晋中日报\n\n－12－\n").furniture] == [1, 3]  # numbered with the blank line
+
+
+def test_a_label_in_lenticular_brackets_is_an_intertitle_not_closing_names() -> None:
+    # 【】 set labels and intertitles (`【法官说法】`, `【时评】`); a story's closing names stand
+    # in round brackets. 法 and 时 are surnames, so as a name group the label ended the story
+    # there and its last paragraph became a story of its own.
+    for label in ("法官说法", "时评"):
+        text = page_of(
+            "男子网购低价黄金被骗", "□ 本报记者 罗芳 通讯员 刘洋", BODY_A, BODY_B, f"【{label}】", BODY_C,
+        )  # fmt: skip
+        (story,) = split_page(text).articles
+        assert story.byline == ["罗芳", "刘洋"]
+        assert story.intertitles == [label] and story.paragraphs[-1] == BODY_C
+
+
+def test_closing_names_in_round_brackets_still_sign_the_story() -> None:
+    text = page_of("兴县召开防汛会议", BODY_A, BODY_B, "（张莉）", "临县植树造林添新绿", f"本报讯（记者 赵红）{BODY_C}")
+    first, second = split_page(text).articles
+    assert first.byline == ["张莉"] and second.byline == ["赵红"]
