@@ -37,7 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from articles import ingest_text, writer
 from articles.auth import mark_used, token_of
-from articles.forms import is_csv, named, read_csv, validate_issue_date
+from articles.forms import is_csv, named, read_csv, upload_name, validate_issue_date, validate_prefecture
 from articles.models import ApiToken, Page
 from articles.roles import role_names
 from articles.ratelimits import rate_limited
@@ -136,7 +136,7 @@ class PageUploadForm(forms.Form):
     paper = forms.CharField(max_length=100, strip=False)
     date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], validators=[validate_issue_date])
     page = forms.CharField(max_length=50, required=False, strip=False)
-    prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False)
+    prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False, validators=[validate_prefecture])
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
 
     def clean_file(self):
@@ -169,6 +169,30 @@ class PageUploadForm(forms.Form):
         return self.cleaned_data["date"]
 
 
+# How much of a refused value a 400 repeats.
+MAX_ECHOED = 40
+
+
+def _form_refusal(request: HttpRequest, form: PageUploadForm) -> JsonResponse:
+    """A 400 naming the file sent (when one was) and, for each field refused, why and the value
+    as sent (cut short): a script's author sees which file and which value went wrong."""
+    fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+    parts = []
+    for name, errors in fields.items():
+        part = f"{name}: {' '.join(errors)}"
+        sent = request.POST.get(name, "") if name != "file" else ""
+        if sent:
+            part += _("（收到“%(value)s”）") % {"value": sent[:MAX_ECHOED]}
+        parts.append(part)
+    summary = _("；").join(parts)
+    sent_file = request.FILES.get("file")
+    if sent_file is None:
+        return _refuse(_("请求有误：%(summary)s") % {"summary": summary}, 400, fields=fields)
+    name = upload_name(sent_file)
+    message = _("%(file)s：请求有误：%(summary)s") % {"file": name, "summary": summary}
+    return _refuse(message, 400, fields=fields, file=name)
+
+
 @post_only
 @token_required("articles.add_page")
 @rate_limited("upload", "RATE_LIMIT_UPLOAD")
@@ -184,9 +208,7 @@ def upload_page(request: HttpRequest) -> JsonResponse:
         return _refuse(_("每个字段只能给一次：%(names)s") % {"names": ", ".join(repeated)}, 400)
     form = PageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        summary = _("；").join(f"{name}: {' '.join(errors)}" for name, errors in fields.items())
-        return _refuse(_("请求有误：%(summary)s") % {"summary": summary}, 400, fields=fields)
+        return _form_refusal(request, form)
     data = form.cleaned_data
     upload = data["file"]
     if data["same_slot"] == "replace" and not request.user.has_perm("articles.change_page"):

@@ -101,6 +101,10 @@ def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
         return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": too_large.reason})
     entry = planned.meta.entry
     if not entry.paper:
+        # A file that can be no page is told so first: naming its paper would not save it.
+        unusable = writer.unreadable(name, planned.upload.read())
+        if unusable is not None:
+            return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": unusable.reason})
         return _result(name, Outcome.FAILED, message=_("未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里"))
     meta = writer.PageMeta(paper=entry.paper, date=entry.date, label=entry.page, prefecture_code=entry.prefecture)
     data = planned.upload.read()

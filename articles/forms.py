@@ -19,7 +19,7 @@ from articles.models import Page
 from ingest.decode import UnreadableFile, check_size, decode
 from ingest.manifest import (
     ISSUE_DATE_MIN, PREFECTURE_PATTERN, Entry, Manifest, ManifestError, Prefill, Row, is_manifest_header,
-    issue_date_in_range, issue_date_max, manifest_rows, prefill,
+    issue_date_in_range, issue_date_max, manifest_rows, parse_prefecture, prefill,
 )
 
 # ingest.manifest.ManifestError.zh texts added with the row-by-row manifest (the older ones are
@@ -27,6 +27,7 @@ from ingest.manifest import (
 MANIFEST_TEXTS = (
     gettext_noop("%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式（也可写成年份在前的 2025/4/1、2025.4.1）"),
     gettext_noop("%(where)s：第 %(lines)s 行都指向名为 %(name)s 的文件（%(names)s）：请把要用的那一行写成 %(name)s"),
+    gettext_noop("%(where)s：地市代码 %(value)s 不是任何地市的代码（如 1407 是晋中市）"),
 )
 
 # Browsers percent-encode exactly three characters of a file name in a multipart upload: " as
@@ -93,6 +94,19 @@ def validate_issue_date(value: dt.date | None) -> None:
             code="out_of_range",
             params={"lo": ISSUE_DATE_MIN.isoformat(), "hi": issue_date_max().isoformat(), "date": value.isoformat()},
         )
+
+
+def validate_prefecture(value: str) -> None:
+    """A prefecture code naming a prefecture of the gazetteer (ingest.manifest.parse_prefecture,
+    the one rule for manifests, the ingest command, the upload form and the API)."""
+    if not re.fullmatch(PREFECTURE_PATTERN, value or ""):
+        return  # empty, or refused by the field's own pattern
+    try:
+        parse_prefecture(value, where="")
+    except ManifestError:
+        raise forms.ValidationError(
+            gettext("%(value)s 不是任何地市的代码（如 1407 是晋中市）"), code="unknown", params={"value": value}
+        ) from None
 
 
 def _iso_date(help_text: str) -> forms.DateField:
@@ -164,7 +178,8 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("如“第3版”，只用于单个文件；留空则取自 manifest.csv 或文件名。"),
     )
     prefecture = forms.RegexField(
-        label=gettext_lazy("所在地市代码"), regex=rf"^{PREFECTURE_PATTERN}\Z", required=False, help_text=gettext_lazy("四位代码，如 1407（晋中），用于区分同名乡镇")
+        label=gettext_lazy("所在地市代码"), regex=rf"^{PREFECTURE_PATTERN}\Z", required=False, validators=[validate_prefecture],
+        help_text=gettext_lazy("四位代码，如 1407（晋中），用于区分同名乡镇"),
     )
 
     def __init__(self, *args: object, papers: Sequence[str] = (), **kwargs: object) -> None:

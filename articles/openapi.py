@@ -324,7 +324,10 @@ def _paths() -> dict[str, Any]:
                                         }
                                     ),
                                     "page": {"type": "string", "maxLength": 50, "description": _("版次，如 第3版")},
-                                    "prefecture": _or_empty({"type": "string", "pattern": f"^{PREFECTURE_PATTERN}$"}),
+                                    "prefecture": _or_empty(
+                                        {"type": "string", "pattern": f"^{PREFECTURE_PATTERN}$",
+                                         "description": _("所在地市的四位代码（如 1407 是晋中市），须是地名表中的地市")}
+                                    ),
                                     "same_slot": _or_empty(
                                         {"type": "string", "enum": ["report", "replace", "keep"], "default": "report"}
                                     ),

@@ -410,6 +410,16 @@ def oversized(name: str, size: int | None) -> IngestResult | None:
     return None
 
 
+def unreadable(name: str, data: bytes) -> IngestResult | None:
+    """FAILED when the bytes can be no page whatever their paper, date or label (empty, binary,
+    NUL bytes, too many lines): what the upload page says first, before asking for a paper."""
+    try:
+        decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES, max_lines=settings.INGEST_MAX_LINES)
+    except UnreadableFile as exc:
+        return IngestResult(name, Outcome.FAILED, error=str(exc), error_zh=exc.zh, error_params=exc.params)
+    return None
+
+
 # What the page's paper, label and edition may hold (their columns' lengths), and the refusal
 # of a longer one in Chinese for the upload page and the API (IngestResult.reason translates it).
 _META_LIMITS = (
@@ -1565,8 +1575,20 @@ def undo(page: Page, user=None) -> PageRevision:
         with _place_kept():
             return _record(
                 page, parsed.page_from_dict(target.state), user=user, action=Action.UNDO,
-                summary=f"撤销 v{latest.number}", parent=target.parent, place=meta_at(revisions, target.number),
+                summary=f"撤销 v{undone_change(revisions, latest)}", parent=target.parent,
+                place=meta_at(revisions, target.number),
             )
+
+
+def undone_change(revisions: Sequence[PageRevision], latest: PageRevision) -> int:
+    """The number of the change an undo of ``latest`` takes back: ``latest`` itself, unless it is
+    an undo, whose state is an older version's — then the change that made that version from
+    the one before (undo after undo walks back, it does not redo). That change is the one
+    revision that is not an undo among those whose parent is ``latest.parent``: a change's
+    parent is the version that was current when it was made, and each version is current for
+    one change only; an undo's parent is its target's."""
+    made = [r.number for r in revisions if r.parent == latest.parent and r.action != Action.UNDO]
+    return min(made, default=latest.number)
 
 
 def revert(page: Page, number: int, user=None) -> PageRevision:

@@ -468,6 +468,10 @@ class Gazetteer:
             return pattern.codes[0]
         return None
 
+    def prefecture_name(self, code: str) -> str | None:
+        """The name of the prefecture with 4-digit ``code`` (1407 -> 晋中市), None if there is none."""
+        return self._prefecture_names.get(code)
+
     def prefecture_of(self, county_code: str) -> str | None:
         """The 4-digit prefecture code a county belongs to."""
         return self._county_prefecture.get(county_code)

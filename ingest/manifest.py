@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ingest.decode import UnreadableFile, decode
+from ingest.gazetteer import Gazetteer
 
 MANIFEST_NAME = "manifest.csv"
 # A prefecture code: four ASCII digits (not any Unicode digit, as \d and str.isdigit take), the
@@ -108,11 +109,19 @@ def parse_date(value: str, *, where: str, shown: str = "") -> dt.date | None:
 
 
 def parse_prefecture(value: str, *, where: str) -> str:
+    """A paper's prefecture code as given (manifest rows, --prefecture, the upload form and the
+    API): four digits naming a prefecture of the gazetteer, or empty. A code of no prefecture
+    would be stored with the paper for good and hint no county on any of its pages."""
     value = value.strip()
     if value and not re.fullmatch(PREFECTURE_PATTERN, value):
         raise ManifestError(
             f"{where}: prefecture {value!r} is not a four-digit code such as 1407",
             "%(where)s：地市代码 %(value)s 不是四位数字（如 1407）", where=where, value=value,
+        )
+    if value and Gazetteer.default().prefecture_name(value) is None:
+        raise ManifestError(
+            f"{where}: prefecture {value!r} is no prefecture's code (1407 is 晋中市)",
+            "%(where)s：地市代码 %(value)s 不是任何地市的代码（如 1407 是晋中市）", where=where, value=value,
         )
     return value
 

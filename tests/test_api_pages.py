@@ -133,8 +133,8 @@ def test_a_bad_file_is_refused_by_name(client, key):
 @pytest.mark.parametrize(
     ("fields", "field"),
     [({"paper": ""}, "paper"), ({"date": "2025/07/24"}, "date"), ({"file": ""}, "file"),
-     ({"prefecture": "14"}, "prefecture"), ({"same_slot": "overwrite"}, "same_slot")],
-    ids=["no-paper", "bad-date", "no-file", "bad-prefecture", "bad-same-slot"],
+     ({"prefecture": "14"}, "prefecture"), ({"prefecture": "9999"}, "prefecture"), ({"same_slot": "overwrite"}, "same_slot")],
+    ids=["no-paper", "bad-date", "no-file", "bad-prefecture", "no-such-prefecture", "bad-same-slot"],
 )
 def test_a_bad_form_is_refused_naming_the_field(client, key, fields, field):
     data = {"file": seed(3), "paper": "运城日报", "date": "2025-07-24", **fields}
@@ -144,6 +144,14 @@ def test_a_bad_form_is_refused_naming_the_field(client, key, fields, field):
     assert response.status_code == 400
     assert field in response.json()["fields"] and field in response.json()["error"]
     assert not Page.objects.exists()
+
+
+def test_a_bad_form_names_the_file_and_the_value_refused(client, key):
+    body = upload(client, key, 3, date="2025-02-30").json()
+    assert body["file"] == SEED_FILES[3].name
+    assert body["error"] == f"{SEED_FILES[3].name}：请求有误：date: 输入一个有效的日期。（收到“2025-02-30”）"
+    body = upload(client, key, 3, prefecture="9999").json()
+    assert body["error"].endswith("prefecture: 9999 不是任何地市的代码（如 1407 是晋中市）（收到“9999”）")
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,13 @@ def test_a_bad_row_is_kept_with_its_error_and_the_other_rows_are_read():
         parse_manifest(HEADER + "c1.txt,晋中日报,,,\nc3.txt,晋中日报,,,14O4\n")
 
 
+def test_a_prefecture_code_of_no_prefecture_is_refused_naming_the_row():
+    # 9999 is four digits, but no prefecture's: stored with a new paper it would hint no county.
+    manifest = manifest_rows(HEADER + "c1.txt,晋中日报,,,1407\nc2.txt,新报,,,9999\n")
+    assert manifest.find("c1.txt").entry == Entry("晋中日报", prefecture="1407")
+    assert str(manifest.find("c2.txt").error) == "manifest.csv:3: prefecture '9999' is no prefecture's code (1407 is 晋中市)"
+
+
 @pytest.mark.parametrize("written", ["2025-04-01", "2025/4/1", "2025.4.1", "2025/04/01", "2025-4-1", "2025年4月1日", " 2025/4/1 "])
 def test_a_year_first_date_as_a_spreadsheet_resaves_it_is_read(written):
     assert manifest_rows(f"{HEADER}a.txt,x,{written},,\n").find("a.txt").entry.date == D

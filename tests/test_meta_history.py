@@ -134,6 +134,28 @@ def test_undo_walks_back_through_corrections_and_moves_in_order(page):
     assert place(page) == OLD
 
 
+def test_each_undo_names_the_change_it_takes_back(page):
+    # Undo after undo walks back (it does not redo): the second takes back v2, not the first
+    # undo (v4), and its label says so; after a revert the same holds.
+    original = load_state(page).articles[0].headline
+    for n in (1, 2, 3):
+        state = load_state(page)
+        state.articles[0].headline = f"第{n}次改的标题"
+        apply_state(page, state, user=None, action=Action.CORRECT)  # v1, v2, v3
+    summaries = []
+    for _ in range(3):
+        summaries.append(undo(page).summary)  # v4, v5, v6
+    assert summaries == ["撤销 v3", "撤销 v2", "撤销 v1"]
+    revert(page, 3)  # v7
+    assert undo(page).summary == "撤销 v7"  # v8: back at v6's state, the ingest's
+    revert(page, 2)  # v9
+    state = load_state(page)
+    state.articles[0].headline = "又改"
+    apply_state(page, state, user=None, action=Action.CORRECT)  # v10
+    assert [undo(page).summary, undo(page).summary] == ["撤销 v10", "撤销 v9"]
+    assert load_state(page).articles[0].headline == original  # v12: v8's state, the ingest's
+
+
 def test_undo_is_refused_when_another_page_has_taken_the_old_place(page):
     update_page_meta(page, label="第4版")
     other = ingest_file("b.txt", seed(1), META, status=PUBLISHED).page  # now at 第3版

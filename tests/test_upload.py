@@ -229,6 +229,21 @@ def test_a_file_without_a_paper_anywhere_is_refused_by_name(client, editor):
     assert not Page.objects.exists()
 
 
+def test_a_prefecture_code_of_no_prefecture_is_refused_on_the_form(client, editor):
+    response = upload(client, seed_file(3), prefecture="9999")
+    assert response.status_code == 200 and "9999 不是任何地市的代码" in response.content.decode()
+    assert not Page.objects.exists()
+
+
+def test_a_file_that_can_be_no_page_says_so_before_asking_for_its_paper(client, editor):
+    empty = SimpleUploadedFile("empty.txt", b"")
+    binary = SimpleUploadedFile("photo.txt", bytes(range(256)) * 8)
+    text = results_page(client, upload(client, empty, binary, seed_file(3), paper=""))
+    assert "empty.txt" in text and "文件是空的" in text
+    assert "photo.txt" in text and text.count("不知道是哪份报纸") == 1  # the seed page's only
+    assert not Page.objects.exists()
+
+
 # -- upload → draft → preview → publish ------------------------------------------------------------
 
 
