@@ -308,7 +308,11 @@ def feed_links(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
     if name == "county":
         county = match.kwargs.get("name", "")
         if not failing or _answers(resolve_county, county):
-            links.append((_("%(county)s · 新文章") % {"county": county}, reverse("feed-county", args=[county])))
+            # By the county's name, which the county page found (views.county), not the address's
+            # code (/counties/140781/); an error page's county has none.
+            found = getattr(request, "county", None)
+            title = _("%(county)s · 新文章") % {"county": found.name if found is not None else county}
+            links.append((title, reverse("feed-county", args=[county])))
     elif name == "search":
         query = _search_feed_query(request)
         if query and (not failing or _answers(read_params, query)):

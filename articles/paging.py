@@ -136,10 +136,17 @@ class CappedPaginator(Paginator):
         return self._counted[1]
 
     @property
-    def more_than_cap(self) -> bool:
-        """True when ``count`` is only the cap: the estimate was below it and no page fetched proved
-        more, so all that is known is "more than the cap" (a page can say 超过 1,000 篇)."""
-        return not self.exact and self._end is None and self.count <= self.cap
+    def more_than(self) -> int | None:
+        """N when all that is known is "more than N" (the page says 超过 N 篇), else None: the
+        count is past the cap, no page showed the end, and the estimate is no larger than what
+        is known — the cap (the count read cap + 1 rows), or the rows a deeper page read (its
+        one row more proves ``_seen``). Shown as "约 1,001" that floor looked like a count."""
+        if self.exact or self._end is not None:
+            return None
+        estimate = self._counted[0]
+        if estimate > max(self.cap, self._seen):
+            return None  # the planner's figure, above all that is proven: "约"
+        return max(self.cap, self._seen - 1)
 
     def page(self, number: int | str) -> Page:
         if self.exact:

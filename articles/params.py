@@ -38,6 +38,7 @@ class SearchParams:
     query: ParsedQuery | None = None
     county: County | None = None
     prefecture: str = ""
+    prefecture_name: str = ""  # the prefecture's name, however it was given (1408: 运城市)
     paper: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -183,23 +184,24 @@ def resolve_county(value: str) -> County:
     return county
 
 
-def resolve_prefecture(value: str) -> str:
+def resolve_prefecture(value: str) -> tuple[str, str]:
     """A prefecture as the county table knows it: its name (运城市) or its four-digit code (1408),
-    returned as given. Anything else is refused, never a filter that matches nothing (运城) or a
-    prefix of some other division (14: a province; 14082: part of a county's code)."""
+    returned as given, with its name. Anything else is refused, never a filter that matches
+    nothing (运城) or a prefix of some other division (14: a province; 14082: part of a county's
+    code)."""
     value = value.strip()
     if "\x00" in value:  # no name holds a NUL, and PostgreSQL refuses one
-        known = False
+        name = None
     elif PREFECTURE_CODE.fullmatch(value):
-        known = County.objects.filter(code__startswith=value).exists()
+        name = County.objects.filter(code__startswith=value).values_list("prefecture", flat=True).first()
     else:
-        known = County.objects.filter(prefecture=value).exists()
-    if not known:
+        name = value if County.objects.filter(prefecture=value).exists() else None
+    if name is None:
         raise ParamError(
             gettext("prefecture：没有名为 %(value)r 的地市，请用地市全称（如 运城市）或四位代码（如 1408）")
             % {"value": value[:50]}
         )
-    return value
+    return value, name
 
 
 # Every parameter read_params reads: one given twice is ambiguous (which county?).
@@ -211,6 +213,12 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
 
     ``limit_depth``: refuse a page that starts past SEARCH_MAX_DEPTH (searches; a county's own
     list, newest first on its index, pages cheaply to its end)."""
+    # A parameter sent twice is ambiguous (which county?): refused, never the last one silently
+    # taken (the search page, its feed and the API alike). Other parameters are not read.
+    getlist = getattr(params, "getlist", None)
+    repeated = [name for name in PARAM_NAMES if getlist is not None and len(getlist(name)) > 1]
+    if repeated:
+        raise ParamError(gettext("每个参数只能给一次：%(names)s") % {"names": ", ".join(repeated)})
     # NUL and other control characters cannot reach PostgreSQL text. The fixed-form values (sort,
     # page, page_size, dates) are checked as sent: one with a control character in it is wrong.
     text_params = {key: strip_controls(params.get(key, "")) for key in params}
@@ -254,11 +262,14 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
             reader=gettext("只列出前 %(depth)s 篇（每页 %(size)s 篇时到第 %(last)s 页为止）：请用日期、县区或报纸缩小范围。")
             % facts,
         )
+    county = resolve_county(county_value) if county_value else None
+    prefecture = resolve_prefecture(prefecture_value) if prefecture_value else ("", "")
     return SearchParams(
         q=q.strip(),
         query=query or None,
-        county=resolve_county(county_value) if county_value else None,
-        prefecture=resolve_prefecture(prefecture_value) if prefecture_value else "",
+        county=county,
+        prefecture=prefecture[0],
+        prefecture_name=prefecture[1],
         paper=text_params.get("paper", "").strip(),
         date_from=date_from,
         date_to=date_to,

@@ -40,7 +40,7 @@ from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import CAPTIONS_SHOWN, LINES_PER_SCREEN, Part, get_page
 from articles.params import (
-    ASCII_DIGITS, DEFAULT_PAGE_SIZE, PARAM_NAMES, ParamError, SearchParams, iso_date, read_params, resolve_county,
+    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, read_params, resolve_county,
 )
 from articles.query import QueryError, parse, query_text
 from articles.ratelimits import rate_limited
@@ -232,6 +232,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
         found = resolve_county(name)
     except ParamError:
         raise Http404(_("没有这个县区")) from None
+    request.county = found  # the county's feed link is titled with its name (feeds.feed_links)
     try:
         # Only the paging is this page's: a search's parameters carried along (?q=…) are not
         # read, so none of them makes the county's list a 400.
@@ -853,7 +854,7 @@ def _chips(request: HttpRequest, params: SearchParams) -> list[dict[str, str]]:
     if params.county:
         chips.append({"label": _("县区：%(name)s") % {"name": params.county.name}, "url": _url(request, ("county",))})
     if params.prefecture:
-        chips.append({"label": _("地市：%(name)s") % {"name": params.prefecture}, "url": _url(request, ("prefecture",))})
+        chips.append({"label": _("地市：%(name)s") % {"name": params.prefecture_name}, "url": _url(request, ("prefecture",))})
     if params.paper:
         chips.append({"label": _("报纸：%(name)s") % {"name": params.paper}, "url": _url(request, ("paper",))})
     if params.date_from or params.date_to:
@@ -1135,12 +1136,6 @@ def _hidden_filters(request: HttpRequest) -> list[tuple[str, str]]:
 @require_safe
 @rate_limited("api", "RATE_LIMIT_API")
 def api_articles(request: HttpRequest) -> JsonResponse:
-    # A parameter sent twice is ambiguous (which county?): refused, as the write API refuses a
-    # field sent twice, not the last one silently taken. Others (a cache buster) are not read.
-    repeated = [name for name in PARAM_NAMES if len(request.GET.getlist(name)) > 1]
-    if repeated:
-        message = _("每个参数只能给一次：%(names)s") % {"names": ", ".join(repeated)}
-        return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
     try:
         params = read_params(request.GET)
     except ParamError as exc:

@@ -132,3 +132,11 @@ def test_a_parameter_sent_twice_is_400_naming_it(client, seeds):
     assert response.json()["error"].endswith("county")
     assert client.get("/api/articles?county=绛县&q=党建").status_code == 200
     assert client.get("/api/articles?county=绛县&_=1&_=2").status_code == 200  # not a parameter it reads
+
+
+@pytest.mark.parametrize("url", ["/search?q=介休&county=140781&county=141081", "/search?q=介休&q=党建", "/feeds/search?q=介休&q=党建"])
+def test_the_search_page_and_its_feed_refuse_a_parameter_sent_twice_too(client, seeds, url):
+    # The page kept the last value: one county of two, one term of two, and said nothing.
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "每个参数只能给一次" in response.content.decode()

@@ -280,6 +280,12 @@ def test_unknown_county_page_offers_no_county_feed(client, counties):
     assert offered(response) == ["/feeds/latest/"]
 
 
+@pytest.mark.parametrize("address", ["140822", "万荣", "万荣县"])
+def test_a_county_page_titles_its_feed_with_the_county_s_name(client, counties, address):
+    text = client.get(f"/counties/{quote(address)}/").content.decode()
+    assert f'title="万荣县 · 新文章" href="/feeds/counties/{quote(address)}/"' in text
+
+
 @pytest.mark.parametrize("query", [{"q": "😀"}, {"county": "999999"}, {"q": "万荣", "county": "不存在县"}, {"q": "-万荣"},
                                    {"q": "万荣", "date_from": "2025-13-01"}, {"prefecture": "运城"}])
 def test_refused_search_page_offers_no_search_feed(client, counties, query):

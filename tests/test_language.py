@@ -20,6 +20,7 @@ def test_the_switch_sets_english_and_comes_back(client, counties):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/search?q=介休"})
     assert response.status_code == 302 and response["Location"] == "/search?q=%E4%BB%8B%E4%BC%91"
     assert response.cookies["django_language"].value == "en"
+    assert response.cookies["django_language"]["max-age"] == 365 * 24 * 3600  # kept, not for one visit
     page = client.get("/")
     assert page["Content-Language"] == "en"
     assert '<span aria-current="true">English</span>' in page.content.decode()

@@ -58,6 +58,8 @@ def test_search_and_county_pages_far_past_the_end_render_with_a_way_back(client,
         assert response.status_code == 200, (url, params)
         assert "page=3" in _prev_link(response.content.decode()), (url, params)
         assert client.head(url, params).status_code == 200, (url, params)
+        # No "page 10 of 3": the notice says it is past the end, the link leads to the last page.
+        assert f"{params['page']} / 3" not in response.content.decode(), (url, params)
 
 
 def test_past_the_end_of_a_single_page_result_still_links_back(client):
@@ -119,6 +121,9 @@ def test_a_prefecture_by_name_or_code_filters_to_its_counties(client):
     by_code = client.get("/api/articles", {"prefecture": "1408"}).json()
     assert by_name == by_code and by_name["count"] == 2
     assert client.get("/api/articles", {"prefecture": " 1407 "}).json()["count"] == 1
+    # The search page's chip names the prefecture however it was given.
+    for value in ("1408", "运城市"):
+        assert "地市：运城市" in client.get("/search", {"prefecture": value}).content.decode()
 
 
 def test_the_search_page_and_feed_refuse_a_bad_prefecture_with_the_same_message(client):

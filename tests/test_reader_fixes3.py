@@ -12,8 +12,9 @@ import pytest
 
 from articles.models import Article, ArticleQuerySet, Page
 from articles.paging import CappedPaginator, get_page
+from articles.roles import Role
 from ingest.model import County
-from tests.factories import make_article, make_page
+from tests.factories import make_article, make_page, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -235,8 +236,23 @@ def test_a_warning_badge_is_titled_with_its_label(client):
     assert 'title="continued_fragment"' not in text and 'title="开头接续他版"' in text
 
 
+def test_a_reader_sees_what_a_warning_says_of_the_story_an_editor_every_note(client):
+    story = make_article(date=dt.date(2024, 1, 2), headline="接续", body="正文。")
+    Article.objects.filter(pk=story.pk).update(warnings=["continued_fragment", "no_byline", "too_short"], visible=True)
+    text = client.get(f"/pages/{story.page_id}/").content.decode()
+    assert "开头接续他版" in text and "无署名" not in text and "篇幅过短" not in text
+    client.force_login(make_user("editor", role=Role.EDITOR))
+    text = client.get(f"/pages/{story.page_id}/").content.decode()
+    assert "开头接续他版" in text and "无署名" in text and "篇幅过短" in text
+
+
 def test_a_count_that_is_only_the_cap_says_so(estimate):
     estimate(1)
     qs = Article.objects.visible().newest()
-    assert get_page(qs, 1, 1).paginator.more_than_cap
-    assert not get_page(qs, 3, 2).paginator.more_than_cap  # the rows proved 7
+    assert get_page(qs, 1, 1).paginator.more_than == 3
+    # The rows a deeper page read prove 7 (its one row more), the estimate says 1: "more than 6",
+    # not "about 7" (a floor shown as "约" looked like a count).
+    assert get_page(qs, 3, 2).paginator.more_than == 6
+    estimate(50)
+    assert get_page(qs, 3, 2).paginator.more_than is None  # the planner's 50: "约 50"
+    assert get_page(qs, 4, 2).paginator.more_than is None  # the end shown: 7, exactly

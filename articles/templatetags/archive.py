@@ -29,6 +29,17 @@ WARNING_LABELS = {
 }
 
 
+# What a warning tells a reader about the story (a picture story, the rest of one begun on
+# another page); the others are the splitter's notes for editors (no byline found, very short).
+READER_WARNINGS = frozenset({"continued_fragment", "photo_only"})
+
+
+@register.filter
+def warnings_for(warnings: list[str], editor: bool) -> list[str]:
+    """A story's warnings as a reader sees them, or all of them for an editor."""
+    return list(warnings) if editor else [w for w in warnings if w in READER_WARNINGS]
+
+
 @register.filter
 def warning_label(code: str) -> str:
     label = WARNING_LABELS.get(str(code))
