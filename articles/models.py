@@ -405,14 +405,14 @@ class ArticleQuerySet(models.QuerySet):
         papers (a dozen or so) read in the order of their names.
         """
         if not rows:
-            return {"county": [], "paper": [], "year": []}
+            return {"county": [], "paper": [], "year": [], "undated": 0}
         # An article's county is tagged once (article_county_uniq), so its code is there once.
         # Counted on the raw values, made strings once each after (a thousand rows a search), the
         # columns taken by itemgetter: no Python step per row.
         by_county = Counter(chain.from_iterable(map(itemgetter(3), rows)))
         by_paper = {str(key): n for key, n in Counter(map(itemgetter(1), rows)).items()}
         dates = Counter(map(itemgetter(2), rows))
-        dates.pop(None, None)  # undated: no year
+        undated = dates.pop(None, 0)  # no year: counted apart, so the years' bars say what they leave out
         by_year: Counter[str] = Counter()
         for day, n in dates.items():
             by_year[str(day.year)] += n
@@ -426,6 +426,7 @@ class ArticleQuerySet(models.QuerySet):
             "county": [(code, names[code], n) for code, n in top if code in names],
             "paper": [(papers[key][1], n) for key, n in ranked[:30]],
             "year": sorted(by_year.items(), key=lambda item: -int(item[0])),
+            "undated": undated,
         }
 
 

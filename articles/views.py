@@ -899,7 +899,7 @@ def _facet_links(request: HttpRequest, params: SearchParams, facets: dict[str, l
     }
 
 
-def _chart(request: HttpRequest, params: SearchParams, years: list[tuple[str, int]]) -> dict | None:
+def _chart(request: HttpRequest, params: SearchParams, years: list[tuple[str, int]], *, undated: int = 0) -> dict | None:
     """Results by year as bars for a server-drawn SVG (no script): every year from the first to
     the last, empty ones too, so the gaps show; over a span of more than CHART_MAX_YEARS (a page
     dated 1800 beside one of 2025) only the years with results, so the chart stays a chart."""
@@ -924,6 +924,7 @@ def _chart(request: HttpRequest, params: SearchParams, years: list[tuple[str, in
         # The chart's accessible title, "2021年 3 篇，2022年 5 篇…", joined here (not in a loop
         # of the template, where each separator was a translate tag).
         "title": _("，").join(b["label"] for b in bars),
+        "undated": undated,  # matches without a date: in no bar, said under the chart
         "bars": bars, "width": len(bars) * (CHART_BAR + CHART_GAP) - CHART_GAP, "bar": CHART_BAR,
         "height": CHART_HEIGHT + CHART_LABEL, "label_y": CHART_HEIGHT + CHART_LABEL - 4,
     }
@@ -958,6 +959,10 @@ def _county_hints(request: HttpRequest, params: SearchParams, facets: dict | Non
                 (code, name) for code, name in found
                 if code in counted or (not complete and Article.objects.visible().in_county(code).exists())
             ]
+        elif complete:
+            # Every match's county is known: an offer that could only show nothing is left out
+            # (介休 万荣, found in no story tagged 介休市; any search that found nothing).
+            found = [(code, name) for code, name in found if code in counted]
         others = [
             other for c, other, _n in (facets or {}).get("county", []) if term in other and c not in named_codes
         ]
@@ -1100,7 +1105,7 @@ def search(request: HttpRequest) -> HttpResponse:
         rows = _result_rows(page.object_list, params.q, _needles(params), params=params)
         if facets:
             links = _facet_counts(_facet_links(request, params, facets))
-            chart = _chart(request, params, facets["year"])
+            chart = _chart(request, params, facets["year"], undated=facets["undated"])
     context = {
         "params": params,
         "q": params.q,

@@ -120,6 +120,8 @@ def test_a_county_name_offers_that_county_and_says_why_another_matched(client, s
     assert "新绛县" in offer  # why 新绛县's story is in the results
     filtered = client.get("/search", {"q": "绛县", "county": "140826"}).content.decode()
     assert "county-hint" not in filtered and "新绛县党建" not in filtered
+    # An offer that could only show nothing is not made: no match at all, or none tagged 绛县.
+    assert "county-hint" not in client.get("/search", {"q": "绛县 火星"}).content.decode()
 
 
 @pytest.mark.parametrize("q", ["“网格化党建”", "「网格化党建」", '"网格化党建"', "『网格化党建』"])
@@ -168,3 +170,17 @@ def test_a_date_range_alone_lists_that_span_newest_first(client, stories):
     text = client.get("/search", {"date_from": "2023-01-01", "date_to": "2023-12-31"}).content.decode()
     assert text.index("新绛县党建") < text.index("绛县冬季") and "绛县党建</a>" not in text.replace("新绛县党建</a>", "")
     assert "日期：2023-01-01 至 2023-12-31" in text
+
+
+def test_search_with_a_trailing_slash_is_sent_on_with_its_query(client):
+    response = client.get("/search/?q=%E7%BB%9B%E5%8E%BF&sort=date")
+    assert response.status_code == 301 and response["Location"] == "/search?q=%E7%BB%9B%E5%8E%BF&sort=date"
+    assert client.head("/search/").status_code == 301 and client.post("/search/").status_code == 405
+
+
+def test_the_year_chart_says_how_many_matches_have_no_date(client, stories):
+    make_article(headline="日期不详的党建", body="党建。", counties=(JIANG,), date=None, paper="运城日报")
+    text = client.get("/search", {"q": "党建"}).content.decode()
+    caption = text[text.index("<figcaption>"):text.index("</figcaption>")]
+    assert "另有 1 篇日期不详" in caption  # the bars count 2; the results, 3
+    assert "日期不详" not in client.get("/search", {"q": "冬季"}).content.decode().split("</figcaption>")[0]
