@@ -4,7 +4,6 @@ from django.urls import path, register_converter
 
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
 
 from articles import api, corrections_views, editor_views, feeds, i18n, machine_views, views
 from articles.caching import always_revalidated, for_machines, private_page
@@ -50,7 +49,7 @@ urlpatterns = [
     # DELETE there is a 405 with Allow: GET, HEAD, not CSRF's 403; and each says who may keep it.
     path("search", html(views.search), name="search"),
     # Every other page's address ends in "/": a hand-typed /search/ is sent on, its query kept.
-    path("search/", read_only(RedirectView.as_view(pattern_name="search", query_string=True, permanent=True))),
+    path("search/", read_only(views.search_slash), name="search-slash"),
     path("articles/<int:pk>/", html(views.article), name="article"),
     path("pages/<int:pk>/", html(views.page), name="page"),
     path("issues/<int:pk>/", read_only(views.issue_redirect), name="issue"),  # the page's address until 2026-11

@@ -181,7 +181,7 @@ def _form_refusal(request: HttpRequest, form: PageUploadForm) -> JsonResponse:
     for name, errors in fields.items():
         part = f"{name}: {' '.join(errors)}"
         sent = request.POST.get(name, "") if name != "file" else ""
-        if sent:
+        if sent and sent[:MAX_ECHOED] not in part:  # said once: some reasons name the value already
             part += _("（收到“%(value)s”）") % {"value": sent[:MAX_ECHOED]}
         parts.append(part)
     summary = _("；").join(parts)

@@ -255,7 +255,7 @@ class SearchFeed(_ArticleFeed):
         parts = [f"“{params.q}”"] if params.q else []
         if params.county:
             parts.append(params.county.name)
-        parts += [p for p in (params.prefecture, params.paper) if p]
+        parts += [p for p in (params.prefecture_name, params.paper) if p]  # a prefecture by name, however given
         if params.date_from or params.date_to:
             parts.append(f"{params.date_from or ''}–{params.date_to or ''}")
         return _("检索 %(what)s · %(site)s") % {"what": " · ".join(parts) or _("全部"), "site": SITE_NAME}

@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from articles import writer
-from articles.models import Page
+from articles.models import Page, validate_prefecture_code
 from ingest.decode import UnreadableFile, check_size, decode
 from ingest.manifest import (
     ISSUE_DATE_MIN, PREFECTURE_PATTERN, Entry, Manifest, ManifestError, Prefill, Row, is_manifest_header,
-    issue_date_in_range, issue_date_max, manifest_rows, parse_prefecture, prefill,
+    issue_date_in_range, issue_date_max, manifest_rows, prefill,
 )
 
 # ingest.manifest.ManifestError.zh texts added with the row-by-row manifest (the older ones are
@@ -99,14 +99,8 @@ def validate_issue_date(value: dt.date | None) -> None:
 def validate_prefecture(value: str) -> None:
     """A prefecture code naming a prefecture of the gazetteer (ingest.manifest.parse_prefecture,
     the one rule for manifests, the ingest command, the upload form and the API)."""
-    if not re.fullmatch(PREFECTURE_PATTERN, value or ""):
-        return  # empty, or refused by the field's own pattern
-    try:
-        parse_prefecture(value, where="")
-    except ManifestError:
-        raise forms.ValidationError(
-            gettext("%(value)s 不是任何地市的代码（如 1407 是晋中市）"), code="unknown", params={"value": value}
-        ) from None
+    if re.fullmatch(PREFECTURE_PATTERN, value or ""):  # else empty, or refused by the field's own pattern
+        validate_prefecture_code(value)
 
 
 def _iso_date(help_text: str) -> forms.DateField:

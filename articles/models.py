@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, IntegerField, Prefetch, Q, Sum
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.query import ParsedQuery, parse
 from articles.search import match_condition, tier_sql
+from ingest.manifest import ManifestError, parse_prefecture
 
 SEARCH_FIELDS = ["search_head", "search_body", "search_words"]
 
@@ -82,11 +84,22 @@ class NewspaperQuerySet(models.QuerySet):
         return kept if ids <= kept.keys() else read()
 
 
+def validate_prefecture_code(value: str) -> None:
+    """Empty, or the four-digit code of a prefecture of the gazetteer (ingest.manifest's
+    parse_prefecture, the one rule; here for every form of a paper, the admin's too)."""
+    try:
+        parse_prefecture(value or "", where="")
+    except ManifestError:
+        raise ValidationError(
+            gettext("%(value)s 不是任何地市的代码（如 1407 是晋中市）"), code="unknown", params={"value": value}
+        ) from None
+
+
 class Newspaper(models.Model):
     name = models.CharField(_("报名"), max_length=100, unique=True)
     # Four-digit prefecture code of the paper's home (1407 晋中): breaks ties between
     # same-named townships when tagging counties.
-    prefecture_code = models.CharField(_("所在地市代码"), max_length=4, blank=True)
+    prefecture_code = models.CharField(_("所在地市代码"), max_length=4, blank=True, validators=[validate_prefecture_code])
 
     objects = NewspaperQuerySet.as_manager()
 

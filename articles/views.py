@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -977,6 +977,10 @@ def _county_hints(request: HttpRequest, params: SearchParams, facets: dict | Non
                 "term": term, "county": county, "url": _url(request, county=code),
                 "others": others if i == len(found) - 1 else [],
             })
+        if not found and others:
+            # No offer (no match is tagged with the county), but why 新绛县's stories matched
+            # 绛县 still needs saying: most of all when they are all there is.
+            hints.append({"term": term, "county": None, "url": "", "others": others})
     return hints
 
 
@@ -1123,6 +1127,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "hidden_filters": _hidden_filters(request),
     }
     return render(request, "articles/search.html", context)
+
+
+def search_slash(request: HttpRequest) -> HttpResponse:
+    """/search/, typed by hand (every other page's address ends in "/"): sent on to /search with
+    its query as Django read it (UTF-8), re-encoded — a client's raw UTF-8 is not passed on as
+    the Latin-1 the server's environment holds it in."""
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(reverse("search") + (f"?{query}" if query else ""))
 
 
 def _form_values(request: HttpRequest) -> dict[str, str]:

@@ -193,3 +193,15 @@ def test_retexted_puts_an_added_item_after_the_one_it_follows():
     assert _retexted(blocks, H, ["x"]) == blocks[:3] + blocks[4:]
     assert _retexted(blocks, H, ["x", "y", "z"]) == [*blocks[:4], Block(H, "z"), blocks[4]]
     assert _retexted([Block(P, "a")], H, ["z"]) == [Block(P, "a"), Block(H, "z")]
+
+
+@pytest.mark.parametrize(("code", "kept"), [("9999", False), ("14", False), ("1408", True), ("", True)])
+def test_the_admin_holds_a_paper_to_a_prefecture_of_the_gazetteer(client, superuser, code, kept):
+    paper = Newspaper.objects.create(name="运城日报", prefecture_code="1408")
+    response = client.post(f"/admin/articles/newspaper/{paper.pk}/change/", {"name": "运城日报", "prefecture_code": code})
+    paper.refresh_from_db()
+    if kept:
+        assert response.status_code == 302 and paper.prefecture_code == code
+    else:
+        assert response.status_code == 200 and "不是任何地市的代码" in response.content.decode()
+        assert paper.prefecture_code == "1408"

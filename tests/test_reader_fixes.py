@@ -124,6 +124,7 @@ def test_a_prefecture_by_name_or_code_filters_to_its_counties(client):
     # The search page's chip names the prefecture however it was given.
     for value in ("1408", "运城市"):
         assert "地市：运城市" in client.get("/search", {"prefecture": value}).content.decode()
+        assert "<title>检索 运城市 · " in client.get("/feeds/search", {"prefecture": value}).content.decode()
 
 
 def test_the_search_page_and_feed_refuse_a_bad_prefecture_with_the_same_message(client):

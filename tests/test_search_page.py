@@ -120,8 +120,13 @@ def test_a_county_name_offers_that_county_and_says_why_another_matched(client, s
     assert "新绛县" in offer  # why 新绛县's story is in the results
     filtered = client.get("/search", {"q": "绛县", "county": "140826"}).content.decode()
     assert "county-hint" not in filtered and "新绛县党建" not in filtered
-    # An offer that could only show nothing is not made: no match at all, or none tagged 绛县.
+    # An offer that could only show nothing is not made: no match at all, or none tagged 绛县;
+    # why 新绛县's story matched is still said when it is all there is.
     assert "county-hint" not in client.get("/search", {"q": "绛县 火星"}).content.decode()
+    text = client.get("/search", {"q": "绛县", "date_from": "2023-03-01"}).content.decode()
+    hint = text[text.index('class="notice county-hint"'):]
+    hint = hint[:hint.index("</p>")]
+    assert "只看绛县的报道" not in hint and "新绛县" in hint and "所以" in hint
 
 
 @pytest.mark.parametrize("q", ["“网格化党建”", "「网格化党建」", '"网格化党建"', "『网格化党建』"])
@@ -176,6 +181,9 @@ def test_search_with_a_trailing_slash_is_sent_on_with_its_query(client):
     response = client.get("/search/?q=%E7%BB%9B%E5%8E%BF&sort=date")
     assert response.status_code == 301 and response["Location"] == "/search?q=%E7%BB%9B%E5%8E%BF&sort=date"
     assert client.head("/search/").status_code == 301 and client.post("/search/").status_code == 405
+    # A script's raw UTF-8 (not percent-encoded) arrives as the same address, not as mojibake.
+    raw = client.get("/search/", QUERY_STRING="q=介休".encode().decode("latin-1"))
+    assert raw["Location"] == "/search?q=%E4%BB%8B%E4%BC%91"
 
 
 def test_the_year_chart_says_how_many_matches_have_no_date(client, stories):
