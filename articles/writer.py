@@ -154,9 +154,19 @@ class IngestResult:
 # --- reading a file (no database) ---------------------------------------------------------------
 
 
+def _decoded(data: bytes) -> str:
+    """A file's text within the page limits (ingest.decode.UnreadableFile otherwise)."""
+    return decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES, max_lines=settings.INGEST_MAX_LINES)
+
+
+def _unusable(name: str, exc: UnreadableFile) -> IngestResult:
+    """FAILED for a file whose bytes can be no page, its reason in both languages."""
+    return IngestResult(name, Outcome.FAILED, error=str(exc).strip(), error_zh=exc.zh, error_params=exc.params)
+
+
 def read_page(data: bytes, meta: PageMeta) -> tuple[str, parsed.Page]:
     """Decode and parse one file without storing it (ingest and the editors' preview)."""
-    text = strip_controls(decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES, max_lines=settings.INGEST_MAX_LINES))
+    text = strip_controls(_decoded(data))
     page = parse_page(text, hint_prefectures=[meta.prefecture_code] if meta.prefecture_code else [])
     return text, page
 
@@ -406,7 +416,7 @@ def oversized(name: str, size: int | None) -> IngestResult | None:
     try:
         check_size(size, settings.INGEST_MAX_FILE_BYTES)
     except UnreadableFile as exc:
-        return IngestResult(name, Outcome.FAILED, error=str(exc), error_zh=exc.zh, error_params=exc.params)
+        return _unusable(name, exc)
     return None
 
 
@@ -414,9 +424,9 @@ def unreadable(name: str, data: bytes) -> IngestResult | None:
     """FAILED when the bytes can be no page whatever their paper, date or label (empty, binary,
     NUL bytes, too many lines): what the upload page says first, before asking for a paper."""
     try:
-        decode(data, max_bytes=settings.INGEST_MAX_FILE_BYTES, max_lines=settings.INGEST_MAX_LINES)
+        _decoded(data)
     except UnreadableFile as exc:
-        return IngestResult(name, Outcome.FAILED, error=str(exc), error_zh=exc.zh, error_params=exc.params)
+        return _unusable(name, exc)
     return None
 
 
@@ -496,7 +506,7 @@ def prepare(source: Source) -> Prepared | IngestResult:
         data = source.data if source.data is not None else source.path.read_bytes()
         text, page = read_page(data, source.meta)
     except UnreadableFile as exc:
-        return IngestResult(source.name, Outcome.FAILED, error=str(exc).strip(), error_zh=exc.zh, error_params=exc.params)
+        return _unusable(source.name, exc)
     except OSError as exc:
         return IngestResult(source.name, Outcome.FAILED, error=str(exc).strip())
     return Prepared(
