@@ -91,6 +91,7 @@ urlpatterns = [
     path("sitemap.xml", machine(machine_views.sitemap_index), name="sitemap"),
     path("sitemap-<section>.xml", machine(machine_views.sitemap_section), name="sitemap-section"),
     path("robots.txt", machine(machine_views.robots_txt), name="robots"),
+    path("favicon.ico", machine_views.favicon, name="favicon"),
     path("opensearch.xml", machine(machine_views.opensearch), name="opensearch"),
     path("export/", html(machine_views.exports), name="exports"),
     path("export/<paper_name:paper>/<int:year>.jsonl", download(machine_views.export_year), name="export-year"),

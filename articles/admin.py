@@ -374,13 +374,19 @@ class PageAdminForm(_Versioned):
             # As the preview page and the API: never a silent second copy of a page in its place.
             shown = writer.other_pages_in_slot(self.instance).filter(status=Page.Status.PUBLISHED).order_by("pk").first()
             if shown is not None:
-                raise forms.ValidationError(
-                    _(
+                # A withdrawn page replaces nothing (a replace uses a draft up): its preview
+                # offers keep both alone, and the message must not send the admin to look for more.
+                if self.instance.discardable:
+                    message = _(
                         "同一报纸、日期和版次已有一个已发布的版面（第 %(pk)s 号）：没有发布。"
                         "请在这个版面的预览页选择替换原版面，或两者都保留。"
-                    ) % {"pk": shown.pk},
-                    code="same_slot",
-                )
+                    )
+                else:
+                    message = _(
+                        "同一报纸、日期和版次已有一个已发布的版面（第 %(pk)s 号）：没有发布。"
+                        "请在这个版面的预览页选择“两者都保留，再次发布”。"
+                    )
+                raise forms.ValidationError(message % {"pk": shown.pk}, code="same_slot")
         return data
 
 

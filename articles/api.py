@@ -5,7 +5,8 @@ and nothing else: a session cookie is never accepted here, which is why these vi
 exempt from CSRF. Every write goes through articles/writer.py, so nothing is written on a refusal.
 
     POST /api/pages                 multipart: file, paper, date (YYYY-MM-DD), page (label),
-                                    prefecture (4 digits), same_slot (report|replace|keep)
+                                    prefecture (4 digits), same_slot (report|replace|keep),
+                                    lost_ok (1: a replace may drop hand corrections)
         201 created      the draft page and its articles
         200 duplicate    the same file (or the same text) is stored already: that page, nothing written
         200 replaced     same_slot=replace: the stored page, now with the new text; "conflicts" lists
@@ -13,11 +14,13 @@ exempt from CSRF. Every write goes through articles/writer.py, so nothing is wri
                          headline, reason, message and old source lines)
         409 same_slot    the archive holds this paper + date + page with other text: that page;
                          nothing written (send same_slot=replace, or same_slot=keep for both)
+        409 lost_corrections  same_slot=replace would drop hand corrections of the stored page
+                         (listed in "conflicts", as above); nothing written: send lost_ok=1 too
         400              the form or the file is refused: "error" names the file and says why
         413              Content-Length over UPLOAD_MAX_REQUEST_BYTES: refused before the body is read
     POST /api/pages/<id>/publish   keep_both=1 to publish a draft beside a page of its slot
         200              the page, published (already published: the same, nothing changed)
-        409 same_slot    a draft of a slot that holds another page, without keep_both=1
+        409 same_slot    a draft or a withdrawn page of a slot that holds another page, without keep_both=1
         404              no such page
     Both: 401 without or with a wrong token, 403 without the role, 405 for another method.
 """
@@ -32,7 +35,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from articles import ingest_text, writer
@@ -129,15 +132,24 @@ def token_required(perm: str) -> Callable:
     return decorator
 
 
+# Django's zh-hans text for a NUL in a field reads "empty strings are not allowed": said plainly.
+_NUL = {"null_characters_not_allowed": gettext_lazy("含有不是文字的空字符 NUL（U+0000）")}
+
+
 class PageUploadForm(forms.Form):
     # Lengths and formats are checked on the values as sent, as /api/openapi.json states them
     # (Django would strip spaces first, and strptime takes 2025-7-4); surrounding spaces go after.
     file = forms.FileField(allow_empty_file=True)  # refused by the writer, naming the file
-    paper = forms.CharField(max_length=100, strip=False)
+    paper = forms.CharField(max_length=100, strip=False, error_messages=_NUL)
     date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], validators=[validate_issue_date])
-    page = forms.CharField(max_length=50, required=False, strip=False)
-    prefecture = forms.RegexField(rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False, validators=[validate_prefecture])
+    page = forms.CharField(max_length=50, required=False, strip=False, error_messages=_NUL)
+    prefecture = forms.RegexField(
+        rf"^{PREFECTURE_PATTERN}\Z", required=False, strip=False, validators=[validate_prefecture], error_messages=_NUL
+    )
     same_slot = forms.ChoiceField(choices=[(v, v) for v in ("report", "replace", "keep")], required=False)
+    # As the browser's replace form (forms.ReplaceForm.lost_ok): a replace cannot be undone, so
+    # one that drops hand corrections is made only when the script says it knows.
+    lost_ok = forms.ChoiceField(choices=[("", ""), ("1", "1")], required=False)
 
     def clean_file(self):
         upload = named(self.cleaned_data["file"])  # the browser's escapes decoded, as on the upload page
@@ -220,14 +232,24 @@ def upload_page(request: HttpRequest) -> JsonResponse:
     result = writer.oversized(upload.name, upload.size) or writer.ingest_file(
         upload.name, upload.read(), meta,
         status=Page.Status.DRAFT, user=request.user, same_slot=data["same_slot"] or "report",
+        lost_ok=data["lost_ok"] == "1",
     )
     if result.outcome == writer.Outcome.FAILED:
         return _refuse(f"{result.name}: {result.reason}", 400, file=result.name, outcome=result.outcome)
     body = {"outcome": result.outcome, "message": result.message_zh, "page": page_detail(_page(result.page.pk))}
-    if result.outcome == writer.Outcome.REPLACED:
-        # As the browser's replace shows them: the old page's hand corrections the new text lost.
+    if result.outcome == writer.Outcome.LOST_CORRECTIONS:
+        body["message"] = ngettext(
+            "%(message)s。这 %(n)s 处校正列在 conflicts 里；确认不要它们，就加上 lost_ok=1 再发送一次。",
+            "%(message)s。这 %(n)s 处校正列在 conflicts 里；确认不要它们，就加上 lost_ok=1 再发送一次。",
+            len(result.lost),
+        ) % {"message": result.message_zh, "n": len(result.lost)}
+    if result.outcome in (writer.Outcome.REPLACED, writer.Outcome.LOST_CORRECTIONS):
+        # As the browser's replace shows them: the old page's hand corrections the new text lost
+        # (or, unconfirmed, would lose).
         body["conflicts"] = [_conflict(c) for c in result.conflicts]
-    status = {writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409}.get(result.outcome, 200)
+    status = {
+        writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409, writer.Outcome.LOST_CORRECTIONS: 409,
+    }.get(result.outcome, 200)
     return _answer(body, status)
 
 
@@ -243,10 +265,11 @@ def publish_page(request: HttpRequest, pk: int) -> JsonResponse:
         # As on the preview page: never a silent second copy of a page.
         others = _same_slot(page)
         if others:
-            return _refuse(
-                _("档案中已有同一报纸、日期、版次的版面：发送 keep_both=1 以两者都保留，或先删除这个草稿。"),
-                409, outcome="same_slot", page=page_detail(page), others=others,
-            )
+            if page.discardable:
+                message = _("档案中已有同一报纸、日期、版次的版面：发送 keep_both=1 以两者都保留，或先删除这个草稿。")
+            else:  # withdrawn: never deleted, only published again beside the others
+                message = _("档案中已有同一报纸、日期、版次的版面：发送 keep_both=1，把这个撤回的版面再次发布，两者都保留。")
+            return _refuse(message, 409, outcome="same_slot", page=page_detail(page), others=others)
     if page.status != Page.Status.PUBLISHED:
         try:
             writer.set_status(page, Page.Status.PUBLISHED, user=request.user)

@@ -361,8 +361,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("page-preview", pk=page.pk)
     others = _slot_pages(page)
     if others and request.POST.get("keep_both") != "1":  # a draft, or a withdrawn page again
-        # Never a silent second copy of a page: the editor says "keep both" on purpose.
-        messages.error(request, _("档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。"))
+        # Never a silent second copy of a page: the editor says "keep both" on purpose. A
+        # withdrawn page replaces nothing (a replace uses a draft up): it is offered keep both alone.
+        if page.discardable:
+            messages.error(request, _("档案中已有同一报纸、日期、版次的版面：请选择“替换原版面”或“两者都保留”。"))
+        else:
+            messages.error(request, _("档案中已有同一报纸、日期、版次的版面：要再次发布这个撤回的版面，请选择“两者都保留，再次发布”。"))
         return redirect("page-preview", pk=page.pk)
     try:
         page = writer.set_status(page, Status.PUBLISHED, user=request.user)

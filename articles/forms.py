@@ -28,6 +28,8 @@ MANIFEST_TEXTS = (
     gettext_noop("%(where)s：日期 %(value)s 不是 YYYY-MM-DD 格式（也可写成年份在前的 2025/4/1、2025.4.1）"),
     gettext_noop("%(where)s：第 %(lines)s 行都指向名为 %(name)s 的文件（%(names)s）：请把要用的那一行写成 %(name)s"),
     gettext_noop("%(where)s：地市代码 %(value)s 不是任何地市的代码（如 1407 是晋中市）"),
+    gettext_noop("%(where)s：报名这一格里有换行：报名只能写成一行"),
+    gettext_noop("%(where)s：版次这一格里有换行：版次只能写成一行"),
 )
 
 # Browsers percent-encode exactly three characters of a file name in a multipart upload: " as
@@ -325,7 +327,8 @@ def one_line(attr: str) -> Callable[[str], None]:
 
     def check(value: str) -> None:
         if value and writer.not_one_line(value):
-            raise forms.ValidationError(gettext(writer.not_one_line_message(attr)))
+            message, params = writer.not_one_line_message(attr, value)
+            raise forms.ValidationError(gettext(message) % params)
 
     return check
 

@@ -9,8 +9,9 @@ import sys
 from urllib.parse import quote
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.template import TemplateDoesNotExist, loader
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
@@ -33,6 +34,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return sitemap_views.sitemap(request, sitemaps(), section=section, template_name=SITEMAP_TEMPLATE)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever a page's <link rel="icon">
+    says: the icon's hashed static address (whitenoise keeps it for a year)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_safe

@@ -200,13 +200,18 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["outcome", "page"],
             "properties": {
-                "outcome": {"type": "string", "enum": ["created", "duplicate", "same_slot", "replaced", "published"]},
+                "outcome": {
+                    "type": "string", "enum": ["created", "duplicate", "same_slot", "replaced", "lost_corrections", "published"],
+                },
                 "message": _STRING,
                 "page": _ref("PageDetail"),
-                # Only with outcome "replaced" (articles/api.py _conflict).
+                # Only with outcome "replaced" or "lost_corrections" (articles/api.py _conflict).
                 "conflicts": {
                     "type": "array",
-                    "description": _("仅在 replaced 时给出：原版面上未能沿用到新文本的人工校正，每篇一条。"),
+                    "description": _(
+                        "仅在 replaced 和 lost_corrections 时给出：原版面上未能（lost_corrections：将不能）"
+                        "沿用到新文本的人工校正，每篇一条。"
+                    ),
                     "items": _object(
                         {
                             "article": {"type": ["integer", "null"], "description": _("原文章的编号")},
@@ -331,6 +336,16 @@ def _paths() -> dict[str, Any]:
                                     "same_slot": _or_empty(
                                         {"type": "string", "enum": ["report", "replace", "keep"], "default": "report"}
                                     ),
+                                    # api.PageUploadForm.lost_ok, as the browser's replace form's tick.
+                                    "lost_ok": _or_empty(
+                                        {
+                                            "type": "string", "enum": ["1"],
+                                            "description": _(
+                                                "与 same_slot=replace 一起用：1 表示知道替换会丢掉原版面上列出的人工校正"
+                                                "（替换不能撤销）；不给时，这样的替换是 409 lost_corrections，什么也没写。"
+                                            ),
+                                        }
+                                    ),
                                 },
                             }
                         }
@@ -341,7 +356,13 @@ def _paths() -> dict[str, Any]:
                     "200": _json(_ref("PageWritten"), _("已有同样的文件（duplicate），或已替换（replaced）。")),
                     "400": _error(_("表单或文件被拒，error 说明原因。")),
                     "413": _error(_("请求体超过 UPLOAD_MAX_REQUEST_BYTES，未读取即拒绝。")),
-                    "409": _json(_ref("PageWritten"), _("同报同日同版已有不同内容，什么也没写。")),
+                    "409": _json(
+                        _ref("PageWritten"),
+                        _(
+                            "同报同日同版已有不同内容（same_slot），或替换会丢掉人工校正而没有 lost_ok=1"
+                            "（lost_corrections，conflicts 列出它们）：什么也没写。"
+                        ),
+                    ),
                     **_token_errors(),
                     **_too_many("RATE_LIMIT_UPLOAD"),
                 },

@@ -70,6 +70,13 @@ class SearchParams:
             return RankedResults(qs, self.query, by_date=self.sort == "date")
         return qs.newest()
 
+    def reaches(self, offset: int) -> bool:
+        """Whether more than ``offset`` visible articles match (a deep page's question: past the
+        end, or too deep to list). Reads at most ``offset`` + 1 matches, in no order."""
+        from articles.models import Article
+
+        return self.filter(Article.objects.all(), ordered=False).order_by()[offset : offset + 1].exists()
+
     def facets(self, *, exact_count: bool, results: object = None) -> dict[str, list[tuple]] | None:
         """The facets the search page shows: over every match when the count was exact (at most
         SEARCH_COUNT_CAP), else over the newest FACET_SAMPLE matches; None without a query.
@@ -132,6 +139,12 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
     try:
         return iso_date(raw)
     except ValueError:
+        if _ISO_DATE.fullmatch(raw):  # the form is right, the day is not (2025-02-30)
+            facts = {"name": name, "value": raw}
+            raise ParamError(
+                gettext("%(name)s：没有 %(value)s 这一天") % facts,
+                reader=gettext("%(name)s：没有 %(value)s 这一天") % {**facts, "name": field_name(name)},
+            ) from None
         raise ParamError(
             gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name},
             reader=gettext("%(name)s须为 YYYY-MM-DD 格式的日期") % {"name": field_name(name)},
@@ -204,6 +217,11 @@ def resolve_prefecture(value: str) -> tuple[str, str]:
     return value, name
 
 
+def past_depth(page: int, page_size: int) -> bool:
+    """Whether the page starts past the depth search lists to (SEARCH_MAX_DEPTH)."""
+    return (page - 1) * page_size >= settings.SEARCH_MAX_DEPTH
+
+
 # Every parameter read_params reads: one given twice is ambiguous (which county?).
 PARAM_NAMES = ("q", "sort", "county", "prefecture", "paper", "date_from", "date_to", "page", "page_size")
 
@@ -223,6 +241,10 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
     # page, page_size, dates) are checked as sent: one with a control character in it is wrong.
     text_params = {key: strip_controls(params.get(key, "")) for key in params}
     q = text_params.get("q", "")
+    if not q.strip() and params.get("q", "").strip():
+        # Only control characters (a NUL): nothing searchable, as an emoji alone — never the
+        # whole archive, which an empty q lists.
+        raise ParamError(str(NOTHING_SEARCHABLE))
     if len(params.get("q", "")) > MAX_QUERY_CHARS:  # as sent, as the API's description counts it
         raise ParamError(gettext("检索词过长：最多 %(n)s 个字符。") % {"n": MAX_QUERY_CHARS})
     try:
@@ -250,21 +272,9 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
         )
     page = _int(params, "page", 1, 1, MAX_PAGE)
     page_size = _int(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    depth = settings.SEARCH_MAX_DEPTH
-    if limit_depth and (page - 1) * page_size >= depth:
-        # A deep page costs in proportion to its offset (articles/paging.py); the filters reach
-        # any story in a few pages.
-        last = ceil(depth / page_size)
-        facts = {"last": last, "depth": depth, "size": page_size}
-        raise ParamError(
-            gettext("page：每页 %(size)s 篇时只能翻到第 %(last)s 页（前 %(depth)s 篇），请用日期、县区或报纸缩小范围")
-            % facts,
-            reader=gettext("只列出前 %(depth)s 篇（每页 %(size)s 篇时到第 %(last)s 页为止）：请用日期、县区或报纸缩小范围。")
-            % facts,
-        )
     county = resolve_county(county_value) if county_value else None
     prefecture = resolve_prefecture(prefecture_value) if prefecture_value else ("", "")
-    return SearchParams(
+    read = SearchParams(
         q=q.strip(),
         query=query or None,
         county=county,
@@ -277,3 +287,18 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
         page_size=page_size,
         sort=sort,
     )
+    depth = settings.SEARCH_MAX_DEPTH
+    offset = (page - 1) * page_size
+    if limit_depth and past_depth(page, page_size) and read.reaches(offset):
+        # A deep page costs in proportion to its offset (articles/paging.py); the filters reach
+        # any story in a few pages. A page past the end of a search that has no more than
+        # ``offset`` matches is only that, past the end (the page says so), not too deep.
+        last = ceil(depth / page_size)
+        facts = {"last": last, "depth": depth, "size": page_size}
+        raise ParamError(
+            gettext("page：每页 %(size)s 篇时只能翻到第 %(last)s 页（前 %(depth)s 篇），请用日期、县区或报纸缩小范围")
+            % facts,
+            reader=gettext("只列出前 %(depth)s 篇（每页 %(size)s 篇时到第 %(last)s 页为止）：请用日期、县区或报纸缩小范围。")
+            % facts,
+        )
+    return read

@@ -40,7 +40,7 @@ from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import CAPTIONS_SHOWN, LINES_PER_SCREEN, Part, get_page
 from articles.params import (
-    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, read_params, resolve_county,
+    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, past_depth, read_params, resolve_county,
 )
 from articles.query import QueryError, parse, query_text
 from articles.ratelimits import rate_limited
@@ -236,7 +236,12 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         # Only the paging is this page's: a search's parameters carried along (?q=…) are not
         # read, so none of them makes the county's list a 400.
-        params = read_params({k: request.GET[k] for k in ("page", "page_size") if k in request.GET}, limit_depth=False)
+        # Each with every value sent: a page number given twice is refused, as a search's is.
+        paging = QueryDict(mutable=True)
+        for k in ("page", "page_size"):
+            if k in request.GET:
+                paging.setlist(k, request.GET.getlist(k))
+        params = read_params(paging, limit_depth=False)
     except ParamError as exc:
         return render(request, "articles/county.html", {"county": found, "error": exc.reader}, status=400)
     qs = Article.objects.visible().for_listing().prefetch_related(CAPTIONS).in_county(found.code).newest()  # every caption: _townships reads them
@@ -386,6 +391,10 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
     return render(request, "articles/paper.html", context)
 
 
+# A date's form (YYYY-MM-DD), to tell a day that does not exist (2025-02-30) from a bad address.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 @require_safe
 @reader_page(query=("page",))
 def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
@@ -401,6 +410,8 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         try:
             date = iso_date(day)
         except ValueError:
+            if _ISO_DAY.fullmatch(day):  # the form is right, the day is not (2025-02-30)
+                raise Http404(_("没有 %(day)s 这一天") % {"day": day}) from None
             raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
     pages_qs = (
         NewspaperPage.objects.visible()
@@ -464,7 +475,15 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         NewspaperPage.objects.select_related("issue__newspaper")
         .defer("raw_text")
         # One line past the part tells whether another follows (counting them all costs more).
-        .annotate(part_lines=RawSQL(_LINE_SLICE, [lo, hi + 1], output_field=ArrayField(TextField())))
+        .annotate(
+            part_lines=RawSQL(_LINE_SLICE, [lo, hi + 1], output_field=ArrayField(TextField())),
+            # The page's own count for its header, as the issue lists it: a part lists only its
+            # articles. Read with the page (the articles' index on page_id), not a query more.
+            article_total=Coalesce(
+                Subquery(Article.objects.filter(page_id=OuterRef("pk")).values("page_id").annotate(n=Count("id")).values("n")),
+                0,
+            ),
+        )
     )
     obj = get_object_or_404(_readable(request, pages), pk=pk)
     lines = obj.part_lines or []
@@ -491,6 +510,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "page": obj,
         "articles": articles,
+        "article_total": obj.article_total,
         "rows": rows,
         "issue_url": issue_url(obj.issue.newspaper_id, obj.issue.date),
         **shown,
@@ -626,8 +646,10 @@ def _back_to_search(request: HttpRequest, q: str) -> str:
             # A page is read with its page size: how deep it lies (SEARCH_MAX_DEPTH) depends on both.
             together = {"page_size": request.GET.get("page_size", "")} if name == "page" else {}
             try:
-                read_params({name: raw, **together})
+                read = read_params({name: raw, **together}, limit_depth=False)  # no query: the depth below
             except ParamError:
+                continue
+            if name == "page" and past_depth(read.page, read.page_size):
                 continue
             ok = raw != _TRAIL_DEFAULTS.get(name)
         if ok:
@@ -712,6 +734,16 @@ def _cite(article: Article, permalink: str) -> dict[str, str]:
     return {"gb": gb, "plain": plain}
 
 
+# A query that is one quoted phrase, shown inside the page's own 「」 without its quotes
+# (「「网格化党建」」 read as a typo).
+_ONE_PHRASE = re.compile(r'[「“"『](?P<inner>[^「」“”"『』]+)[」”"』]')
+
+
+def _unquoted(q: str) -> str:
+    one = _ONE_PHRASE.fullmatch(q)
+    return one["inner"] if one else q
+
+
 @require_safe
 @reader_page(query=SEARCH_TRAIL)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
@@ -779,6 +811,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "article": obj,
         "marked": marked,
         "q": q,
+        "q_shown": _unquoted(q),
         "back_url": _back_to_search(request, q),
         "hit_count": hits.count,
         "more_captions": len(obj.first_captions) > ARTICLE_CAPTIONS_SHOWN,
@@ -987,7 +1020,7 @@ def _county_hints(request: HttpRequest, params: SearchParams, facets: dict | Non
 def _suggestions(request: HttpRequest, params: SearchParams, chips: list[dict]) -> list[dict[str, str]]:
     """What to try when nothing matched: fewer filters, fewer terms, no quotes, no exclusions."""
     tries = [{"label": _("去掉「%(label)s」") % {"label": c["label"]}, "url": c["url"]} for c in chips]
-    if chips:
+    if len(chips) > 1:  # with one filter, removing it is removing them all: offered once
         only_q = QueryDict(mutable=True)
         only_q["q"] = params.q
         tries.append({"label": _("去掉全部筛选条件"), "url": f"{reverse('search')}?{only_q.urlencode()}"})
@@ -1090,7 +1123,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # corrected date must not search the whole archive.
         context = {
             "error": exc.reader,
-            "q": request.GET.get("q", ""),
+            "q": strip_controls(request.GET.get("q", "")),  # a NUL is no character to hand back
             "form": _form_values(request),
             "hidden_filters": _hidden_filters(request),
         }
@@ -1109,6 +1142,8 @@ def search(request: HttpRequest) -> HttpResponse:
         rows = _result_rows(page.object_list, params.q, _needles(params), params=params)
         if facets:
             links = _facet_counts(_facet_links(request, params, facets))
+            if not any(links.values()):  # nothing matched: no "filters" heading over nothing
+                links = None
             chart = _chart(request, params, facets["year"], undated=facets["undated"])
     context = {
         "params": params,

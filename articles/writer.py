@@ -34,6 +34,7 @@ import hashlib
 import json
 import multiprocessing
 import re
+import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -77,6 +78,9 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # the same bytes or the same text is stored: .page is that page
     SAME_SLOT = "same_slot"  # same paper + date + label, other text: .page is the stored one
     REPLACED = "replaced"  # same_slot="replace": .page is the stored page, now with the new text
+    # same_slot="replace" not confirmed (lost_ok=False) and it would drop hand corrections: .page
+    # is the stored page, .lost what it would drop; nothing written
+    LOST_CORRECTIONS = "lost_corrections"
     FAILED = "failed"  # .error says why, in plain words
 
 
@@ -126,6 +130,11 @@ class IngestResult:
             )
         if self.outcome == Outcome.REPLACED:
             return f"replaced {self._slot()} ({self.articles} articles; the old text is kept in its history)"
+        if self.outcome == Outcome.LOST_CORRECTIONS:
+            return (
+                f"not replaced: replacing {self._slot()} would drop {len(self.lost)} of its hand corrections, "
+                "and a replace cannot be undone"
+            )
         return self.error
 
     @property
@@ -139,6 +148,13 @@ class IngestResult:
             return gettext("未写入：档案中已有同一报纸、日期、版次的版面（%(slot)s），内容不同；可替换它，或两者都保留") % {"slot": self._slot()}
         if self.outcome == Outcome.REPLACED:
             return ngettext("已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", "已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", self.articles) % {"slot": self._slot(), "n": self.articles}
+        if self.outcome == Outcome.LOST_CORRECTIONS:
+            n = len(self.lost)
+            return ngettext(
+                "未替换：替换 %(slot)s 会丢掉它的 %(n)s 处人工校正，而替换不能撤销",
+                "未替换：替换 %(slot)s 会丢掉它的 %(n)s 处人工校正，而替换不能撤销",
+                n,
+            ) % {"slot": self._slot(), "n": n}
         return gettext("未入库：%(reason)s") % {"reason": self.reason}
 
     @property
@@ -451,22 +467,28 @@ def meta_refusal(name: str, meta: PageMeta) -> IngestResult | None:
                 error_zh=zh, error_params={"n": len(value), "max": limit},
             )
         if not_one_line(value):
+            zh, params = not_one_line_message(attr, value)
+            held = f"an invisible format character {params['char']}" if params else "a line break or a character that is not text"
             return IngestResult(
-                name, Outcome.FAILED, error=f"{what} holds a line break or a character that is not text: {value[:40]!r}",
-                error_zh=_NOT_ONE_LINE_ZH[attr], error_params={},
+                name, Outcome.FAILED, error=f"{what} holds {held}: {value[:40]!r}", error_zh=zh, error_params=params,
             )
     return None
 
 
 def not_one_line(value: str) -> bool:
-    """Whether a paper name, label or edition holds a line break or a character that is not text:
-    refused wherever one is given (a file's manifest, the preview's form, the admin's)."""
-    return bool(_NOT_ONE_LINE.search(value)) or not _is_text(value)
+    """Whether a paper name, label or edition holds a line break, a character that is not text
+    or an invisible format character: refused wherever one is given (a file's manifest, the
+    upload's and the preview's forms, the API, the admin's)."""
+    return bool(_NOT_ONE_LINE.search(value)) or not _is_text(value) or _invisible(value) is not None
 
 
-def not_one_line_message(attr: str) -> str:
-    """Why such a value is refused, untranslated (gettext it where it is shown)."""
-    return _NOT_ONE_LINE_ZH[attr]
+def not_one_line_message(attr: str, value: str) -> tuple[str, dict[str, object]]:
+    """Why such a value is refused, untranslated with its parameters (gettext it where it is
+    shown, then fill it): an invisible character is named, since nobody sees what is wrong."""
+    invisible = None if _NOT_ONE_LINE.search(value) or not _is_text(value) else _invisible(value)
+    if invisible is not None:
+        return _INVISIBLE_ZH[attr], {"char": invisible}
+    return _NOT_ONE_LINE_ZH[attr], {}
 
 
 # A name or label is one line of text (a manifest's cell with an unclosed quote runs on over
@@ -477,6 +499,20 @@ _NOT_ONE_LINE_ZH = {
     "label": gettext_noop("版次含有换行或不是文字的字符"),
     "edition": gettext_noop("版别含有换行或不是文字的字符"),
 }
+_INVISIBLE_ZH = {
+    "paper": gettext_noop("报名含有看不见的格式字符 %(char)s（零宽空格之类，常随复制粘贴带入）：请删去它"),
+    "label": gettext_noop("版次含有看不见的格式字符 %(char)s（零宽空格之类，常随复制粘贴带入）：请删去它"),
+    "edition": gettext_noop("版别含有看不见的格式字符 %(char)s（零宽空格之类，常随复制粘贴带入）：请删去它"),
+}
+
+
+def _invisible(value: str) -> str | None:
+    """The first format character (Unicode's Cf: U+200B zero-width space, U+FEFF, U+2060,
+    direction marks…) in ``value``, as U+XXXX, else None. Text pasted from Word or WeChat
+    carries them; kept, 测试日报 with a U+200B after it would be a second paper that looks like
+    测试日报, and an issue's pages would be split over the two."""
+    found = next((c for c in value if unicodedata.category(c) == "Cf"), None)
+    return None if found is None else f"U+{ord(found):04X}"
 
 
 def _is_text(value: str) -> bool:
@@ -576,12 +612,16 @@ def _slot(meta: PageMeta) -> Slot | None:
 class Writer:
     """Writes batches of prepared pages; remembers papers and issues between batches."""
 
-    def __init__(self, *, status: str = Status.PUBLISHED, user=None, same_slot: SameSlot = "report") -> None:
+    def __init__(
+        self, *, status: str = Status.PUBLISHED, user=None, same_slot: SameSlot = "report", lost_ok: bool = True
+    ) -> None:
         if same_slot not in ("report", "replace", "keep"):
             raise ValueError(f"same_slot must be report, replace or keep, not {same_slot!r}")
         self.status = Status(status)
         self.user = user
         self.same_slot = same_slot
+        # False: a replace that would drop hand corrections is not made (LOST_CORRECTIONS).
+        self.lost_ok = lost_ok
         self._papers: dict[str, Newspaper] = {}
         self._issues: dict[tuple, Issue] = {}
 
@@ -614,7 +654,7 @@ class Writer:
             if slot is not None and slot in slots and self.same_slot != "keep":
                 occupant = slots[slot]
                 if self.same_slot == "replace" and isinstance(occupant, Page):
-                    results[i] = _replace(occupant, p, user=self.user)
+                    results[i] = _replace(occupant, p, user=self.user, lost_ok=self.lost_ok)
                 else:
                     results[i] = IngestResult(
                         p.name, Outcome.SAME_SLOT, page=occupant if isinstance(occupant, Page) else None
@@ -771,15 +811,21 @@ def _refused(p: Prepared, exc: DatabaseError) -> IngestResult:
     return IngestResult(p.name, Outcome.FAILED, error=refusal(exc))
 
 
-def _replace(page: Page, p: Prepared, *, user) -> IngestResult:
+def _replace(page: Page, p: Prepared, *, user, lost_ok: bool = True) -> IngestResult:
     """Give a stored page a new file: new text and split, with the corrections of unchanged
-    lines carried over (ingest/carry.py); the old text is kept in the revision."""
+    lines carried over (ingest/carry.py); the old text is kept in the revision. Without
+    ``lost_ok``, LOST_CORRECTIONS, writing nothing, when some could not be: a replace cannot be
+    undone, so a script must say it knows (the browser's replace asks the same)."""
     try:
         with transaction.atomic():
             page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
             _first_revision(page)
             old_text = page.raw_text
+            # Under the page's lock: a correction made since the caller looked is counted too.
             state, lost = _carried(page, load_state(page), p.text, p.state)
+            if lost and not lost_ok:
+                transaction.set_rollback(True)  # revision 0, just recorded, with the rest
+                return IngestResult(p.name, Outcome.LOST_CORRECTIONS, page=page, lost=lost)
             page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
             page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
             _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)
@@ -962,15 +1008,18 @@ def ingest_sources(
 
 
 def ingest_file(
-    name: str, data: bytes, meta: PageMeta, *, status: str, user=None, same_slot: SameSlot = "report"
+    name: str, data: bytes, meta: PageMeta, *, status: str, user=None, same_slot: SameSlot = "report",
+    lost_ok: bool = True,
 ) -> IngestResult:
     """Decode, parse and store one page file (the upload page, the API). Writes nothing when the
     file was seen before, takes a stored page's slot (unless ``same_slot`` says replace or
-    keep), or anything fails; the result says which and why."""
+    keep), a replace would drop hand corrections and ``lost_ok`` is False, or anything fails;
+    the result says which and why."""
     seen = Page.objects.filter(sha256=sha256(data)).select_related("issue__newspaper").first()
     if seen is not None:
         return IngestResult(name, Outcome.DUPLICATE, page=seen)
-    return Writer(status=status, user=user, same_slot=same_slot).write([prepare(Source(name, meta, data=data))])[0]
+    writer = Writer(status=status, user=user, same_slot=same_slot, lost_ok=lost_ok)
+    return writer.write([prepare(Source(name, meta, data=data))])[0]
 
 
 def replace_page(page: Page, name: str, data: bytes, *, user=None) -> IngestResult:

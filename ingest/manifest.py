@@ -200,7 +200,9 @@ def parse_row_date(value: str, *, where: str) -> dt.date | None:
 class Row:
     """One row of a manifest: the file it names and its values, or what is wrong with it."""
 
-    line: int  # the line it starts on, the header being line 1 (a spreadsheet's row number)
+    # Its row as a spreadsheet numbers them: the header is row 1, and a quoted cell holding a
+    # line break is still one row (the file's line numbers run ahead of the rows after it).
+    line: int
     name: str  # the file as the row names it, perhaps with folders (sub/a1.txt)
     entry: Entry | None = None
     error: ManifestError | None = None
@@ -300,6 +302,20 @@ def _header(fields: list[str] | None) -> list[str]:
     return [f.strip().lower() for f in fields or []]
 
 
+_PAPER_LINES_ZH = "%(where)s：报名这一格里有换行：报名只能写成一行"
+_PAGE_LINES_ZH = "%(where)s：版次这一格里有换行：版次只能写成一行"
+
+
+def _one_line(value: str, *, where: str, what: str, zh: str) -> str:
+    """A paper or page cell, stripped; ManifestError naming the row when it holds a line break (a
+    quoted cell of two lines, Alt+Enter in a spreadsheet). The writer would refuse it too
+    (writer.not_one_line, with the file's other odd characters), but could not say which row."""
+    value = value.strip()
+    if len(value.splitlines()) > 1:
+        raise ManifestError(f"{where}: the {what} holds a line break: write it on one line", zh, where=where)
+    return value
+
+
 def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
     """A manifest's text read row by row (the command's file or an uploaded one).
 
@@ -329,21 +345,23 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
         )
     rows: list[Row] = []
     seen: set[str] = set()
-    line_num = reader.line_num + 1
+    # Rows counted as records, not lines (reader.line_num): the editor finds the row named in
+    # the spreadsheet the manifest came from. A blank line is a row there too.
+    line = 1
     while True:
+        line += 1
         try:
             cells = next(reader, None)
         except csv.Error as exc:
             # Past this point the rows cannot be told apart: the manifest is refused whole,
             # naming the row, and each of its files with it.
-            at = f"{where}:{line_num}"
+            at = f"{where}:{line}"
             raise ManifestError(
                 f"{at}: malformed ({exc}): an unclosed quote?", "%(where)s：这一行格式有误（引号没有配对？），整个清单无法读取",
                 where=at,
             ) from None
         if cells is None:
             break
-        line, line_num = line_num, reader.line_num + 1  # where this row started; the next starts after it
         if not any(c.strip() for c in cells):
             continue
         at = f"{where}:{line}"
@@ -369,9 +387,9 @@ def manifest_rows(text: str, *, where: str = MANIFEST_NAME) -> Manifest:
         seen.add(name)
         try:
             entry = Entry(
-                paper=(row.get("paper") or "").strip(),
+                paper=_one_line(row.get("paper") or "", where=at, what="paper name", zh=_PAPER_LINES_ZH),
                 date=parse_row_date(row.get("date") or "", where=at),
-                page=(row.get("page") or "").strip(),
+                page=_one_line(row.get("page") or "", where=at, what="page label", zh=_PAGE_LINES_ZH),
                 prefecture=parse_prefecture(row.get("prefecture") or "", where=at),
             )
         except ManifestError as exc:

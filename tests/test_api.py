@@ -70,13 +70,13 @@ def test_bad_parameters_answer_400_with_a_message(client, params):
     assert response.json()["error"]
 
 
-@pytest.mark.parametrize("q", ["a & b", "\x00", "   ", "介休\x00党建", "介休 🙂", '“介休”'])
+@pytest.mark.parametrize("q", ["a & b", "   ", "介休\x00党建", "介休 🙂", '“介休”'])
 def test_odd_queries_never_fail(client, seeds, q):
     response = client.get("/api/articles", {"q": q})
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("q", ["\\", "'", '"', "(", ":*", "🙂", "!!", "“”", "-"])
+@pytest.mark.parametrize("q", ["\\", "'", '"', "(", ":*", "🙂", "!!", "“”", "-", "\x00"])
 def test_a_query_with_nothing_searchable_is_400_never_everything(client, seeds, q):
     response = client.get("/api/articles", {"q": q})
     assert response.status_code == 400

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from articles import writer
 from articles.auth import issue_token
 from articles.models import ApiToken, Article, Page
 from articles.roles import Role
@@ -133,8 +134,9 @@ def test_a_bad_file_is_refused_by_name(client, key):
 @pytest.mark.parametrize(
     ("fields", "field"),
     [({"paper": ""}, "paper"), ({"date": "2025/07/24"}, "date"), ({"file": ""}, "file"),
-     ({"prefecture": "14"}, "prefecture"), ({"prefecture": "9999"}, "prefecture"), ({"same_slot": "overwrite"}, "same_slot")],
-    ids=["no-paper", "bad-date", "no-file", "bad-prefecture", "no-such-prefecture", "bad-same-slot"],
+     ({"prefecture": "14"}, "prefecture"), ({"prefecture": "9999"}, "prefecture"), ({"same_slot": "overwrite"}, "same_slot"),
+     ({"lost_ok": "yes"}, "lost_ok")],
+    ids=["no-paper", "bad-date", "no-file", "bad-prefecture", "no-such-prefecture", "bad-same-slot", "bad-lost-ok"],
 )
 def test_a_bad_form_is_refused_naming_the_field(client, key, fields, field):
     data = {"file": seed(3), "paper": "运城日报", "date": "2025-07-24", **fields}
@@ -152,6 +154,24 @@ def test_a_bad_form_names_the_file_and_the_value_refused(client, key):
     assert body["error"] == f"{SEED_FILES[3].name}：请求有误：date: 输入一个有效的日期。（收到“2025-02-30”）"
     body = upload(client, key, 3, prefecture="9999").json()
     assert body["error"].endswith("prefecture: 9999 不是任何地市的代码（如 1407 是晋中市）")  # the value said once
+
+
+@pytest.mark.parametrize("field", ["paper", "page", "prefecture"])
+def test_a_nul_in_a_field_is_called_what_it_is(client, key, field):
+    # Django's zh-hans text for it, "不允许是用空字符串", reads "empty strings are not allowed".
+    body = upload(client, key, 3, **{field: "14\x0007"}).json()
+    assert list(body["fields"]) == [field] and "含有不是文字的空字符 NUL（U+0000）" in body["fields"][field]
+    assert "空字符串" not in body["error"] and not Page.objects.exists()
+
+
+@pytest.mark.parametrize(("paper", "char"), [("测试日报\u200b", "U+200B"), ("\ufeff测试日报", "U+FEFF"), ("测试\u2060日报", "U+2060")])
+def test_a_paper_name_holding_an_invisible_character_is_refused_naming_it(client, key, paper, char):
+    # Accepted, it made a second paper 测试日报 beside the first, looking the same.
+    upload(client, key, 3, paper="测试日报")
+    response = upload(client, key, 4, paper=paper, page="第4版")
+    assert response.status_code == 400
+    assert f"报名含有看不见的格式字符 {char}（零宽空格之类" in response.json()["error"]
+    assert Page.objects.count() == 1 and set(Page.objects.values_list("issue__newspaper__name", flat=True)) == {"测试日报"}
 
 
 @pytest.mark.parametrize(
@@ -233,6 +253,21 @@ def test_publishing_a_second_copy_of_a_slot_needs_keep_both(client, key):
     assert Page.objects.get(pk=second).status == Page.Status.DRAFT
     assert post(client, f"{PAGES}/{second}/publish", key, {"keep_both": "1"}).status_code == 200
     assert Page.objects.get(pk=second).status == Page.Status.PUBLISHED
+
+
+def test_publishing_a_withdrawn_page_again_beside_another_needs_keep_both_and_says_only_that(client, key):
+    # The 409 said "……或先删除这个草稿", but a page once published is no draft and cannot be deleted.
+    first = upload(client, key, 3).json()["page"]["id"]
+    post(client, f"{PAGES}/{first}/publish", key)
+    writer.set_status(Page.objects.get(pk=first), Page.Status.WITHDRAWN)
+    second = upload(client, key, 4, same_slot="keep").json()["page"]["id"]
+    refused = post(client, f"{PAGES}/{first}/publish", key)
+    assert refused.status_code == 409 and refused.json()["others"] == [second]
+    assert "keep_both=1" in refused.json()["error"] and "草稿" not in refused.json()["error"]
+    # A draft's still names the draft: it may be deleted instead.
+    assert "先删除这个草稿" in post(client, f"{PAGES}/{second}/publish", key).json()["error"]
+    assert post(client, f"{PAGES}/{first}/publish", key, {"keep_both": "1"}).status_code == 200
+    assert Page.objects.get(pk=first).status == Page.Status.PUBLISHED
 
 
 def test_publish_answers_in_a_fixed_number_of_queries(client, key, django_assert_max_num_queries):

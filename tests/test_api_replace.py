@@ -1,5 +1,6 @@
 """POST /api/pages with same_slot=replace: the answer lists the hand corrections it could not carry
-over, as the browser's replace shows them (articles/editor_views.py ``replace``)."""
+over, as the browser's replace shows them (articles/editor_views.py ``replace``), and, as the
+browser does, a replace that would drop some is made only when confirmed (lost_ok=1)."""
 
 from __future__ import annotations
 
@@ -55,12 +56,37 @@ def _correct_two_headlines(page: Page, editor) -> tuple[int, int]:
     return state.articles[keep].ref, state.articles[hit].ref
 
 
+def test_a_replace_that_would_drop_corrections_is_refused_with_them_listed_until_confirmed(client, editor):
+    # The browser asks for a tick (ReplaceForm.lost_ok) before such a replace, which cannot be
+    # undone; the API made it at once and only reported the corrections it had thrown away.
+    first = upload(client, editor, SEED_FILES[3].read_bytes())
+    page = Page.objects.get(pk=first.json()["page"]["id"])
+    _kept, lost = _correct_two_headlines(page, editor)
+    before = (page.raw_text, writer.version(page), list(page.articles.values_list("id", "headline").order_by("id")))
+    response = upload(client, editor, _corrected(), same_slot="replace")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["outcome"] == "lost_corrections" and body["page"]["id"] == page.pk
+    assert "lost_ok=1" in body["message"] and "不能撤销" in body["message"]
+    (conflict,) = body["conflicts"]
+    assert conflict["article"] == lost and conflict["headline"] == "也被校正的标题" and conflict["reason"] == LINES_CHANGED
+    page.refresh_from_db()
+    after = (page.raw_text, writer.version(page), list(page.articles.values_list("id", "headline").order_by("id")))
+    assert after == before and Page.objects.count() == 1  # nothing written, not even revision 0
+    spec = client.get("/api/openapi.json").json()
+    Draft202012Validator({"$ref": "#/components/schemas/PageWritten", "components": spec["components"]}).validate(body)
+    # Confirmed on purpose (as "1" only, like keep_both), it is made.
+    assert upload(client, editor, _corrected(), same_slot="replace", lost_ok="on").status_code == 400
+    confirmed = upload(client, editor, _corrected(), same_slot="replace", lost_ok="1")
+    assert confirmed.status_code == 200 and confirmed.json()["outcome"] == "replaced"
+
+
 def test_replace_lists_the_corrections_it_could_not_carry_over(client, editor):
     # The answer once said "replaced" and nothing more, though a correction had been lost.
     first = upload(client, editor, SEED_FILES[3].read_bytes())
     page = Page.objects.get(pk=first.json()["page"]["id"])
     _kept, lost = _correct_two_headlines(page, editor)
-    response = upload(client, editor, _corrected(), same_slot="replace")
+    response = upload(client, editor, _corrected(), same_slot="replace", lost_ok="1")
     assert response.status_code == 200
     body = response.json()
     assert body["outcome"] == "replaced" and body["page"]["id"] == page.pk
@@ -77,8 +103,21 @@ def test_the_conflicts_are_in_the_readers_language(client, editor):
     first = upload(client, editor, SEED_FILES[3].read_bytes())
     _correct_two_headlines(Page.objects.get(pk=first.json()["page"]["id"]), editor)
     client.cookies["django_language"] = "en"
-    (conflict,) = upload(client, editor, _corrected(), same_slot="replace").json()["conflicts"]
+    (conflict,) = upload(client, editor, _corrected(), same_slot="replace").json()["conflicts"]  # the 409's list
     assert conflict["message"].startswith("this article") and conflict["reason"] == LINES_CHANGED
+
+
+def test_a_replace_whose_corrections_are_all_carried_needs_no_confirmation(client, editor):
+    first = upload(client, editor, SEED_FILES[3].read_bytes())
+    page = Page.objects.get(pk=first.json()["page"]["id"])
+    state = writer.load_state(page)
+    changed = next(n for n, (a, b) in enumerate(zip(page.raw_text.split("\n"), _corrected().decode().split("\n")), 1) if a != b)
+    keep = next(i for i, a in enumerate(state.articles) if changed not in a.lines and a.headline)
+    fixed = corrections.edit_fields(state, keep, headline="校正后的标题")
+    writer.apply_state(page, fixed, user=editor, action=PageRevision.Action.EDIT, summary="test")
+    body = upload(client, editor, _corrected(), same_slot="replace").json()
+    assert body["outcome"] == "replaced" and body["conflicts"] == []
+    assert page.articles.filter(headline="校正后的标题").exists()
 
 
 def test_a_replace_that_loses_nothing_says_so(client, editor):

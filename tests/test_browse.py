@@ -208,6 +208,7 @@ def test_a_long_page_is_shown_a_part_at_a_time(client, db, django_assert_num_que
     assert "第2500行。" in last and "第2000行。" not in last and 'id="line-2001"' in last
     assert "长文" in first and "长文" not in last
     assert 'rel="next"' not in last and 'rel="next" href="?part=2"' in first  # each part lists its own articles
+    assert "· 1 篇文章" in last  # the header counts the whole page's, as the issue lists it
     assert client.get(f"/pages/{page.pk}/", {"part": 4}).status_code == 404
     assert client.get(f"/pages/{page.pk}/", {"part": 99999999999}).status_code == 404  # past int4: not a 500
 
@@ -238,3 +239,35 @@ def test_a_paper_dated_at_the_ends_of_the_calendar_is_shown(client, db, date):
     assert response.status_code == 200
     assert f'href="/papers/{paper.pk}/{date.isoformat()}/"' in response.content.decode()
     assert client.get(f"/papers/{paper.pk}/{date.isoformat()}/").status_code == 200
+
+
+def test_a_county_page_past_its_last_page_does_not_say_the_county_has_no_stories(client, archive):
+    text = client.get("/counties/140781/", {"page_size": "1", "page": "5"}).content.decode()
+    assert "已经过了最后一页" in text
+    assert "暂无报道" not in text  # the county has two stories, on pages 1 and 2
+
+
+def test_a_county_page_refuses_a_page_number_given_twice_as_search_does(client, archive):
+    response = client.get("/counties/140781/?page=1&page=2")
+    assert response.status_code == 400
+    assert "每个参数只能给一次" in response.content.decode()
+
+
+def test_an_impossible_day_is_said_to_be_no_such_day_not_a_bad_format(client, archive):
+    paper = archive["front"].issue.newspaper
+    missing = client.get(f"/papers/{paper.pk}/2025-02-30/")
+    assert missing.status_code == 404 and "没有 2025-02-30 这一天" in missing.content.decode()
+    refused = client.get("/search", {"q": "介休", "date_from": "2025-02-30"})
+    assert refused.status_code == 400 and "没有 2025-02-30 这一天" in refused.content.decode()
+    assert client.get("/api/articles", {"date_to": "2025-13-01"}).json()["error"] == "date_to：没有 2025-13-01 这一天"
+
+
+def test_undated_pages_without_a_label_are_told_apart_by_their_file(client, archive):
+    other = _page(paper="吕梁日报", date=None, label="", number=None)
+    make_article(page=other, headline="另一版", body="正文。")
+    Article.objects.filter(page=other).update(visible=True)
+    paper = other.issue.newspaper
+    listed = client.get(f"/papers/{paper.pk}/undated/").content.decode()
+    names = {p.source_name for p in Page.objects.filter(issue__newspaper=paper)}
+    assert len(names) == 2 and all(name in listed for name in names)
+    assert other.source_name in client.get(f"/pages/{other.pk}/").content.decode().split("</title>")[0]

@@ -10,10 +10,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from articles import writer
-from articles.models import Article, Page
+from articles.models import Article, Newspaper, Page
 from articles.roles import Role
 from ingest import corrections
 from tests.browser import CHROMIUM, IN_CI
@@ -81,6 +82,12 @@ def test_a_refused_meta_form_is_shown_again_as_typed_with_the_error_beside_the_d
     ("paper", "运城\n日报", "报名含有换行或不是文字的字符"),
     ("label", "第3\x07版", "版次含有换行或不是文字的字符"),
     ("label", "第3\u2028版", "版次含有换行或不是文字的字符"),
+    # Invisible format characters (Unicode's Cf) pasted in from Word or WeChat: 测试日报 and
+    # 测试日报 + U+200B were two papers that looked the same.
+    ("paper", "运城日报\u200b", "报名含有看不见的格式字符 U+200B"),
+    ("paper", "\ufeff运城日报", "报名含有看不见的格式字符 U+FEFF"),
+    ("paper", "运城\u2060日报", "报名含有看不见的格式字符 U+2060"),
+    ("label", "第3\u200d版", "版次含有看不见的格式字符 U+200D"),
 ])
 def test_the_meta_form_refuses_a_name_or_label_upload_would_refuse(editor, field, value, why):
     page = store(3)
@@ -100,6 +107,16 @@ def test_the_admins_page_form_refuses_a_label_upload_would_refuse(admin):
     assert response.status_code == 200 and "版次含有换行或不是文字的字符" in response.content.decode()
     page.refresh_from_db()
     assert page.label == "第3版"
+
+
+@pytest.mark.parametrize("paper", ["测试日报\u200b", "测试\u200c日报", "\ufeff测试日报"])
+def test_an_upload_refuses_a_paper_name_holding_an_invisible_character_naming_it(editor, paper):
+    store(3, paper="测试日报")
+    response = editor.post("/upload/", {"paper": paper, "files": [SimpleUploadedFile("z.txt", SEED_FILES[4].read_bytes())]})
+    assert response.status_code == 302
+    html = editor.get("/upload/drafts/").content.decode()
+    assert "z.txt" in html and "报名含有看不见的格式字符 U+" in html
+    assert list(Newspaper.objects.values_list("name", flat=True)) == ["测试日报"]
 
 
 def test_the_meta_form_closed_and_filled_from_the_page_when_nothing_was_refused(editor):
@@ -420,3 +437,43 @@ def test_an_article_s_history_is_headed_article_n_in_english_and_unchanged_in_ch
     admin.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = admin.get(path).content.decode()
     assert f"· Article {ref}</span>" in html and f"Articles {ref}" not in html
+
+
+# -- F. a withdrawn page whose place holds another page is published again ------------------------
+
+
+def withdrawn_beside(other_status: str) -> tuple[Page, Page]:
+    """A page published, then withdrawn, whose place (paper, date, page) holds another page: one
+    kept beside it on purpose (published), or a replacement not yet dealt with (a draft)."""
+    page = store(3, status=Status.PUBLISHED)
+    meta = writer.PageMeta(paper="运城日报", date=dt.date(2025, 7, 24), label="第3版")
+    other = writer.ingest_file("v2.txt", SEED_FILES[4].read_bytes(), meta, status=other_status, same_slot="keep").page
+    return writer.set_status(page, Status.WITHDRAWN), other
+
+
+@pytest.mark.parametrize("other_status", [Status.PUBLISHED, Status.DRAFT])
+def test_a_withdrawn_page_whose_place_is_held_is_offered_keep_both_on_its_preview(editor, other_status):
+    # Its preview offered only 发布, which was refused with "请选择“替换原版面”或“两者都保留”": a dead end.
+    page, other = withdrawn_beside(other_status)
+    html = editor.get(f"/pages/{page.pk}/preview/").content.decode()
+    assert sent(html, f"/pages/{page.pk}/publish/", ("keep_both", "1")) and "两者都保留，再次发布" in html
+    with pytest.raises(AssertionError, match="no such form"):  # no plain 发布, which is only refused
+        form_as_sent(html, lambda to, fields: to.endswith(f"/pages/{page.pk}/publish/") and ("keep_both", "1") not in fields)
+    assert "/replace/" not in html  # a replace uses a draft up: this page is none
+    refused = editor.post(f"/pages/{page.pk}/publish/", follow=True).content.decode()
+    assert "“两者都保留，再次发布”" in refused and "替换原版面" not in refused
+    assert Page.objects.get(pk=page.pk).status == Status.WITHDRAWN
+    editor.post(f"/pages/{page.pk}/publish/", {"keep_both": "1"})
+    assert Page.objects.get(pk=page.pk).status == Status.PUBLISHED
+    assert Page.objects.get(pk=other.pk).status == other_status
+
+
+def test_the_admin_points_a_withdrawn_page_to_keep_both_not_to_a_replace_it_cannot_make(admin):
+    page, other = withdrawn_beside(Status.PUBLISHED)
+    html = admin.get(f"/admin/articles/page/{page.pk}/change/").content.decode()
+    form = form_as_sent(html, lambda action, fields: any(name == "label" for name, _ in fields))
+    form.update(_save=["Save"], status=[Status.PUBLISHED])
+    text = admin.post(f"/admin/articles/page/{page.pk}/change/", form).content.decode()
+    assert f"已发布的版面（第 {other.pk} 号）：没有发布" in text and "“两者都保留，再次发布”" in text
+    assert "替换原版面" not in text
+    assert Page.objects.get(pk=page.pk).status == Status.WITHDRAWN

@@ -355,3 +355,11 @@ def test_a_cross_origin_revalidation_is_preflighted_and_answered_304(client):
     assert client.options("/api/articles").status_code == 405
     editors = client.options("/api/pages", HTTP_ORIGIN="https://example.org", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
     assert "Access-Control-Allow-Origin" not in editors
+
+
+def test_favicon_ico_leads_to_the_sites_icon_which_every_page_links(client, db):
+    # Browsers ask /favicon.ico on every page unless told otherwise: a 404 on each page view.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    assert client.head("/favicon.ico").status_code == 301
+    assert '<link rel="icon" type="image/svg+xml" href="' in client.get("/").content.decode()

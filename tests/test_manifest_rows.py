@@ -91,11 +91,41 @@ def test_rows_no_file_took_are_listed_with_rows_without_a_name():
     assert [(r.line, r.name) for r in manifest.unused(["a.txt", "other.txt"])] == [(3, "c9.txt"), (4, ""), (5, "d.txt")]
 
 
-def test_a_spreadsheets_blank_rows_are_left_out_and_row_numbers_follow_the_file():
-    # Excel writes formatted empty rows as commas; a quoted cell may hold a line break.
-    manifest = manifest_rows(f'{HEADER}a.txt,"晋中\n日报",,,\n,,,,\n\nb.txt,x,,,14O4\n')
-    assert [r.name for r in manifest.rows] == ["a.txt", "b.txt"]
-    assert str(manifest.find("b.txt").error).startswith("manifest.csv:6: prefecture")
+def test_a_spreadsheets_blank_rows_are_left_out_and_rows_are_numbered_as_it_numbers_them():
+    # Excel writes formatted empty rows as commas; a quoted cell may hold a line break, and is
+    # still one row: the rows after it were named by the file's line, one too far on.
+    manifest = manifest_rows(f'{HEADER}a.txt,x,,"第\n2版",\n,,,,\n\nb.txt,x,,,14O4\n')
+    assert [(r.line, r.name) for r in manifest.rows] == [(2, "a.txt"), (5, "b.txt")]
+    assert str(manifest.find("b.txt").error).startswith("manifest.csv:5: prefecture")
+
+
+# A manifest as a spreadsheet saves it (CRLF; row 3's paper cell holds a line break): rows 4, 5 and
+# 7 were named as 5, 6 and 8, and w2's refusal named neither manifest.csv nor its row.
+SPREADSHEET = (
+    "file,paper,date,page,prefecture\r\n2025-04-01\\w1.txt,窗口报,2025-04-01,第1版,\r\n"
+    'w2.txt,"窗口\r\n报",2025-04-01,第2版,\r\nw3.txt,窗口报,2025-04-01,第3版,14O7\r\n'
+    "W4.TXT,窗口报,2025-04-01,第4版,\r\n,,,,\r\nw5.txt,窗口报,2025-4-31,第5版,\r\n"
+)
+
+
+def test_rows_after_a_cell_with_a_line_break_are_named_as_a_spreadsheet_shows_them():
+    manifest = manifest_rows(SPREADSHEET)
+    assert str(manifest.find("w2.txt").error) == "manifest.csv:3: the paper name holds a line break: write it on one line"
+    assert str(manifest.find("w3.txt").error).startswith("manifest.csv:4: prefecture '14O7'")
+    assert [(r.line, r.name) for r in manifest.unused(["w1.txt", "w2.txt", "w3.txt", "w5.txt"])] == [(5, "W4.TXT")]
+    assert str(manifest.find("w5.txt").error).startswith("manifest.csv:7: date '2025-4-31' is no such day")
+    with pytest.raises(ManifestError, match="manifest.csv:4: malformed"):  # the whole manifest refused, at its row
+        manifest_rows(f'{HEADER}a.txt,"晋中\n日报",,,\nb.txt,x,,,\nc.txt,"x"y,,,\n')
+
+
+@pytest.mark.parametrize(("cell", "what"), [("paper", "paper name"), ("page", "page label")])
+def test_a_paper_or_page_cell_with_a_line_break_is_refused_naming_the_row(cell, what):
+    values = {"paper": "窗口报", "page": "第2版", cell: '"窗口\r\n报"'}
+    manifest = manifest_rows(f"{HEADER}w1.txt,窗口报,,,\nw2.txt,{values['paper']},,{values['page']},\nw3.txt,窗口报,,,\n")
+    assert str(manifest.find("w2.txt").error) == f"manifest.csv:3: the {what} holds a line break: write it on one line"
+    assert manifest.find("w3.txt").entry == Entry("窗口报")
+    # Spaces and line ends around a value are no line break in it.
+    assert manifest_rows(f'{HEADER}w1.txt," 窗口报\n",,,\n').find("w1.txt").entry == Entry("窗口报")
 
 
 def test_a_header_typed_with_capitals_and_spaces_is_read():
@@ -213,6 +243,20 @@ def test_a_file_listed_twice_is_refused_alone(client, editor, language, says):
     manifest = "file,paper\na.txt,吕梁日报\nb.txt,临汾日报\na.txt,临汾日报\n"
     text = results(client, upload(client, csv_file("manifest.csv", manifest), page_file(1, "a.txt"), page_file(2, "b.txt"), language=language))
     assert escape(says) in text and sorted(stored()) == ["b.txt"]
+
+
+def test_an_upload_names_the_manifests_rows_as_a_spreadsheet_shows_them(client, editor):
+    files = [page_file(i, f"w{n}.txt") for i, n in ((0, 1), (1, 2), (2, 3), (3, 5))]
+    manifest = SimpleUploadedFile("manifest.csv", b"\xef\xbb\xbf" + SPREADSHEET.encode("utf-8"), content_type="text/csv")
+    text = results(client, upload(client, manifest, *files))
+    for says in (
+        "未入库：manifest.csv:3：报名这一格里有换行：报名只能写成一行",
+        "未入库：manifest.csv:4：地市代码 14O7 不是四位数字（如 1407）",
+        "第 5 行 W4.TXT",
+        "未入库：manifest.csv:7：日期 2025-4-31 不存在",
+    ):
+        assert escape(says) in text, says
+    assert sorted(stored()) == ["w1.txt"]
 
 
 @pytest.mark.parametrize("name", ["manifest (1).csv", "Manifest.CSV", "清单.csv"])

@@ -112,7 +112,8 @@ def test_a_refused_search_shows_the_form_as_sent_with_its_filters():
     [
         ({"page": "0"}, "页码（page）须在 1 到", "page 须在 1 到"),
         ({"page_size": "x"}, "每页篇数（page_size）须为整数", "page_size 须为整数"),
-        ({"date_to": "2025-13-01"}, "截止日期（date_to）须为 YYYY-MM-DD 格式的日期", "date_to 须为 YYYY-MM-DD 格式的日期"),
+        ({"date_to": "2025-1-31"}, "截止日期（date_to）须为 YYYY-MM-DD 格式的日期", "date_to 须为 YYYY-MM-DD 格式的日期"),
+        ({"date_to": "2025-13-01"}, "截止日期（date_to）：没有 2025-13-01 这一天", "date_to：没有 2025-13-01 这一天"),
         ({"sort": "size"}, "排序：sort 只能是 relevance 或 date", "sort 只能是 relevance 或 date"),
         ({"date_from": "2025-02-01", "date_to": "2025-01-01"}, "起始日期（date_from）晚于截止日期（date_to）", "date_from 晚于 date_to"),
     ],

@@ -118,3 +118,18 @@ def test_the_language_switchs_way_back_keeps_a_path_encoded(counties):
     page = Client().get("/papers/%E6%99%9A%E6%8A%A5%3F%23/").content.decode()
     back = html.unescape(re.search(r'name="next" value="([^"]*)"', page).group(1))
     assert back == "/papers/%E6%99%9A%E6%8A%A5%3F%23/"
+
+
+def test_a_term_not_in_the_article_is_not_said_to_have_matched_by_its_words(counties):
+    a = make_article(headline="春耕忙", body="田间地头一片繁忙。", date=DAY)
+    Article.objects.update(visible=True)
+    page = Client().get(f"/articles/{a.pk}/", {"q": "绛县"}).content.decode()
+    assert "检索词「绛县」在本文没有逐字出现" in page and "按分词匹配" not in page
+
+
+@pytest.mark.parametrize("q", ["「春耕」", "“春耕”", '"春耕"'])
+def test_a_quoted_query_is_shown_in_the_hit_banner_without_doubled_quotes(counties, q):
+    a = make_article(headline="春耕忙", body="田间地头一片繁忙。", date=DAY)
+    Article.objects.update(visible=True)
+    page = Client().get(f"/articles/{a.pk}/", {"q": q}).content.decode()
+    assert "检索词「春耕」在本文标出 1 处" in page

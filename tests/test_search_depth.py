@@ -75,3 +75,22 @@ def test_results_within_the_depth_say_nothing_of_it(client, seven, settings):
 def test_a_countys_own_page_is_not_limited_by_the_search_depth(client, seven):
     text = client.get("/counties/介休市/", {"page_size": "2", "page": "4"}).content.decode()
     assert "介休市一月1日" in text and "只列出前" not in text
+
+
+def test_a_page_past_the_end_of_a_small_search_is_past_the_end_not_too_deep(client, seven):
+    # Seven matches, listed four deep: page 5 of 2 a page starts past the depth, but also past
+    # the last match — the reader is told the results ended, not to narrow a search of seven.
+    past = client.get("/search", {"q": "网格化", "page_size": "2", "page": "5"})
+    assert past.status_code == 200
+    text = past.content.decode()
+    assert "已经过了最后一页" in text and "只列出前" not in text
+    api = client.get("/api/articles", {"q": "网格化", "page_size": "2", "page": "5"})
+    assert api.status_code == 200 and api.json()["results"] == []
+
+
+def test_a_nul_alone_is_nothing_searchable_never_the_whole_archive(client, seven):
+    api = client.get("/api/articles", {"q": "\x00"})
+    assert api.status_code == 400 and "没有可检索的文字" in api.json()["error"]
+    page = client.get("/search", {"q": "\x00 "})
+    assert page.status_code == 400
+    assert "\x00" not in page.content.decode()

@@ -192,3 +192,13 @@ def test_the_year_chart_says_how_many_matches_have_no_date(client, stories):
     caption = text[text.index("<figcaption>"):text.index("</figcaption>")]
     assert "另有 1 篇日期不详" in caption  # the bars count 2; the results, 3
     assert "日期不详" not in client.get("/search", {"q": "冬季"}).content.decode().split("</figcaption>")[0]
+
+
+def test_empty_state_offers_each_way_out_once_and_no_empty_filters_heading(client, stories):
+    one_filter = client.get("/search", {"q": "绛县 火星", "paper": "运城日报"}).content.decode()
+    assert "去掉「报纸：运城日报」" in one_filter
+    assert "去掉全部筛选条件" not in one_filter  # the same address as removing the one filter
+    assert 'id="facets-heading"' not in one_filter  # no facets: no heading over nothing
+    no_filter = client.get("/search", {"q": "火星"}).content.decode()
+    tips = no_filter[no_filter.index('class="empty-state"'):]
+    assert "也可以" not in tips and "可以试试：" in tips  # nothing before it to say "also" to
