@@ -205,3 +205,15 @@ def test_the_admin_holds_a_paper_to_a_prefecture_of_the_gazetteer(client, superu
     else:
         assert response.status_code == 200 and "不是任何地市的代码" in response.content.decode()
         assert paper.prefecture_code == "1408"
+
+
+@pytest.mark.parametrize("name", ["运城日报\u200b", "运城\n日报", "\ufeff运城日报"])
+def test_the_admin_refuses_a_paper_name_that_is_not_one_line_of_visible_text(client, superuser, name):
+    # As uploads, the API and the preview's form refuse it: a twin of 运城日报 that looks the same.
+    paper = Newspaper.objects.create(name="运城日报")
+    response = client.post(f"/admin/articles/newspaper/{paper.pk}/change/", {"name": name, "prefecture_code": ""})
+    assert response.status_code == 200 and "报名含有" in response.content.decode()
+    paper.refresh_from_db()
+    assert paper.name == "运城日报"
+    added = client.post("/admin/articles/newspaper/add/", {"name": name, "prefecture_code": ""})
+    assert added.status_code == 200 and Newspaper.objects.count() == 1
