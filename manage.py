@@ -7,9 +7,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A setting read from the environment is missing or wrong (archive/settings.py names the
+        # variable): one line that says which, not the two tracebacks Django prints around it.
+        sys.exit(f"configuration: {exc}")
 
 
 if __name__ == "__main__":

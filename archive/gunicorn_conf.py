@@ -51,3 +51,8 @@ max_requests_jitter = 2000
 preload_app = True
 
 accesslog = "-"
+
+# gunicorn 25+ opens a control socket for `gunicornc`, one path for every server of the user
+# ($HOME/.gunicorn/gunicorn.ctl): a second site on the machine took it, and stopping one removed
+# the other's. Nothing here uses it; signals (HUP, TERM, TTIN/TTOU) still manage the master.
+control_socket_disable = True

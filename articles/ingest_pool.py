@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from django.db import connections
 
-from articles.writer import IngestResult, SameSlot, Source, Writer, _chunks, prepare
+from articles.writer import IngestResult, SameSlot, Source, Writer, _chunks, ignore_interrupt, prepare
 
 _writer: Writer | None = None
 _options: dict[str, object] = {}
@@ -42,6 +42,7 @@ def _start(status: str, user, same_slot: SameSlot) -> None:
     like any other."""
     from multiprocessing.util import Finalize
 
+    ignore_interrupt()  # Ctrl-C: the command finishes the batches in flight, then says so
     for conn in connections.all(initialized_only=True):
         _inherited.append(conn)
         del connections[conn.alias]

@@ -34,6 +34,7 @@ import hashlib
 import json
 import multiprocessing
 import re
+import signal
 import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,7 +47,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, ProgrammingError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -557,6 +558,12 @@ def prepare(source: Source) -> Prepared | IngestResult:
     )
 
 
+def ignore_interrupt() -> None:
+    """In a forked worker: Ctrl-C is the command's to answer (it ends the workers and says how to
+    resume), not each worker's, which would print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def prepared(sources: Iterable[Source], *, workers: int, batch: int) -> Iterator[list[Prepared | IngestResult]]:
     """Batches of prepared files, in the order given, parsed by ``workers`` processes.
 
@@ -570,7 +577,7 @@ def prepared(sources: Iterable[Source], *, workers: int, batch: int) -> Iterator
         return
     # Forked workers inherit the loaded gazetteer and dictionaries; they never use the parent's
     # database connection.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupt) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.map_async(prepare, chunk))
@@ -596,6 +603,17 @@ def refusal(exc: DatabaseError) -> str:
     diag = getattr(exc.__cause__, "diag", None)
     reason = getattr(diag, "message_primary", None) or str(exc).strip().split("\n")[0]
     return f"the database refused it ({reason[:200]})"
+
+
+def database_refusal(exc: DatabaseError) -> str:
+    """What an operator can do about a database error met outside a file's write (a command's
+    first query, its summary): one line, no SQL."""
+    first = str(exc).strip().split("\n")[0]
+    if isinstance(exc, OperationalError):
+        return f"cannot use the database of DATABASE_URL ({first}): is the server up and the database created?"
+    if isinstance(exc, ProgrammingError) and "does not exist" in first:
+        return "the database has no archive tables yet: run manage.py migrate first"
+    return f"the database refused the command ({first})"
 
 
 Slot = tuple[str, dt.date, str, str]

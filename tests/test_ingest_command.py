@@ -96,8 +96,55 @@ def test_bad_date_option_is_a_usage_error():
 
 
 def test_missing_path_is_a_usage_error():
-    with pytest.raises(CommandError, match="no such file"):
-        run_ingest("/nonexistent/folder")
+    err = StringIO()
+    with pytest.raises(CommandError, match="no .txt files found: 1 failed: /nonexistent/folder"):
+        call_command("ingest", "/nonexistent/folder", no_progress=True, stdout=StringIO(), stderr=err)
+    assert "/nonexistent/folder: no such file or folder" in err.getvalue()
+
+
+def test_a_missing_path_fails_alone_and_the_others_are_stored(tmp_path: Path):
+    # A typo in a list of folders (a cron job's) must not lose the whole load.
+    good = tmp_path / "good.txt"
+    shutil.copy(SEED_FILES[1], good)
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "ingest", str(tmp_path / "nonexistent"), str(good), paper="测试日报", no_progress=True, stdout=StringIO(), stderr=err
+        )
+    assert "1 ingested" in str(excinfo.value) and "1 failed" in str(excinfo.value)
+    assert "nonexistent: no such file or folder" in err.getvalue()
+    assert list(Page.objects.values_list("source_name", flat=True)) == ["good.txt"]
+
+
+def test_paper_and_page_options_are_trimmed_and_a_blank_paper_refused(tmp_path: Path):
+    page = tmp_path / "page.txt"
+    shutil.copy(SEED_FILES[1], page)
+    with pytest.raises(CommandError, match="--paper is empty"):
+        run_ingest(str(page), paper="  ")
+    run_ingest(str(page), paper=" 吕梁日报 ", date="2025-04-21", page=" 第2版 ")
+    stored = Page.objects.select_related("issue__newspaper").get()
+    assert (stored.issue.newspaper.name, stored.label) == ("吕梁日报", "第2版")
+
+
+def test_a_manifest_row_with_an_empty_paper_cell_is_named_by_its_row(tmp_path: Path):
+    shutil.copy(SEED_FILES[1], tmp_path / "a.txt")
+    (tmp_path / "manifest.csv").write_text("file,paper,date\na.txt,,2025-04-21\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(tmp_path), no_progress=True, stdout=StringIO(), stderr=err)
+    assert "a.txt: manifest.csv:2: the paper cell is empty" in err.getvalue()
+
+
+def test_database_trouble_is_one_line_that_says_what_to_do():
+    from django.db import OperationalError, ProgrammingError
+
+    from articles.writer import database_refusal
+
+    down = database_refusal(OperationalError("connection failed: Connection refused\n\tIs the server running?"))
+    assert down.startswith("cannot use the database of DATABASE_URL (connection failed: Connection refused)")
+    bare = database_refusal(ProgrammingError('relation "articles_article" does not exist\nLINE 1: SELECT COUNT(*)'))
+    assert bare == "the database has no archive tables yet: run manage.py migrate first"
+    assert "SELECT" not in bare
 
 
 def test_a_huge_page_is_stored_and_searchable(tmp_path: Path):

@@ -109,3 +109,18 @@ def test_settings_refuse_an_embedded_database_folder_that_is_a_file(tmp_path):
         capture_output=True, text=True, check=False, cwd=str(Path(__file__).resolve().parent.parent),
     )
     assert under.returncode != 0 and f"EMBEDDED_PGDATA: {taken} is not a folder" in under.stderr
+
+
+def test_manage_py_says_a_bad_setting_in_one_line_not_a_traceback():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    proc = subprocess.run(
+        [sys.executable, str(manage), "check"],
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "x", "DEBUG": "maybe", "DATABASE_URL": "postgres://x@127.0.0.1/x"},
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "configuration: DEBUG='maybe' is not a boolean (use 1/0, true/false, yes/no, on/off)"

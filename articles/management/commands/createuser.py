@@ -12,9 +12,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles.roles import Role, assign_role
+from articles.writer import database_refusal
 
 PASSWORD_VARIABLE = "DJANGO_USER_PASSWORD"
 
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="", help="e-mail address (optional)")
 
     def handle(self, *args: object, **opts: object) -> None:
+        try:
+            self._create(opts)
+        except DatabaseError as exc:  # no server, no database, not migrated: said in one line
+            raise CommandError(database_refusal(exc)) from None
+
+    def _create(self, opts: dict) -> None:
         # call_command(stdin=…) lets tests stand in for a terminal, as Django's createsuperuser does.
         self.stdin = opts.get("stdin") or sys.stdin
         User = get_user_model()

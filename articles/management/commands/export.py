@@ -51,8 +51,16 @@ class Command(BaseCommand):
                 partial.unlink(missing_ok=True)
                 raise
         else:
-            count = self._write(slot, lambda line: self.stdout.write(line, ending=""))
-            self.stdout.flush()
+            try:
+                count = self._write(slot, lambda line: self.stdout.write(line, ending=""))
+                self.stdout.flush()
+            except BrokenPipeError:
+                # The reader went away (`| head`): it has what it wanted. Python would report the
+                # pipe again when it flushes stdout at exit, so stdout goes to /dev/null first.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.close(devnull)
+                return
         where = output or "标准输出"
         if count == 0:
             self.stderr.write(self.style.WARNING(f"{paper.name} {slot.year_label}：没有公开的文章；{where} 为空"))

@@ -15,7 +15,7 @@ from articles import ingest_text
 from articles.forms import is_csv
 from articles.ingest_pool import WriterDied
 from articles.models import Article, Page
-from articles.writer import IngestResult, Outcome, PageMeta, Source, clear_caches, ingest_sources
+from articles.writer import IngestResult, Outcome, PageMeta, Source, clear_caches, database_refusal, ingest_sources
 from ingest.manifest import MANIFEST_NAME, Entry, Manifest, ManifestError, parse_date, parse_prefecture, read_folder_manifest
 
 # Writers (see --writers) unless told: one per core, at most 8. On 2 cores 1, 2 and 4 writers load
@@ -28,12 +28,14 @@ ANALYZE_AFTER_ARTICLES = 1000
 ANALYZE_AFTER_SHARE = 0.1
 
 
-def collect_files(paths: list[str]) -> tuple[list[Path], list[Path]]:
-    """The page files among ``paths`` (a folder's .txt files), and the .csv files given by name
-    (a shell's ``folder/*`` names the folder's manifest.csv too): no page, by the rule of the
-    upload page and the API (``articles.forms.is_csv``)."""
+def collect_files(paths: list[str]) -> tuple[list[Path], list[Path], list[str]]:
+    """The page files among ``paths`` (a folder's .txt files), the .csv files given by name (a
+    shell's ``folder/*`` names the folder's manifest.csv too): no page, by the rule of the upload
+    page and the API (``articles.forms.is_csv``); and the paths that name nothing (a typo in a
+    list of folders fails alone, as a bad file does)."""
     files: list[Path] = []
     tables: list[Path] = []
+    missing: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -41,8 +43,8 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[Path]]:
         elif path.is_file():
             (tables if is_csv(path) else files).append(path)
         else:
-            raise CommandError(f"{raw}: no such file or folder")
-    return files, tables
+            missing.append(raw)
+    return files, tables, missing
 
 
 class Command(BaseCommand):
@@ -85,7 +87,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **opts: object) -> None:
+        try:
+            self._ingest(opts)
+        except KeyboardInterrupt:
+            # Each batch is its own transaction: what was reported stored stays, the rest is not
+            # half written; the same command again skips what is stored.
+            self.stderr.write(
+                "interrupted: files reported above are stored, none is half written; run the same command "
+                "again to finish (stored files are reported as already in the archive)"
+            )
+            raise SystemExit(130) from None
+        except DatabaseError as exc:
+            raise CommandError(database_refusal(exc)) from None
+
+    def _ingest(self, opts: dict) -> None:
         self.verbosity = opts["verbosity"]
+        paper = opts["paper"].strip() if opts["paper"] is not None else None
+        label = opts["page"].strip() if opts["page"] is not None else None
+        if paper is not None and not paper:
+            raise CommandError("--paper is empty: give the paper's name")
         try:
             date = parse_date(opts["date"] or "", where="--date")
             prefecture = parse_prefecture(opts["prefecture"] or "", where="--prefecture")
@@ -93,8 +113,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if opts["workers"] < 1 or opts["batch"] < 1 or opts["writers"] < 1:
             raise CommandError("--workers, --writers and --batch must be at least 1")
-        files, tables = collect_files(opts["paths"])
+        files, tables, missing = collect_files(opts["paths"])
         results: list[IngestResult] = []
+        for raw in missing:
+            results.append(IngestResult(raw, Outcome.FAILED, error="no such file or folder"))
+            self._report(Path(raw), results[-1])
         for path in tables:
             if path.name == MANIFEST_NAME:
                 # Read anyway for the files beside it (read_folder_manifest): not an error.
@@ -130,12 +153,14 @@ class Command(BaseCommand):
                     raise row.error
                 entry = row.entry if row is not None else Entry()
                 meta = PageMeta(
-                    paper=opts["paper"] or entry.paper,
+                    paper=paper or entry.paper,
                     date=date or entry.date,
-                    label=opts["page"] if opts["page"] is not None else entry.page,
+                    label=label if label is not None else entry.page,
                     prefecture_code=prefecture or entry.prefecture,
                 )
                 if not meta.paper:
+                    if row is not None:  # listed, with its paper cell left empty
+                        raise ManifestError(f"{MANIFEST_NAME}:{row.line}: the paper cell is empty (or pass --paper)")
                     raise ManifestError(f"no paper name: pass --paper or list the file in {MANIFEST_NAME}")
             except (ManifestError, OSError) as exc:
                 results.append(IngestResult(path.name, Outcome.FAILED, error=str(exc).strip()))
