@@ -15,6 +15,8 @@ def main() -> None:
     except ImproperlyConfigured as exc:
         # A setting read from the environment is missing or wrong (archive/settings.py names the
         # variable): one line that says which, not the two tracebacks Django prints around it.
+        if "--traceback" in sys.argv:
+            raise
         sys.exit(f"configuration: {exc}")
 
 

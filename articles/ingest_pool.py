@@ -84,3 +84,12 @@ def write_in_processes(
                 yield from pending.popleft().result()
         except BrokenProcessPool:
             raise WriterDied("a writer process ended without finishing its batch") from None
+        except KeyboardInterrupt:
+            # Ctrl-C, which the writers ignore (ignore_interrupt): batches not begun are dropped
+            # and the writers ended now — not waited for, since one may wait on a lock — so their
+            # open transactions roll back, as after kill -9. What was reported is stored.
+            processes = list((pool._processes or {}).values())  # the executor's own (shutdown forgets them)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            raise

@@ -9,7 +9,7 @@ import sys
 from urllib.parse import quote
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.template import TemplateDoesNotExist, loader
@@ -39,8 +39,9 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, which browsers and feed readers ask for whatever a page's <link rel="icon">
-    says: the icon's hashed static address (whitenoise keeps it for a year)."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    says: the icon's hashed static address. Found (302), not moved for good: a browser keeps a
+    permanent redirect, and the hashed name changes with the icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @require_safe

@@ -70,12 +70,14 @@ class SearchParams:
             return RankedResults(qs, self.query, by_date=self.sort == "date")
         return qs.newest()
 
-    def reaches(self, offset: int) -> bool:
-        """Whether more than ``offset`` visible articles match (a deep page's question: past the
-        end, or too deep to list). Reads at most ``offset`` + 1 matches, in no order."""
+    def reaches(self, depth: int) -> bool:
+        """Whether more than ``depth`` visible articles match: asked of a page past the depth, which
+        is then too deep to list, or else only past the end. Counted as the page counts (the
+        ranking's capped count: its plans, no more than ``depth`` + 1 matches read, at once "more"
+        when the planner's estimate is far above), never by walking to the page's own offset."""
         from articles.models import Article
 
-        return self.filter(Article.objects.all(), ordered=False).order_by()[offset : offset + 1].exists()
+        return self.filter(Article.objects.all()).capped_count(depth + 1) > depth
 
     def facets(self, *, exact_count: bool, results: object = None) -> dict[str, list[tuple]] | None:
         """The facets the search page shows: over every match when the count was exact (at most
@@ -288,11 +290,10 @@ def read_params(params: Mapping[str, str], *, limit_depth: bool = True) -> Searc
         sort=sort,
     )
     depth = settings.SEARCH_MAX_DEPTH
-    offset = (page - 1) * page_size
-    if limit_depth and past_depth(page, page_size) and read.reaches(offset):
+    if limit_depth and past_depth(page, page_size) and read.reaches(depth):
         # A deep page costs in proportion to its offset (articles/paging.py); the filters reach
-        # any story in a few pages. A page past the end of a search that has no more than
-        # ``offset`` matches is only that, past the end (the page says so), not too deep.
+        # any story in a few pages. A page past the depth of a search with no more matches than
+        # the depth is only past the end (the page says so), not too deep.
         last = ceil(depth / page_size)
         facts = {"last": last, "depth": depth, "size": page_size}
         raise ParamError(

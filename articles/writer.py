@@ -612,7 +612,7 @@ def database_refusal(exc: DatabaseError) -> str:
     if isinstance(exc, OperationalError):
         return f"cannot use the database of DATABASE_URL ({first}): is the server up and the database created?"
     if isinstance(exc, ProgrammingError) and "does not exist" in first:
-        return "the database has no archive tables yet: run manage.py migrate first"
+        return f"the database is not migrated to this version ({first}): run manage.py migrate first"
     return f"the database refused the command ({first})"
 
 

@@ -143,7 +143,7 @@ def test_database_trouble_is_one_line_that_says_what_to_do():
     down = database_refusal(OperationalError("connection failed: Connection refused\n\tIs the server running?"))
     assert down.startswith("cannot use the database of DATABASE_URL (connection failed: Connection refused)")
     bare = database_refusal(ProgrammingError('relation "articles_article" does not exist\nLINE 1: SELECT COUNT(*)'))
-    assert bare == "the database has no archive tables yet: run manage.py migrate first"
+    assert bare == 'the database is not migrated to this version (relation "articles_article" does not exist): run manage.py migrate first'
     assert "SELECT" not in bare
 
 

@@ -360,6 +360,6 @@ def test_a_cross_origin_revalidation_is_preflighted_and_answered_304(client):
 def test_favicon_ico_leads_to_the_sites_icon_which_every_page_links(client, db):
     # Browsers ask /favicon.ico on every page unless told otherwise: a 404 on each page view.
     response = client.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"].endswith(".svg")
-    assert client.head("/favicon.ico").status_code == 301
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    assert client.head("/favicon.ico").status_code == 302
     assert '<link rel="icon" type="image/svg+xml" href="' in client.get("/").content.decode()

@@ -78,14 +78,17 @@ def test_a_countys_own_page_is_not_limited_by_the_search_depth(client, seven):
 
 
 def test_a_page_past_the_end_of_a_small_search_is_past_the_end_not_too_deep(client, seven):
-    # Seven matches, listed four deep: page 5 of 2 a page starts past the depth, but also past
-    # the last match — the reader is told the results ended, not to narrow a search of seven.
-    past = client.get("/search", {"q": "网格化", "page_size": "2", "page": "5"})
+    # One match, listed four deep: page 5 of 2 a page starts past the depth, but the search
+    # has no more matches than the depth — the reader is told the results ended, not to narrow
+    # a search of one. (Counted to the depth, never walked to the page's own offset.)
+    past = client.get("/search", {"q": "一月1日", "page_size": "2", "page": "5"})
     assert past.status_code == 200
     text = past.content.decode()
     assert "已经过了最后一页" in text and "只列出前" not in text
-    api = client.get("/api/articles", {"q": "网格化", "page_size": "2", "page": "5"})
+    api = client.get("/api/articles", {"q": "一月1日", "page_size": "2", "page": "5"})
     assert api.status_code == 200 and api.json()["results"] == []
+    # Seven matches, more than the depth: past the depth is too deep, wherever the end is.
+    assert client.get("/search", {"q": "网格化", "page_size": "2", "page": "5"}).status_code == 400
 
 
 def test_a_nul_alone_is_nothing_searchable_never_the_whole_archive(client, seven):
