@@ -101,6 +101,19 @@ def test_serve_refuses_a_server_that_could_never_answer(args):
         call_command("serve", *args)  # refused before it migrates or loads anything
 
 
+def test_serve_refuses_a_port_another_server_listens_on_before_it_prepares_anything():
+    import socket
+
+    from django.core.management import CommandError, call_command
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        with pytest.raises(CommandError, match=f"cannot listen on 127.0.0.1:{port}"):
+            call_command("serve", "--port", str(port))  # no migrate, no seeds, no gunicorn retries
+
+
 def test_the_image_carries_the_english_translations():
     assert "COPY locale ./locale" in (ROOT / "Dockerfile").read_text()
 

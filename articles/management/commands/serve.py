@@ -6,6 +6,7 @@ long as this process (gunicorn's master), so it stops cleanly with Ctrl-C.
 
 from __future__ import annotations
 
+import socket
 import sys
 
 from django.conf import settings
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         for name in ("workers", "threads"):
             if opts[name] is not None and opts[name] < 1:
                 raise CommandError(f"--{name} must be at least 1 (got {opts[name]})")
+        taken = _port_taken(opts["host"], opts["port"])
+        if taken:
+            # Said now, not after the migrations and the seeds, by gunicorn's five retries.
+            raise CommandError(f"cannot listen on {opts['host']}:{opts['port']} ({taken}): another server holds it? PORT=… picks another")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not opts["no_seeds"]:
@@ -46,6 +51,19 @@ class Command(BaseCommand):
 
         sys.argv = gunicorn_argv(bind, workers=opts["workers"], threads=opts["threads"])
         run()
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None. With SO_REUSEADDR, as gunicorn binds: a
+    port a stopped server left in TIME_WAIT is free, one a running server listens on is not.
+    (Another process may still take it before gunicorn does; gunicorn then says so.)"""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def gunicorn_argv(bind: str, *, workers: int | None = None, threads: int | None = None) -> list[str]:
