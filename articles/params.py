@@ -125,13 +125,20 @@ def _int(params: Mapping[str, str], name: str, default: int, lo: int, hi: int) -
     return value
 
 
+class NoSuchDay(ValueError):
+    """Written YYYY-MM-DD, but no such day (2025-02-30): said as such, not as a bad form."""
+
+
 def iso_date(raw: str) -> dt.date:
     """A date written YYYY-MM-DD, the one form the site's addresses and filters take; ValueError
     otherwise (``fromisoformat`` alone would also take "20250724" and "2025-W30-2", each a second
-    address of the same issue)."""
+    address of the same issue), NoSuchDay for a day the calendar lacks."""
     if not _ISO_DATE.fullmatch(raw):
         raise ValueError(raw)
-    return dt.date.fromisoformat(raw)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise NoSuchDay(raw) from None
 
 
 def _date(params: Mapping[str, str], name: str) -> dt.date | None:
@@ -140,13 +147,13 @@ def _date(params: Mapping[str, str], name: str) -> dt.date | None:
         return None
     try:
         return iso_date(raw)
+    except NoSuchDay:
+        facts = {"name": name, "value": raw}
+        raise ParamError(
+            gettext("%(name)s：没有 %(value)s 这一天") % facts,
+            reader=gettext("%(name)s：没有 %(value)s 这一天") % {**facts, "name": field_name(name)},
+        ) from None
     except ValueError:
-        if _ISO_DATE.fullmatch(raw):  # the form is right, the day is not (2025-02-30)
-            facts = {"name": name, "value": raw}
-            raise ParamError(
-                gettext("%(name)s：没有 %(value)s 这一天") % facts,
-                reader=gettext("%(name)s：没有 %(value)s 这一天") % {**facts, "name": field_name(name)},
-            ) from None
         raise ParamError(
             gettext("%(name)s 须为 YYYY-MM-DD 格式的日期") % {"name": name},
             reader=gettext("%(name)s须为 YYYY-MM-DD 格式的日期") % {"name": field_name(name)},

@@ -40,7 +40,8 @@ from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import CAPTIONS_SHOWN, LINES_PER_SCREEN, Part, get_page
 from articles.params import (
-    ASCII_DIGITS, DEFAULT_PAGE_SIZE, ParamError, SearchParams, iso_date, past_depth, read_params, resolve_county,
+    ASCII_DIGITS, DEFAULT_PAGE_SIZE, NoSuchDay, ParamError, SearchParams, iso_date, past_depth, read_params,
+    resolve_county,
 )
 from articles.query import QueryError, parse, query_text
 from articles.ratelimits import rate_limited
@@ -391,8 +392,11 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
     return render(request, "articles/paper.html", context)
 
 
-# A date's form (YYYY-MM-DD), to tell a day that does not exist (2025-02-30) from a bad address.
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+def _per_page(articles) -> Coalesce:
+    """How many of ``articles`` each page of the statement has: counted with the page (the
+    articles' own index on page_id), not a query per page."""
+    count = articles.filter(page_id=OuterRef("pk")).values("page_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(count), 0)
 
 
 @require_safe
@@ -409,19 +413,17 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     else:
         try:
             date = iso_date(day)
+        except NoSuchDay:
+            raise Http404(_("没有 %(day)s 这一天") % {"day": day}) from None
         except ValueError:
-            if _ISO_DAY.fullmatch(day):  # the form is right, the day is not (2025-02-30)
-                raise Http404(_("没有 %(day)s 这一天") % {"day": day}) from None
             raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
     pages_qs = (
         NewspaperPage.objects.visible()
         .filter(issue__newspaper=obj, issue__date=date) if date else
         NewspaperPage.objects.visible().filter(issue__newspaper=obj, issue__date__isnull=True)
     )
-    # How many stories each page has, counted with the page (its own index on page_id).
-    story_count = Article.objects.visible().filter(page_id=OuterRef("pk")).values("page_id").annotate(n=Count("id")).values("n")
     pages_qs = pages_qs.select_related("issue").defer("raw_text", "furniture").annotate(
-        story_count=Coalesce(Subquery(story_count), 0)
+        story_count=_per_page(Article.objects.visible())
     ).order_by(
         "issue__edition", F("number").asc(nulls_last=True), "label", "id"
     )
@@ -479,10 +481,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
             part_lines=RawSQL(_LINE_SLICE, [lo, hi + 1], output_field=ArrayField(TextField())),
             # The page's own count for its header, as the issue lists it: a part lists only its
             # articles. Read with the page (the articles' index on page_id), not a query more.
-            article_total=Coalesce(
-                Subquery(Article.objects.filter(page_id=OuterRef("pk")).values("page_id").annotate(n=Count("id")).values("n")),
-                0,
-            ),
+            article_total=_per_page(Article.objects.all()),
         )
     )
     obj = get_object_or_404(_readable(request, pages), pk=pk)
