@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `manage.py runserver` leaves static files to WhiteNoise, as gunicorn
+    # does; Django's own handler looks up unhashed names and, with DEBUG off, served no CSS.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",

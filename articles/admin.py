@@ -552,6 +552,11 @@ class CountyAdmin(_ShownToReaders):
         CountyTally.objects.rebuild()
 
 
+# The admin under the archive's name, not Django's ("Django 管理").
+admin.site.site_title = _("地方报纸档案")
+admin.site.site_header = _("地方报纸档案 · 管理")
+
+
 # -- accounts ----------------------------------------------------------------------------------
 # Admins manage accounts (roles.ADMIN_PERMISSIONS): they give people the editor's or the admin's
 # role (the groups). The roles' own permissions are kept by roles.sync_roles, and only a

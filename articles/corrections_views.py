@@ -271,8 +271,18 @@ _ACTIONS: dict[str, Callable[[QueryDict, PageState, _PageText], _Change]] = {
 @require_safe
 @role_required(PERMISSION)
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    """Source lines on one side, the articles on the other; a form for every action."""
-    return _render_correct(request, _get_page_or_404(pk))
+    """Source lines on one side, the articles on the other; a form for every action.
+    ``?line=N`` (the "go to line" form): that line, in the part of a long page that holds it."""
+    page = _get_page_or_404(pk)
+    if "line" in request.GET:
+        raw = request.GET["line"].strip()
+        count = page.raw_text.count("\n") + 1
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= count):
+            error = _("没有第 %(line)s 行：这个版面的原文共 %(count)s 行。") % {"line": raw[:20], "count": count}
+            return _render_correct(request, page, error=error, status=400)
+        line = int(raw)
+        return redirect(reverse("page-correct", args=[page.pk]) + Part.holding(line).query + f"#line-{line}")
+    return _render_correct(request, page)
 
 
 def _county_label(county: County) -> str:

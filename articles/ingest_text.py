@@ -51,6 +51,7 @@ FIXED = (
 # ingest.corrections.CorrectionError messages; %(name)s stands for what varies.
 PATTERNS = (
     gettext_noop("这样改会让原文的行无处可寻，没有保存：%(problems)s。"),
+    gettext_noop("这样改会让原文的字不在任何文章里，没有保存：%(chars)s。"),
     gettext_noop("没有第%(n)s篇文章。"),
     gettext_noop("行号必须是数字。"),
     gettext_noop("请至少选择一行。"),

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.template import TemplateDoesNotExist, loader
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
@@ -155,8 +155,24 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if message.isascii() and (get_language() != "en" or _DJANGO_404.search(message)):
         message = ""
     if request.path.startswith("/api/"):
+        if not message and (bare := _api_without_slash(request.path)):
+            # The API's addresses end without "/" (every page's with one): a client adding it is
+            # told the address it meant — not redirected, which would drop a POST's body.
+            message = _("没有这个地址：API 的地址末尾没有“/”，请用 %(path)s") % {"path": bare}
         return JsonResponse({"error": message or _("没有这个地址")}, status=404, json_dumps_params=JSON)
-    return render(request, "404.html", {"message": message, "request_path": request.path}, status=404)
+    context = {"message": message, "request_path": request.path, "up": getattr(exception, "up", None)}
+    return render(request, "404.html", context, status=404)
+
+
+def _api_without_slash(path: str) -> str:
+    """``path`` without its final "/" when that is an API address, else ""."""
+    if not path.endswith("/") or path == "/api/":
+        return ""
+    try:
+        resolve(path[:-1])
+    except Resolver404:
+        return ""
+    return path[:-1]
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 
 from articles.models import Article, ArticleCounty, with_display_titles
 from articles.page_cache import current_generation
-from ingest.tokens import words_query
+from ingest.tokens import any_words_query
 
 KEYWORDS = 5
 CANDIDATES = 200
@@ -73,7 +73,7 @@ def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:
 
 def _find(article: Article, limit: int) -> list[Related]:
     words = keywords(article)
-    tsquery = words_query(" ".join(words), any_word=True) if words else None
+    tsquery = any_words_query(words) if words else None
     codes = [tag.county_id for tag in article.county_tags.all()]
     others = Article.objects.visible().exclude(pk=article.pk)
     if codes:

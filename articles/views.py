@@ -28,13 +28,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles.highlight import mark, needles_for, snippet
+from articles.highlight import Hits, needles_for, snippet
 from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, with_display_titles
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
@@ -68,8 +66,6 @@ ARTICLE_SOURCE_LINES_SHOWN = 300
 # What an untitled story needs for its display title (Article.display_title): its captions' text.
 CAPTIONS = Prefetch("captions", queryset=Caption.objects.only("id", "article_id", "position", "text"))
 FURNITURE_LABELS = {"banner": gettext_lazy("通栏标语"), "column": gettext_lazy("栏目名"), "other": gettext_lazy("版面元素")}
-# The links from one marked hit to the next in an article.
-PREVIOUS_HIT, NEXT_HIT = gettext_lazy("上一处"), gettext_lazy("下一处")
 # The calendar's column heads (Monday first) and their full names for screen readers.
 WEEKDAYS = [
     (pgettext_lazy("weekday", "一"), gettext_lazy("星期一")),
@@ -104,6 +100,21 @@ def _readable(request: HttpRequest, qs):
 def _visible_issues():
     """Issues with at least one page readers may see (``Page.objects.visible()`` decides)."""
     return Issue.objects.filter(id__in=NewspaperPage.objects.visible().values("issue_id"))
+
+
+class NotHere(Http404):
+    """A 404 of a browse page, with the page one level up to offer (a paper's calendar for a day
+    it did not appear, the counties for an unknown one): a way on besides search and home."""
+
+    def __init__(self, message: str | None, *, up: tuple[str, str]) -> None:
+        super().__init__(message)
+        self.up = up
+
+
+def _calendar(paper: Newspaper, year: int | None = None) -> tuple[str, str]:
+    """(address, link text) of a paper's calendar, at ``year`` if given: a 404's way up."""
+    url = reverse("paper-year", args=[paper.pk, year]) if year else reverse("paper", args=[paper.pk])
+    return url, _("%(paper)s的往期") % {"paper": paper.name}
 
 
 def issue_url(paper_id: int, date: dt.date | None) -> str:
@@ -172,7 +183,9 @@ def _county_counts() -> tuple[list[CountyLink], dict[tuple[str, ...], int], int]
     the codes to read made it 30). About 10 ms of Python: the addresses are made from one reverse()
     (14 µs each, 40 ms for 3,000)."""
     tallies = CountyTally.objects.counts()
-    rows = County.objects.order_by("province", "prefecture", "code").values_list("code", "name", "prefecture", "province")
+    # In the order of the division codes (北京 11, 天津 12, 河北 13, 山西 14…), as the statistical
+    # list and every printed gazetteer have them: a prefecture's counties follow one another.
+    rows = County.objects.order_by("code").values_list("code", "name", "prefecture", "province")
     # County.get_absolute_url, with the code put in place of a stand-in (never a county's code).
     head, _, tail = reverse("county", args=["000000"]).rpartition("000000")
     counties = [
@@ -232,7 +245,7 @@ def county(request: HttpRequest, name: str) -> HttpResponse:
     try:
         found = resolve_county(name)
     except ParamError:
-        raise Http404(_("没有这个县区")) from None
+        raise NotHere(_("没有这个县区"), up=(reverse("counties"), _("按县区浏览"))) from None
     request.county = found  # the county's feed link is titled with its name (feeds.feed_links)
     try:
         # Only the paging is this page's: a search's parameters carried along (?q=…) are not
@@ -377,7 +390,7 @@ def paper(request: HttpRequest, key: str, year: int | None = None) -> HttpRespon
     if year is None and dated:
         year = dated[0]["year"]
     elif year is not None and year not in {y["year"] for y in dated}:
-        raise Http404(_("这一年没有这份报纸"))
+        raise NotHere(_("这一年没有这份报纸"), up=_calendar(obj))
     days = set(issues.filter(date__year=year).values_list("date", flat=True)) if year else set()
     context = {
         "paper": obj,
@@ -414,9 +427,9 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
         try:
             date = iso_date(day)
         except NoSuchDay:
-            raise Http404(_("没有 %(day)s 这一天") % {"day": day}) from None
+            raise NotHere(_("没有 %(day)s 这一天") % {"day": day}, up=_calendar(obj)) from None
         except ValueError:
-            raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
+            raise NotHere(_("日期格式应为 YYYY-MM-DD"), up=_calendar(obj)) from None
     pages_qs = (
         NewspaperPage.objects.visible()
         .filter(issue__newspaper=obj, issue__date=date) if date else
@@ -430,7 +443,9 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     screen = Paginator(pages_qs, ISSUE_PAGES_PER_SCREEN).get_page(request.GET.get("page"))
     if not screen.object_list:
         # A paper with no public page at all is not told apart from one that does not exist.
-        raise Http404(_("没有这一期") if Newspaper.objects.public().filter(pk=obj.pk).exists() else None)
+        if Newspaper.objects.public().filter(pk=obj.pk).exists():
+            raise NotHere(_("没有这一期"), up=_calendar(obj, date.year if date else None))
+        raise Http404
     pages = list(screen.object_list)
     by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}
     # Each page's first stories: a page's are numbered 0, 1, 2… (writer) and all readable or none.
@@ -525,43 +540,6 @@ def issue_redirect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Article ----------------------------------------------------------------------------
-
-
-class _Hits:
-    """Marks the reader's terms through a whole article, numbering each mark (``#hit-3``) and
-    following it with links to the previous and next one: hit-to-hit reading without JavaScript."""
-
-    LAST = "\x00last\x00"  # the number of the last hit, known only at the end (never in text)
-
-    def __init__(self, needles: list[str]) -> None:
-        self.needles = needles
-        self.count = 0
-        # The links' labels are the page's language, inside text marked as Chinese.
-        language = get_language() or "zh-hans"
-        self.nav_lang = "" if language.startswith("zh") else f' lang="{language}"'
-
-    def __call__(self, text: str, *, nav: bool = True) -> str:
-        """``nav=False`` (titles): numbered marks without the links, so a heading stays plain text."""
-        if not self.needles or not text:
-            return escape(text)
-        return re.sub(r"<mark>(.*?)</mark>", lambda m: self._number(m, nav), str(mark(text, self.needles)))
-
-    def _number(self, match: re.Match, nav: bool) -> str:
-        self.count += 1
-        n = self.count
-        if not nav:
-            return f'<mark id="hit-{n}">{match.group(1)}</mark>'
-        return (
-            f'<mark id="hit-{n}">{match.group(1)}</mark><span class="hit-nav"{self.nav_lang}>'
-            f'<a href="#hit-{n - 1 if n > 1 else self.LAST}" aria-label="{PREVIOUS_HIT}">↑</a>'
-            f'<a href="#hit-{n + 1}" aria-label="{NEXT_HIT}">↓</a></span>'
-        )
-
-    def finish(self, html: str) -> SafeString:
-        html = html.replace(self.LAST, str(self.count))
-        # The last hit's "next" goes back to the first.
-        html = html.replace(f'href="#hit-{self.count + 1}"', 'href="#hit-1"')
-        return mark_safe(html)
 
 
 def _source_lines(article: Article, limit: int | None = None) -> list[tuple[int, str]]:
@@ -774,7 +752,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         query = parse(q) if q else None
     except QueryError:
         query = None
-    hits = _Hits(needles_for(query.positive) if query else [])
+    hits = Hits(needles_for(query.positive) if query else [])
     # The heading is the headline, else the first title there is (Article.title): that title
     # is then not shown a second time above or below it.
     heading = obj.headline or obj.display_title
@@ -806,12 +784,16 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     permalink = request.build_absolute_uri(obj.get_absolute_url())
     source_lines = _source_lines(obj, ARTICLE_SOURCE_LINES_SHOWN)
     q = q if hits.count or query else ""
+    back_url = _back_to_search(request, q)
     context = {
         "article": obj,
         "marked": marked,
         "q": q,
         "q_shown": _unquoted(q),
-        "back_url": _back_to_search(request, q),
+        "back_url": back_url,
+        # The way back to the search travels on to the page's other articles (previous, next, the
+        # page's list): their terms marked and "back to the results" kept, as on a result link.
+        "trail": back_url.partition("?")[2],
         "hit_count": hits.count,
         "more_captions": len(obj.first_captions) > ARTICLE_CAPTIONS_SHOWN,
         "siblings": siblings,
@@ -832,7 +814,11 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Search -----------------------------------------------------------------------------
 
-CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_LABEL = 28, 8, 100, 18
+# A bar's width and gap, the tallest bar, the year under it and its count over it (px).
+CHART_BAR, CHART_GAP, CHART_HEIGHT, CHART_LABEL, CHART_COUNT = 28, 8, 100, 18, 16
+# A year with any match gets a bar at least this tall: a year of 1 beside one of 400 must not
+# look like a year of none.
+CHART_MIN_BAR = 3
 CHART_MAX_YEARS = 100
 
 
@@ -944,13 +930,16 @@ def _chart(request: HttpRequest, params: SearchParams, years: list[tuple[str, in
     bars = []
     for i, year in enumerate(shown):
         n = counts.get(year, 0)
-        height = round(CHART_HEIGHT * n / top) if n else 0
+        height = max(CHART_MIN_BAR, round(CHART_HEIGHT * n / top)) if n else 0
         x = i * (CHART_BAR + CHART_GAP)
+        y = CHART_COUNT + CHART_HEIGHT - height
         bars.append({
-            "year": year, "n": n, "x": x, "y": CHART_HEIGHT - height, "height": height,
+            "year": year, "n": n, "x": x, "y": y, "height": height, "count_y": y - 4,
             # Said three times a bar (the chart's title, the link, the bar's title): made once.
             "label": ngettext("%(year)s年 %(n)s 篇", "%(year)s年 %(n)s 篇", n) % {"year": year, "n": n},
-            "label_x": x + CHART_BAR / 2, "url": _url(request, **_year_span(year, params)) if n else None,
+            # No link where it would change nothing (the range is already that year's).
+            "label_x": x + CHART_BAR / 2,
+            "url": _url(request, **_year_span(year, params)) if n and not _year_active(year, params) else None,
         })
     return {
         # The chart's accessible title, "2021年 3 篇，2022年 5 篇…", joined here (not in a loop
@@ -958,7 +947,7 @@ def _chart(request: HttpRequest, params: SearchParams, years: list[tuple[str, in
         "title": _("，").join(b["label"] for b in bars),
         "undated": undated,  # matches without a date: in no bar, said under the chart
         "bars": bars, "width": len(bars) * (CHART_BAR + CHART_GAP) - CHART_GAP, "bar": CHART_BAR,
-        "height": CHART_HEIGHT + CHART_LABEL, "label_y": CHART_HEIGHT + CHART_LABEL - 4,
+        "height": CHART_COUNT + CHART_HEIGHT + CHART_LABEL, "label_y": CHART_COUNT + CHART_HEIGHT + CHART_LABEL - 4,
     }
 
 

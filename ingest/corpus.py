@@ -8,8 +8,10 @@ Two sources give a label to every non-blank line of a page (:data:`LABELS`):
   per article its line range, titles and intertitles, plus the furniture lines.
 
 A page is a list of :class:`LabelledLine` (the text, blank lines before it, its label), so a page
-can be damaged (:mod:`ingest.augment`) without losing its labels. Nothing here is read at run
-time: only the training command and the tests use it. Plain Python, no Django.
+can be damaged (:mod:`ingest.augment`) without losing its labels. Nothing here is read when a
+page is split: the training command and the tests use it, and :func:`expected_form` writes an
+admin's corrected page in the hand-made form (``manage.py export_corrections``). Plain Python,
+no Django.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.model import Page
 
 # Line labels: what a line does on its page.
 START = "S"  # the first line of a story: its first title line, or its first line when it has none
@@ -242,3 +246,28 @@ def read_expected(pages_dir: Path, expected_dir: Path, group: str) -> list[Label
             gap = 0
         out.append(LabelledPage(exp.stem, group, lines))
     return out
+
+
+def expected_form(page: Page, name: str) -> dict | None:
+    """A page's split (as an admin left it) in the hand-made expected form that
+    :func:`read_expected` labels: per article its line range, titles and intertitles, and the
+    furniture lines. None when the articles' line ranges overlap (lines moved across another
+    story): a range cannot say which lines are whose, and a wrong label teaches worse than none."""
+    articles = [a for a in page.articles if a.lines]
+    spans = sorted((min(a.lines), max(a.lines)) for a in articles)
+    if any(lo <= prev_hi for (_, prev_hi), (lo, _) in zip(spans, spans[1:])):
+        return None
+    return {
+        "seed": name,
+        "notes": "Exported from the archive's corrected split (manage.py export_corrections).",
+        "furniture": [{"line": f.line, "kind": str(f.kind)} for f in page.furniture],
+        "articles": [
+            {
+                "lines": [min(a.lines), max(a.lines)],
+                "section": a.section, "kicker": a.kicker, "headline": a.headline, "subheadline": a.subheadline,
+                "byline": list(a.byline), "source": a.source, "continued": a.continued,
+                "intertitles": a.intertitles,
+            }
+            for a in sorted(articles, key=lambda a: min(a.lines))
+        ],
+    }

@@ -39,10 +39,14 @@ line becomes the byline as printed, a caption keeps its text as printed (:func:`
 :func:`character_problems` lists any article that breaks this.
 
 Where the top of the article is unchanged (same first line), its counties stay as they were, and
-so do its section, kicker, headline, subheadline and continued flag (these may have been fixed by
-hand) as long as its lines are still read as the same title (else the new reading's title is
-taken: the old one would repeat text that is now read as body). A merge keeps the first article's
-title in the same way, and its counties in any case (the second's are added after them). Articles
+so do its section, kicker, headline, subheadline and continued flag (fixed by hand, or read in the
+page's context) as long as the article then shows each character of its lines once — none lost,
+none twice (:func:`_keep_title`; a title that is just what its lines read alone give yields to the
+new reading). A merge keeps the first article's title in the same way, and its counties in any
+case (the second's are added after them). A title field the admin fills with the words the body
+opens with takes them out of the body (:func:`edit_fields`). Every structural action is checked
+before it is returned: no line without a place, and no character of an article's lines in none of
+its fields that was in one before (:func:`_check`). Articles
 the action does not touch keep every field exactly. Fields edited by hand in the *body* of a
 re-read article (paragraphs, byline, captions) are read again from the lines: the history keeps
 the earlier state.
@@ -166,12 +170,40 @@ def placement_problems(page: Page, source: Sequence[str]) -> list[str]:
     return problems
 
 
-def _check(page: Page, source: Sequence[str]) -> Page:
+def _check(page: Page, source: Sequence[str], *, before: Page) -> Page:
     problems = placement_problems(page, source)
     if problems:
         # Never a state that loses a line (a bug here, or a stored state broken before).
         raise CorrectionError("这样改会让原文的行无处可寻，没有保存：" + "；".join(problems[:5]) + "。")
+    lost = "".join(sorted(_new_losses(before, page, source).elements()))
+    if lost:
+        # Nor one whose articles show fewer of their lines' characters than before: a re-read
+        # that drops text (a bug here) is refused, not stored.
+        raise CorrectionError(f"这样改会让原文的字不在任何文章里，没有保存：{lost}。")
     return page
+
+
+def _new_losses(before: Page, after: Page, source: Sequence[str]) -> Counter[str]:
+    """Characters of the articles' lines that no field shows after the action and did before
+    (beyond MARKS), over the articles the action changed (by ref; new ones are all change) and
+    those it removed. A hand fix of a misprint lost its characters before and may keep them lost."""
+    old_by_ref = {a.ref: a for a in before.articles if a.ref is not None}
+    kept_refs = set()
+    lost_after: Counter[str] = Counter()
+    lost_before: Counter[str] = Counter()
+    for article in after.articles:
+        old = old_by_ref.get(article.ref) if article.ref is not None else None
+        if old is not None:
+            kept_refs.add(article.ref)
+            if old == article:
+                continue
+            lost_before += _unmarked(lost_characters(old, source))
+        lost_after += _unmarked(lost_characters(article, source))
+    for old in before.articles:
+        # Merged into another, emptied by a move, or unknown (no ref: a state never stored).
+        if old.ref is None or old.ref not in kept_refs:
+            lost_before += _unmarked(lost_characters(old, source))
+    return lost_after - lost_before
 
 
 # -- reading an article from its lines -------------------------------------------------------
@@ -370,17 +402,6 @@ def _title(article: ParsedArticle) -> tuple[str, ...]:
     return tuple(getattr(article, name) for name in _TITLE_FIELDS)
 
 
-def _repeats_body(keep: ParsedArticle, article: ParsedArticle) -> bool:
-    """A title field of ``keep`` that the new reading has as body text (the page read it as a
-    title in its context, these lines alone read it as prose): keeping it would repeat it."""
-    texts = [compact(b.text) for b in article.blocks] + [compact(c.text) for c in article.captions]
-    for name in _TITLE_FIELDS:
-        old = compact(getattr(keep, name))
-        if old and old != compact(getattr(article, name)) and any(old in text for text in texts):
-            return True
-    return False
-
-
 def _reread(
     lines: Iterable[int],
     source: Sequence[str],
@@ -398,19 +419,88 @@ def _reread(
         return ParsedArticle(ref=keep.ref if keep is not None else None)
     same_top = keep is not None and bool(keep.lines) and keep.lines[0] == article.lines[0]
     if keep is not None and (same_top or force_keep):
-        # The title as it was (maybe fixed by hand) replaces the title read from the same lines;
-        # only where its lines are still read as the title: else the text would be there twice.
-        if _title(read_article(keep.lines, source)) == _title(article) and not _repeats_body(keep, article):
-            photo = Warning.PHOTO_ONLY in article.warnings
-            for name in _TITLE_FIELDS:
-                setattr(article, name, getattr(keep, name))
-            article.continued = keep.continued
-            article.warnings = _warnings(article, photo=photo)
+        article = _keep_title(article, keep, source)
         article.counties = list(keep.counties)
     else:
         article.counties = tagger(article)
     article.ref = keep.ref if keep is not None else None
     return article
+
+
+def _keep_title(article: ParsedArticle, keep: ParsedArticle, source: Sequence[str]) -> ParsedArticle:
+    """The article with the title it had (maybe fixed by hand: a kicker and headline swapped, a
+    word mended) instead of the one the new reading gives, as long as it then shows each
+    character of its lines once: none lost that the reading shows (a column label the page's
+    reading left in the body, read now as the section), none twice (a title line the reading
+    now reads as body). Both are measured against what the old article already showed
+    differently from its lines (a hand fix of a misprint). An old title that is just what its
+    lines read alone give is not kept: the new reading knows as much. Else, in this order:
+
+    1. the reading with the old title in place of its own;
+    2. where the old title is the article's first lines as they were, those lines as that title
+       and the other lines read as its body (a reading of the lines alone may take a title line
+       for prose, or a lead for a headline), if that keeps the reading's bylines, sources and
+       captions (a merge's reading folds two stories' own);
+    3. the first, with the reading's value in the old title's empty fields;
+    4. the reading as it is."""
+    if _title(keep) == _title(read_article(keep.lines, source)):
+        # The old title is what its lines read alone give: nothing fixed by hand or read in the
+        # page's context to keep, and the new reading knows the new lines.
+        return article
+    allowed = _differences(keep, source)
+    kept = _with_title(article, keep)
+    if not _new_differences(kept, source, allowed):
+        return kept
+    top = _title_lines(keep, source)
+    if top and article.lines[: len(top)] == top:
+        rest = article.lines[len(top):]
+        heading = ParsedArticle(
+            section=keep.section, kicker=keep.kicker, headline=keep.headline, subheadline=keep.subheadline,
+            continued=keep.continued, lines=top,
+        )
+        folded = _fold(article.lines, [heading, *_read_items(rest, source)])
+        if not _new_differences(folded, source, allowed) and _keeps(folded, [article]):
+            return folded
+    for name, read in zip(_TITLE_FIELDS, _title(article)):
+        if read and not getattr(kept, name):
+            setattr(kept, name, read)
+    return kept if not _new_differences(kept, source, allowed) else article
+
+
+def _with_title(article: ParsedArticle, keep: ParsedArticle) -> ParsedArticle:
+    photo = Warning.PHOTO_ONLY in article.warnings
+    titled = replace(article, **{name: getattr(keep, name) for name in _TITLE_FIELDS}, continued=keep.continued)
+    titled.warnings = _warnings(titled, photo=photo)
+    return titled
+
+
+def _title_lines(article: ParsedArticle, source: Sequence[str]) -> list[int] | None:
+    """The article's first lines when their characters are exactly its title's (MARKS aside,
+    in any order: a kicker and headline swapped by hand), else None."""
+    want = _unmarked(_chars("".join(_title(article))))
+    if not want:
+        return None
+    have: Counter[str] = Counter()
+    for k, no in enumerate(article.lines):
+        have += _unmarked(_chars(source[no - 1]))
+        if have == want:
+            return article.lines[: k + 1]
+        if have - want:
+            return None
+    return None
+
+
+def _differences(article: ParsedArticle, source: Sequence[str]) -> tuple[Counter[str], Counter[str]]:
+    """(characters of the article's lines that no field shows, characters its fields show more
+    often than its lines hold), MARKS aside."""
+    own = _chars("".join(source[no - 1] for no in article.lines if 1 <= no <= len(source)))
+    shown = kept_characters(article)
+    return _unmarked(own - shown), _unmarked(shown - own)
+
+
+def _new_differences(article: ParsedArticle, source: Sequence[str], allowed: tuple[Counter[str], Counter[str]]) -> bool:
+    lost, extra = _differences(article, source)
+    return bool(lost - allowed[0]) or bool(extra - allowed[1])
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -484,7 +574,7 @@ def split_article(
     out = _copy(page)
     out.articles[i] = _reread(head, source, keep=article, tagger=tagger)
     out.articles.insert(i + 1, _reread(tail, source, keep=None, tagger=tagger))
-    return _check(out, source)
+    return _check(out, source, before=page)
 
 
 def merge_with_next(page: Page, i: int, *, source: Sequence[str], tagger: Tagger = DEFAULT_TAGGER) -> Page:
@@ -502,7 +592,7 @@ def merge_with_next(page: Page, i: int, *, source: Sequence[str], tagger: Tagger
         merged.counties += [c for c in second.counties if c not in merged.counties]
     out.articles[i] = merged
     del out.articles[i + 1]
-    return _check(out, source)
+    return _check(out, source, before=page)
 
 
 def read_merged(first: Iterable[int], second: Iterable[int], source: Sequence[str]) -> ParsedArticle:
@@ -572,7 +662,7 @@ def move_lines(
     out.articles[i] = _reread([no for no in article.lines if no not in moving], source, keep=article, tagger=tagger)
     target = page.articles[j]
     out.articles[j] = _reread([*target.lines, *nos], source, keep=target, tagger=tagger)
-    return _check(_drop_emptied(page, out), source)
+    return _check(_drop_emptied(page, out), source, before=page)
 
 
 def mark_furniture(
@@ -603,7 +693,7 @@ def mark_furniture(
     out.furniture = [f for f in out.furniture if f.line not in moving]
     out.furniture += [Furniture(line=no, kind=kind, text=source[no - 1].strip()) for no in nos]
     out.furniture.sort(key=lambda f: f.line)
-    return _check(_drop_emptied(page, out), source)
+    return _check(_drop_emptied(page, out), source, before=page)
 
 
 def unmark_furniture(
@@ -625,10 +715,10 @@ def unmark_furniture(
     if into is None:
         at = next((k for k, a in enumerate(page.articles) if a.lines and a.lines[0] > nos[0]), len(page.articles))
         out.articles.insert(at, _reread(nos, source, keep=None, tagger=tagger))
-        return _check(out, source)
+        return _check(out, source, before=page)
     article = page.articles[into]
     out.articles[into] = _reread([*article.lines, *nos], source, keep=article, tagger=tagger)
-    return _check(out, source)
+    return _check(out, source, before=page)
 
 
 def reorder(page: Page, i: int, new_index: int) -> Page:
@@ -671,9 +761,12 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
     out = _copy(page)
     article = out.articles[i]
     photo = Warning.PHOTO_ONLY in article.warnings
+    was = {name: getattr(article, name) for name in _TITLE_FIELDS}
     for name in TEXT_FIELDS:
         if name in fields:
             setattr(article, name, _text(fields[name], name))
+    if "blocks" not in fields:
+        _title_out_of_body(article, was)
     if "byline" in fields:
         names = [_text(n, "byline") for n in _list(fields["byline"], "byline")]
         article.byline = list(dict.fromkeys(n for n in names if n))
@@ -716,6 +809,42 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
         ]
     article.warnings = _warnings(article, photo=photo)
     return out
+
+
+def _title_out_of_body(article: ParsedArticle, was: dict[str, str]) -> None:
+    """A title field the admin filled (empty before) with the words the body opens with — the
+    headline line the splitter read as prose, or a column break glued to the first paragraph —
+    takes them out of the body: else the story prints them twice. In print order (栏目, 引题,
+    标题, 副题), each from what the one before left; a story that now opens with its title no
+    longer reads as continued from another page."""
+    for name in _TITLE_FIELDS:
+        typed = compact(getattr(article, name))
+        # Four characters at least: a short word ("介休") may open a paragraph that is prose.
+        if was[name] or len(typed) < 4 or not article.blocks:
+            continue
+        rest = _without_prefix(article.blocks[0].text, typed)
+        if rest is None:
+            continue
+        if rest:
+            article.blocks[0] = Block(article.blocks[0].kind, rest)
+        else:
+            del article.blocks[0]
+        article.continued = False
+
+
+def _without_prefix(text: str, prefix: str) -> str | None:
+    """``text`` after its opening ``prefix`` (whitespace in ``text`` not counted), or None when it
+    does not open with it."""
+    k = 0
+    for pos, ch in enumerate(text):
+        if k == len(prefix):
+            return text[pos:].lstrip()
+        if ch.isspace():
+            continue
+        if ch != prefix[k]:
+            return None
+        k += 1
+    return "" if k == len(prefix) else None
 
 
 def _text(value: object, name: str) -> str:

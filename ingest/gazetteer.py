@@ -70,13 +70,15 @@ a full county name after the lead counting half: a city-wide story (我市..., �
 visits 孝义市鹏飞集团 once keeps 孝义市 as a secondary tag.  A story that names only its
 prefecture gets no county at all.
 
-Two kinds of story name counties without being about one, unless a title names the county:
+Three kinds of story name counties without being about one, unless a title names the county:
 
 * a story *spread* over several provinces (a national feature with examples from 云南 and 贵州,
   a picture series from 黑龙江, 新疆 and 山东) gets no county;
 * a *prefecture-wide* story names its prefecture on its own (信阳市各产茶县区…) and then one
   county once as an example (在浉河区一处茶园): the example is not its subject.  (A township is
   never such an example: 临汾市… 古城镇召开推进会 is about 古城镇.)
+* a *round-up* of one city or province names it on its own and runs through three or more of its
+  counties, none more than twice (武汉已启用7座方舱医院: 武昌区…、江汉区…、硚口区…): no county.
 
 Tags come primary first: highest weight, ties to the earliest hit (kicker, headline, subheadline,
 body, captions, in text order).
@@ -313,6 +315,11 @@ def _split_lead(body: str) -> tuple[str, str]:
     stripped = body.lstrip()
     lead, _, rest = stripped.partition("\n")
     return lead, rest
+
+
+# A story naming this many counties of one city or province, each once or twice, with the city or
+# province on its own, is a round-up of the city or province (Gazetteer._round_up).
+ROUND_UP_COUNTIES = 3
 
 
 class Gazetteer:
@@ -604,9 +611,32 @@ class Gazetteer:
                 return []  # spread over several provinces: a national or regional story
             if len(tagged) >= 2 and rank[tagged[0]] == rank[tagged[1]]:
                 return []  # two places named alike (在沈河区、和平区交界处): no primary one
+            if self._round_up(tagged, mentions, per_field):
+                return []  # a city's or province's round-up: its counties are examples
             examples = self._prefecture_examples(per_field, first_at, mentions)
             tagged = [code for code in tagged if code not in examples]
         return [self._counties[code] for code in tagged]
+
+    def _round_up(self, tagged: list[str], mentions: dict[str, int], per_field: list[list[_Hit]]) -> bool:
+        """A story of one city or province that runs through ROUND_UP_COUNTIES or more of its
+        counties, none named more than twice, and names that city or province on its own (武汉
+        已启用7座方舱医院: 武昌区、江汉区、洪山区…; 云南省印发…方案): about the city or province,
+        no county of it."""
+        if len(tagged) < ROUND_UP_COUNTIES or max(mentions[code] for code in tagged) > 2:
+            return False
+        provinces = {self._prefecture_province[self._county_prefecture[code]] for code in tagged}
+        if len(provinces) != 1:
+            return False
+        [province] = provinces
+        prefectures = {self._county_prefecture[code] for code in tagged}
+        for hits in per_field:
+            for k, hit in enumerate(hits):
+                p = hit.pattern
+                if len(p.codes) != 1 or (k + 1 < len(hits) and hits[k + 1].follows):
+                    continue  # 武汉市|江汉区: a county's prefix, not the city on its own
+                if (p.kind == PROVINCE and p.codes[0] == province) or (p.kind == PREFECTURE and p.codes[0] in prefectures):
+                    return True
+        return False
 
     def _provinces_named(self, per_field: list[list[_Hit]], counties: Iterable[str]) -> set[str]:
         """The provinces a story names: in full, through a prefecture, or through its counties."""

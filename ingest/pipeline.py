@@ -24,7 +24,7 @@ def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Ga
     page = split_page(text)
     for article in page.articles:
         article.counties = tag_counties(article, gaz, hint_prefectures=hint_prefectures)
-    _tag_home_county(page)
+    _tag_home_county(page, gaz)
     return page
 
 
@@ -57,14 +57,23 @@ def _home_county(page: Page) -> County | None:
     return county
 
 
+def _story_text(article: ParsedArticle) -> str:
+    return "".join((article.kicker, article.headline, article.subheadline, article.body))
+
+
 def _speaks_of_own_county(article: ParsedArticle) -> bool:
-    text = "".join((article.kicker, article.headline, article.subheadline, article.body))
-    return _OWN_COUNTY_RE.search(text) is not None
+    return _OWN_COUNTY_RE.search(_story_text(article)) is not None
 
 
-def _tag_home_county(page: Page) -> None:
-    """Untagged stories that say 我县/县城/县X局 get the page's home county (see module docs)."""
-    untagged = [a for a in page.articles if not a.counties and _speaks_of_own_county(a)]
+def _tag_home_county(page: Page, gazetteer: Gazetteer) -> None:
+    """Untagged stories that say 我县/县城/县X局 get the page's home county (see module docs) —
+    only a story that names no county at all: one the tagger left untagged although it names
+    counties is about several or none (a national round-up's 湖北嘉鱼县人民医院 is no 县X院 of
+    the page's county)."""
+    untagged = [
+        a for a in page.articles
+        if not a.counties and _speaks_of_own_county(a) and not gazetteer.find(fold(_story_text(a)))
+    ]
     if not untagged:
         return
     home = _home_county(page)

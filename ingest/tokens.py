@@ -571,11 +571,29 @@ def loose_query(term: str, weight: str = "", *, any_gram: bool = False) -> str |
     return f"({joiner.join(lexemes)})" if len(lexemes) > 1 else lexemes[0]
 
 
+def query_words(term: str) -> list[str]:
+    """The jieba words of a term that an article may hold apart and still match it (基层 … 治理
+    for 基层治理), or [] when the term has no such reading: when any of its words is a single
+    character. 于都 is 于 | 都, 2020年 is 2020 | 年, 1月23日 is 1 | 月 | 23 | 日, 火神山医院 is
+    火神 | 山 | 医院: those found apart are no match of the term (于都 found 241 articles where
+    4 hold it), so such a term matches only as written."""
+    tokens = list(dict.fromkeys(_bounded([t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)])))
+    return [] if any(len(t) < 2 for t in tokens) else tokens
+
+
+def any_words_query(words: Sequence[str]) -> str | None:
+    """tsquery text of any one of the jieba tokens of ``words`` (related stories' keywords), or
+    None when they hold none."""
+    tokens = list(dict.fromkeys(_bounded([t.strip() for w in words for t in rjieba.cut(fold(w)) if _is_word_token(t)])))
+    return "(" + " | ".join(_quote(t) for t in tokens) + ")" if tokens else None
+
+
 def words_query(term: str, weight: str = "", *, any_word: bool = False) -> str | None:
-    """tsquery text requiring every jieba token of ``term`` (tokens-only match), or None.
+    """tsquery text requiring every word of ``term`` (``query_words``: a words-only match), or
+    None when it has none.
 
     ``any_word``: any one of them (for the planner's estimate, as in ``loose_query``)."""
-    tokens = list(dict.fromkeys(_bounded([t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)])))
+    tokens = query_words(term)
     if not tokens:
         return None
     suffix = f":{weight}" if weight else ""

@@ -16,7 +16,8 @@ Reads
     either ``NAME.json`` in the hand-made expected form (``tests/expected/*.json``: per article
     its ``lines`` range, ``kicker``/``headline``/``subheadline``, ``intertitles``; the page's
     ``furniture`` lines) or ``NAME.gold.json`` in the corpus's gold form (articles in page order
-    with their titles and first/last characters). The corrections feature exports them; each is
+    with their titles and first/last characters). ``manage.py export_corrections DIR`` writes the
+    archive's corrected pages so; each is
     one more training page (counted like the hand-made ones, never held out), so each
     correction teaches the next split.
 

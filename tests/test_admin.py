@@ -217,3 +217,8 @@ def test_the_admin_refuses_a_paper_name_that_is_not_one_line_of_visible_text(cli
     assert paper.name == "运城日报"
     added = client.post("/admin/articles/newspaper/add/", {"name": name, "prefecture_code": ""})
     assert added.status_code == 200 and Newspaper.objects.count() == 1
+
+
+def test_the_admin_is_headed_with_the_archives_name_not_djangos(client, superuser):
+    text = client.get("/admin/").content.decode()
+    assert "地方报纸档案 · 管理" in text and "Django" not in text[text.index("<title>"):text.index("</title>")]

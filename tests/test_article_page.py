@@ -75,6 +75,19 @@ def test_previous_and_next_article_on_the_page(client, story):
     assert "下一篇：无题照片的说明。" in text  # an untitled story's title is its caption's start
 
 
+def test_arriving_from_a_search_the_pages_other_articles_keep_the_way_back(client, story):
+    # Previous, next and the page's list carry the search on: terms marked, "back" kept.
+    text = client.get(f"/articles/{story[1].pk}/", {"q": "介休", "county": "140781", "page": "2"}).content.decode()
+    trail = "?q=%E4%BB%8B%E4%BC%91&amp;county=140781&amp;page=2"
+    assert f'rel="prev" href="/articles/{story[0].pk}/{trail}"' in text
+    assert f'rel="next" href="/articles/{story[2].pk}/{trail}"' in text
+    siblings = text[text.index('<nav class="siblings"'):]
+    assert f'href="/articles/{story[0].pk}/{trail}"' in siblings
+    onward = client.get(f"/articles/{story[0].pk}/{trail}".replace("&amp;", "&")).content.decode()
+    assert '<mark id="hit-1">介休</mark>' in onward and "回到检索结果" in onward
+    assert f'rel="prev" href="/articles/{story[0].pk}/"' in client.get(f"/articles/{story[1].pk}/").content.decode()
+
+
 def test_a_long_page_lists_only_the_stories_around_the_article(client, django_assert_max_num_queries):
     page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text="")
     articles = [ParsedArticle(headline=f"第{i}条简讯", blocks=[Block(BlockKind.PARAGRAPH, f"内容{i}。")]) for i in range(60)]

@@ -104,6 +104,25 @@ def test_undated_pages_make_one_issue_and_bad_dates_are_404(client, archive):
     assert draft_day.status_code == 404
 
 
+def test_a_day_or_year_without_an_issue_offers_the_papers_calendar(client, archive):
+    paper_id = archive["front"].issue.newspaper_id
+    for path, up in (
+        (f"/papers/{paper_id}/2024-03-06/", f'href="/papers/{paper_id}/2024/"'),  # no issue that day
+        (f"/papers/{paper_id}/2024-02-30/", f'href="/papers/{paper_id}/"'),  # no such day
+        (f"/papers/{paper_id}/1999/", f'href="/papers/{paper_id}/"'),  # no issue that year
+    ):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert f"<a {up}>晋中日报的往期</a> · " in response.content.decode(), path
+    unknown = client.get("/counties/火星县/").content.decode()
+    assert '<a href="/counties/">按县区浏览</a> · ' in unknown
+    # A paper with no public page is not told apart from none: no calendar offered.
+    from articles.models import Newspaper
+
+    hidden = Newspaper.objects.create(name="只有草稿的报纸")
+    assert "往期" not in client.get(f"/papers/{hidden.pk}/2024-03-05/").content.decode()
+
+
 def test_old_issue_links_still_lead_to_the_page(client, archive):
     page = archive["front"]
     old = client.get(f"/issues/{page.pk}/")
@@ -140,6 +159,15 @@ def test_counties_grouped_by_province_and_prefecture_count_visible_stories_only(
     assert text.index("山西省") < text.index("晋中市") < text.index("介休市") < text.index("运城市") < text.index("绛县")
     jiexiu = text[text.index("介休市"):]
     assert jiexiu.split("</li>")[0].endswith('<span class="muted">2</span>')  # the draft's story not counted
+
+
+def test_counties_list_provinces_in_the_order_of_their_division_codes(client, archive):
+    for county in (County("310101", "黄浦区", "", "上海市", "上海市"), County("110101", "东城区", "", "北京市", "北京市")):
+        make_article(headline=f"{county.name}的消息", body="正文。", counties=(county,))
+    Article.objects.update(visible=True)
+    text = client.get("/counties/").content.decode()
+    # 北京 11, 山西 14, 上海 31 (by their names' code points: 上海, 北京, 山西)
+    assert text.index("北京市") < text.index("山西省") < text.index("上海市")
 
 
 def test_county_page_lists_stories_newest_first_with_paging(client, archive, django_assert_num_queries):

@@ -388,6 +388,9 @@ def test_history_shows_who_when_what_and_the_fields_before_and_after(corrector, 
     assert mine.status_code == 200 and "新的标题" in mine.content.decode()
     other = corrector.get(f"/pages/{page.pk}/history/articles/{before.articles[3].ref}/").content.decode()
     assert "版本 1" not in other and "版本 0" in other
+    title = lambda text: text[text.index("<title>"):text.index("</title>")]  # noqa: E731
+    assert title(mine.content.decode()) != title(html)  # one article's history is told apart in a tab
+    assert f"文章 {before.articles[0].ref}" in title(mine.content.decode())
     assert corrector.get(f"/pages/{page.pk}/history/articles/999999/").status_code == 404
 
 
@@ -714,3 +717,21 @@ def test_marking_a_photo_storys_title_as_furniture_keeps_its_credit_line(correct
     assert any("记者 张文慧 摄" in text for text in shown)
     assert "张文慧" in article.byline + [c.credit for c in article.captions]
     assert corrections.character_problems(state, source) == []
+
+
+def test_go_to_line_leads_to_the_line_in_the_part_that_holds_it(corrector, page):
+    response = corrector.get(url(page), {"line": "7"})
+    assert response.status_code == 302 and response["Location"] == f"{url(page)}#line-7"
+    assert 'id="jump-line"' in corrector.get(url(page)).content.decode()
+    for wrong in ("0", "999999", "abc", "٣"):
+        refused = corrector.get(url(page), {"line": wrong})
+        assert refused.status_code == 400 and "这个版面的原文共" in refused.content.decode(), wrong
+
+
+def test_go_to_line_on_a_long_page_opens_its_part(corrector, db):
+    from articles.paging import LINES_PER_SCREEN
+    from tests.factories import make_page
+
+    long_page = make_page(paper="晋中日报", text="\n".join(f"第{n}行的文字。" for n in range(1, LINES_PER_SCREEN + 20)))
+    response = corrector.get(url(long_page), {"line": str(LINES_PER_SCREEN + 5)})
+    assert response["Location"] == f"{url(long_page)}?part=2#line-{LINES_PER_SCREEN + 5}"

@@ -423,6 +423,34 @@ def test_county_paper_stories_get_the_home_county():
     assert [[c.name for c in a.counties][:1] for a in page.articles] == [["武义县"], ["武义县"], ["武义县"], []]
 
 
+def test_a_round_up_of_one_city_through_its_districts_is_about_no_district(gaz: Gazetteer):
+    body = (
+        "本报武汉2月12日电 武汉市已启用7座方舱医院，分别设在武昌区洪山体育馆、江汉区武汉国际会展中心、"
+        "硚口区武汉客厅、江岸区武汉全民健身中心等处，床位不断增加。"
+    )
+    assert gaz.tag(headline="武汉已启用多座方舱医院", body=body) == []
+    # The same districts where a title names one of them: that one is the subject.
+    assert names(gaz.tag(headline="江汉区方舱医院收治首批患者", body=body))[:1] == ["江汉区"]
+    # One district the story keeps returning to is its subject, whatever others it passes.
+    visited = body + "江汉区各社区随后组织志愿者。江汉区卫健局表示，江汉区将继续扩容。"
+    assert names(gaz.tag(headline="方舱医院陆续启用", body=visited))[:1] == ["江汉区"]
+
+
+def test_a_story_naming_other_counties_never_takes_the_pages_home_county():
+    # A national round-up the tagger leaves untagged (spread over provinces) names 嘉鱼县人民医院:
+    # a 县X院, but another county's; two stories of the page about 于都县 made 于都县 "home".
+    from ingest.pipeline import parse_page
+
+    page = parse_page("\n\n".join([
+        "于都县推进春耕生产", "本报讯（记者 陈一）近日，于都县组织农户开展春耕生产，备足种子化肥。",
+        "于都县新建文化礼堂", "本报讯（记者 陈一）近日，于都县新建的文化礼堂投入使用，村民有了活动场所。",
+        "同舟共济 共克时艰", "本报北京2月4日电 各地干部群众表示：北京市朝阳区、上海市浦东新区、广州市天河区、"
+        "湖北嘉鱼县人民医院的医护人员坚守一线。",
+    ]))
+    assert [[c.name for c in a.counties][:1] for a in page.articles][:2] == [["于都县"], ["于都县"]]
+    assert "于都县" not in [c.name for c in page.articles[2].counties]
+
+
 def test_short_name_qualifying_a_policy_noun_is_no_place(gaz: Gazetteer):
     # 惠农 is 惠农区's short and also "benefiting farmers": before 政策/补贴 it is the word
     assert found(gaz, "各项惠农政策落实到位，惠农补贴及时发放") == []

@@ -202,3 +202,39 @@ def test_empty_state_offers_each_way_out_once_and_no_empty_filters_heading(clien
     no_filter = client.get("/search", {"q": "火星"}).content.decode()
     tips = no_filter[no_filter.index('class="empty-state"'):]
     assert "也可以" not in tips and "可以试试：" in tips  # nothing before it to say "also" to
+
+
+def test_a_year_of_one_match_beside_a_large_year_still_shows_a_bar_and_every_bar_its_count(client, rf):
+    from articles.params import SearchParams
+    from articles.views import CHART_MIN_BAR, _chart
+
+    chart = _chart(rf.get("/search", {"q": "党建"}), SearchParams(q="党建"), [("2019", 1), ("2020", 150), ("2025", 400)])
+    heights = {b["year"]: b["height"] for b in chart["bars"]}
+    assert heights[2019] == CHART_MIN_BAR  # 1 of 400 rounds to nothing: it must not look like 2021's none
+    assert heights[2021] == 0 and heights[2025] > heights[2020] > heights[2019]
+
+
+def test_the_chart_prints_each_years_count_and_links_no_bar_to_the_page_shown(client, stories):
+    text = client.get("/search", {"q": "党建"}).content.decode()
+    counts = re.findall(r'<text class="bar-count"[^>]*>(\d+)</text>', text)
+    assert counts == ["1", "1"]  # 2021 and 2023; 2022 has none and no count
+    one_year = client.get("/search", {"q": "党建", "date_from": "2023-01-01", "date_to": "2023-12-31"}).content.decode()
+    chart = one_year[one_year.index("<svg"):one_year.index("</svg>")]
+    assert 'class="bar"' in chart and "<a " not in chart  # drawn, but a link to this very page would do nothing
+
+
+def test_the_search_pages_title_tells_its_filters_and_page_apart(client, stories):
+    def title(**params) -> str:
+        text = client.get("/search", params).content.decode()
+        return html.unescape(text[text.index("<title>") + 7:text.index("</title>")])
+
+    plain, second = title(q="党建"), title(q="党建", page_size=1, page=2)
+    filtered = title(q="党建", paper="运城日报")
+    assert len({plain, second, filtered}) == 3
+    assert "第 2 页" in second and "报纸：运城日报" in filtered
+
+
+def test_on_one_column_a_link_leads_to_the_filters_after_the_results(client, stories):
+    text = client.get("/search", {"q": "党建"}).content.decode()
+    assert '<span class="jump-facets"> · <a href="#facets-heading">' in text and 'id="facets-heading"' in text
+    assert "jump-facets" not in client.get("/search", {"q": "火星"}).content.decode()  # no filters to jump to
