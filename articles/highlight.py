@@ -70,6 +70,12 @@ def mark(text: str, needles: Sequence[str]) -> SafeString:
     return mark_safe(_render(text, _spans(fold(text), needles)))
 
 
+def marks(text: str, needles: Sequence[str]) -> bool:
+    """Whether ``text`` holds any of ``needles`` (folded, as ``mark`` finds them)."""
+    folded = fold(text)
+    return any(needle in folded for needle in needles)
+
+
 def snippet(text: str, needles: Sequence[str], width: int = 120) -> SafeString:
     """About ``width`` characters around the first match (or the opening), escaped and marked."""
     spans = _spans(fold(text), needles) if needles else []

@@ -32,7 +32,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop, n
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles.highlight import Hits, needles_for, snippet
+from articles.highlight import Hits, marks, needles_for, snippet
 from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, with_display_titles
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
@@ -89,6 +89,12 @@ def _needles(params: SearchParams) -> list[str]:
 
 def _snippet(article: Article, needles: list[str]):
     text = article.body or "\n".join([article.kicker, article.headline, article.subheadline])
+    if needles and article.body and not marks(article.body, needles):
+        # Found in the kicker or subheadline alone (人均GDP达10276美元 under its headline): the
+        # snippet opens with them, so the reader sees what matched.
+        titles = " ".join(t for t in (article.kicker, article.subheadline) if t)
+        if titles and marks(titles, needles):
+            text = f"{titles} {article.body}"
     return snippet(text, needles)
 
 

@@ -238,3 +238,14 @@ def test_on_one_column_a_link_leads_to_the_filters_after_the_results(client, sto
     text = client.get("/search", {"q": "党建"}).content.decode()
     assert '<span class="jump-facets"> · <a href="#facets-heading">' in text and 'id="facets-heading"' in text
     assert "jump-facets" not in client.get("/search", {"q": "火星"}).content.decode()  # no filters to jump to
+
+
+def test_a_match_only_in_the_subheadline_shows_in_the_snippet(client, db):
+    make_article(headline="去年我国经济总量再上台阶", subheadline="人均GDP达10276美元", body="国家统计局发布公报，经济运行总体平稳。")
+    from articles.models import Article
+
+    Article.objects.update(visible=True)
+    text = client.get("/search", {"q": "GDP"}).content.decode()
+    assert "人均<mark>GDP</mark>达10276美元" in text
+    api = client.get("/api/articles", {"q": "GDP"}).json()["results"][0]["snippet"]
+    assert "<mark>GDP</mark>" in api
