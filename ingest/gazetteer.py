@@ -13,7 +13,8 @@ What is matched
   惠民, 新建 ...), too generic (城区 -> 城, 新城, 市中), a development zone's, or shared with a
   prefecture or province name (恩施, 承德 -> the prefecture).  A short must also sit on a word
   boundary of a jieba segmentation of its surroundings, so 高平 is not read out of 提高平台 nor
-  兴县 out of 振兴县域.  Full names of two characters (兴县, 绛县) get the same check, but the
+  兴县 out of 振兴县域.  Full names of two or three characters (兴县, 绛县, 西山区: not out of
+  闽西山区, the hills of western 福建) get the same check, but the
   county's own institutions may take their 县/市/区 into their word (绛|县政府, 祁|县委书记,
   吉|县公安局): 绛县政府 is 绛县 -- though not 高县长 (County Head Gao), 王吉县委书记, nor 和县委,
   代县长, 应县委, 随县委 ("and", "acting", "at the request of", "with") unless the county's own
@@ -381,8 +382,10 @@ class Gazetteer:
         # What each string means in running text, bigger and more specific units first.
         patterns: dict[str, _Pattern] = {}
         for name, codes in county_names.items():
+            # A name of two or three characters must be a whole word where it stands: 闽西山区
+            # (the hills of western 福建) holds no 西山区, 曾任大兴区委… no 大兴区 story.
             patterns[name] = _Pattern(
-                COUNTY, tuple(sorted(codes)), len(name), _is_generic(name), len(name) <= 2
+                COUNTY, tuple(sorted(codes)), len(name), _is_generic(name), len(name) <= 3
             )
         for name, codes in street_names.items():
             if (

@@ -423,6 +423,13 @@ def test_county_paper_stories_get_the_home_county():
     assert [[c.name for c in a.counties][:1] for a in page.articles] == [["武义县"], ["武义县"], ["武义县"], []]
 
 
+def test_a_three_character_county_name_inside_other_words_is_no_place(gaz: Gazetteer):
+    assert found(gaz, "闽西山区里的村庄") == []  # the hills of western 福建, no 西山区
+    assert found(gaz, "豫西山区的鲁山县正在复工") == ["鲁山县"]
+    assert found(gaz, "昆明市西山区开展春季植树") == ["西山区"]
+    assert found(gaz, "在西山区举办") == ["西山区"]
+
+
 def test_a_round_up_of_one_city_through_its_districts_is_about_no_district(gaz: Gazetteer):
     body = (
         "本报武汉2月12日电 武汉市已启用7座方舱医院，分别设在武昌区洪山体育馆、江汉区武汉国际会展中心、"
