@@ -450,7 +450,9 @@ def paper_issue(request: HttpRequest, key: str, day: str) -> HttpResponse:
     if not screen.object_list:
         # A paper with no public page at all is not told apart from one that does not exist.
         if Newspaper.objects.public().filter(pk=obj.pk).exists():
-            raise NotHere(_("没有这一期"), up=_calendar(obj, date.year if date else None))
+            # That year's calendar when the paper has issues that year, else its latest.
+            year = date.year if date and _visible_issues().filter(newspaper=obj, date__year=date.year).exists() else None
+            raise NotHere(_("没有这一期"), up=_calendar(obj, year))
         raise Http404
     pages = list(screen.object_list)
     by_page: dict[int, list[Article]] = {p.pk: [] for p in pages}

@@ -447,7 +447,10 @@ def _keep_title(article: ParsedArticle, keep: ParsedArticle, source: Sequence[st
         # The old title is what its lines read alone give: nothing fixed by hand or read in the
         # page's context to keep, and the new reading knows the new lines.
         return article
-    allowed = _differences(keep, source)
+    # What the old article already showed differently from its lines (a misprint fixed by hand)
+    # and what the reading shows so by itself (a credit line read both as the byline and as a
+    # caption's credit): only what the kept title adds beyond both counts against it.
+    allowed = _either(_differences(keep, source), _differences(article, source))
     kept = _with_title(article, keep)
     if not _new_differences(kept, source, allowed):
         return kept
@@ -496,6 +499,10 @@ def _differences(article: ParsedArticle, source: Sequence[str]) -> tuple[Counter
     own = _chars("".join(source[no - 1] for no in article.lines if 1 <= no <= len(source)))
     shown = kept_characters(article)
     return _unmarked(own - shown), _unmarked(shown - own)
+
+
+def _either(a: tuple[Counter[str], Counter[str]], b: tuple[Counter[str], Counter[str]]) -> tuple[Counter[str], Counter[str]]:
+    return a[0] | b[0], a[1] | b[1]
 
 
 def _new_differences(article: ParsedArticle, source: Sequence[str], allowed: tuple[Counter[str], Counter[str]]) -> bool:
@@ -765,8 +772,6 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
     for name in TEXT_FIELDS:
         if name in fields:
             setattr(article, name, _text(fields[name], name))
-    if "blocks" not in fields:
-        _title_out_of_body(article, was)
     if "byline" in fields:
         names = [_text(n, "byline") for n in _list(fields["byline"], "byline")]
         article.byline = list(dict.fromkeys(n for n in names if n))
@@ -807,6 +812,10 @@ def edit_fields(page: Page, i: int, **fields: object) -> Page:
             )
             for c, (text, credit) in zip(article.captions, pairs, strict=True)
         ]
+    if "blocks" not in fields:
+        # After the form's subheadings are applied (it sends them all, as they were): a title
+        # typed from the first of them takes it out, not a count of them gone wrong.
+        _title_out_of_body(article, was)
     article.warnings = _warnings(article, photo=photo)
     return out
 

@@ -622,11 +622,14 @@ class Gazetteer:
 
     def _round_up(self, tagged: list[str], mentions: dict[str, int], per_field: list[list[_Hit]]) -> bool:
         """A story of one city or province that runs through ROUND_UP_COUNTIES or more of its
-        counties, none named more than twice, and names that city or province on its own (武汉
+        counties, none named more than twice nor more than the others, and names that city or
+        province on its own (武汉
         已启用7座方舱医院: 武昌区、江汉区、洪山区…; 云南省印发…方案): about the city or province,
         no county of it."""
         if len(tagged) < ROUND_UP_COUNTIES or max(mentions[code] for code in tagged) > 2:
             return False
+        if mentions[tagged[0]] > max(mentions[code] for code in tagged[1:]):
+            return False  # one named more than the rest (孝义市 twice, 汾阳市 and 交城县 once): its story
         provinces = {self._prefecture_province[self._county_prefecture[code]] for code in tagged}
         if len(provinces) != 1:
             return False
@@ -703,6 +706,7 @@ class Gazetteer:
                     pattern.kind == COUNTY
                     and self._before_institution(compact, start, end, pattern, ends.get(start))
                 )
+                and not self._after_its_prefix(start, end, pattern, ends.get(start))
             ):
                 continue
             if pattern.kind == STREET and not _street_ok(compact, start, end):
@@ -830,6 +834,15 @@ class Gazetteer:
             return True
         before = text[start - 1] if start > 0 else ""
         return not (before in SURNAMES and before not in _NOT_NAME_OPENERS)
+
+    def _after_its_prefix(self, start: int, end: int, county: _Pattern, prefix: _Pattern | None) -> bool:
+        """True when a three-character county name comes right after its own prefecture or
+        province (大连市中山区农业农村局, where jieba reads 中|山区农业): named so, it is the
+        county whatever word its characters fall into."""
+        return (
+            county.kind == COUNTY and end - start == 3 and prefix is not None
+            and prefix.kind in (PREFECTURE, PROVINCE) and bool(self._narrow_by(prefix, list(county.codes)))
+        )
 
     def _narrow_by(self, prefix: _Pattern, candidates: list[str]) -> list[str]:
         """The candidates that the division named right before them contains (or is)."""

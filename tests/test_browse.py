@@ -110,6 +110,7 @@ def test_a_day_or_year_without_an_issue_offers_the_papers_calendar(client, archi
         (f"/papers/{paper_id}/2024-03-06/", f'href="/papers/{paper_id}/2024/"'),  # no issue that day
         (f"/papers/{paper_id}/2024-02-30/", f'href="/papers/{paper_id}/"'),  # no such day
         (f"/papers/{paper_id}/1999/", f'href="/papers/{paper_id}/"'),  # no issue that year
+        (f"/papers/{paper_id}/2030-01-01/", f'href="/papers/{paper_id}/"'),  # nor that day's year
     ):
         response = client.get(path)
         assert response.status_code == 404

@@ -103,3 +103,29 @@ def test_an_action_that_would_leave_characters_in_no_field_is_refused(monkeypatc
     monkeypatch.setattr(C, "_reread", losing)
     with pytest.raises(CorrectionError, match="这样改会让原文的字不在任何文章里，没有保存"):
         C.move_lines(page, i, [page.articles[i].lines[-1]], to="next", source=source)
+
+
+def seed_named(name: str, extra: str = ""):
+    return seed_page(next(k for k, path in enumerate(SEED_FILES) if path.name == name), extra)
+
+
+def test_a_misprint_fixed_by_hand_survives_a_merge_whose_reading_shows_a_credit_twice():
+    # Merged, the two stories' lines read with a photo credit both as byline and as the
+    # caption's credit (an older quirk of the reading): that is not the kept title's doing.
+    page, source = seed_named("001_49cb030964a73740.txt")
+    fixed_headline = page.articles[0].headline.replace("引领", "错领")
+    fixed = C.edit_fields(page, 0, headline=fixed_headline)
+    assert C.merge_with_next(fixed, 0, source=source).articles[0].headline == fixed_headline
+
+
+def test_a_title_typed_from_the_first_subheading_as_the_form_sends_it_takes_that_subheading():
+    # Mark a headline line as furniture, take it back as a story of its own: it is read as a
+    # subheading of a story without a title. The form posts every subheading as it was.
+    page, source = seed_named("000_7f5b6c240486804c.txt")
+    line = next(no for a in page.articles for no in a.lines[1:2] if a.headline and source[no - 1].strip() == a.headline)
+    back = C.unmark_furniture(C.mark_furniture(page, [line], source=source), [line], None, source=source)
+    i, story = next((i, a) for i, a in enumerate(back.articles) if a.lines and a.lines[0] == line)
+    heading = source[line - 1].strip()
+    assert not story.headline and story.intertitles[:1] == [heading]
+    fixed = C.edit_fields(back, i, headline=heading, intertitles=list(story.intertitles)).articles[i]
+    assert fixed.headline == heading and heading not in fixed.intertitles

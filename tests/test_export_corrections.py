@@ -34,3 +34,14 @@ def test_only_pages_an_admin_corrected_are_written_and_they_read_back_as_trainin
     [labelled] = read_expected(tmp_path, tmp_path, "corrections")
     labels = [line.label for line in labelled.lines]
     assert labels.count("S") == len(form["articles"])  # each story, the new one too, starts once
+
+
+def test_a_page_whose_split_is_the_splitters_own_again_is_not_written(client, seeds, tmp_path, capsys):
+    client.force_login(make_user("corrector", role=Role.ADMIN))
+    page = Page.objects.get(source_name=SEED_FILES[0].name)
+    article = state_of(page).articles[1]
+    assert post(client, page, "lines", line=article.lines[-3], do="split").status_code == 302
+    assert client.post(f"/pages/{page.pk}/undo/", {"version": 1}).status_code == 302  # back to the splitter's
+    call_command("export_corrections", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    assert "1 with the splitter's own split" in capsys.readouterr().out

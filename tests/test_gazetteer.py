@@ -428,6 +428,8 @@ def test_a_three_character_county_name_inside_other_words_is_no_place(gaz: Gazet
     assert found(gaz, "豫西山区的鲁山县正在复工") == ["鲁山县"]
     assert found(gaz, "昆明市西山区开展春季植树") == ["西山区"]
     assert found(gaz, "在西山区举办") == ["西山区"]
+    # After its own city, whatever word jieba reads its characters into (中|山区农业).
+    assert found(gaz, "大连市中山区农业农村局召开会议") == ["中山区"]
 
 
 def test_a_round_up_of_one_city_through_its_districts_is_about_no_district(gaz: Gazetteer):
@@ -441,6 +443,14 @@ def test_a_round_up_of_one_city_through_its_districts_is_about_no_district(gaz: 
     # One district the story keeps returning to is its subject, whatever others it passes.
     visited = body + "江汉区各社区随后组织志愿者。江汉区卫健局表示，江汉区将继续扩容。"
     assert names(gaz.tag(headline="方舱医院陆续启用", body=visited))[:1] == ["江汉区"]
+
+
+def test_a_county_named_more_than_its_neighbours_is_no_round_up_of_its_province(gaz: Gazetteer):
+    body = (
+        "本报讯 山西省纪委监委近日通报，孝义市开展以案促改专项行动。孝义市各单位对照查摆问题，"
+        "并赴汾阳市、交城县学习经验。"
+    )
+    assert names(gaz.tag(headline="以案促改见实效", body=body))[:1] == ["孝义市"]
 
 
 def test_a_story_naming_other_counties_never_takes_the_pages_home_county():
