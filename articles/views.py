@@ -550,6 +550,10 @@ def issue_redirect(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Article ----------------------------------------------------------------------------
 
 
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
 def _source_lines(article: Article, limit: int | None = None) -> list[tuple[int, str]]:
     """The article's own lines of the page file (its first ``limit``), cut out of the text by
     PostgreSQL: a page of 100,000 lines is never sent whole to show twenty of them."""
@@ -765,6 +769,11 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     # is then not shown a second time above or below it.
     heading = obj.headline or obj.display_title
     byline = obj.byline_text or "、".join(obj.byline)
+    shown_captions = obj.first_captions[:ARTICLE_CAPTIONS_SHOWN]
+    if obj.byline_text and _bare(obj.byline_text) in {_bare(c.credit_text) for c in shown_captions if c.credit_text}:
+        # A photo story's byline as printed is its picture's credit (记者 张文慧 摄): shown once,
+        # under the picture, not again under the title.
+        byline = ""
     # Marked (and so numbered) in the order the page shows them: titles, byline, captions, body.
     marked = {
         "kicker": hits(obj.kicker, nav=False) if obj.headline else "",
@@ -773,7 +782,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "byline": hits(byline, nav=False),
         "captions": [
             {"html": hits(c.text), "credit": c.credit, "credit_text": c.credit_text}
-            for c in obj.first_captions[:ARTICLE_CAPTIONS_SHOWN]
+            for c in shown_captions
         ],
         # A subheading's marks without the links, as a title's: its name stays its words.
         "blocks": [{"kind": b["kind"], "html": hits(b["text"], nav=b["kind"] != "h")} for b in obj.reading_order()],

@@ -221,3 +221,22 @@ def test_related_stories_read_their_keywords_from_the_titles_and_the_opening_onl
     found = keywords(story)
     assert "网格化" in found
     assert not {"平遥古城", "葫芦丝", "剪纸", "非遗"} & set(found)
+
+
+def test_a_photo_storys_credit_is_shown_once_under_its_picture_not_again_as_its_byline(client, db):
+    page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text="市区龙凤南大街一角\n人间最美四月天。\n记者 张文慧 摄")
+    photo = ParsedArticle(
+        headline="市区龙凤南大街一角", byline=["张文慧"], byline_text="记者 张文慧 摄",
+        captions=[ParsedCaption(text="人间最美四月天。", credit="张文慧", credit_text="记者 张文慧 摄")], lines=[1, 2, 3],
+    )
+    signed = ParsedArticle(
+        headline="春耕", byline=["刘燕"], byline_text="记者 刘燕", blocks=[Block(BlockKind.PARAGRAPH, "春耕正忙。")],
+        captions=[ParsedCaption(text="田间", credit="张三", credit_text="张三 摄")],
+    )
+    apply_state(page, ParsedPage([photo, signed]), user=None, action=Action.EDIT)
+    Article.objects.filter(page=page).update(visible=True)
+    first, second = page.articles.order_by("position")
+    text = client.get(f"/articles/{first.pk}/").content.decode()
+    story = text[text.index('<article class="story">'):text.index('<details class="source-text">')]  # not the source lines
+    assert story.count("记者 张文慧 摄") == 1 and 'class="byline"' not in story
+    assert 'class="byline"' in client.get(f"/articles/{second.pk}/").content.decode()  # a reporter's byline stays
