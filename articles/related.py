@@ -13,6 +13,7 @@ when it is read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -51,7 +52,13 @@ def keywords(article: Article, k: int = KEYWORDS) -> list[str]:
     import jieba.analyse
 
     text = "\n".join([article.kicker, article.headline, article.subheadline, article.body])[:KEYWORD_CHARS]
-    return [w for w in jieba.analyse.extract_tags(text, topK=k) if len(w) > 1]
+    # A number (2019, 10276) says nothing of the subject: two stories sharing "2019年" are not
+    # related. Asked for a few more, so that k words remain.
+    words = [w for w in jieba.analyse.extract_tags(text, topK=2 * k) if len(w) > 1 and not _NUMBER.fullmatch(w)]
+    return words[:k]
+
+
+_NUMBER = re.compile(r"[0-9０-９.,%．，％]+")
 
 
 def related_articles(article: Article, limit: int = LIMIT) -> list[Related]:

@@ -223,6 +223,14 @@ def test_related_stories_read_their_keywords_from_the_titles_and_the_opening_onl
     assert not {"平遥古城", "葫芦丝", "剪纸", "非遗"} & set(found)
 
 
+def test_a_number_is_no_keyword_of_related_stories(db):
+    from articles.related import KEYWORDS, keywords
+
+    story = make_article(headline="去年我国经济总量990865亿元", body="2019年国内生产总值990865亿元，人均GDP达10276美元，2019年经济运行总体平稳。")
+    found = keywords(story)
+    assert found and not any(w.isdigit() for w in found) and len(found) <= KEYWORDS
+
+
 def test_a_photo_storys_credit_is_shown_once_under_its_picture_not_again_as_its_byline(client, db):
     page = make_page(paper="晋中日报", date=dt.date(2024, 3, 5), text="市区龙凤南大街一角\n人间最美四月天。\n记者 张文慧 摄")
     photo = ParsedArticle(
