@@ -47,6 +47,7 @@ from articles.related import related_articles
 from articles.shapes import article_detail, article_row
 from articles.writer import HOME_CACHE_KEY
 from ingest.gazetteer import Gazetteer
+from ingest.lines import compact
 from ingest.tokens import strip_controls
 
 HOME_ISSUES = 12
@@ -550,10 +551,6 @@ def issue_redirect(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Article ----------------------------------------------------------------------------
 
 
-def _bare(text: str) -> str:
-    return "".join(text.split())
-
-
 def _source_lines(article: Article, limit: int | None = None) -> list[tuple[int, str]]:
     """The article's own lines of the page file (its first ``limit``), cut out of the text by
     PostgreSQL: a page of 100,000 lines is never sent whole to show twenty of them."""
@@ -770,7 +767,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     heading = obj.headline or obj.display_title
     byline = obj.byline_text or "、".join(obj.byline)
     shown_captions = obj.first_captions[:ARTICLE_CAPTIONS_SHOWN]
-    if obj.byline_text and _bare(obj.byline_text) in {_bare(c.credit_text) for c in shown_captions if c.credit_text}:
+    if obj.byline_text and compact(obj.byline_text) in {compact(c.credit_text) for c in shown_captions if c.credit_text}:
         # A photo story's byline as printed is its picture's credit (记者 张文慧 摄): shown once,
         # under the picture, not again under the title.
         byline = ""

@@ -577,14 +577,19 @@ def query_words(term: str) -> list[str]:
     character. 于都 is 于 | 都, 2020年 is 2020 | 年, 1月23日 is 1 | 月 | 23 | 日, 火神山医院 is
     火神 | 山 | 医院: those found apart are no match of the term (于都 found 241 articles where
     4 hold it), so such a term matches only as written."""
-    tokens = list(dict.fromkeys(_bounded([t.strip() for t in rjieba.cut(fold(term)) if _is_word_token(t)])))
+    tokens = _cut_words([term])
     return [] if any(len(t) < 2 for t in tokens) else tokens
+
+
+def _cut_words(texts: Sequence[str]) -> list[str]:
+    """The distinct jieba words (default mode, folded, no punctuation or spaces) of ``texts``."""
+    return list(dict.fromkeys(_bounded([t.strip() for text in texts for t in rjieba.cut(fold(text)) if _is_word_token(t)])))
 
 
 def any_words_query(words: Sequence[str]) -> str | None:
     """tsquery text of any one of the jieba tokens of ``words`` (related stories' keywords), or
     None when they hold none."""
-    tokens = list(dict.fromkeys(_bounded([t.strip() for w in words for t in rjieba.cut(fold(w)) if _is_word_token(t)])))
+    tokens = _cut_words(words)
     return "(" + " | ".join(_quote(t) for t in tokens) + ")" if tokens else None
 
 
