@@ -67,20 +67,19 @@ def _speaks_of_own_county(article: ParsedArticle) -> bool:
 
 def _tag_home_county(page: Page, gazetteer: Gazetteer) -> None:
     """Untagged stories that say 我县/县城/县X局 get the page's home county (see module docs) —
-    only a story that names no county at all: one the tagger left untagged although it names
-    counties is about several or none (a national round-up's 湖北嘉鱼县人民医院 is no 县X院 of
-    the page's county)."""
-    untagged = [
-        a for a in page.articles
-        if not a.counties and _speaks_of_own_county(a) and not gazetteer.find(fold(_story_text(a)))
-    ]
-    if not untagged:
-        return
+    only a story that names no other county: one the tagger left untagged although it names
+    other counties is about several or none (a national round-up's 湖北嘉鱼县人民医院 is no 县X院
+    of the page's county), while one naming the home county once in passing among its 全县 and
+    县委 (今年以来，于都县主要经济指标…) is the county paper's own story."""
     home = _home_county(page)
     if home is None:
         return
-    for article in untagged:
-        article.counties = [home]
+    for article in page.articles:
+        if article.counties or not _speaks_of_own_county(article):
+            continue
+        named = {m.county.code for m in gazetteer.find(fold(_story_text(article)))}
+        if named <= {home.code}:
+            article.counties = [home]
 
 
 def running_text(article: ParsedArticle) -> str:

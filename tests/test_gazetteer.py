@@ -468,6 +468,20 @@ def test_a_story_naming_other_counties_never_takes_the_pages_home_county():
     assert "于都县" not in [c.name for c in page.articles[2].counties]
 
 
+def test_a_county_papers_own_story_naming_its_county_once_in_passing_takes_the_home_county():
+    # 于都县 once, after the lead, is too little for the tagger on its own; with 全县 and 县委 on
+    # a page whose other stories are about 于都县, the story is the county paper's own.
+    from ingest.pipeline import parse_page
+
+    page = parse_page("\n\n".join([
+        "于都县推进春耕生产", "本报讯（记者 陈一）近日，于都县组织农户开展春耕生产，备足种子化肥。",
+        "于都县新建文化礼堂", "本报讯（记者 陈一）近日，于都县新建的文化礼堂投入使用，村民有了活动场所。",
+        "冲刺四季度 决胜全年红", "本报讯（记者 陈一）近日，县委召开经济运行调度会。",
+        "会上指出，今年以来，于都县主要经济指标保持稳中有进态势，全县上下要盯紧重点项目。",
+    ]))
+    assert [[c.name for c in a.counties][:1] for a in page.articles] == [["于都县"], ["于都县"], ["于都县"]]
+
+
 def test_short_name_qualifying_a_policy_noun_is_no_place(gaz: Gazetteer):
     # 惠农 is 惠农区's short and also "benefiting farmers": before 政策/补贴 it is the word
     assert found(gaz, "各项惠农政策落实到位，惠农补贴及时发放") == []
