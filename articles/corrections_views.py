@@ -679,6 +679,9 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
             revision = writer.revert(page, number, request.user)
     except CorrectionError as exc:
         return _render_history(request, page, error=ingest_text.message(exc), status=400)
+    except writer.NothingToRevert:
+        messages.info(request, _("版面现在就是版本 %(number)s 的样子，没有改动。") % {"number": number})
+        return redirect("page-history", pk=pk)
     except writer.CannotUndo as exc:
         return _render_history(request, page, error=_cannot_undo(exc), status=400)
     messages.success(request, _("已恢复到版本 %(number)s（记为版本 %(n)s）。") % {"number": number, "n": revision.number})

@@ -1600,6 +1600,10 @@ class CannotUndo(ValueError):
         self.holder = holder
 
 
+class NothingToRevert(CannotUndo):
+    """The page's split and place are those of the version asked for already."""
+
+
 def undo_refusal(page: Page, revisions: Sequence[PageRevision] | None = None) -> str | None:
     """Why the page's latest change cannot be undone (CannotUndo's reason), or None: the one rule
     for undo() and for the pages that offer it (no button that would only be refused).
@@ -1676,10 +1680,16 @@ def revert(page: Page, number: int, user=None) -> PageRevision:
         target = page.revisions.get(number=number)
         if number < last_replacement(page, revisions):
             raise CannotUndo("the file was replaced since that version")
+        place = meta_at(revisions, number)
+        current = page.revisions.order_by("-number").values_list("state", flat=True).first()
+        if not corrections.diff_states(current, target.state) and (place is None or _same_place(place, page_meta(page))):
+            # An undo leaves the page as an older version was: reverting to that one would
+            # record a version that changes nothing.
+            raise NothingToRevert(f"the page is as version {number} already")
         with _place_kept():
             return _record(
                 page, parsed.page_from_dict(target.state), user=user, action=Action.REVERT,
-                summary=f"恢复到 v{number}", place=meta_at(revisions, number),
+                summary=f"恢复到 v{number}", place=place,
             )
 
 

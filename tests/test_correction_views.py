@@ -477,6 +477,20 @@ def test_revert_to_the_state_at_ingest_after_several_changes(corrector, page):
     assert page.revisions.order_by("-number").first().action == PageRevision.Action.REVERT
 
 
+def test_reverting_to_a_version_the_page_is_already_at_records_nothing(corrector, page):
+    # After an undo the page is as version 0 again: "恢复到版本 0" used to record a version 3
+    # that changed nothing.
+    post(corrector, page, "edit", **edit_data(state_of(page).articles[0], 0, headline="手改的标题"))
+    assert corrector.post(f"/pages/{page.pk}/undo/", {"version": 1}).status_code == 302
+    response = corrector.post(f"/pages/{page.pk}/revert/", {"number": 0, "version": 2}, follow=True)
+    assert response.status_code == 200
+    assert "版面现在就是版本 0 的样子，没有改动。" in response.content.decode()
+    assert version(page) == 2
+    # A version that differs is still restored.
+    assert corrector.post(f"/pages/{page.pk}/revert/", {"number": 1, "version": 2}).status_code == 302
+    assert version(page) == 3 and state_of(page).articles[0].headline == "手改的标题"
+
+
 def test_undo_twice_walks_back_and_nothing_left_is_a_400(corrector, page):
     before = state_of(page)
     post(corrector, page, "reorder", article=0, to=1)
