@@ -62,6 +62,7 @@ urlpatterns = [
     path("papers/<str:key>/<str:day>/", html(views.paper_issue), name="paper-issue"),
     path("upload/", editor_views.upload, name="upload"),
     path("upload/drafts/", html(editor_views.drafts), name="drafts"),
+    path("upload/drafts/publish/", editor_views.publish_drafts, name="drafts-publish"),
     path("pages/<int:pk>/preview/", html(editor_views.preview), name="page-preview"),
     path("pages/<int:pk>/publish/", editor_views.publish, name="page-publish"),
     path("pages/<int:pk>/withdraw/", editor_views.withdraw, name="page-withdraw"),

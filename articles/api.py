@@ -16,6 +16,7 @@ exempt from CSRF. Every write goes through articles/writer.py, so nothing is wri
                          nothing written (send same_slot=replace, or same_slot=keep for both)
         409 lost_corrections  same_slot=replace would drop hand corrections of the stored page
                          (listed in "conflicts", as above); nothing written: send lost_ok=1 too
+                         (an editor's key: only an admin's may drop them, lost_ok or not)
         400              the form or the file is refused: "error" names the file and says why
         413              Content-Length over UPLOAD_MAX_REQUEST_BYTES: refused before the body is read
     POST /api/pages/<id>/publish   keep_both=1 to publish a draft beside a page of its slot
@@ -237,7 +238,9 @@ def upload_page(request: HttpRequest) -> JsonResponse:
     if result.outcome == writer.Outcome.FAILED:
         return _refuse(f"{result.name}: {result.reason}", 400, file=result.name, outcome=result.outcome)
     body = {"outcome": result.outcome, "message": result.message_zh, "page": page_detail(_page(result.page.pk))}
-    if result.outcome == writer.Outcome.LOST_CORRECTIONS:
+    if result.outcome == writer.Outcome.LOST_CORRECTIONS and result.admin_needed:
+        body["message"] = result.message_zh  # lost_ok=1 would not help: only an admin's key may
+    elif result.outcome == writer.Outcome.LOST_CORRECTIONS:
         body["message"] = ngettext(
             "%(message)s。这 %(n)s 处校正列在 conflicts 里；确认不要它们，就加上 lost_ok=1 再发送一次。",
             "%(message)s。这 %(n)s 处校正列在 conflicts 里；确认不要它们，就加上 lost_ok=1 再发送一次。",
@@ -250,6 +253,7 @@ def upload_page(request: HttpRequest) -> JsonResponse:
     status = {
         writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409, writer.Outcome.LOST_CORRECTIONS: 409,
     }.get(result.outcome, 200)
+
     return _answer(body, status)
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,6 +28,7 @@ from articles.paging import CAPTIONS_SHOWN, Part
 from articles.roles import role_required
 from ingest import corrections
 from ingest import model as parsed
+from ingest.carry import TextChanges, text_changes
 from ingest.manifest import ISSUE_DATE_MIN, MANIFEST, NAME, NO_SUCH_DATE, issue_date_max
 
 logger = logging.getLogger(__name__)
@@ -102,9 +104,14 @@ def _store_one(request: HttpRequest, planned: PlannedFile) -> dict[str, object]:
     entry = planned.meta.entry
     if not entry.paper:
         # A file that can be no page is told so first: naming its paper would not save it.
-        unusable = writer.unreadable(name, planned.upload.read())
+        data = planned.upload.read()
+        unusable = writer.unreadable(name, data)
         if unusable is not None:
             return _result(name, Outcome.FAILED, message=_("未入库：%(reason)s") % {"reason": unusable.reason})
+        # Nor would it a page stored already: that is the answer, with where it is.
+        stored = writer.stored_copy(data)
+        if stored is not None:
+            return _result(name, Outcome.DUPLICATE, page=stored, message=_("档案中已有这个版面，未重复写入"))
         return _result(name, Outcome.FAILED, message=_("未入库：不知道是哪份报纸——请在表单中填写报名，或写在 manifest.csv 或文件名里"))
     meta = writer.PageMeta(paper=entry.paper, date=entry.date, label=entry.page, prefecture_code=entry.prefecture)
     data = planned.upload.read()
@@ -237,6 +244,17 @@ def _slot_pages(page: Page) -> list[Page]:
     )
 
 
+# The lines of a same-slot page that a draft's file changes, shown before the editor chooses
+# to replace it: at most this many of each kind (a wrong file differs everywhere).
+CHANGED_LINES_SHOWN = 200
+
+
+def _text_changes(other: Page, draft: Page) -> TextChanges:
+    """What the draft's file changes of ``other``'s text (ingest.carry matches the lines, as the
+    replace will: a hand correction is lost where its lines are listed)."""
+    return text_changes(other.raw_text.split("\n"), draft.raw_text.split("\n"))
+
+
 @dataclass
 class LostRow:
     """A correction the replace would drop, as the preview lists it."""
@@ -326,6 +344,8 @@ def _render_preview(
             initial={"paper": page.issue.newspaper.name, "date": page.issue.date, "label": page.label, "version": writer.version(page)}
         )
     slot_pages = _slot_pages(page)
+    for other in slot_pages:
+        other.changes = _text_changes(other, page)
     replacing = page.discardable and request.user.has_perm("articles.publish_page")
     context = {
         "page": page,
@@ -338,10 +358,14 @@ def _render_preview(
         "rows": [r for r in rows if r.text.strip()],
         "captions_shown": PREVIEW_CAPTIONS_SHOWN,
         "captions_shown_slice": f":{PREVIEW_CAPTIONS_SHOWN}",
+        "changed_shown_slice": f":{CHANGED_LINES_SHOWN}",
+        "changed_shown": CHANGED_LINES_SHOWN,
         **shown,
         "slot_pages": slot_pages,
         "replace_targets": _replace_targets(page, slot_pages) if replacing else [],
         "draft_version": writer.version(page) if replacing else 0,
+        # a replace that drops hand corrections is an admin's (writer.may_drop_corrections)
+        "may_drop_corrections": writer.may_drop_corrections(request.user),
         "replace_error": replace_error,
     }
     return render(request, "articles/upload_preview.html", context, status=status)
@@ -377,6 +401,47 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         format_html(_("已发布：读者现在可以看到并检索这个版面的文章。<a href=\"{}\">查看版面</a>"), page.get_absolute_url()),
     )
     return redirect("page-preview", pk=page.pk)
+
+
+# At most this many drafts published by one click (the list shows the newest 200).
+PUBLISH_MANY_MAX = 200
+
+
+@require_POST
+@role_required("articles.publish_page")
+def publish_drafts(request: HttpRequest) -> HttpResponse:
+    """Publish the drafts ticked on the drafts list (an issue's pages, uploaded together), each as
+    its own 发布 would: one transaction a page. A draft whose place holds another page is left
+    for its preview, where the editor chooses to replace that page or keep both."""
+    try:
+        pks = sorted({int(v) for v in request.POST.getlist("pages")})[:PUBLISH_MANY_MAX]
+    except ValueError:
+        pks = []
+    if not pks:
+        messages.error(request, _("没有选中草稿：请勾选要发布的草稿。"))
+        return redirect("drafts")
+    published: list[Page] = []
+    for page in Page.objects.filter(pk__in=pks, status=Status.DRAFT).select_related("issue__newspaper").order_by("pk"):
+        if _slot_pages(page):
+            messages.warning(
+                request,
+                format_html(
+                    _("{}：档案中已有同一报纸、日期、版次的版面，没有发布：请在<a href=\"{}\">预览</a>中选择替换它或两者都保留。"),
+                    str(page), reverse("page-preview", args=[page.pk]),
+                ),
+            )
+            continue
+        try:
+            published.append(writer.set_status(page, Status.PUBLISHED, user=request.user))
+        except Page.DoesNotExist:  # discarded or used by a replace meanwhile
+            continue
+    if published:
+        messages.success(
+            request,
+            ngettext("已发布 %(n)s 个版面：读者现在可以看到并检索它们的文章。", "已发布 %(n)s 个版面：读者现在可以看到并检索它们的文章。", len(published))
+            % {"n": len(published)},
+        )
+    return redirect("drafts")
 
 
 @require_POST
@@ -475,7 +540,10 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
             stale = form.stale_draft(draft)
             if stale:
                 raise _Refused(stale)
-            if not form.cleaned_data["lost_ok"] and writer.lost_corrections(locked, draft):
+            lost = writer.lost_corrections(locked, draft)
+            if lost and not writer.may_drop_corrections(request.user):
+                raise _Refused(_("这次替换会丢掉列出的人工校正，只有管理员可以这样替换：没有替换。草稿留着，请管理员来替换。"))
+            if lost and not form.cleaned_data["lost_ok"]:
                 raise _Refused(_("这次替换会丢掉列出的人工校正，而替换不能撤销：没有替换。请勾选“我知道这些人工校正不会沿用”后再替换。"))
             result = writer.replace_with_draft(target, draft, user=request.user)
             if result.outcome != Outcome.REPLACED:
@@ -535,6 +603,7 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
             if form.refused_as_stale(locked):
                 raise _Refused
             before = writer.version(locked)
+            had_date = locked.issue.date is not None
             writer.update_page_meta(locked, paper=d["paper"], date=d["date"], label=d["label"].strip(), user=request.user)
             changed = writer.version(locked) != before
     except _Refused:
@@ -543,10 +612,16 @@ def edit_meta(request: HttpRequest, pk: int) -> HttpResponse:
     except Page.DoesNotExist:  # gone between the two reads
         return _draft_gone(request, GONE)
     except writer.SlotTaken as taken:
-        form.add_error(None, _("同一报纸、日期和版次已有一个版面（第 %(pk)s 号）：没有改动。") % {"pk": taken.holder.pk})
+        # named and linked as the editor knows pages, not by its row number
+        holder = format_html('<a href="{}">{}</a>', reverse("page-preview", args=[taken.holder.pk]), str(taken.holder))
+        form.add_error(None, format_html(_("同一报纸、日期和版次已有一个版面：{}。没有改动。"), holder))
         return _render_preview(request, _get_page_or_404(pk), meta_form=form, status=400)
     if changed:
         messages.success(request, _("已更新报名、日期和版次。"))
+        if had_date and d["date"] is None:
+            # An emptied date (or one the browser's date box dropped) takes the page out of its
+            # issue and the paper's calendar: said, not left for the editor to find.
+            messages.warning(request, _("这个版面现在没有日期：它不再列在任何一期和报纸的日历里，读者只能从检索或县区找到它。"))
     else:  # the same values saved again: nothing was written, nothing is said to have been
         messages.info(request, _("报名、日期和版次都没有改动。"))
     return redirect("page-preview", pk=pk)

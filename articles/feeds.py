@@ -159,10 +159,12 @@ class _ArticleFeed(Feed):
         return [tag.county.name for tag in item.county_tags.all()]
 
     def item_pubdate(self, item: Article) -> dt.datetime:
-        # The paper's date (midnight, local time) when known; else when the page was published.
+        # The paper's date (midnight, local time) when known; else when its page was published
+        # (or stored): never the page's last change, which a correction moves, making an old
+        # story look new to a feed reader.
         if item.date:
             return timezone.make_aware(dt.datetime.combine(item.date, dt.time()))
-        return self.item_updateddate(item)
+        return item.page.published_at or item.page.ingested_at
 
     def item_updateddate(self, item: Article) -> dt.datetime:
         # A correction after publication changes the entry: readers' feed clients look here.

@@ -558,15 +558,33 @@ class Article(models.Model):
         return gettext("图片新闻")
 
 
+# A story without body text (a photo story) is shown in a list by its first captions' text.
+LISTED_CAPTIONS = 3
+
+
 def with_display_titles(articles: list[Article]) -> list[Article]:
-    """``articles``, with what ``Article.display_title`` reads beyond the row fetched for those
-    without a title: their first caption with text, and no more of their captions (a photo page
-    may have thousands). One query, none when every one has a title."""
-    untitled = [a for a in articles if not a.title]
+    """``articles``, with what ``Article.display_title`` and ``listed_text`` read beyond the row
+    fetched for those without a title or without body text: their first captions with text, and
+    no more of them (a photo page may have thousands). One query, none when every one has both."""
+    wanting = [a for a in articles if not a.title or not a.body]
     captions = Caption.objects.only("id", "article_id", "position", "text").filter(text__regex=r"\S").order_by("position")
     # A sliced prefetch goes to an attribute of its own: Django cannot make it the related manager's.
-    models.prefetch_related_objects(untitled, models.Prefetch("captions", queryset=captions[:1], to_attr="first_captions"))
+    models.prefetch_related_objects(
+        wanting, models.Prefetch("captions", queryset=captions[:LISTED_CAPTIONS], to_attr="first_captions")
+    )
     return articles
+
+
+def listed_text(article: Article) -> str:
+    """What a list of stories quotes from ``article``: its body, or for a photo story its first
+    captions (``with_display_titles`` fetched them), or its titles."""
+    if article.body:
+        return article.body
+    fetched = getattr(article, "first_captions", None)
+    if fetched is None:  # or all of them, prefetched (never a query here)
+        fetched = getattr(article, "_prefetched_objects_cache", {}).get("captions", ())
+    captions = "\n".join(c.text.strip() for c in list(fetched)[:LISTED_CAPTIONS] if c.text.strip())
+    return captions or "\n".join(t for t in (article.kicker, article.headline, article.subheadline) if t)
 
 
 class Caption(models.Model):

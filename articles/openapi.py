@@ -92,7 +92,7 @@ def _search_parameters() -> list[dict[str, Any]]:
         ),
         _query(
             "page",
-            _("页码。结果只列出前 %(depth)s 篇：(page − 1) × page_size 须小于 %(depth)s，否则 400；更多的请用日期、县区或报纸筛选，或用整年导出。")
+            _("页码。结果只列出前 %(depth)s 篇：检索到的超过 %(depth)s 篇时，(page − 1) × page_size 须小于 %(depth)s，否则 400（不到 %(depth)s 篇时，翻过最后一页只是空的 results）；更多的请用日期、县区或报纸筛选，或用整年导出。")
             % {"depth": settings.SEARCH_MAX_DEPTH},
             {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
         ),
@@ -342,7 +342,7 @@ def _paths() -> dict[str, Any]:
                                             "type": "string", "enum": ["1"],
                                             "description": _(
                                                 "与 same_slot=replace 一起用：1 表示知道替换会丢掉原版面上列出的人工校正"
-                                                "（替换不能撤销）；不给时，这样的替换是 409 lost_corrections，什么也没写。"
+                                                "（替换不能撤销）；不给时，这样的替换是 409 lost_corrections，什么也没写。只有管理员的密钥可以这样替换：编辑的密钥给了也是 409。"
                                             ),
                                         }
                                     ),

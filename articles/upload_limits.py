@@ -66,7 +66,10 @@ def too_many_files(request: HttpRequest) -> HttpResponse | None:
     except MultiPartParserError:
         # A client's mistake (a script that sets the type by hand, without the boundary that
         # separates the parts): nothing of it can be read, and nothing is wrong here.
-        message = _("无法读取这次上传：请求的表单内容（multipart/form-data）格式有误，例如缺少分隔符（boundary）。请从上传页面选择文件重新上传。")
+        if request.path.startswith("/api/"):  # a script: what to fix in its request
+            message = _("无法读取这次上传：请求的表单内容（multipart/form-data）格式有误，例如 Content-Type 里缺少分隔符（boundary）。请让 HTTP 客户端自己生成表单（如 curl -F）。")
+        else:
+            message = _("无法读取这次上传：请求的表单内容（multipart/form-data）格式有误，例如缺少分隔符（boundary）。请从上传页面选择文件重新上传。")
         return _refuse(request, message, status=400)
     return None
 

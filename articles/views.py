@@ -33,7 +33,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from articles.highlight import Hits, marks, needles_for, snippet
-from articles.models import Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, with_display_titles
+from articles.models import (
+    Article, Caption, County, CountyTally, Issue, Newspaper, PageRevision, listed_text, with_display_titles,
+)
 from articles.models import Page as NewspaperPage
 from articles.page_cache import current_generation, reader_page
 from articles.paging import CAPTIONS_SHOWN, LINES_PER_SCREEN, Part, get_page
@@ -89,7 +91,7 @@ def _needles(params: SearchParams) -> list[str]:
 
 
 def _snippet(article: Article, needles: list[str]):
-    text = article.body or "\n".join([article.kicker, article.headline, article.subheadline])
+    text = listed_text(article)
     if needles and article.body and not marks(article.body, needles):
         # Found in the kicker or subheadline alone (人均GDP达10276美元 under its headline): the
         # snippet opens with them, so the reader sees what matched.
@@ -1202,7 +1204,7 @@ def api_articles(request: HttpRequest) -> JsonResponse:
             "count_exact": page.paginator.exact,
             "page": params.page,
             "page_size": params.page_size,
-            "results": [article_row(a, str(_snippet(a, needles))) for a in page.object_list],
+            "results": [article_row(a, str(_snippet(a, needles))) for a in with_display_titles(list(page.object_list))],
         },
         json_dumps_params={"ensure_ascii": False},
     )

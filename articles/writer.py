@@ -111,6 +111,9 @@ class IngestResult:
     # REPLACED: corrections of the old page that could not be carried over to the new text,
     # each with what it was (what the command, the preview and the API list).
     lost: list[LostCorrection] = field(default_factory=list)
+    # LOST_CORRECTIONS because the user may not drop hand corrections (may_drop_corrections),
+    # not because they were not confirmed: confirming does not help.
+    admin_needed: bool = False
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -131,6 +134,11 @@ class IngestResult:
             )
         if self.outcome == Outcome.REPLACED:
             return f"replaced {self._slot()} ({self.articles} articles; the old text is kept in its history)"
+        if self.outcome == Outcome.LOST_CORRECTIONS and self.admin_needed:
+            return (
+                f"not replaced: replacing {self._slot()} would drop {len(self.lost)} of its hand corrections, "
+                "which only an admin may do"
+            )
         if self.outcome == Outcome.LOST_CORRECTIONS:
             return (
                 f"not replaced: replacing {self._slot()} would drop {len(self.lost)} of its hand corrections, "
@@ -149,6 +157,13 @@ class IngestResult:
             return gettext("未写入：档案中已有同一报纸、日期、版次的版面（%(slot)s），内容不同；可替换它，或两者都保留") % {"slot": self._slot()}
         if self.outcome == Outcome.REPLACED:
             return ngettext("已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", "已替换 %(slot)s（%(n)s 篇文章；旧文本保留在修订记录中）", self.articles) % {"slot": self._slot(), "n": self.articles}
+        if self.outcome == Outcome.LOST_CORRECTIONS and self.admin_needed:
+            n = len(self.lost)
+            return ngettext(
+                "未替换：替换 %(slot)s 会丢掉它的 %(n)s 处人工校正，只有管理员可以这样替换",
+                "未替换：替换 %(slot)s 会丢掉它的 %(n)s 处人工校正，只有管理员可以这样替换",
+                n,
+            ) % {"slot": self._slot(), "n": n}
         if self.outcome == Outcome.LOST_CORRECTIONS:
             n = len(self.lost)
             return ngettext(
@@ -445,6 +460,14 @@ def unreadable(name: str, data: bytes) -> IngestResult | None:
     except UnreadableFile as exc:
         return _unusable(name, exc)
     return None
+
+
+def stored_copy(data: bytes) -> Page | None:
+    """The stored page these bytes are (the same bytes, or the same text as ``content_key``
+    reads it), or None: an upload told which paper it is for tells first that the archive has
+    it already, wherever it was filed. Raises UnreadableFile as ``read_page`` does."""
+    key = content_key(strip_controls(_decoded(data)))
+    return Page.objects.filter(Q(sha256=sha256(data)) | Q(content_key=key)).select_related("issue__newspaper").first()
 
 
 # What the page's paper, label and edition may hold (their columns' lengths), and the refusal
@@ -829,11 +852,20 @@ def _refused(p: Prepared, exc: DatabaseError) -> IngestResult:
     return IngestResult(p.name, Outcome.FAILED, error=refusal(exc))
 
 
+def may_drop_corrections(user) -> bool:
+    """Whether ``user`` may replace a page's file where that drops hand corrections of its
+    split: an admin's audited work, which a replace cannot give back, is dropped only by those
+    who may correct splits (an editor's replace that keeps every correction goes through). The
+    command, run by the archive's operator, has no user."""
+    return user is None or not getattr(user, "pk", None) or user.has_perm("articles.correct_page")
+
+
 def _replace(page: Page, p: Prepared, *, user, lost_ok: bool = True) -> IngestResult:
     """Give a stored page a new file: new text and split, with the corrections of unchanged
     lines carried over (ingest/carry.py); the old text is kept in the revision. Without
     ``lost_ok``, LOST_CORRECTIONS, writing nothing, when some could not be: a replace cannot be
-    undone, so a script must say it knows (the browser's replace asks the same)."""
+    undone, so a script must say it knows (the browser's replace asks the same); and so, whatever
+    ``lost_ok``, for a user who may not drop them (``may_drop_corrections``)."""
     try:
         with transaction.atomic():
             page = Page.objects.select_for_update().select_related("issue__newspaper").get(pk=page.pk)
@@ -841,9 +873,11 @@ def _replace(page: Page, p: Prepared, *, user, lost_ok: bool = True) -> IngestRe
             old_text = page.raw_text
             # Under the page's lock: a correction made since the caller looked is counted too.
             state, lost = _carried(page, load_state(page), p.text, p.state)
-            if lost and not lost_ok:
+            if lost and (not lost_ok or not may_drop_corrections(user)):
                 transaction.set_rollback(True)  # revision 0, just recorded, with the rest
-                return IngestResult(p.name, Outcome.LOST_CORRECTIONS, page=page, lost=lost)
+                return IngestResult(
+                    p.name, Outcome.LOST_CORRECTIONS, page=page, lost=lost, admin_needed=not may_drop_corrections(user)
+                )
             page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
             page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
             _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)

@@ -147,6 +147,26 @@ def carry_over(
     return result, conflicts
 
 
+@dataclass(frozen=True)
+class TextChanges:
+    """How a new file's lines differ from an old one's, as the carrying matches them: the old
+    lines it no longer has and the lines it has new (number and stripped text each; a changed
+    line is one of each). What an editor reads before replacing a page."""
+
+    gone: list[tuple[int, str]]
+    added: list[tuple[int, str]]
+
+
+def text_changes(old_lines: Sequence[str], new_lines: Sequence[str]) -> TextChanges:
+    """The non-blank lines of ``old_lines`` not in ``new_lines`` and those new there, matched as
+    :func:`carry_over` matches them (so a correction is lost exactly where a line is listed)."""
+    mapping = _line_map(old_lines, new_lines)
+    kept = set(mapping.values())
+    gone = [(k, text.strip()) for k, text in enumerate(old_lines, start=1) if text.strip() and k not in mapping]
+    added = [(k, text.strip()) for k, text in enumerate(new_lines, start=1) if text.strip() and k not in kept]
+    return TextChanges(gone, added)
+
+
 def _line_map(old_lines: Sequence[str], new_lines: Sequence[str]) -> dict[int, int]:
     """Old line number → new line number, for every non-blank line whose text is unchanged.
 

@@ -140,3 +140,15 @@ def test_the_search_page_and_its_feed_refuse_a_parameter_sent_twice_too(client, 
     response = client.get(url)
     assert response.status_code == 400
     assert "每个参数只能给一次" in response.content.decode()
+
+
+def test_a_photo_storys_snippet_quotes_its_captions_with_the_terms_marked(client, counties):
+    # A story of pictures alone had the snippet "\n\n" (no body, no titles), even for a search
+    # that matched only its caption.
+    story = make_article(captions=("黄河滩涂稻浪香，稻田里农户正在收割。",))
+    (row,) = client.get("/api/articles", {"q": "稻田"}).json()["results"]
+    assert row["id"] == story.pk and "<mark>稻田</mark>" in row["snippet"]
+    (row,) = [r for r in client.get("/api/articles").json()["results"] if r["id"] == story.pk]
+    assert row["snippet"].startswith("黄河滩涂稻浪香")
+    # and the search page the same
+    assert "<mark>稻田</mark>" in client.get("/search", {"q": "稻田"}).content.decode()

@@ -1,6 +1,7 @@
 """POST /api/pages with same_slot=replace: the answer lists the hand corrections it could not carry
 over, as the browser's replace shows them (articles/editor_views.py ``replace``), and, as the
-browser does, a replace that would drop some is made only when confirmed (lost_ok=1)."""
+browser does, a replace that would drop some is made only when confirmed (lost_ok=1), and only
+with an admin's key: an editor may not throw away an admin's corrections."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def editor():
     return user
 
 
+@pytest.fixture
+def admin():
+    user = make_user("admin", role=Role.ADMIN)
+    user.api_key = issue_token(user)
+    return user
+
+
 def upload(client, editor, data: bytes, **fields):
     file = SimpleUploadedFile("v.txt", data, content_type="text/plain")
     return client.post("/api/pages", {"file": file, **SLOT, **fields}, HTTP_AUTHORIZATION=f"Token {editor.api_key}")
@@ -56,14 +64,14 @@ def _correct_two_headlines(page: Page, editor) -> tuple[int, int]:
     return state.articles[keep].ref, state.articles[hit].ref
 
 
-def test_a_replace_that_would_drop_corrections_is_refused_with_them_listed_until_confirmed(client, editor):
+def test_a_replace_that_would_drop_corrections_is_refused_with_them_listed_until_confirmed(client, editor, admin):
     # The browser asks for a tick (ReplaceForm.lost_ok) before such a replace, which cannot be
     # undone; the API made it at once and only reported the corrections it had thrown away.
     first = upload(client, editor, SEED_FILES[3].read_bytes())
     page = Page.objects.get(pk=first.json()["page"]["id"])
     _kept, lost = _correct_two_headlines(page, editor)
     before = (page.raw_text, writer.version(page), list(page.articles.values_list("id", "headline").order_by("id")))
-    response = upload(client, editor, _corrected(), same_slot="replace")
+    response = upload(client, admin, _corrected(), same_slot="replace")
     assert response.status_code == 409
     body = response.json()
     assert body["outcome"] == "lost_corrections" and body["page"]["id"] == page.pk
@@ -75,18 +83,35 @@ def test_a_replace_that_would_drop_corrections_is_refused_with_them_listed_until
     assert after == before and Page.objects.count() == 1  # nothing written, not even revision 0
     spec = client.get("/api/openapi.json").json()
     Draft202012Validator({"$ref": "#/components/schemas/PageWritten", "components": spec["components"]}).validate(body)
-    # Confirmed on purpose (as "1" only, like keep_both), it is made.
-    assert upload(client, editor, _corrected(), same_slot="replace", lost_ok="on").status_code == 400
-    confirmed = upload(client, editor, _corrected(), same_slot="replace", lost_ok="1")
+    # Confirmed on purpose (as "1" only, like keep_both) with an admin's key, it is made.
+    assert upload(client, admin, _corrected(), same_slot="replace", lost_ok="on").status_code == 400
+    confirmed = upload(client, admin, _corrected(), same_slot="replace", lost_ok="1")
     assert confirmed.status_code == 200 and confirmed.json()["outcome"] == "replaced"
 
 
-def test_replace_lists_the_corrections_it_could_not_carry_over(client, editor):
+def test_an_editors_key_cannot_drop_corrections_even_confirmed(client, editor):
+    # A replace cannot be undone: with lost_ok=1 an editor threw away an admin's audited
+    # corrections for good (a reviewer's finding, in the browser as here).
+    first = upload(client, editor, SEED_FILES[3].read_bytes())
+    page = Page.objects.get(pk=first.json()["page"]["id"])
+    _correct_two_headlines(page, editor)
+    before = (page.raw_text, writer.version(page))
+    response = upload(client, editor, _corrected(), same_slot="replace", lost_ok="1")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["outcome"] == "lost_corrections" and "只有管理员" in body["message"] and len(body["conflicts"]) == 1
+    page.refresh_from_db()
+    assert (page.raw_text, writer.version(page)) == before
+    spec = client.get("/api/openapi.json").json()
+    Draft202012Validator({"$ref": "#/components/schemas/PageWritten", "components": spec["components"]}).validate(body)
+
+
+def test_replace_lists_the_corrections_it_could_not_carry_over(client, editor, admin):
     # The answer once said "replaced" and nothing more, though a correction had been lost.
     first = upload(client, editor, SEED_FILES[3].read_bytes())
     page = Page.objects.get(pk=first.json()["page"]["id"])
     _kept, lost = _correct_two_headlines(page, editor)
-    response = upload(client, editor, _corrected(), same_slot="replace", lost_ok="1")
+    response = upload(client, admin, _corrected(), same_slot="replace", lost_ok="1")
     assert response.status_code == 200
     body = response.json()
     assert body["outcome"] == "replaced" and body["page"]["id"] == page.pk

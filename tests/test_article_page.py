@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from articles.models import Article, Page, with_display_titles
+from articles.models import LISTED_CAPTIONS, Article, Page, with_display_titles
 from articles.writer import Action, apply_state, load_state
 from ingest.model import Block, BlockKind, Caption as ParsedCaption, County, Page as ParsedPage, ParsedArticle
 from tests.factories import make_article, make_page
@@ -181,7 +181,8 @@ def test_lists_title_a_photo_story_by_its_first_caption_with_text_reading_no_oth
     photos = ParsedArticle(captions=[ParsedCaption(text="  "), *[ParsedCaption(text=f"第{i}张照片的说明。") for i in range(50)]])
     apply_state(page, ParsedPage([*load_state(page).articles, photos]), user=None, action=Action.EDIT)
     last = with_display_titles(list(Article.objects.filter(page=page).order_by("position")))[-1]
-    assert last.display_title == "第0张照片的说明。" and len(last.first_captions) == 1
+    # its first few captions only (a list quotes them: models.LISTED_CAPTIONS), never all fifty
+    assert last.display_title == "第0张照片的说明。" and len(last.first_captions) == LISTED_CAPTIONS < 50
     # The article before it names it so in its "next" link, as the full captions would.
     text = client.get(f"/articles/{story[2].pk}/").content.decode()
     assert "下一篇：第0张照片的说明。" in text

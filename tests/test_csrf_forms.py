@@ -102,8 +102,10 @@ def pages_with_forms(site: Site) -> dict[str, list[str]]:
     pub, draft = site.published.pk, site.draft.pk
     return {
         "anonymous": ["/", "/accounts/login/", "/admin/login/"],
-        "editor": ["/", "/upload/", f"/pages/{draft}/preview/", f"/pages/{pub}/preview/", "/accounts/password_change/"],
+        "editor": ["/", "/upload/", "/upload/drafts/", f"/pages/{draft}/preview/", f"/pages/{pub}/preview/", "/accounts/password_change/"],
         "admin": [
+            # the replace drops the fixture's correction: offered to an admin only
+            f"/pages/{draft}/preview/",
             f"/pages/{pub}/correct/", f"/pages/{pub}/history/", f"/pages/{pub}/history/articles/{site.article.pk}/",
             f"/pages/{pub}/resplit/", "/admin/", f"/admin/articles/page/{pub}/change/", "/admin/auth/user/add/",
         ],
@@ -139,7 +141,7 @@ def test_every_post_form_carries_its_csrf_token(site):
     assert missing == []
     # Every write form of the site was seen (so the check above covered it).
     assert set(found) >= {
-        "login", "logout", "set_language", "password_change", "upload", "page-publish", "page-withdraw",
+        "login", "logout", "set_language", "password_change", "upload", "drafts-publish", "page-publish", "page-withdraw",
         "page-discard", "page-replace", "page-meta", "page-undo", "page-revert", "page-resplit",
         *(f"page-correct-action/{a}" for a in ("lines", "edit", "counties", "merge", "reorder", "delete")),
         "admin:login", "admin:logout", "admin:articles_page_change", "admin:auth_user_add",
@@ -176,6 +178,7 @@ def write_requests(site: Site) -> list[tuple[str, str, dict]]:
         ("editor", "/accounts/password_change/",
          {"old_password": PASSWORD, "new_password1": "Li-Si-2026-archive", "new_password2": "Li-Si-2026-archive"}),
         ("editor", "/upload/", {"files": [upload], "paper": "晋中日报", "date": "2025-06-01", "page": "第2版"}),
+        ("editor", "/upload/drafts/publish/", {"pages": [draft]}),
         ("editor", f"/pages/{draft}/publish/", {"keep_both": "1"}),
         ("editor", f"/pages/{pub}/withdraw/", {}),
         ("editor", f"/pages/{draft}/discard/", {}),

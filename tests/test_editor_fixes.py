@@ -133,7 +133,7 @@ def test_a_taken_slot_is_refused_on_the_form_with_the_typed_values_kept(editor):
     assert response.status_code == 400
     html = response.content.decode()
     assert sent(html, "/meta/")["label"] == ["第3版"]
-    assert f"（第 {taken.pk} 号）" in html and re.search(r'<details class="page-meta" id="page-meta" open>', html)
+    assert f'<a href="/pages/{taken.pk}/preview/">{taken}</a>' in html and re.search(r'<details class="page-meta" id="page-meta" open>', html)
     assert Page.objects.get(pk=page.pk).label == "第4版"
 
 

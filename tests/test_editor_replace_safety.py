@@ -82,13 +82,18 @@ def state_of(page: Page) -> tuple:
 # -- the corrections a replace would drop, listed and confirmed ------------------------------------
 
 
-def test_the_preview_lists_the_corrections_a_replace_would_drop_and_writes_nothing(counties):
+def corrected_with_draft() -> tuple[Page, Page, tuple]:
+    """A published page with an admin's correction, a draft of its place whose file changes the
+    corrected article's lines (so a replace drops the correction), and the page's state."""
     page = published()
     correct_headline(page)
-    draft = draft_for("new.txt", changed_inside(page))
-    before = state_of(page)
-    editor = signed_in("ed", Role.EDITOR)
-    html = editor.get(f"/pages/{draft.pk}/preview/").content.decode()
+    return page, draft_for("new.txt", changed_inside(page)), state_of(page)
+
+
+def test_the_preview_lists_the_corrections_a_replace_would_drop_and_writes_nothing(counties):
+    page, draft, before = corrected_with_draft()
+    admin = signed_in("adm", Role.ADMIN)
+    html = admin.get(f"/pages/{draft.pk}/preview/").content.decode()
     listed = html[html.index('class="notice lost-corrections"') : html.index("</div>", html.index('class="notice lost-corrections"'))]
     assert f"《{FIXED}》" in listed and "这篇文章的原文行在新文件中有改动" in listed
     assert f"标题（改为“{FIXED}”）" in listed  # what was corrected, and to what
@@ -97,6 +102,32 @@ def test_the_preview_lists_the_corrections_a_replace_would_drop_and_writes_nothi
     assert html.index("lost-corrections") < html.index("用这份文件替换原版面")
     assert re.search(r'<input type="checkbox" name="lost_ok" value="1" required[^>]*> 我知道这些人工校正不会沿用', html)
     assert state_of(page) == before and Page.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_editor_sees_what_a_replace_would_drop_and_leaves_it_to_an_admin(counties):
+    # A replace cannot be undone, and the corrections it drops are an admin's audited work: an
+    # editor who ticked the box threw them away for good (a reviewer's finding).
+    page, draft, before = corrected_with_draft()
+    editor = signed_in("ed", Role.EDITOR)
+    html = editor.get(f"/pages/{draft.pk}/preview/").content.decode()
+    assert f"《{FIXED}》" in html and "只有管理员可以做会丢掉人工校正的替换" in html
+    assert "用这份文件替换原版面" not in html and 'name="lost_ok"' not in html
+    assert "两者都保留" in html  # keeping both drops nothing
+    # Sent anyway, confirmed: refused, nothing written, the draft kept.
+    response = editor.post(f"/pages/{draft.pk}/replace/", {"target": page.pk, "version": writer.version(page), "lost_ok": "1"})
+    assert response.status_code == 400 and "只有管理员可以这样替换" in response.content.decode()
+    assert state_of(page) == before and Page.objects.filter(pk=draft.pk).exists()
+    assert Article.objects.filter(page=page, headline=FIXED).exists()
+    # The writer holds the rule for every caller (the API, the upload page).
+    result = writer.replace_with_draft(page, draft, user=editor_user("ed"))
+    assert result.outcome == writer.Outcome.LOST_CORRECTIONS and result.admin_needed
+    assert state_of(page) == before and Page.objects.filter(pk=draft.pk).exists()
+
+
+def editor_user(name: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=name)
 
 
 def test_nothing_is_listed_or_asked_when_every_correction_carries_over(counties):
@@ -113,10 +144,10 @@ def test_a_replace_that_drops_corrections_is_refused_unless_confirmed_and_nothin
     correct_headline(page)
     draft = draft_for("new.txt", changed_inside(page))
     before = state_of(page)
-    editor = signed_in("ed", Role.EDITOR)
-    form = replace_form(editor.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
+    admin = signed_in("adm", Role.ADMIN)
+    form = replace_form(admin.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
     assert "lost_ok" not in form  # as a browser without the required check would send it
-    response = editor.post(f"/pages/{draft.pk}/replace/", form)
+    response = admin.post(f"/pages/{draft.pk}/replace/", form)
     assert response.status_code == 400
     html = response.content.decode()
     assert "请勾选“我知道这些人工校正不会沿用”后再替换" in html
@@ -129,9 +160,9 @@ def test_a_confirmed_replace_drops_them_and_says_what_uploading_the_old_file_bri
     page = published()
     correct_headline(page)
     draft = draft_for("new.txt", changed_inside(page))
-    editor = signed_in("ed", Role.EDITOR)
-    form = replace_form(editor.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
-    response = editor.post(f"/pages/{draft.pk}/replace/", {**form, "lost_ok": "1"}, follow=True)
+    admin = signed_in("adm", Role.ADMIN)
+    form = replace_form(admin.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
+    response = admin.post(f"/pages/{draft.pk}/replace/", {**form, "lost_ok": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/pages/{page.pk}/preview/"
     said = [str(m) for m in response.context["messages"]]
     assert any("已替换" in m for m in said) and any(f"人工校正未能沿用：《{FIXED}》" in m for m in said)
@@ -182,12 +213,12 @@ def test_a_replace_from_a_preview_opened_before_another_replace_is_refused(count
 def test_a_replace_from_a_preview_opened_before_a_correction_is_refused_and_then_lists_it(counties):
     page = published()
     draft = draft_for("new.txt", changed_inside(page))
-    editor = signed_in("ed", Role.EDITOR)
-    form = replace_form(editor.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
+    admin = signed_in("adm", Role.ADMIN)
+    form = replace_form(admin.get(f"/pages/{draft.pk}/preview/").content.decode(), page)
     assert "lost_ok" not in form  # nothing to drop yet
-    correct_headline(page)  # an admin, meanwhile
+    correct_headline(page)  # another admin, meanwhile
     before = state_of(page)
-    response = editor.post(f"/pages/{draft.pk}/replace/", form)
+    response = admin.post(f"/pages/{draft.pk}/replace/", form)
     html = response.content.decode()
     assert response.status_code == 400 and "在你打开这个预览之后被改过" in html
     assert f"《{FIXED}》" in html and 'name="lost_ok"' in html  # what the replace would now drop
@@ -261,13 +292,14 @@ def test_the_replace_safety_texts_are_english_on_an_english_page(counties):
     page = published()
     correct_headline(page)
     draft = draft_for("new.txt", changed_inside(page))
-    editor = signed_in("ed", Role.EDITOR)
-    editor.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = editor.get(f"/pages/{draft.pk}/preview/").content.decode()
-    for chinese in ("会丢掉这些人工校正", "我知道这些人工校正不会沿用", "重新上传旧文件", "；校正过：", "（改为", "（原第"):
-        assert chinese not in html
-    response = editor.post(f"/pages/{draft.pk}/replace/", replace_form(html, page))
-    assert response.status_code == 400 and "后再替换" not in response.content.decode()
+    for user in (signed_in("adm", Role.ADMIN), signed_in("ed", Role.EDITOR)):
+        user.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        html = user.get(f"/pages/{draft.pk}/preview/").content.decode()
+        for chinese in ("会丢掉这些人工校正", "我知道这些人工校正不会沿用", "重新上传旧文件", "；校正过：", "（改为", "（原第", "只有管理员"):
+            assert chinese not in html
+        response = user.post(f"/pages/{draft.pk}/replace/", {"target": page.pk, "version": writer.version(page)})
+        assert response.status_code == 400 and "后再替换" not in response.content.decode()
+        assert "只有管理员" not in response.content.decode()
 
 
 def test_the_second_of_two_replace_clicks_that_came_together_is_led_to_the_drafts_list(counties, monkeypatch):

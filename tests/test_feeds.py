@@ -216,3 +216,25 @@ def test_an_entry_s_updated_time_follows_a_correction_after_publication(client, 
     apply_state(story.page, state, user=None, action=PageRevision.Action.CORRECT, summary="test")
     story.refresh_from_db()
     assert updated() > before
+
+
+def test_an_undated_entry_keeps_its_published_time_through_a_correction(client, counties):
+    # Its <published> was the page's last change: a correction made an old story look new.
+    from django.utils.dateparse import parse_datetime
+
+    from articles.models import PageRevision
+    from articles.writer import apply_state, load_state
+
+    story = make_article(headline="日期不详的报道", date=None)
+
+    def times() -> tuple[dt.datetime, dt.datetime]:
+        (entry,) = [e for e in entries(client.get("/feeds/latest/")) if e.findtext(f"{ATOM}title") == story.display_title]
+        return parse_datetime(entry.findtext(f"{ATOM}published")), parse_datetime(entry.findtext(f"{ATOM}updated"))
+
+    published, updated = times()
+    state = load_state(story.page)
+    state.articles[0].headline = "日期不详的报道（更正）"
+    apply_state(story.page, state, user=None, action=PageRevision.Action.CORRECT, summary="test")
+    story.refresh_from_db()
+    assert story.display_title == "日期不详的报道（更正）"
+    assert times()[0] == published and times()[1] > updated

@@ -93,12 +93,16 @@ ROWS = [
     Row("preview", "get", "/pages/{draft}/preview/", (LOGIN, 403, 200, 200)),
     Row("publish", "post", "/pages/{draft}/publish/", (LOGIN, 403, 302, 302), data=lambda p: {"keep_both": "1"},
         done=lambda p: _status(p.draft) == "published"),
+    # The fixture's draft sits in a taken place: left for its preview (302, not published).
+    Row("publish drafts", "post", "/upload/drafts/publish/", (LOGIN, 403, 302, 302), data=lambda p: {"pages": [p.draft.pk]},
+        done=lambda p: _status(p.draft) == "draft"),
     Row("withdraw", "post", "/pages/{published}/withdraw/", (LOGIN, 403, 302, 302),
         done=lambda p: _status(p.published) == "withdrawn"),
     Row("discard draft", "post", "/pages/{draft}/discard/", (LOGIN, 403, 302, 302),
         done=lambda p: _status(p.draft) is None),
-    Row("replace page", "post", "/pages/{draft}/replace/", (LOGIN, 403, 302, 302),
-        data=lambda p: {"target": p.published.pk, "lost_ok": "1"},  # the fixture's merge is dropped: confirmed
+    # The fixture's merge is dropped, confirmed: an admin's to drop, never an editor's (400, nothing written).
+    Row("replace page", "post", "/pages/{draft}/replace/", (LOGIN, 403, 400, 302),
+        data=lambda p: {"target": p.published.pk, "lost_ok": "1"},
         done=lambda p: _status(p.draft) is None and Page.objects.get(pk=p.published.pk).raw_text == p.draft.raw_text),
     Row("edit paper/date/label", "post", "/pages/{published}/meta/", (LOGIN, 403, 302, 302),
         data=lambda p: {"paper": "运城日报", "date": "2025-07-25", "label": "第4版"},
@@ -200,7 +204,7 @@ def test_permissions(client, users, pages, row: Row, who: str, expect: int | str
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     else:
         assert response.status_code == expect, response.content.decode()[:500]
-    if expect in (LOGIN, ADMIN_LOGIN, 401, 403):
+    if expect in (LOGIN, ADMIN_LOGIN, 400, 401, 403):
         assert snapshot() == before
     elif row.done is not None:
         assert row.done(pages), f"{row.name}: answered {response.status_code} but did not happen"

@@ -147,6 +147,7 @@ def test_api_upload_without_a_boundary_is_json_400_and_no_traceback(client, capl
         response = no_boundary(client, "/api/pages", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
     assert "无法读取这次上传" in response.json()["error"]
+    assert "curl -F" in response.json()["error"] and "上传页面" not in response.json()["error"]  # a script's fix, not a browser's
     assert not [r for r in caplog.records if r.exc_info]
 
 

@@ -420,7 +420,9 @@ def test_replace_keeps_the_page_its_history_and_its_corrections(client, editor):
 
     results_page(client, upload(client, seed_file(3, name="v2.txt", data=corrected_bytes), **SLOT))
     draft = Page.objects.exclude(pk=page.pk).get()
-    # "也被校正的标题" is dropped: listed on the preview, and the replace needs the editor's word.
+    # "也被校正的标题" is dropped: listed on the preview, and the replace is an admin's, on their word.
+    assert client.post(f"/pages/{draft.pk}/replace/", {"target": page.pk, "lost_ok": "1"}).status_code == 400
+    client.force_login(make_user("admin", role=Role.ADMIN))
     assert client.post(f"/pages/{draft.pk}/replace/", {"target": page.pk}).status_code == 400
     response = client.post(f"/pages/{draft.pk}/replace/", {"target": page.pk, "lost_ok": "1"})
     assert response.status_code == 302 and response["Location"] == f"/pages/{page.pk}/preview/"
