@@ -253,7 +253,6 @@ def upload_page(request: HttpRequest) -> JsonResponse:
     status = {
         writer.Outcome.CREATED: 201, writer.Outcome.SAME_SLOT: 409, writer.Outcome.LOST_CORRECTIONS: 409,
     }.get(result.outcome, 200)
-
     return _answer(body, status)
 
 
