@@ -126,3 +126,12 @@ def test_an_editor_publishes_an_issues_drafts_at_once_and_a_taken_place_is_left_
     # nothing ticked: said so
     response = editor.post("/upload/drafts/publish/", {}, follow=True)
     assert any("没有选中草稿" in str(m) for m in response.context["messages"])
+
+
+def test_each_previewed_article_links_to_its_source_lines_and_back():
+    # On a phone the source lines come some 12,000 px below the articles: a way there and back.
+    page = published()
+    html = signed_in("ed", Role.EDITOR).get(f"/pages/{page.pk}/preview/").content.decode()
+    first = writer.load_state(page).articles[0].lines[0]
+    assert f'<a href="#line-{first}">' in html and f'<tr id="line-{first}"' in html
+    assert '<a href="#a1">#1</a>' in html
