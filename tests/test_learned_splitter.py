@@ -109,7 +109,7 @@ def test_hand_made_sets_stay_whole(pages_dir: Path, expected_dir: Path) -> None:
 
 
 def test_every_line_accounted_once_on_every_page_set() -> None:
-    for pages_dir, _ in HAND_MADE + [(ROOT / "tests" / "unseen4", None)]:
+    for pages_dir, _ in HAND_MADE + [(ROOT / "tests" / "unseen4", None), (ROOT / "tests" / "unseen5", None)]:
         for path in sorted(pages_dir.glob("*.txt")):
             text = path.read_text(encoding="utf-8")
             first, second = split_page(text), split_page(text)

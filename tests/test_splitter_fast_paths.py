@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(
-    p for d in ("seeds", "tests/unseen", "tests/unseen2", "tests/unseen3", "tests/unseen4") for p in (ROOT / d).glob("*.txt")
+    p for d in ("seeds", "tests/unseen", "tests/unseen2", "tests/unseen3", "tests/unseen4", "tests/unseen5") for p in (ROOT / d).glob("*.txt")
 )
 
 
