@@ -31,12 +31,21 @@ def parse_page(text: str, *, hint_prefectures: Sequence[str] = (), gazetteer: Ga
 def tag_counties(article: ParsedArticle, gazetteer: Gazetteer, *, hint_prefectures: Sequence[str] = ()) -> list[County]:
     """The counties one article is about, primary first (also used when a correction re-reads one)."""
     # Folding (traditional → simplified, full-width → ASCII) lets 臨猗縣 find 临猗县.
+    captions = [fold(c.text) for c in article.captions]
+    if not article.body.strip():
+        # A photo story's captions are its text: a place they name is where the pictures were
+        # taken, as a story's lead names where it happened (a caption beside a story's text
+        # only illustrates it, and counts less).
+        return gazetteer.tag(
+            kicker=fold(article.kicker), headline=fold(article.headline), subheadline=fold(article.subheadline),
+            body="\n".join(captions), hint_prefectures=tuple(hint_prefectures),
+        )
     return gazetteer.tag(
         kicker=fold(article.kicker),
         headline=fold(article.headline),
         subheadline=fold(article.subheadline),
         body=fold(article.body),
-        captions=[fold(c.text) for c in article.captions],
+        captions=captions,
         hint_prefectures=tuple(hint_prefectures),
     )
 

@@ -654,3 +654,14 @@ def test_a_pickled_gazetteer_scans_the_same(gaz: Gazetteer):
     again = pickle.loads(pickle.dumps(gaz))
     text = "介休市北坛街道 召开会议，新绛县 委书记到 绛县楚侯乡调研。"
     assert again._scan(text) == gaz._scan(text) and again._scan(text)
+
+
+def test_a_photo_storys_captions_name_where_its_pictures_were_taken():
+    # A story of pictures alone has no lead: its captions are its text. One short name in a
+    # caption beside a story's text counts little; under a photo story's own title it is the place.
+    from ingest.model import Caption, ParsedArticle
+    from ingest.pipeline import tag_counties
+
+    gaz = Gazetteer.default()
+    photo = ParsedArticle(headline="古城雪韵", captions=[Caption(text="雪后的平遥古城银装素裹。", credit="王海旋")])
+    assert names(tag_counties(photo, gaz)) == ["平遥县"]
