@@ -12,7 +12,10 @@ it decides what it is:
   intertitle to head);
 * one short paragraph right after a story's closing line (`（记者 马 骁）`, `据《…》`, a jump):
   a photo story without a headline, not a caption of the story that is over;
-* one paragraph otherwise: the caption of the picture in the story around it;
+* one paragraph otherwise: the caption of the picture in the story around it — unless it tells
+  an event of its own (it opens with its day or a `▲`), right under the story's last finished
+  paragraph, with the next story (or the page's end) under the credit and hardly a word in common
+  with the story above: a picture set between two stories, a photo story without a headline;
 * a title right above the credit and nothing else: with the picture between them (an image gap)
   a photo story with no caption words (a cartoon: `“指尖上的形式主义”` … `王  成 作`); without,
   a chart title and its credit (`…收入构成` / `制图：高  远`), a caption of the story around it;
@@ -28,6 +31,7 @@ the mark of a picture's edge. It is only used here, where a credit confirms a pi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -160,10 +164,42 @@ def find_photo_runs(lines: list[Line]) -> dict[int, PhotoRun]:
             run = PhotoRun(RunKind.STORY, members[0], c, False)
         else:
             run = _last_paragraph_caption(lines, members, c, image_gap)
+            if run is not None and head is None and _picture_of_its_own(lines, members, run.start, c):
+                run = PhotoRun(RunKind.STORY, run.start, c, False)
         if run is not None:
             runs[run.start] = run
             taken_until = c
     return runs
+
+
+# A caption that tells its own event opens with its day (`1月12日，…`) or a picture mark.
+_OWN_EVENT_RE = re.compile(r"^[▲△]?\s*(?:\d{1,2}月\d{1,2}日|[▲△])")
+# The share of a caption's character pairs found in the story above it, below which the picture
+# is not that story's: a caption illustrating its story names what the story is about.
+MAX_OWN_PICTURE_OVERLAP = 0.2
+
+
+def _picture_of_its_own(lines: list[Line], members: list[int], start: int, credit: int) -> bool:
+    """A dated caption and its credit after a story's last finished paragraph, with the next
+    story (or the page's end) under the credit and hardly a word in common with the story above:
+    a picture placed between two stories, a photo story without a headline, not the caption of
+    the story above it (`▲1月12日，游客在…放风筝。` | `本报记者 X 摄` under a story on shopping)."""
+    caption = [m for m in members if m >= start]
+    story = [m for m in members if m < start]
+    if not story or not caption or not _next_story_follows(lines, credit):
+        return False
+    if not _OWN_EVENT_RE.match(lines[caption[0]].text.strip()) or not ends_sentence(lines[story[-1]].text):
+        return False
+    pairs = _pairs("".join(lines[m].text for m in caption))
+    if not pairs:
+        return False
+    above = "".join(lines[m].text for m in story)
+    return sum(1 for p in pairs if p in above) / len(pairs) < MAX_OWN_PICTURE_OVERLAP
+
+
+def _pairs(text: str) -> set[str]:
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    return {a + b for a, b in zip(cjk, cjk[1:])}
 
 
 _STORY_END_KINDS = (LineKind.PAREN, LineKind.SOURCE, LineKind.JUMP)
