@@ -387,6 +387,13 @@ class Gazetteer:
             patterns[name] = _Pattern(
                 COUNTY, tuple(sorted(codes)), len(name), _is_generic(name), len(name) <= 3
             )
+        # An autonomous county is commonly written as its place name and 县 (化隆县 for
+        # 化隆回族自治县, 长阳县, 互助县): its full name in running text, where no county has it.
+        for code, name, _ in counties:
+            stem = _autonomous_stem(name) if name.endswith("自治县") else None
+            alias = f"{stem}县" if stem and len(stem) >= 2 else ""
+            if alias and alias not in county_names and alias not in patterns:
+                patterns[alias] = _Pattern(COUNTY, (code,), len(alias), False, len(alias) <= 3)
         for name, codes in street_names.items():
             if (
                 len(name) >= 3

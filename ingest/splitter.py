@@ -196,6 +196,40 @@ class _Draft:
                 self.names.append(name)
 
 
+def _moves_to_another_county(draft: _Draft, title: str) -> bool:
+    """A short headline after a story's last finished paragraph that names a county the story
+    never named, where the story names counties of its own (`化隆县举办拉面技能培训班` after a
+    story on 乐都区): the next story, not a subheading of this one. Not where the story already
+    has subheadings (a round-up heads each county's section with its name) or the paragraph above
+    is unfinished."""
+    last = draft.blocks[-1][1] if draft.blocks and draft.blocks[-1][0] == BlockKind.PARAGRAPH else None
+    if last is None or not ends_sentence(last.parts[-1]) or _COLON_TITLE_RE.search(title):
+        return False
+    if title.rstrip().endswith(("—", "：", ":")) or is_place(compact(title)):
+        return False  # a line pointing at what is under it (`重庆万州…——`), or a place alone: a section's
+    # a regional paper's story, signed as one (`本报讯（记者…）`, a byline line): a national
+    # daily's report under a dateline tours places under subheadings naming them
+    if not draft.byline_pieces or any(_WIRE_DATELINE_RE.search(p) for p in draft.byline_pieces):
+        return False
+    if any(kind == BlockKind.INTERTITLE for kind, _ in draft.blocks):
+        return False
+    from ingest.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    named = {m.county.code for m in gazetteer.find(title)}
+    if not named:
+        return False
+    story = " ".join(
+        [draft.title.kicker, draft.title.headline, draft.title.subheadline]
+        + [" ".join(p.parts) for kind, p in draft.blocks if kind == BlockKind.PARAGRAPH]
+    )
+    before = {m.county.code for m in gazetteer.find(story)}
+    return bool(before) and not named & before
+
+
+_COLON_TITLE_RE = re.compile(r"^[^：:]{1,12}[：:]")
+
+
 class _Splitter:
     """The reading state of one page; :meth:`run` consumes all lines once."""
 
@@ -614,6 +648,7 @@ class _Splitter:
             or (len(titles) >= 2 and any(is_place(u.text) for u in titles[:-1]))
             or (len(titles) == 1 and looks_like_kicker_form(titles[0].text))
             or is_notice_title(titles[0].text)
+            or (len(titles) == 1 and _moves_to_another_county(cur, titles[0].text))
         ):
             self._start_article(units, at_page_top=False)
             return

@@ -665,3 +665,12 @@ def test_a_photo_storys_captions_name_where_its_pictures_were_taken():
     gaz = Gazetteer.default()
     photo = ParsedArticle(headline="古城雪韵", captions=[Caption(text="雪后的平遥古城银装素裹。", credit="王海旋")])
     assert names(tag_counties(photo, gaz)) == ["平遥县"]
+
+
+def test_an_autonomous_county_written_as_its_place_and_xian_is_found(gaz: Gazetteer):
+    # 化隆县 for 化隆回族自治县, 长阳县, 互助县: how papers and people write them.
+    assert found(gaz, "化隆县举办拉面技能培训班") == ["化隆回族自治县"]
+    assert found(gaz, "长阳县开展春耕") == ["长阳土家族自治县"]
+    assert found(gaz, "互助县新建文化广场") == ["互助土族自治县"]
+    # the county's own names still as before
+    assert found(gaz, "在化隆举办") == ["化隆回族自治县"] and found(gaz, "平遥县") == ["平遥县"]
