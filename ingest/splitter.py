@@ -96,7 +96,7 @@ Every non-blank line ends up exactly once in an article's ``lines`` or in ``furn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest import bylines, corpus, learned, starts, traditional
 from ingest.assemble import build_page, repair_title_labels
@@ -1086,16 +1086,16 @@ def split_page(text: str) -> Page:
     rules_page = _Splitter(lines).run()
     rules_labels = page_labels(rules_page, lines)
     if MODE == "learned":
-        return _from_labels(lines, labels, rules_labels)
+        return _from_labels(lines, labels, rules_labels, rules_page)
     if labels.labels == rules_labels:  # the same reading: the rules' page keeps their conventions
         return rules_page
     if _missed_starts(rules_page, lines, rules_labels, labels) >= MIN_MISSED_STARTS:
-        return _from_labels(lines, labels, rules_labels)
+        return _from_labels(lines, labels, rules_labels, rules_page)
     new_starts = _net_new_starts(rules_labels, labels.labels)
     if new_starts > 0 and (len(lines) >= SHORT_PAGE_LINES or _sure_reading(labels)):
         # more stories found than merged away: the rules ran on somewhere (a short page's few
         # lines say little: there the labeller must be sure of every start it reads)
-        return _from_labels(lines, labels, rules_labels)
+        return _from_labels(lines, labels, rules_labels, rules_page)
     if _signed_share(rules_page) >= SIGNED_SHARE and new_starts > -PACKAGE_STORIES:
         # the rules sign most stories they read as a regional paper does (`本报讯（记者…）`,
         # closing names, a source): a page in the style they were written for, where the
@@ -1108,18 +1108,35 @@ def split_page(text: str) -> Page:
     # a page so long that its best labelling underflows: nothing to compare, the rules keep it
     gap = own - labels.log_probability_of(rules_labels) if own != float("-inf") else 0.0
     if len(lines) >= SHORT_PAGE_LINES and gap > RULES_SLACK or gap > SHORT_PAGE_SLACK and _sure_reading(labels):
-        return _from_labels(lines, labels, rules_labels)
+        return _from_labels(lines, labels, rules_labels, rules_page)
     return rules_page
 
 
-def _from_labels(lines: list[Line], labels: learned.Labels, rules_labels: list[str]) -> Page:
+def _from_labels(lines: list[Line], labels: learned.Labels, rules_labels: list[str], rules_page: Page) -> Page:
     """The page built from the labels, each candidate story start decided again by
     :mod:`ingest.starts` (the labeller's own labels where its model is missing), which also
     reads the rules' labels of the page; then the title lines the labels read apart put
-    together again (:func:`ingest.assemble.repair_title_labels`)."""
+    together again (:func:`ingest.assemble.repair_title_labels`); on a regional paper's page,
+    the rules' reading of each story both read alike (:func:`_regional_conventions`)."""
     corrected = starts.correct_labels(lines, labels.labels, labels.marginals(starts.LABEL_ORDER), rules_labels)
     own, confidence = corrected if corrected is not None else (labels.labels, labels.confidence)
-    return build_page(lines, repair_title_labels(lines, own), confidence)
+    return _regional_conventions(build_page(lines, repair_title_labels(lines, own), confidence), rules_page)
+
+
+def _regional_conventions(page: Page, rules_page: Page) -> Page:
+    """Where the rules sign a page's stories the way a regional paper signs them (SIGNED_SHARE)
+    and the labels still build it (they found a start the rules ran over), each story the labels
+    read on exactly the lines the rules read it on is the rules' story: the page is in the style
+    the rules were written for, its closing names a byline (`（通讯员 虎 静）`), a photo story's
+    words its caption and the credit its byline, a colon's place its kicker — where the labels
+    keep a national daily's conventions, every line of a story as printed."""
+    if _signed_share(rules_page) < SIGNED_SHARE:
+        return page
+    theirs = {frozenset(a.lines): a for a in rules_page.articles if a.lines}
+    articles = [theirs.get(frozenset(a.lines), a) for a in page.articles]
+    if all(new is old for new, old in zip(articles, page.articles)):
+        return page
+    return replace(page, articles=articles)
 
 
 # a national daily's or an agency's dateline (`本报北京2月2日电 （记者…）`, `新华社…电`): its
