@@ -1236,23 +1236,30 @@ def _shaped_like(shape: tuple[str, int, int], siblings: set) -> bool:
     return False
 
 
+def _title_key(text: str) -> str:
+    return compact(text).replace("：", "").replace(":", "")
+
+
 def page_labels(page: Page, lines: list[Line]) -> list[str]:
     """The line labels (:data:`ingest.corpus.LABELS`) a split page implies."""
     label_of: dict[int, str] = {}
     text_of = {line.no: line.text for line in lines}
     for article in page.articles:
-        title = compact("".join((article.kicker, article.headline, article.subheadline)))
+        # (colons out: a place split off a title line as its kicker leaves its colon behind,
+        # `仁怀市：酱香白酒…` → 仁怀市 | 酱香白酒…)
+        title = _title_key("".join((article.kicker, article.headline, article.subheadline)))
         inter = {compact(t) for t in article.intertitles}
         section = compact(article.section)
         done = ""
         started = False
         for no in article.lines:
             s = compact(text_of.get(no, ""))
-            if not started and section and s == section and not title.startswith(s):
+            key = _title_key(s)
+            if not started and section and s == section and not title.startswith(key):
                 label_of[no] = corpus.FURNITURE
-            elif title and len(done) < len(title) and s and title[len(done) :].startswith(s):
+            elif title and len(done) < len(title) and key and title[len(done) :].startswith(key):
                 label_of[no] = corpus.TITLE if started else corpus.START
-                done += s
+                done += key
                 started = True
             elif not started:
                 label_of[no] = corpus.START

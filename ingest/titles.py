@@ -96,6 +96,11 @@ def assign_roles(units: list[str]) -> Title:
     if len(units) == 2:
         first, second = units
         if _second_line_is_subheadline(first, second):
+            # the headline's own place before a colon is its kicker, as on a line alone
+            # (`仁怀市：酱香白酒产区…` over `——全市…`)
+            m = _COLON_FORM_RE.fullmatch(first)
+            if m is not None and _is_colon_kicker(m.group("kicker")):
+                return Title(kicker=m.group("kicker"), headline=m.group("rest").strip(), subheadline=second)
             return Title(headline=first, subheadline=second)
         return Title(kicker=first, headline=second)
     kicker, headline = units[0], units[1]

@@ -649,3 +649,20 @@ def test_closing_names_in_round_brackets_still_sign_the_story() -> None:
     text = page_of("兴县召开防汛会议", BODY_A, BODY_B, "（张莉）", "临县植树造林添新绿", f"本报讯（记者 赵红）{BODY_C}")
     first, second = split_page(text).articles
     assert first.byline == ["张莉"] and second.byline == ["赵红"]
+
+
+def test_a_place_before_a_colon_is_the_kicker_over_a_subheadline_too():
+    from ingest.splitter import page_labels, prepare_lines, split_page
+    from ingest.titles import assign_roles
+
+    title = assign_roles(["仁怀市：酱香白酒产区“绿色转型”提速", "——全市规模以上白酒企业清洁生产审核实现全覆盖"])
+    assert (title.kicker, title.headline, title.subheadline) == (
+        "仁怀市", "酱香白酒产区“绿色转型”提速", "——全市规模以上白酒企业清洁生产审核实现全覆盖",
+    )
+    # and the page's line labels still read both lines as the title (the colon left behind)
+    text = "\n\n".join([
+        "昌乐县：设施蔬菜喜获丰收", "——全县新建大棚1200个", "□本报记者 王 凯",
+        "今年以来，昌乐县新建设施蔬菜大棚1200个，带动3000余户农民增收。",
+    ])
+    lines = prepare_lines(text)
+    assert page_labels(split_page(text), lines)[:3] == ["S", "T", "B"]
