@@ -421,8 +421,10 @@ def publish_drafts(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("没有选中草稿：请勾选要发布的草稿。"))
         return redirect("drafts")
     published: list[Page] = []
+    left = 0  # drafts left for their previews (their place is taken)
     for page in Page.objects.filter(pk__in=pks, status=Status.DRAFT).select_related("issue__newspaper").order_by("pk"):
         if _slot_pages(page):
+            left += 1
             messages.warning(
                 request,
                 format_html(
@@ -435,6 +437,9 @@ def publish_drafts(request: HttpRequest) -> HttpResponse:
             published.append(writer.set_status(page, Status.PUBLISHED, user=request.user))
         except Page.DoesNotExist:  # discarded or used by a replace meanwhile
             continue
+    if not published and not left:
+        # every ticked draft published, discarded or used by a replace meanwhile (another tab)
+        messages.info(request, _("没有发布任何版面：选中的草稿已经不是草稿了（已发布、已删除或已用于替换）。"))
     if published:
         messages.success(
             request,

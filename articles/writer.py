@@ -857,7 +857,7 @@ def may_drop_corrections(user) -> bool:
     split: an admin's audited work, which a replace cannot give back, is dropped only by those
     who may correct splits (an editor's replace that keeps every correction goes through). The
     command, run by the archive's operator, has no user."""
-    return user is None or not getattr(user, "pk", None) or user.has_perm("articles.correct_page")
+    return user is None or user.has_perm("articles.correct_page")
 
 
 def _replace(page: Page, p: Prepared, *, user, lost_ok: bool = True) -> IngestResult:

@@ -135,3 +135,18 @@ def test_each_previewed_article_links_to_its_source_lines_and_back():
     first = writer.load_state(page).articles[0].lines[0]
     assert f'<a href="#line-{first}">' in html and f'<tr id="line-{first}"' in html
     assert '<a href="#a1">#1</a>' in html
+
+
+def test_publishing_drafts_that_are_gone_says_so():
+    page = published()
+    editor = signed_in("ed", Role.EDITOR)
+    response = editor.post("/upload/drafts/publish/", {"pages": [page.pk, 999999]}, follow=True)
+    assert any("没有发布任何版面" in str(m) for m in response.context["messages"])
+
+
+def test_undated_or_unlabelled_pages_are_no_copies_of_each_other_on_the_issue_page():
+    undated = writer.PageMeta(paper="运城日报", date=None, label="第1版")
+    first = published(undated, seed=0)
+    second = writer.ingest_file("feb.txt", SEED_FILES[1].read_bytes(), undated, status=Status.PUBLISHED, same_slot="keep").page
+    html = Client().get(f"/papers/{first.issue.newspaper_id}/undated/").content.decode()
+    assert second.pk != first.pk and "另一份" not in html
