@@ -788,6 +788,9 @@ _HEADER_KINDS = (LineKind.TITLE, LineKind.COLUMN, LineKind.FURNITURE)
 _HAS_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
 
+_DATE_ONLY_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
 def _mark_page_header(lines: list[Line]) -> None:
     """The page's header: the short lines at the top down to the last one that is surely
     furniture (a date, a page number, the staff line). The masthead (`南通日报`,
@@ -798,6 +801,9 @@ def _mark_page_header(lines: list[Line]) -> None:
     for k, line in enumerate(lines[:MAX_HEADER_LINES]):
         short = len(line.text) <= MAX_HEADER_LINE_CHARS
         latin = line.kind == LineKind.BODY and _HAS_CJK_RE.search(line.text) is None  # `NANTONG DAILY`
+        if short and _DATE_ONLY_RE.fullmatch(line.text.strip()):
+            # the page's date without its weekday (`2025年12月19日`): as sure as one with it
+            line.kind = LineKind.FURNITURE
         if not short or not (line.kind in _HEADER_KINDS or latin):
             break
         if line.kind == LineKind.FURNITURE:

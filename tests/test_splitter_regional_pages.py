@@ -101,3 +101,15 @@ def test_a_round_up_heading_its_sections_by_county_stays_one_story():
     parsed = split_page(page(COUNTY_PAGE, FIRST, sections))
     assert [a.headline for a in parsed.articles] == [FIRST[0]]
     assert parsed.articles[0].intertitles == [sections[0], sections[2]]
+
+
+def test_a_county_papers_header_with_a_bare_date_and_its_page_name_is_furniture():
+    # `今日X` | `2026年3月6日` (no weekday) | `综合新闻` | `第2版`: read as a story of its own before
+    header = ["今日平遥", "2026年3月6日", "综合新闻", "第2版"]
+    parsed = split_page(page(header, FIRST))
+    assert [a.headline for a in parsed.articles] == [FIRST[0]]
+    assert [f.text for f in parsed.furniture][:4] == header
+    # the source lines a story closes with are still sources
+    from ingest.bylines import parse_source_line
+
+    assert parse_source_line("（本报综合）") and parse_source_line("综合新华社电") and not parse_source_line("综合新闻")
