@@ -541,6 +541,14 @@ class Article(models.Model):
     def title(self) -> str:
         return self.headline or self.kicker or self.subheadline or (self.body[:24] if self.body else "")
 
+    def fetched_captions(self) -> list:
+        """The captions already read with the row, never a query: its first ones only
+        (``with_display_titles``), else all of them when prefetched, else none."""
+        captions = getattr(self, "first_captions", None)
+        if captions is None:
+            captions = getattr(self, "_prefetched_objects_cache", {}).get("captions", ())
+        return list(captions)
+
     @property
     def display_title(self) -> str:
         """The title readers see everywhere, never blank: the titles, else the body's start, else
@@ -548,10 +556,7 @@ class Article(models.Model):
         fetched (``prefetch_related("captions")``): this never runs a query."""
         if self.title:
             return self.title
-        captions = getattr(self, "first_captions", None)  # its first ones only (with_display_titles), else all
-        if captions is None:
-            captions = getattr(self, "_prefetched_objects_cache", {}).get("captions")
-        text = next((c.text.strip() for c in captions or () if c.text.strip()), "")
+        text = next((c.text.strip() for c in self.fetched_captions() if c.text.strip()), "")
         if text:
             first = re.split(r"(?<=[。！？；])", text, maxsplit=1)[0]
             return first if len(first) <= 24 else first[:24] + "…"
@@ -580,10 +585,7 @@ def listed_text(article: Article) -> str:
     captions (``with_display_titles`` fetched them), or its titles."""
     if article.body:
         return article.body
-    fetched = getattr(article, "first_captions", None)
-    if fetched is None:  # or all of them, prefetched (never a query here)
-        fetched = getattr(article, "_prefetched_objects_cache", {}).get("captions", ())
-    captions = "\n".join(c.text.strip() for c in list(fetched)[:LISTED_CAPTIONS] if c.text.strip())
+    captions = "\n".join(c.text.strip() for c in article.fetched_captions()[:LISTED_CAPTIONS] if c.text.strip())
     return captions or "\n".join(t for t in (article.kicker, article.headline, article.subheadline) if t)
 
 

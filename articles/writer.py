@@ -466,8 +466,12 @@ def stored_copy(data: bytes) -> Page | None:
     """The stored page these bytes are (the same bytes, or the same text as ``content_key``
     reads it), or None: an upload told which paper it is for tells first that the archive has
     it already, wherever it was filed. Raises UnreadableFile as ``read_page`` does."""
-    key = content_key(strip_controls(_decoded(data)))
-    return Page.objects.filter(Q(sha256=sha256(data)) | Q(content_key=key)).select_related("issue__newspaper").first()
+    return _stored(sha256(data), content_key(strip_controls(_decoded(data))))
+
+
+def _stored(digest: str, key: str) -> Page | None:
+    """The stored page of these bytes (SHA-256) or of this text (``content_key``): a duplicate."""
+    return Page.objects.filter(Q(sha256=digest) | Q(content_key=key)).select_related("issue__newspaper").first()
 
 
 # What the page's paper, label and edition may hold (their columns' lengths), and the refusal
@@ -846,7 +850,7 @@ class _Raced(Exception):
 def _refused(p: Prepared, exc: DatabaseError) -> IngestResult:
     if isinstance(exc, IntegrityError):
         # Another process stored the same file since the check: the unique keys held.
-        seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).first()
+        seen = _stored(p.digest, p.key)
         if seen is not None:
             return IngestResult(p.name, Outcome.DUPLICATE, page=seen)
     return IngestResult(p.name, Outcome.FAILED, error=refusal(exc))
@@ -873,11 +877,10 @@ def _replace(page: Page, p: Prepared, *, user, lost_ok: bool = True) -> IngestRe
             old_text = page.raw_text
             # Under the page's lock: a correction made since the caller looked is counted too.
             state, lost = _carried(page, load_state(page), p.text, p.state)
-            if lost and (not lost_ok or not may_drop_corrections(user)):
+            allowed = may_drop_corrections(user)
+            if lost and not (lost_ok and allowed):
                 transaction.set_rollback(True)  # revision 0, just recorded, with the rest
-                return IngestResult(
-                    p.name, Outcome.LOST_CORRECTIONS, page=page, lost=lost, admin_needed=not may_drop_corrections(user)
-                )
+                return IngestResult(p.name, Outcome.LOST_CORRECTIONS, page=page, lost=lost, admin_needed=not allowed)
             page.raw_text, page.sha256, page.content_key, page.source_name = p.text, p.digest, p.key, p.name
             page.save(update_fields=["raw_text", "sha256", "content_key", "source_name"])
             _record(page, state, user=user, action=Action.REPLACE, summary=p.name, raw_text=old_text)
@@ -1082,7 +1085,7 @@ def replace_page(page: Page, name: str, data: bytes, *, user=None) -> IngestResu
     p = prepare(Source(name, _meta_of(page), data=data))
     if isinstance(p, IngestResult):
         return p
-    seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
+    seen = _stored(p.digest, p.key)
     if seen is not None:
         return IngestResult(name, Outcome.DUPLICATE, page=seen)
     return _replace(page, p, user=user)
@@ -1137,7 +1140,7 @@ def replace_with_draft(page: Page, draft: Page, *, user=None) -> IngestResult:
         page = Page.objects.select_related("issue__newspaper").get(pk=page.pk)
         p = _draft_file(draft, page)
         discard(draft)
-        seen = Page.objects.filter(Q(sha256=p.digest) | Q(content_key=p.key)).select_related("issue__newspaper").first()
+        seen = _stored(p.digest, p.key)
         if seen is not None:
             transaction.set_rollback(True)
             return IngestResult(p.name, Outcome.DUPLICATE, page=seen)

@@ -33,7 +33,7 @@ import re
 from operator import add
 
 from ingest import traditional
-from ingest.chars import CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, ends_sentence
+from ingest.chars import CLAUSE_PUNCT_RE, SENTENCE_END_INSIDE_RE, cjk_pairs, ends_sentence
 from ingest.lines import Line, is_place, is_slogan, numbering
 
 _LEN_BUCKETS = (2, 4, 6, 8, 10, 12, 15, 18, 22, 26, 30, 36, 45, 60, 80, 120, 200)
@@ -87,17 +87,6 @@ def _pairs(text: str) -> set[str]:
 CARRY_CHARS = 60
 CARRY_LINES = 6
 CARRY_ABOVE_CHARS = 300
-
-
-_CJK_RUN_RE = re.compile("[\u4e00-\u9fff]{2,}")
-
-
-def _cjk_pairs(text: str) -> set[str]:
-    """Pairs of adjacent Chinese characters (the words, without punctuation and numbers)."""
-    out: set[str] = set()
-    for run in _CJK_RUN_RE.findall(text):
-        out.update(map(add, run, run[1:]))  # run[k : k + 2] for every k
-    return out
 
 
 def _overlap_bucket(title: set[str], other: str) -> str:
@@ -285,7 +274,7 @@ def page_features(lines: list[Line]) -> list[list[str]]:
                 key = (below[0][:CARRY_CHARS], "|".join(wide))
                 carry = carry_memo.get(key)
                 if carry is None:
-                    carry = carry_memo[key] = _overlap_bucket(_cjk_pairs(key[0]), key[1])
+                    carry = carry_memo[key] = _overlap_bucket(cjk_pairs(key[0]), key[1])
                 f.append("carry=" + carry)
                 f.append("carry|ovn=" + carry + "|" + ob)
             f.append("ov_next=" + ob)

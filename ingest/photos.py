@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ingest import bylines
-from ingest.chars import ends_sentence
+from ingest.chars import cjk_pairs, ends_sentence
 from ingest.lines import Line, LineKind
 
 IMAGE_GAP = 2  # at least this many blank lines mark where an image was skipped
@@ -190,16 +190,11 @@ def _picture_of_its_own(lines: list[Line], members: list[int], start: int, credi
         return False
     if not _OWN_EVENT_RE.match(lines[caption[0]].text.strip()) or not ends_sentence(lines[story[-1]].text):
         return False
-    pairs = _pairs("".join(lines[m].text for m in caption))
+    pairs = cjk_pairs("".join(lines[m].text for m in caption))
     if not pairs:
         return False
     above = "".join(lines[m].text for m in story)
     return sum(1 for p in pairs if p in above) / len(pairs) < MAX_OWN_PICTURE_OVERLAP
-
-
-def _pairs(text: str) -> set[str]:
-    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    return {a + b for a, b in zip(cjk, cjk[1:])}
 
 
 _STORY_END_KINDS = (LineKind.PAREN, LineKind.SOURCE, LineKind.JUMP)

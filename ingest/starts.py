@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import operator
 import re
 import statistics
 import threading
@@ -45,7 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 from ingest import corpus
-from ingest.chars import ends_sentence
+from ingest.chars import cjk_pairs, ends_sentence
 from ingest.lines import Line, LineKind, is_place, numbering
 from ingest.titles import is_place_name
 
@@ -56,7 +55,6 @@ MIN_BODY_START = 0.05  # a line read as body is a candidate when its start margi
 SURE = 0.9  # "sure headlines" and "sure subheadings" of the page: marginal at least this
 
 _KINDS = [k.value for k in LineKind]
-_CJK_RUN_RE = re.compile("[\u4e00-\u9fff]{2,}")
 _PARTS_RE = re.compile(r"[\s，,、]+")
 _CLOSING = "。！？!?”」』…）)】"
 BLOCK_CHARS = 400  # how much text above and below a candidate is compared
@@ -68,14 +66,6 @@ _log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _booster = None
 _missing = False
-
-
-def _cjk_pairs(text: str) -> set[str]:
-    out: set[str] = set()
-    for run in _CJK_RUN_RE.findall(text):
-        # each character joined to the next: a third cheaper than slicing pair by pair
-        out.update(map(operator.add, run, run[1:]))
-    return out
 
 
 SHORT_LINE_CHARS = 45
@@ -109,7 +99,7 @@ class _PagePairs:
     def line(self, k: int) -> set[str]:
         pairs = self.full.get(k)
         if pairs is None:
-            pairs = self.full[k] = _cjk_pairs(self.cores[k])
+            pairs = self.full[k] = cjk_pairs(self.cores[k])
         return pairs
 
     def opening(self, k: int) -> set[str]:
@@ -118,7 +108,7 @@ class _PagePairs:
             return self.line(k)
         pairs = self.head.get(k)
         if pairs is None:
-            pairs = self.head[k] = _cjk_pairs(self.cores[k][:STORY_PAIR_CHARS])
+            pairs = self.head[k] = cjk_pairs(self.cores[k][:STORY_PAIR_CHARS])
         return pairs
 
 
